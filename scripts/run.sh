@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Brings up the whole omnigate system on this machine: packages, build, private MariaDB + Mosquitto, then the
+# daemon in the foreground. Ctrl-C stops the daemon and the services this script started.
+# Extra arguments are passed to the daemon.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+export OMNIGATE_VAR_DIR=${OMNIGATE_VAR_DIR:-$repo/var}
+export OMNIGATE_HTTP_PORT=${OMNIGATE_HTTP_PORT:-8080}
+export OMNIGATE_DB_PORT=${OMNIGATE_DB_PORT:-3307}
+export OMNIGATE_DB_NAME=${OMNIGATE_DB_NAME:-omnigate}
+export OMNIGATE_DB_USER=${OMNIGATE_DB_USER:-omnigate}
+export OMNIGATE_DB_PASSWORD=${OMNIGATE_DB_PASSWORD:-omnigate}
+export OMNIGATE_MQTT_PORT=${OMNIGATE_MQTT_PORT:-1884}
+export OMNIGATE_MQTT_WS_PORT=${OMNIGATE_MQTT_WS_PORT:-9001}
+export OMNIGATE_PLUGIN_DIR=$repo/build/plugins
+services=$repo/scripts/services.sh
+
+"$repo/scripts/setup.sh"
+[ -f build/CMakeCache.txt ] || cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j2
+binary=$repo/build/core/omnigate
+[ -x "$binary" ] || { echo "run: $binary was not built" >&2; exit 1; }
+
+started=()
+daemon_pid=
+# shellcheck disable=SC2317  # only reached through the trap
+cleanup() {
+  local rc=$? i
+  trap - EXIT INT TERM
+  if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
+    echo "run: stopping omnigate (pid $daemon_pid)"
+    kill -TERM "$daemon_pid" 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$daemon_pid" 2>/dev/null || true
+    wait "$daemon_pid" 2>/dev/null || true
+  fi
+  # Reverse order: the broker goes before the database, as services.sh does for 'all'.
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do "$services" stop "${started[i]}" || rc=1; done
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Services that were already running (e.g. from another terminal) are used but left running on exit.
+for s in mariadb mosquitto; do
+  if "$services" status "$s" >/dev/null; then
+    echo "run: $s already running, leaving it running on exit"
+  else
+    started+=("$s")
+  fi
+  "$services" start "$s"
+done
+
+admin_note="(from OMNIGATE_ADMIN_TOKEN)"
+if [ -z "${OMNIGATE_ADMIN_TOKEN:-}" ]; then
+  admin_note="(demo default: set your own with OMNIGATE_ADMIN_TOKEN=... scripts/run.sh)"
+  export OMNIGATE_ADMIN_TOKEN=demo-admin-token
+fi
+http=http://127.0.0.1:$OMNIGATE_HTTP_PORT
+cat <<EOF
+
+omnigate is starting:
+  HTTP API          $http
+  MQTT              mqtt://127.0.0.1:$OMNIGATE_MQTT_PORT
+  MQTT (WebSockets) ws://127.0.0.1:$OMNIGATE_MQTT_WS_PORT
+  MariaDB           mysql://$OMNIGATE_DB_USER@127.0.0.1:$OMNIGATE_DB_PORT/$OMNIGATE_DB_NAME
+  Admin token       $OMNIGATE_ADMIN_TOKEN $admin_note
+
+Try, from another terminal:
+  curl -s -X POST $http/api/v1/webchat/demo/sessions -H 'Content-Type: application/json' -d '{"name":"Anna"}'
+  mosquitto_sub -h 127.0.0.1 -p $OMNIGATE_MQTT_PORT -t 'omnigate/v1/#' -v
+
+Press Ctrl-C to stop.
+EOF
+
+# Started in the background and waited for, rather than as a plain foreground command: bash defers traps until
+# a foreground command ends, so a SIGTERM to this script would otherwise not reach the daemon.
+"$binary" --config config/omnigate.yaml "$@" &
+daemon_pid=$!
+rc=0
+wait "$daemon_pid" || rc=$?
+daemon_pid=
+echo "run: omnigate exited with status $rc"
+exit "$rc"
