@@ -1,0 +1,30 @@
+// The one error type that crosses the host/plugin boundary on purpose. An HTTP handler (core or plugin) throws it,
+// and the HTTP layer answers {"error":{"code":…,"message":…}} with its status; the host throws it to a plugin
+// when, say, the store is down (503), so the plugin can pass it straight back to the provider.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace omnigate {
+
+class ApiError : public std::runtime_error {
+public:
+    ApiError(int status, std::string code, const std::string& message)
+        : std::runtime_error(message), status_(status), code_(std::move(code)) {}
+
+    int status() const noexcept { return status_; }
+    const std::string& code() const noexcept { return code_; }
+
+    // A few shorthands for the errors every handler needs.
+    static ApiError badRequest(const std::string& message) { return {400, "bad_request", message}; }
+    static ApiError unauthorized(const std::string& message) { return {401, "unauthorized", message}; }
+    static ApiError notFound(const std::string& message) { return {404, "not_found", message}; }
+    static ApiError unavailable(const std::string& message) { return {503, "unavailable", message}; }
+
+private:
+    int status_;
+    std::string code_;
+};
+
+}  // namespace omnigate

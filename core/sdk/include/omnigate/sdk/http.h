@@ -1,0 +1,46 @@
+// HTTP as plugins see it: plain value types, so a plugin never depends on the server's implementation.
+// The core reads the body (enforcing the size limit), matches the route and turns ApiError into a JSON error.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace omnigate {
+
+struct HttpRequest {
+    std::string method;
+    std::string path;                                     // without the query string
+    std::map<std::string, std::string> pathParams;        // {account} in "/api/v1/webchat/{account}/messages"
+    std::vector<std::pair<std::string, std::string>> query;
+    std::map<std::string, std::string> headers;           // names lower-cased
+    std::string body;
+    std::string remoteAddress;
+
+    // Empty when absent.
+    std::string header(const std::string& lowerCaseName) const;
+    std::string queryParam(const std::string& name) const;
+    std::string param(const std::string& name) const;
+    // The token of an "Authorization: Bearer …" header, empty when there is none.
+    std::string bearerToken() const;
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string contentType = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    static HttpResponse json(int status, std::string body) {
+        HttpResponse r;
+        r.status = status;
+        r.body = std::move(body);
+        return r;
+    }
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+}  // namespace omnigate

@@ -1,0 +1,47 @@
+// The plugin contract (see abi.h for how a library exports one). Like Asterisk's load(), a plugin says whether it
+// loaded, declined (nothing configured for it: logged, the daemon runs on) or failed (start-up aborts with its
+// message). Nothing a plugin throws escapes into the daemon: the host catches and logs it.
+#pragma once
+
+#include <string>
+
+#include "omnigate/sdk/abi.h"
+#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/messages.h"
+
+namespace omnigate {
+
+enum class PluginKind { Channel, Integration };
+
+struct LoadResult {
+    enum class Code { Success, Decline, Failure };
+    Code code = Code::Success;
+    std::string message;
+
+    static LoadResult success() { return {Code::Success, {}}; }
+    static LoadResult decline(std::string why) { return {Code::Decline, std::move(why)}; }
+    static LoadResult failure(std::string why) { return {Code::Failure, std::move(why)}; }
+};
+
+class Plugin {
+public:
+    virtual ~Plugin() = default;
+    // The type name used in the config ("webchat"); must match the library's file name, omnigate_<name>.so.
+    virtual std::string name() const = 0;
+    virtual PluginKind kind() const = 0;
+    // Validate the accounts' settings (throwing ConfigError is fine), register routes. The host stays valid
+    // until after stop().
+    virtual LoadResult load(Host& host) = 0;
+    // After every plugin loaded and the servers listen; before the daemon's shutdown closes them.
+    virtual void start() {}
+    virtual void stop() {}
+};
+
+class ChannelPlugin : public Plugin {
+public:
+    PluginKind kind() const override { return PluginKind::Channel; }
+    // Delivers an operator's message to the client. Failed with the provider's code and text when refused.
+    virtual SendResult send(const OutboundMessage& message) = 0;
+};
+
+}  // namespace omnigate
