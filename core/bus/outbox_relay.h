@@ -1,0 +1,43 @@
+// Publishes the outbox to MQTT in id order and deletes an event only after the broker's PUBACK, so a broker
+// outage delays events and loses none. Delivery is at least once: consumers de-duplicate on the event id.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "bus/mqtt_bus.h"
+#include "store/connection_pool.h"
+
+namespace omnigate {
+
+class OutboxRelay {
+public:
+    OutboxRelay(ConnectionPool& pool, MqttBus& bus);
+    ~OutboxRelay();
+
+    void start();
+    void stop();
+    void wake();  // after a commit: there may be new events
+
+    std::int64_t backlog() const { return backlog_; }      // events waiting, as last counted
+    std::int64_t published() const { return published_; }  // events acknowledged by the broker since start
+
+private:
+    void loop();
+    // One page: true when it was full (more may be waiting).
+    bool relayPage(DbSession& session);
+
+    ConnectionPool& pool_;
+    MqttBus& bus_;
+    std::atomic<bool> running_{false};
+    std::atomic<std::int64_t> backlog_{0};
+    std::atomic<std::int64_t> published_{0};
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool woken_ = false;
+    std::thread thread_;
+};
+
+}  // namespace omnigate

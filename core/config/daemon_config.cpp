@@ -1,0 +1,112 @@
+#include "config/daemon_config.h"
+
+#include <Poco/Path.h>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+namespace omnigate {
+
+namespace {
+
+// Account ids appear in URLs and MQTT topics, so they are kept to a URL- and topic-safe alphabet.
+void checkIdentifier(const ConfigNode& node, const std::string& value) {
+    static const std::regex allowed("[A-Za-z0-9_-]{1,64}");
+    if (!std::regex_match(value, allowed)) {
+        node.fail("'" + value + "' is not a valid id: use 1-64 letters, digits, '_' or '-'");
+    }
+}
+
+std::vector<PluginEntry> parseEntries(const ConfigNode& list, bool needsId) {
+    std::vector<PluginEntry> entries;
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const ConfigNode& item : list.elements()) {
+        item.expectKeys({"type", "id", "settings"});
+        PluginEntry entry;
+        entry.type = item.getString("type");
+        checkIdentifier(item["type"], entry.type);
+        entry.id = needsId ? item.getString("id") : item.getString("id", entry.type);
+        checkIdentifier(item["id"], entry.id);
+        entry.settings = item["settings"];
+        if (entry.settings.defined()) entry.settings.expectMap();
+        if (!seen.insert({entry.type, entry.id}).second) {
+            item["id"].fail("a " + entry.type + " entry with id '" + entry.id + "' is already configured");
+        }
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+}  // namespace
+
+std::vector<std::string> DaemonConfig::pluginTypes() const {
+    std::vector<std::string> types;
+    for (const auto* list : {&channels, &integrations}) {
+        for (const PluginEntry& e : *list) {
+            if (std::find(types.begin(), types.end(), e.type) == types.end()) types.push_back(e.type);
+        }
+    }
+    return types;
+}
+
+DaemonConfig parseDaemonConfig(const ConfigNode& root) {
+    root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "channels",
+                     "integrations"});
+    DaemonConfig c;
+    c.file = root.file();
+    c.instance = root.getString("instance", c.instance);
+    checkIdentifier(root["instance"], c.instance);
+    c.logLevel = root.getString("log_level", c.logLevel);
+    static const std::set<std::string> levels{"debug", "information", "notice", "warning", "error"};
+    if (levels.count(c.logLevel) == 0) root["log_level"].fail("expected debug, information, notice, warning or error");
+
+    const ConfigNode http = root["http"];
+    http.expectKeys({"host", "port", "max_threads", "max_queued", "max_body_bytes", "max_websocket_frame_bytes"});
+    c.http.host = http.getString("host", c.http.host);
+    c.http.port = static_cast<int>(http.getInt("port", c.http.port, 0, 65535));
+    c.http.maxThreads = static_cast<int>(http.getInt("max_threads", c.http.maxThreads, 2, 1024));
+    c.http.maxQueued = static_cast<int>(http.getInt("max_queued", c.http.maxQueued, 1, 100000));
+    c.http.maxBodyBytes = http.getInt("max_body_bytes", c.http.maxBodyBytes, 1024, 1024LL * 1024 * 1024);
+    c.http.maxWebSocketFrameBytes =
+        static_cast<int>(http.getInt("max_websocket_frame_bytes", c.http.maxWebSocketFrameBytes, 128, 16 << 20));
+
+    const ConfigNode admin = root.child("admin");
+    admin.expectKeys({"token"});
+    c.adminToken = admin.getString("token");
+    if (c.adminToken.size() < 12) admin["token"].fail("the admin token must be at least 12 characters long");
+
+    const ConfigNode db = root.child("database");
+    db.expectKeys({"host", "port", "name", "user", "password", "pool_size", "batch_max"});
+    c.database.host = db.getString("host", c.database.host);
+    c.database.port = static_cast<int>(db.getInt("port", c.database.port, 1, 65535));
+    c.database.name = db.getString("name");
+    c.database.user = db.getString("user");
+    c.database.password = db.getString("password", "");
+    c.database.poolSize = static_cast<int>(db.getInt("pool_size", c.database.poolSize, 2, 256));
+    c.database.batchMax = static_cast<int>(db.getInt("batch_max", c.database.batchMax, 1, 10000));
+
+    const ConfigNode mqtt = root.child("mqtt");
+    mqtt.expectKeys({"url", "username", "password", "keep_alive_seconds"});
+    c.mqtt.url = mqtt.getString("url");
+    if (c.mqtt.url.rfind("tcp://", 0) != 0 && c.mqtt.url.rfind("mqtt://", 0) != 0) {
+        mqtt["url"].fail("expected tcp://host:port or mqtt://host:port, got '" + c.mqtt.url + "'");
+    }
+    c.mqtt.username = mqtt.getString("username", "");
+    c.mqtt.password = mqtt.getString("password", "");
+    c.mqtt.keepAliveSeconds = static_cast<int>(mqtt.getInt("keep_alive_seconds", c.mqtt.keepAliveSeconds, 2, 3600));
+
+    const ConfigNode plugins = root.child("plugins");
+    plugins.expectKeys({"directory"});
+    Poco::Path dir(plugins.getString("directory"));
+    if (dir.isRelative()) dir = Poco::Path(Poco::Path(root.file()).makeAbsolute().parent()).append(dir);
+    c.pluginDirectory = dir.makeAbsolute().toString();
+
+    c.channels = parseEntries(root["channels"], true);
+    c.integrations = parseEntries(root["integrations"], false);
+    return c;
+}
+
+DaemonConfig loadDaemonConfig(const std::string& file) { return parseDaemonConfig(ConfigNode::parseFile(file)); }
+
+}  // namespace omnigate

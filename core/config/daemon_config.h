@@ -1,0 +1,66 @@
+// The daemon's own configuration, read from YAML into typed structs once at start-up. Plugins' sections stay
+// ConfigNodes: each plugin validates its own, so the core never needs to know a channel's settings.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "omnigate/sdk/config_node.h"
+
+namespace omnigate {
+
+struct HttpConfig {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    int maxThreads = 32;
+    int maxQueued = 256;
+    std::int64_t maxBodyBytes = 1024 * 1024;
+    int maxWebSocketFrameBytes = 64 * 1024;
+};
+
+struct DatabaseConfig {
+    std::string host = "127.0.0.1";
+    int port = 3306;
+    std::string name;
+    std::string user;
+    std::string password;
+    int poolSize = 8;
+    int batchMax = 500;  // jobs committed together by the group-commit writer
+};
+
+struct MqttConfig {
+    std::string url;  // tcp://host:port
+    std::string username;
+    std::string password;
+    int keepAliveSeconds = 20;
+};
+
+// A channel account or an integration: `type` names the plugin, `settings` is the plugin's to validate.
+struct PluginEntry {
+    std::string type;
+    std::string id;
+    ConfigNode settings;
+};
+
+struct DaemonConfig {
+    std::string file;
+    std::string instance = "main";
+    std::string logLevel = "information";
+    std::string adminToken;
+    HttpConfig http;
+    DatabaseConfig database;
+    MqttConfig mqtt;
+    std::string pluginDirectory;  // absolute, or relative to the config file's folder
+    std::vector<PluginEntry> channels;
+    std::vector<PluginEntry> integrations;
+
+    // The plugin types the config uses, each once, channels first, in order of appearance.
+    std::vector<std::string> pluginTypes() const;
+};
+
+// Throws ConfigError (file, line, column, key path) on the first problem.
+DaemonConfig loadDaemonConfig(const std::string& file);
+DaemonConfig parseDaemonConfig(const ConfigNode& root);
+
+}  // namespace omnigate

@@ -1,0 +1,117 @@
+#include "daemon/daemon.h"
+
+#include <Poco/Logger.h>
+
+#include <chrono>
+#include <thread>
+
+#include "omnigate/sdk/api_error.h"
+#include "store/migrator.h"
+
+namespace omnigate {
+
+namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("omnigate"); }
+
+constexpr auto kDatabaseWait = std::chrono::seconds(60);
+constexpr std::size_t kWriteQueueMax = 20000;
+
+}  // namespace
+
+Daemon::Daemon(DaemonConfig config) : config_(std::move(config)) {}
+
+Daemon::~Daemon() { stop(); }
+
+void Daemon::waitForDatabase() {
+    const auto deadline = std::chrono::steady_clock::now() + kDatabaseWait;
+    auto nextNotice = std::chrono::steady_clock::now();
+    for (;;) {
+        try {
+            auto session = pool_->connect();
+            Migrator migrator(*session, [](const std::string& step) { logger().information(step); });
+            const int applied = migrator.apply(builtInMigrations());
+            logger().information("database %s at schema version %d (%d migration(s) applied now)", pool_->describe(),
+                                 migrator.currentVersion(), applied);
+            return;
+        } catch (const ApiError& e) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                throw StartupError(std::string(e.what()) + ": start MariaDB or fix database.* in " + config_.file);
+            }
+            if (std::chrono::steady_clock::now() >= nextNotice) {
+                logger().warning("waiting for the database at %s …", pool_->describe());
+                nextNotice += std::chrono::seconds(5);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        } catch (const std::runtime_error& e) {
+            throw StartupError(e.what());
+        }
+    }
+}
+
+void Daemon::start() {
+    pool_ = std::make_unique<ConnectionPool>(config_.database);
+    waitForDatabase();
+
+    bus_ = std::make_unique<MqttBus>(config_.mqtt, config_.instance);
+    relay_ = std::make_unique<OutboxRelay>(*pool_, *bus_);
+    bus_->onConnected([this] { relay_->wake(); });
+    writer_ = std::make_unique<WriteBatcher>(*pool_, config_.database.batchMax, kWriteQueueMax,
+                                             [this] { relay_->wake(); });
+    messages_ = std::make_unique<MessageService>(*writer_, *pool_, metrics_, [this](const std::string& channel) {
+        return plugins_ ? plugins_->channel(channel) : nullptr;
+    });
+    metrics_.addGauge("omnigate_outbox_backlog", "Events stored but not yet acknowledged by the broker.",
+                      [this] { return static_cast<double>(relay_->backlog()); });
+    metrics_.addGauge("omnigate_outbox_published", "Events acknowledged by the broker since start.",
+                      [this] { return static_cast<double>(relay_->published()); });
+    metrics_.addGauge("omnigate_write_queue", "Writes waiting for the next group commit.",
+                      [this] { return static_cast<double>(writer_->backlog()); });
+    writer_->start();
+    bus_->start();
+    relay_->start();
+
+    admin_ = std::make_unique<AdminApi>(config_, *pool_, *bus_, metrics_, *messages_);
+    admin_->registerRoutes(router_);
+
+    plugins_ = std::make_unique<PluginManager>(config_, router_, *messages_, timer_);
+    try {
+        plugins_->loadAll();
+    } catch (const std::exception& e) {
+        throw StartupError(e.what());
+    }
+
+    hub_ = std::make_unique<WebSocketHub>(config_.http.maxWebSocketFrameBytes);
+    hub_->start();
+    metrics_.addGauge("omnigate_websocket_connections", "Open WebSocket connections.",
+                      [this] { return static_cast<double>(hub_->size()); });
+    http_ = std::make_unique<HttpServer>(config_.http, router_, metrics_, *hub_);
+    try {
+        http_->start();
+    } catch (const Poco::Exception& e) {
+        throw StartupError("cannot listen on " + config_.http.host + ":" + std::to_string(config_.http.port) + ": " +
+                           e.displayText() + " (set http.port or OMNIGATE_HTTP_PORT to a free port)");
+    }
+    try {
+        plugins_->startAll();
+    } catch (const std::exception& e) {
+        throw StartupError(e.what());
+    }
+    for (const std::string& route : router_.describe()) logger().information("serving %s", route);
+    logger().information("omnigate %s listening on http://%s:%d", config_.instance, config_.http.host, httpPort());
+}
+
+void Daemon::stop() {
+    if (http_) http_->stop();
+    if (hub_) hub_->stop();
+    if (plugins_) plugins_->stopAll();
+    timer_.cancel(true);
+    if (writer_) writer_->stop();
+    if (relay_) relay_->stop();
+    if (bus_) bus_->stop();
+    http_.reset();
+    hub_.reset();
+    plugins_.reset();
+}
+
+}  // namespace omnigate

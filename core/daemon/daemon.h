@@ -1,0 +1,59 @@
+// Wires the daemon together and owns its parts, started in dependency order (store, bus, plugins, HTTP) and
+// stopped in reverse, so nothing ever calls into a part that is already gone.
+#pragma once
+
+#include <Poco/Util/Timer.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include "bus/mqtt_bus.h"
+#include "bus/outbox_relay.h"
+#include "config/daemon_config.h"
+#include "daemon/admin_api.h"
+#include "http/http_server.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/websocket_hub.h"
+#include "pipeline/message_service.h"
+#include "plugins/plugin_manager.h"
+#include "store/connection_pool.h"
+#include "store/write_batcher.h"
+
+namespace omnigate {
+
+class StartupError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Daemon {
+public:
+    explicit Daemon(DaemonConfig config);
+    ~Daemon();
+
+    // Throws StartupError with a message that says what to do.
+    void start();
+    void stop();
+
+    int httpPort() const { return http_ ? http_->port() : 0; }
+
+private:
+    void waitForDatabase();
+
+    DaemonConfig config_;
+    Metrics metrics_;
+    Router router_;
+    Poco::Util::Timer timer_;
+    std::unique_ptr<ConnectionPool> pool_;
+    std::unique_ptr<MqttBus> bus_;
+    std::unique_ptr<OutboxRelay> relay_;
+    std::unique_ptr<WriteBatcher> writer_;
+    std::unique_ptr<MessageService> messages_;
+    std::unique_ptr<PluginManager> plugins_;
+    std::unique_ptr<AdminApi> admin_;
+    std::unique_ptr<WebSocketHub> hub_;
+    std::unique_ptr<HttpServer> http_;
+};
+
+}  // namespace omnigate

@@ -1,0 +1,119 @@
+// omnigate: the command line. Parses options, sets up logging, runs the daemon until SIGINT or SIGTERM.
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+
+#include <csignal>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "config/daemon_config.h"
+#include "daemon/daemon.h"
+#include "omnigate/sdk/abi.h"
+
+namespace {
+
+const char* const kUsage =
+    "Usage: omnigate [--config FILE]\n"
+    "       omnigate --check-config FILE\n"
+    "       omnigate --help | --version\n"
+    "\n"
+    "The omnichannel contact-centre gateway: channel plugins in, interactions stored in MariaDB, events out\n"
+    "on MQTT.\n"
+    "\n"
+    "  --config FILE        run with this YAML config (default: config/omnigate.yaml)\n"
+    "  --check-config FILE  validate FILE (and the environment it refers to), print the result, exit 0 or 1\n"
+    "  --help               show this text\n"
+    "  --version            show the version and the plugin ABI version\n"
+    "\n"
+    "Values in the config may use ${VAR} or ${VAR:-default} to come from the environment.\n";
+
+void setUpLogging(const std::string& level) {
+    Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p %s: %t"));
+    formatter->setProperty("times", "UTC");
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel));
+    Poco::Logger::root().setChannel(channel);
+    Poco::Logger::root().setLevel(level);
+    // Loggers created before this point (static ones) keep their old settings unless told again.
+    Poco::Logger::setChannel("", channel);
+    Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
+}
+
+int checkConfig(const std::string& file) {
+    try {
+        const omnigate::DaemonConfig config = omnigate::loadDaemonConfig(file);
+        std::cout << file << ": OK (" << config.channels.size() << " channel account(s), "
+                  << config.integrations.size() << " integration(s))\n";
+        return 0;
+    } catch (const omnigate::ConfigError& e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
+}
+
+int run(const std::string& file) {
+    omnigate::DaemonConfig config;
+    try {
+        config = omnigate::loadDaemonConfig(file);
+    } catch (const omnigate::ConfigError& e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
+    setUpLogging(config.logLevel);
+
+    // Signals are taken by sigwait below, so every thread the daemon starts inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    omnigate::Daemon daemon(std::move(config));
+    try {
+        daemon.start();
+    } catch (const omnigate::StartupError& e) {
+        Poco::Logger::get("omnigate").fatal("start-up failed: %s", std::string(e.what()));
+        daemon.stop();
+        return 1;
+    } catch (const omnigate::ConfigError& e) {
+        Poco::Logger::get("omnigate").fatal("start-up failed: %s", std::string(e.what()));
+        daemon.stop();
+        return 1;
+    }
+    int received = 0;
+    sigwait(&signals, &received);
+    Poco::Logger::get("omnigate").information("signal %d: shutting down", received);
+    daemon.stop();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    std::string configFile = "config/omnigate.yaml";
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        const bool hasValue = i + 1 < args.size();
+        if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+        if (arg == "--version") {
+            std::cout << "omnigate " << OMNIGATE_VERSION << " (plugin ABI " << OMNIGATE_PLUGIN_ABI_VERSION << ")\n";
+            return 0;
+        }
+        if (arg == "--check-config" && hasValue) return checkConfig(args[i + 1]);
+        if (arg == "--config" && hasValue) {
+            configFile = args[++i];
+            continue;
+        }
+        std::cerr << "omnigate: unknown or incomplete option '" << arg << "'\n\n" << kUsage;
+        return 2;
+    }
+    return run(configFile);
+}

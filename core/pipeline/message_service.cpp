@@ -1,0 +1,137 @@
+#include "pipeline/message_service.h"
+
+#include <Poco/Logger.h>
+
+#include "omnigate/sdk/api_error.h"
+#include "store/interaction_store.h"
+
+namespace omnigate {
+
+namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("omnigate.pipeline"); }
+
+void validate(const InboundMessage& m) {
+    if (m.account.empty()) throw ApiError::badRequest("the message names no account");
+    if (m.externalId.empty()) throw ApiError::badRequest("the message has no external id to de-duplicate on");
+    if (m.externalId.size() > 255) throw ApiError::badRequest("the external id is longer than 255 bytes");
+    if (m.from.kind.empty() || m.from.value.empty()) throw ApiError::badRequest("the message has no sender address");
+    if (m.from.value.size() > 255) throw ApiError::badRequest("the sender address is longer than 255 bytes");
+}
+
+}  // namespace
+
+MessageService::MessageService(WriteBatcher& writer, ConnectionPool& pool, Metrics& metrics, ChannelLookup channels)
+    : writer_(writer), pool_(pool), metrics_(metrics), channels_(std::move(channels)) {}
+
+SubmitResult MessageService::submitInbound(const std::string& channel, const InboundMessage& message) {
+    validate(message);
+    SubmitResult result;
+    writer_.run([&](DbSession& session) {
+        InteractionStore store(session);
+        // The single writer thread serialises jobs, so two copies arriving at once meet here in order: the
+        // second finds the first (same transaction or an earlier one) and stores nothing.
+        if (auto existing = store.findMessageByExternalId(channel, message.account, Direction::Inbound,
+                                                          message.externalId)) {
+            result = {*existing, true};
+            return;
+        }
+        StoredMessage m;
+        m.channel = channel;
+        m.account = message.account;
+        m.direction = Direction::Inbound;
+        m.author = AuthorKind::Client;
+        m.externalId = message.externalId;
+        m.text = message.text;
+        m.status = DeliveryStatus::Delivered;
+        m.clientId = store.resolveClient(message.from, message.clientName, message.contacts);
+        m.interactionId = store.resolveInteraction(channel, message.account, m.clientId, message.from, message.threadKey);
+        result = {store.insertMessage(m), false};
+    });
+    if (!result.duplicate) metrics_.countMessage("in", channel);
+    return result;
+}
+
+std::vector<StoredMessage> MessageService::history(const std::string& channel, const std::string& account,
+                                                   const Address& client, std::size_t limit) {
+    PooledSession session = pool_.acquire();
+    try {
+        return InteractionStore(*session).history(channel, account, client, limit);
+    } catch (const sql::SQLException& e) {
+        if (isConnectionError(e)) session->markBroken();
+        throw ApiError::unavailable(std::string("reading the history failed: ") + e.what());
+    }
+}
+
+std::vector<StoredMessage> MessageService::messagesOf(std::int64_t interactionId, std::size_t limit) {
+    PooledSession session = pool_.acquire();
+    try {
+        InteractionStore store(*session);
+        const auto interaction = store.findInteraction(interactionId);
+        if (!interaction) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
+        return store.messagesOf(interactionId, limit);
+    } catch (const sql::SQLException& e) {
+        if (isConnectionError(e)) session->markBroken();
+        throw ApiError::unavailable(std::string("reading the messages failed: ") + e.what());
+    }
+}
+
+void MessageService::updateDeliveryStatus(const std::string& channel, const StatusUpdate& update) {
+    bool found = false;
+    writer_.run([&](DbSession& session) {
+        InteractionStore store(session);
+        const auto message = store.findMessageByExternalId(channel, update.account, Direction::Outbound, update.externalId);
+        if (!message) return;
+        found = true;
+        store.updateStatus(message->id, update.status, "", update.errorCode, update.errorText);
+    });
+    if (!found) {
+        logger().information("a %s status for unknown message %s on account %s was ignored", channel,
+                             update.externalId, update.account);
+    }
+}
+
+StoredMessage MessageService::reply(std::int64_t interactionId, const std::string& text) {
+    StoredMessage stored;
+    Address to;
+    writer_.run([&](DbSession& session) {
+        InteractionStore store(session);
+        const auto interaction = store.findInteraction(interactionId);
+        if (!interaction) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
+        StoredMessage m;
+        m.interactionId = interaction->id;
+        m.clientId = interaction->clientId;
+        m.channel = interaction->channel;
+        m.account = interaction->account;
+        m.direction = Direction::Outbound;
+        m.author = AuthorKind::Operator;
+        m.text = text;
+        m.status = DeliveryStatus::Pending;
+        to = interaction->address;
+        stored = store.insertMessage(m);
+    });
+
+    SendResult sent;
+    ChannelPlugin* plugin = channels_(stored.channel);
+    if (plugin == nullptr) {
+        sent = {DeliveryStatus::Failed, "", "channel_unavailable", "no " + stored.channel + " plugin is loaded"};
+    } else {
+        OutboundMessage out{stored.id, stored.interactionId, stored.account, to, stored.text, stored.createdAt};
+        try {
+            sent = plugin->send(out);
+        } catch (const std::exception& e) {
+            logger().error("the %s plugin failed to send message %Ld: %s", stored.channel, stored.id,
+                           std::string(e.what()));
+            sent = {DeliveryStatus::Failed, "", "plugin_error", "the channel plugin failed; see the omnigate log"};
+        }
+    }
+    writer_.run([&](DbSession& session) {
+        InteractionStore(session).updateStatus(stored.id, sent.status, sent.externalId, sent.errorCode, sent.errorText);
+    });
+    stored.status = sent.status;
+    stored.externalId = sent.externalId;
+    metrics_.countMessage("out", stored.channel);
+    return stored;
+}
+
+}  // namespace omnigate

@@ -1,0 +1,38 @@
+// One MariaDB connection with its prepared statements. Statements are cached per connection and die with it:
+// after a reconnect they are simply prepared again (Connector/C++ drops them on reconnect anyway).
+#pragma once
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace omnigate {
+
+class DbSession {
+public:
+    explicit DbSession(std::unique_ptr<sql::Connection> connection);
+    ~DbSession();
+
+    sql::PreparedStatement& prepare(const std::string& sql);
+    void execute(const std::string& sql);  // unprepared, for DDL and transaction control
+    std::int64_t lastInsertId();
+    sql::Connection& connection() { return *connection_; }
+
+    // Set once an error says the connection itself is gone; the pool then drops it instead of reusing it.
+    bool broken() const { return broken_; }
+    void markBroken() { broken_ = true; }
+
+private:
+    std::unique_ptr<sql::Connection> connection_;
+    std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+    bool broken_ = false;
+};
+
+// True for the client errors that mean the connection is lost (server gone, restarted, killed, timed out).
+bool isConnectionError(const sql::SQLException& e);
+
+}  // namespace omnigate

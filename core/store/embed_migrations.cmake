@@ -1,0 +1,13 @@
+# Writes a C++ file holding every migration's SQL (run at build time, so editing a .sql file rebuilds it).
+file(GLOB files "${MIGRATIONS_DIR}/*.sql")
+list(SORT files)
+set(body "")
+foreach(f ${files})
+  get_filename_component(name "${f}" NAME)
+  string(REGEX MATCH "^[0-9]+" version "${name}")
+  math(EXPR version "${version}")
+  file(READ "${f}" sql)
+  string(APPEND body "        {${version}, \"${name}\", R\"omnigate_sql(${sql})omnigate_sql\"},\n")
+endforeach()
+file(WRITE "${OUTPUT}.tmp" "// Generated from core/store/migrations/*.sql by embed_migrations.cmake.\n#include \"store/migrator.h\"\n\nnamespace omnigate {\n\nconst std::vector<Migration>& builtInMigrations() {\n    static const std::vector<Migration> migrations{\n${body}    };\n    return migrations;\n}\n\n}  // namespace omnigate\n")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUTPUT}.tmp" "${OUTPUT}")

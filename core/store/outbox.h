@@ -1,0 +1,31 @@
+// Events leave the daemon through the outbox table: written in the same transaction as the data they describe,
+// published by the OutboxRelay after commit. So an event exists exactly when its data does, and a broker outage
+// only delays it.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <string>
+
+#include "store/db_session.h"
+
+namespace omnigate {
+
+constexpr int kEventSchemaVersion = 1;
+
+// {"id": uuid, "type": …, "time": ISO-8601, "schema_version": 1, "data": {…}}
+std::string formatEvent(const std::string& eventId, const std::string& type, const std::string& time,
+                        const Poco::JSON::Object::Ptr& data);
+
+// Adds one event to the outbox inside the caller's transaction.
+void appendEvent(DbSession& session, const std::string& topic, const std::string& type,
+                 const Poco::JSON::Object::Ptr& data);
+
+std::string interactionTopic(std::int64_t interactionId);
+std::string clientTopic(std::int64_t clientId);
+
+// Times: the database keeps DATETIME(3) in UTC, the API and events speak ISO 8601 with a Z.
+std::string nowDbTime();
+std::string dbTimeToIso(const std::string& dbTime);
+
+}  // namespace omnigate
