@@ -1,0 +1,226 @@
+#include "webchat_plugin.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/String.h>
+#include <Poco/Timestamp.h>
+
+#include "omnigate/sdk/api_error.h"
+#include "webchat_json.h"
+#include "webchat_socket.h"
+
+OMNIGATE_PLUGIN(omnigate::webchat::WebchatPlugin)
+
+namespace omnigate::webchat {
+
+namespace {
+
+constexpr std::size_t maximumDetailLength = 255;         // name, email, phone: the store's column width
+constexpr std::size_t maximumClientMessageIdLength = 128;
+constexpr std::size_t defaultHistoryLimit = 50;
+constexpr std::uint16_t goingAway = 1001;                // RFC 6455 7.4.1: the server is going down
+
+// A detail the visitor typed into the widget's form. Blank counts as not given: forms send empty fields.
+std::string visitorDetail(const Poco::JSON::Object& body, const std::string& field) {
+    const std::optional<std::string> value = optionalString(body, field);
+    if (!value) return {};
+    std::string detail = Poco::trim(*value);
+    if (utf8Length(detail) > maximumDetailLength) {
+        throw ApiError::badRequest("'" + field + "' must be at most " + std::to_string(maximumDetailLength) +
+                                   " characters long");
+    }
+    return detail;
+}
+
+std::size_t historyLimitOf(const HttpRequest& request, std::size_t maximum) {
+    std::size_t limit = std::min(defaultHistoryLimit, maximum);
+    for (const auto& [key, value] : request.query) {
+        if (key != "limit") continue;
+        std::size_t parsed = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+        if (value.empty() || ec != std::errc() || end != value.data() + value.size() || parsed < 1 ||
+            parsed > maximum) {
+            throw ApiError::badRequest("'limit' must be a whole number from 1 to " + std::to_string(maximum) +
+                                       ", got '" + value + "'");
+        }
+        limit = parsed;
+    }
+    return limit;
+}
+
+std::vector<Address> contactsOf(const VisitorToken& visitor) {
+    std::vector<Address> contacts;
+    if (!visitor.email.empty()) contacts.push_back({"email", visitor.email});
+    if (!visitor.phone.empty()) contacts.push_back({"phone", visitor.phone});
+    return contacts;
+}
+
+}  // namespace
+
+WebchatPlugin::WebchatPlugin()
+    : accounts_(std::make_shared<WebchatAccounts>()), connections_(std::make_shared<VisitorConnections>()) {}
+
+LoadResult WebchatPlugin::load(Host& host) {
+    host_ = &host;
+    if (host.accounts().empty()) return LoadResult::decline("no webchat accounts configured");
+
+    auto accounts = std::make_shared<WebchatAccounts>();
+    for (const AccountConfig& account : host.accounts()) {
+        if (!accounts->add(account.id, parseWebchatConfig(account.settings))) {
+            return LoadResult::failure("the webchat account '" + account.id +
+                                       "' is configured twice: give every account its own id");
+        }
+    }
+    accounts_ = accounts;
+
+    host.addRoute("POST", "/api/v1/webchat/{account}/sessions", guarded(&WebchatPlugin::createSession));
+    host.addRoute("POST", "/api/v1/webchat/{account}/messages", guarded(&WebchatPlugin::postMessage));
+    host.addRoute("GET", "/api/v1/webchat/{account}/messages", guarded(&WebchatPlugin::getMessages));
+    host.addWebSocket("/api/v1/webchat/{account}/ws",
+                      std::make_shared<WebchatSocket>(host, accounts_, connections_));
+
+    std::string ids;
+    for (const std::string& id : accounts_->ids()) ids += (ids.empty() ? "" : ", ") + id;
+    host.log(LogLevel::Info, "webchat: serving account(s) " + ids + " under /api/v1/webchat/{account}/");
+    return LoadResult::success();
+}
+
+void WebchatPlugin::stop() {
+    // Tell open widgets why they lose the socket, so they reconnect later instead of reporting an error.
+    for (const auto& connection : connections_->takeAll()) {
+        connection->close(goingAway, "the server is shutting down");
+    }
+}
+
+HttpHandler WebchatPlugin::guarded(HttpResponse (WebchatPlugin::*handler)(const HttpRequest&)) {
+    // Bad input is always reported as an ApiError 4xx by the handlers themselves; a Poco exception reaching here
+    // is our bug, so it becomes a 500 that says where to look rather than the core's anonymous one.
+    return [this, handler](const HttpRequest& request) {
+        try {
+            return (this->*handler)(request);
+        } catch (const Poco::Exception& e) {
+            host_->log(LogLevel::Error, "webchat: " + request.method + " " + request.path + " failed: " +
+                                            e.displayText());
+            throw ApiError(500, "internal_error", "the webchat channel failed on this request; see the daemon's log");
+        }
+    };
+}
+
+VisitorToken WebchatPlugin::visitorOf(const HttpRequest& request) const {
+    return accounts_->authenticate(request.param("account"), request.bearerToken(),
+                                   "in the header 'Authorization: Bearer <token>'");
+}
+
+HttpResponse WebchatPlugin::createSession(const HttpRequest& request) {
+    const std::string account = request.param("account");
+    const WebchatConfig& config = accounts_->find(account);
+    const Poco::JSON::Object::Ptr body = parseObject(request.body, "the request body", true);
+
+    VisitorToken visitor = VisitorToken::issue(account, VisitorToken::currentTime(), config.tokenTtl.count());
+    visitor.name = visitorDetail(*body, "name");
+    visitor.email = visitorDetail(*body, "email");
+    visitor.phone = visitorDetail(*body, "phone");
+    if (!visitor.email.empty() && visitor.email.find('@') == std::string::npos) {
+        throw ApiError::badRequest("'email' must be an email address, got '" + visitor.email + "' (no '@')");
+    }
+
+    Poco::JSON::Object::Ptr reply = newObject();
+    reply->set("token", visitor.sign(config.tokenSecret));
+    reply->set("visitor_id", visitor.visitorId);
+    reply->set("expires_at", Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(visitor.expiresAt),
+                                                             Poco::DateTimeFormat::ISO8601_FORMAT));
+    return HttpResponse::json(201, toJson(*reply));
+}
+
+HttpResponse WebchatPlugin::postMessage(const HttpRequest& request) {
+    const VisitorToken visitor = visitorOf(request);
+    const WebchatConfig& config = accounts_->find(visitor.account);
+    const Poco::JSON::Object::Ptr body = parseObject(request.body, "the request body", false);
+
+    const std::optional<std::string> text = optionalString(*body, "text");
+    if (!text) throw ApiError::badRequest("'text' is required");
+    if (Poco::trim(*text).empty()) throw ApiError::badRequest("'text' must not be empty or only whitespace");
+    if (text->size() > config.maxTextBytes) {
+        throw ApiError(413, "text_too_long",
+                       "'text' is " + std::to_string(text->size()) + " bytes long; this account accepts at most " +
+                           std::to_string(config.maxTextBytes) + " bytes (UTF-8) per message");
+    }
+    const std::optional<std::string> clientMessageId = optionalString(*body, "client_message_id");
+    if (clientMessageId && (clientMessageId->empty() || clientMessageId->size() > maximumClientMessageIdLength)) {
+        throw ApiError::badRequest("'client_message_id' must be 1 to " +
+                                   std::to_string(maximumClientMessageIdLength) + " characters long");
+    }
+
+    InboundMessage message;
+    message.account = visitor.account;
+    message.externalId = inboundExternalId(visitor.visitorId, clientMessageId);
+    message.from = Address{"webchat", visitor.visitorId};
+    message.clientName = visitor.name;
+    message.contacts = contactsOf(visitor);
+    message.text = *text;
+    const SubmitResult stored = host_->submitInbound(message);
+    // A resend of a stored client_message_id is answered like the first time, with what was stored then.
+    return HttpResponse::json(stored.duplicate ? 200 : 201, toJson(*messageObject(stored.message, visitor.visitorId)));
+}
+
+HttpResponse WebchatPlugin::getMessages(const HttpRequest& request) {
+    const VisitorToken visitor = visitorOf(request);
+    const WebchatConfig& config = accounts_->find(visitor.account);
+    const std::size_t limit = historyLimitOf(request, config.historyLimit);
+
+    Poco::JSON::Array::Ptr messages = new Poco::JSON::Array;
+    for (const StoredMessage& message :
+         host_->history(visitor.account, Address{"webchat", visitor.visitorId}, limit)) {
+        messages->add(messageObject(message, visitor.visitorId));
+    }
+    Poco::JSON::Object::Ptr reply = newObject();
+    reply->set("messages", messages);
+    return HttpResponse::json(200, toJson(*reply));
+}
+
+SendResult WebchatPlugin::send(const OutboundMessage& message) {
+    SendResult result;
+    result.externalId = "webchat:" + std::to_string(message.messageId);
+    if (message.to.kind != "webchat" || message.to.value.empty()) {
+        result.status = DeliveryStatus::Failed;
+        result.errorCode = "bad_address";
+        result.errorText = "the webchat channel reaches webchat visitor ids only, not a '" + message.to.kind +
+                           "' address '" + message.to.value + "'";
+        return result;
+    }
+    if (!accounts_->has(message.account)) {
+        result.status = DeliveryStatus::Failed;
+        result.errorCode = "unknown_account";
+        result.errorText = "no webchat account '" + message.account + "' is configured";
+        return result;
+    }
+
+    StoredMessage pushed;
+    pushed.id = message.messageId;
+    pushed.interactionId = message.interactionId;
+    pushed.direction = Direction::Outbound;
+    pushed.author = AuthorKind::Operator;
+    pushed.text = message.text;
+    pushed.status = DeliveryStatus::Delivered;
+    pushed.createdAt = message.createdAt;
+    Poco::JSON::Object::Ptr frame = newObject();
+    frame->set("type", std::string("message"));
+    frame->set("message", messageObject(pushed, message.to.value));
+    const std::string text = toJson(*frame);
+
+    std::size_t delivered = 0;
+    for (const auto& connection : connections_->of(message.account, message.to.value)) {
+        if (connection->sendText(text)) ++delivered;
+    }
+    // Without an open socket the message still counts as sent: the widget reads it from the history when the
+    // visitor comes back.
+    result.status = delivered > 0 ? DeliveryStatus::Delivered : DeliveryStatus::Sent;
+    return result;
+}
+
+}  // namespace omnigate::webchat

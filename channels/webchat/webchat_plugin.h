@@ -1,0 +1,36 @@
+// The web chat channel: a site's chat widget opens a visitor session, posts the visitor's messages, reads the
+// conversation back and listens on a WebSocket for the operators' replies. Everything is stateless over HTTP
+// (the session is a signed token, the history is the store's), except the set of open sockets.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "omnigate/sdk/plugin.h"
+#include "visitor_connections.h"
+#include "webchat_accounts.h"
+
+namespace omnigate::webchat {
+
+class WebchatPlugin : public ChannelPlugin {
+public:
+    WebchatPlugin();
+
+    std::string name() const override { return "webchat"; }
+    LoadResult load(Host& host) override;
+    void stop() override;
+    SendResult send(const OutboundMessage& message) override;
+
+private:
+    HttpResponse createSession(const HttpRequest& request);  // POST /api/v1/webchat/{account}/sessions
+    HttpResponse postMessage(const HttpRequest& request);    // POST /api/v1/webchat/{account}/messages
+    HttpResponse getMessages(const HttpRequest& request);    // GET  /api/v1/webchat/{account}/messages
+    VisitorToken visitorOf(const HttpRequest& request) const;
+    HttpHandler guarded(HttpResponse (WebchatPlugin::*handler)(const HttpRequest&));
+
+    Host* host_ = nullptr;
+    std::shared_ptr<const WebchatAccounts> accounts_;
+    std::shared_ptr<VisitorConnections> connections_;
+};
+
+}  // namespace omnigate::webchat
