@@ -1,0 +1,394 @@
+// The daemon's configuration as an operator meets it: the demo file parses, values come from the environment, and
+// every mistake is refused with the file, line, column and dotted key path of the offending value.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "config/daemon_config.h"
+
+namespace omnigate {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Sets (or unsets) an environment variable for one test and restores the previous value afterwards, so tests do
+// not leak into each other when the binary runs them all in one process.
+class ScopedEnv {
+public:
+    ScopedEnv(std::string name, std::optional<std::string> value) : name_(std::move(name)) {
+        if (const char* old = std::getenv(name_.c_str())) previous_ = old;
+        if (value) {
+            ::setenv(name_.c_str(), value->c_str(), 1);
+        } else {
+            ::unsetenv(name_.c_str());
+        }
+    }
+    ~ScopedEnv() {
+        if (previous_) {
+            ::setenv(name_.c_str(), previous_->c_str(), 1);
+        } else {
+            ::unsetenv(name_.c_str());
+        }
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    std::string name_;
+    std::optional<std::string> previous_;
+};
+
+// A fresh directory under the system's temporary folder, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "omnigate-config-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    const fs::path& path() const { return path_; }
+    fs::path write(const std::string& relative, const std::string& text) const {
+        const fs::path file = path_ / relative;
+        fs::create_directories(file.parent_path());
+        std::ofstream(file) << text;
+        return file;
+    }
+
+private:
+    fs::path path_;
+};
+
+// One string per line, so a test's expected line number is the index of the line plus one.
+std::string yaml(std::initializer_list<const char*> lines) {
+    std::string text;
+    for (const char* line : lines) text += std::string(line) + "\n";
+    return text;
+}
+
+DaemonConfig parse(const std::string& text) { return parseDaemonConfig(ConfigNode::parseString(text, "test.yaml")); }
+
+// Parses text that must be refused and returns the error.
+ConfigError refusal(const std::string& text) {
+    try {
+        parse(text);
+    } catch (const ConfigError& e) {
+        return e;
+    }
+    ADD_FAILURE() << "the configuration was accepted:\n" << text;
+    return ConfigError("", 0, 0, "", "");
+}
+
+// The sections every config needs, as lines 1-9; tests append what they are about from line 10 on.
+#define REQUIRED_SECTIONS                                                                               \
+    "admin:", "  token: a-long-enough-token", "database:", "  name: omnigate", "  user: omnigate", "mqtt:", \
+        "  url: tcp://127.0.0.1:1883", "plugins:", "  directory: /opt/omnigate/plugins"
+
+// --- The demo configuration ------------------------------------------------------------------------------------
+
+TEST(DemoConfig, ParsesWithItsDefaultsWhenNothingIsSet) {
+    const ScopedEnv token("OMNIGATE_ADMIN_TOKEN", std::nullopt);
+    const ScopedEnv port("OMNIGATE_HTTP_PORT", std::nullopt);
+    const ScopedEnv db("OMNIGATE_DB_NAME", std::nullopt);
+    const ScopedEnv mqttHost("OMNIGATE_MQTT_HOST", std::nullopt);
+    const ScopedEnv mqttPort("OMNIGATE_MQTT_PORT", std::nullopt);
+
+    const DaemonConfig c = loadDaemonConfig(OMNIGATE_DEMO_CONFIG);
+
+    EXPECT_EQ(c.adminToken, "demo-admin-token");
+    EXPECT_EQ(c.http.port, 8080);
+    EXPECT_EQ(c.database.name, "omnigate");
+    EXPECT_EQ(c.mqtt.url, "tcp://127.0.0.1:1884");
+    ASSERT_EQ(c.channels.size(), 1u);
+    EXPECT_EQ(c.channels[0].type, "webchat");
+    EXPECT_EQ(c.channels[0].id, "demo");
+    // The plugin's settings are handed on unread, still knowing where they are in the file.
+    EXPECT_TRUE(c.channels[0].settings.isMap());
+    EXPECT_EQ(c.channels[0].settings.path(), "channels[0].settings");
+    EXPECT_EQ(c.channels[0].settings.file(), OMNIGATE_DEMO_CONFIG);
+    EXPECT_EQ(c.pluginTypes(), std::vector<std::string>{"webchat"});
+}
+
+TEST(DemoConfig, TakesTheAdminTokenFromTheEnvironment) {
+    const ScopedEnv token("OMNIGATE_ADMIN_TOKEN", "a-token-from-the-environment");
+    EXPECT_EQ(loadDaemonConfig(OMNIGATE_DEMO_CONFIG).adminToken, "a-token-from-the-environment");
+}
+
+TEST(DemoConfig, TakesTheHttpPortFromTheEnvironment) {
+    const ScopedEnv port("OMNIGATE_HTTP_PORT", "18123");
+    EXPECT_EQ(loadDaemonConfig(OMNIGATE_DEMO_CONFIG).http.port, 18123);
+}
+
+TEST(DemoConfig, AnEmptyVariableCountsAsUnset) {
+    // `OMNIGATE_ADMIN_TOKEN= ./omnigate` must not leave the admin API with an empty token.
+    const ScopedEnv token("OMNIGATE_ADMIN_TOKEN", "");
+    EXPECT_EQ(loadDaemonConfig(OMNIGATE_DEMO_CONFIG).adminToken, "demo-admin-token");
+}
+
+// --- Environment substitution ----------------------------------------------------------------------------------
+
+TEST(DaemonConfigEnvironment, AVariableWithoutDefaultMustBeSet) {
+    const ScopedEnv unset("OMNIGATE_TEST_UNSET_SECRET", std::nullopt);
+    const ConfigError e = refusal(yaml({"admin:", "  token: ${OMNIGATE_TEST_UNSET_SECRET}", "database:",
+                                        "  name: omnigate", "  user: omnigate", "mqtt:", "  url: tcp://h:1",
+                                        "plugins:", "  directory: /p"}));
+    EXPECT_EQ(e.keyPath(), "admin.token");
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.column(), 10);
+    EXPECT_NE(e.problem().find("OMNIGATE_TEST_UNSET_SECRET"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("test.yaml:2:10: admin.token: "), std::string::npos) << e.what();
+}
+
+TEST(DaemonConfigEnvironment, SubstitutesSeveralVariablesInOneValue) {
+    const ScopedEnv host("OMNIGATE_TEST_MQTT_HOST", "broker.example");
+    const ScopedEnv port("OMNIGATE_TEST_MQTT_PORT", std::nullopt);
+    const DaemonConfig c =
+        parse(yaml({"admin:", "  token: a-long-enough-token", "database:", "  name: omnigate", "  user: omnigate",
+                    "mqtt:", "  url: tcp://${OMNIGATE_TEST_MQTT_HOST:-localhost}:${OMNIGATE_TEST_MQTT_PORT:-1884}",
+                    "plugins:", "  directory: /p"}));
+    EXPECT_EQ(c.mqtt.url, "tcp://broker.example:1884");
+}
+
+TEST(DaemonConfigEnvironment, ASubstitutedValueIsStillTypeChecked) {
+    const ScopedEnv port("OMNIGATE_TEST_HTTP_PORT", "eighty");
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "http:", "  port: ${OMNIGATE_TEST_HTTP_PORT}"}));
+    EXPECT_EQ(e.keyPath(), "http.port");
+    EXPECT_EQ(e.problem(), "expected an integer, got 'eighty'");
+}
+
+// --- What a valid file gives ------------------------------------------------------------------------------------
+
+TEST(DaemonConfig, AppliesDefaultsToOptionalSettings) {
+    const DaemonConfig c = parse(yaml({REQUIRED_SECTIONS}));
+    EXPECT_EQ(c.file, "test.yaml");
+    EXPECT_EQ(c.instance, "main");
+    EXPECT_EQ(c.http.host, "127.0.0.1");
+    EXPECT_EQ(c.http.port, 8080);
+    EXPECT_EQ(c.database.port, 3306);
+    EXPECT_EQ(c.database.password, "");
+    EXPECT_EQ(c.pluginDirectory, "/opt/omnigate/plugins");
+    EXPECT_TRUE(c.channels.empty());
+    EXPECT_TRUE(c.integrations.empty());
+}
+
+TEST(DaemonConfig, ListsPluginTypesOnceChannelsFirst) {
+    const DaemonConfig c = parse(yaml({REQUIRED_SECTIONS, "channels:", "  - {type: webchat, id: a}",
+                                       "  - {type: email, id: b}", "  - {type: webchat, id: c}", "integrations:",
+                                       "  - {type: crm}", "  - {type: email, id: x}"}));
+    EXPECT_EQ(c.pluginTypes(), (std::vector<std::string>{"webchat", "email", "crm"}));
+    // An integration needs no id: it defaults to its type.
+    ASSERT_EQ(c.integrations.size(), 2u);
+    EXPECT_EQ(c.integrations[0].id, "crm");
+}
+
+TEST(DaemonConfig, AllowsTheSameIdOnDifferentChannelTypes) {
+    // Ids are per channel type (they appear in /api/v1/<type>/<id>/...), so "main" may be a webchat and an email.
+    const DaemonConfig c =
+        parse(yaml({REQUIRED_SECTIONS, "channels:", "  - {type: webchat, id: main}", "  - {type: email, id: main}"}));
+    EXPECT_EQ(c.channels.size(), 2u);
+}
+
+TEST(DaemonConfig, LeavesPluginSettingsToThePlugin) {
+    // channels[i].settings belongs to the plugin: the core must not reject keys it does not know there.
+    const DaemonConfig c = parse(yaml({REQUIRED_SECTIONS, "channels:", "  - type: webchat", "    id: a",
+                                       "  - type: webchat", "    id: b", "    settings:",
+                                       "      anything_the_plugin_wants: 1"}));
+    ASSERT_EQ(c.channels.size(), 2u);
+    EXPECT_FALSE(c.channels[0].settings.defined());
+    EXPECT_EQ(c.channels[1].settings.path(), "channels[1].settings");
+    EXPECT_EQ(c.channels[1].settings.line(), 16);  // a block mapping starts at its first key
+    EXPECT_EQ(c.channels[1].settings.column(), 7);
+    EXPECT_EQ(c.channels[1].settings.getInt("anything_the_plugin_wants"), 1);
+}
+
+// --- Each kind of mistake, with its position -------------------------------------------------------------------
+
+TEST(DaemonConfigErrors, MissingRequiredKey) {
+    const ConfigError e = refusal(yaml({"admin:", "  token: a-long-enough-token", "database:", "  host: db",
+                                        "  user: omnigate", "mqtt:", "  url: tcp://h:1", "plugins:",
+                                        "  directory: /p"}));
+    EXPECT_EQ(e.file(), "test.yaml");
+    EXPECT_EQ(e.keyPath(), "database.name");
+    EXPECT_EQ(e.problem(), "missing");
+    // An absent key has no position of its own: the error points at the section it is missing from.
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.column(), 3);
+    EXPECT_STREQ(e.what(), "test.yaml:4:3: database.name: missing");
+}
+
+TEST(DaemonConfigErrors, MissingRequiredSection) {
+    const ConfigError e = refusal(yaml({"admin:", "  token: a-long-enough-token", "database:", "  name: omnigate",
+                                        "  user: omnigate", "plugins:", "  directory: /p"}));
+    EXPECT_EQ(e.keyPath(), "mqtt");
+    EXPECT_EQ(e.problem(), "missing");
+}
+
+TEST(DaemonConfigErrors, WrongType) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "http:", "  port: abc"}));
+    EXPECT_EQ(e.keyPath(), "http.port");
+    EXPECT_EQ(e.problem(), "expected an integer, got 'abc'");
+    EXPECT_EQ(e.line(), 11);
+    EXPECT_EQ(e.column(), 9);
+}
+
+TEST(DaemonConfigErrors, ListWhereAValueBelongs) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "http:", "  host: [a, b]"}));
+    EXPECT_EQ(e.keyPath(), "http.host");
+    EXPECT_EQ(e.problem(), "expected a single value, not a list or mapping");
+    EXPECT_EQ(e.line(), 11);
+}
+
+TEST(DaemonConfigErrors, OutOfRange) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "http:", "  port: 70000"}));
+    EXPECT_EQ(e.keyPath(), "http.port");
+    EXPECT_EQ(e.problem(), "must be between 0 and 65535, got 70000");
+    EXPECT_EQ(e.line(), 11);
+    EXPECT_EQ(e.column(), 9);
+}
+
+TEST(DaemonConfigErrors, AdminTokenTooShort) {
+    const ConfigError e = refusal(yaml({"admin:", "  token: short", "database:", "  name: omnigate",
+                                        "  user: omnigate", "mqtt:", "  url: tcp://h:1", "plugins:",
+                                        "  directory: /p"}));
+    EXPECT_EQ(e.keyPath(), "admin.token");
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_NE(e.problem().find("at least 12 characters"), std::string::npos) << e.what();
+}
+
+TEST(DaemonConfigErrors, MqttUrlWithoutScheme) {
+    const ConfigError e = refusal(yaml({"admin:", "  token: a-long-enough-token", "database:", "  name: omnigate",
+                                        "  user: omnigate", "mqtt:", "  url: 127.0.0.1:1883", "plugins:",
+                                        "  directory: /p"}));
+    EXPECT_EQ(e.keyPath(), "mqtt.url");
+    EXPECT_EQ(e.line(), 7);
+}
+
+TEST(DaemonConfigErrors, UnknownLogLevel) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "log_level: verbose"}));
+    EXPECT_EQ(e.keyPath(), "log_level");
+    EXPECT_EQ(e.line(), 10);
+    EXPECT_EQ(e.column(), 12);
+}
+
+TEST(DaemonConfigErrors, UnknownTopLevelKey) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "colour: blue"}));
+    EXPECT_EQ(e.keyPath(), "colour");
+    EXPECT_EQ(e.line(), 10);
+    EXPECT_EQ(e.column(), 1);
+    // The message lists what is allowed, so a typo is easy to spot.
+    EXPECT_NE(e.problem().find("unknown key"), std::string::npos) << e.what();
+    EXPECT_NE(e.problem().find("channels"), std::string::npos) << e.what();
+}
+
+TEST(DaemonConfigErrors, UnknownNestedKey) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "http:", "  prot: 8080"}));
+    EXPECT_EQ(e.keyPath(), "http.prot");
+    EXPECT_EQ(e.line(), 11);
+    EXPECT_EQ(e.column(), 3);
+}
+
+TEST(DaemonConfigErrors, UnknownKeyInAChannelEntry) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "channels:", "  - type: webchat", "    id: a",
+                                        "  - type: webchat", "    id: b", "    foo: 1"}));
+    EXPECT_EQ(e.keyPath(), "channels[1].foo");
+    EXPECT_EQ(e.line(), 15);
+    EXPECT_EQ(e.column(), 5);
+}
+
+TEST(DaemonConfigErrors, DuplicateChannelId) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "channels:", "  - type: webchat", "    id: demo",
+                                        "  - type: webchat", "    id: demo"}));
+    EXPECT_EQ(e.keyPath(), "channels[1].id");
+    EXPECT_EQ(e.line(), 14);
+    EXPECT_EQ(e.column(), 9);
+    EXPECT_NE(e.problem().find("'demo' is already configured"), std::string::npos) << e.what();
+}
+
+TEST(DaemonConfigErrors, InvalidIdCharacters) {
+    // Ids end up in URLs and MQTT topics: a space or a '/' or '#' would break both.
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "channels:", "  - type: webchat", "    id: sales/eu"}));
+    EXPECT_EQ(e.keyPath(), "channels[0].id");
+    EXPECT_EQ(e.line(), 12);
+    EXPECT_EQ(e.column(), 9);
+    EXPECT_NE(e.problem().find("'sales/eu' is not a valid id"), std::string::npos) << e.what();
+}
+
+TEST(DaemonConfigErrors, ChannelsMustBeAList) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "channels:", "  type: webchat"}));
+    EXPECT_EQ(e.keyPath(), "channels");
+    EXPECT_EQ(e.problem(), "expected a list");
+}
+
+TEST(DaemonConfigErrors, InvalidYamlSyntax) {
+    // The unclosed flow sequence on line 3: the parser reports where it gave up, which the error passes on.
+    const ConfigError e = refusal(yaml({"admin:", "  token: a-long-enough-token", "database: [name, user",
+                                        "mqtt:", "  url: tcp://h:1"}));
+    EXPECT_EQ(e.file(), "test.yaml");
+    EXPECT_EQ(e.keyPath(), "");
+    EXPECT_NE(e.problem().find("invalid YAML"), std::string::npos) << e.what();
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.column(), 5);
+}
+
+TEST(DaemonConfigErrors, BadIndentation) {
+    const ConfigError e = refusal(yaml({"admin:", "  token: a-long-enough-token", "   stray: 1"}));
+    EXPECT_NE(e.problem().find("invalid YAML"), std::string::npos) << e.what();
+    EXPECT_EQ(e.line(), 3);
+}
+
+// --- Files ---------------------------------------------------------------------------------------------------------
+
+TEST(DaemonConfigFile, AFileThatDoesNotExist) {
+    const TempDir dir;
+    const std::string missing = (dir.path() / "nope.yaml").string();
+    try {
+        loadDaemonConfig(missing);
+        FAIL() << "a missing file was accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.file(), missing);
+        EXPECT_NE(e.problem().find("cannot open the file"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+    }
+}
+
+TEST(DaemonConfigFile, ErrorsNameTheFile) {
+    const TempDir dir;
+    const fs::path file = dir.write("omnigate.yaml", yaml({REQUIRED_SECTIONS, "http:", "  port: -1"}));
+    try {
+        loadDaemonConfig(file.string());
+        FAIL() << "port -1 was accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.file(), file.string());
+        EXPECT_EQ(std::string(e.what()).rfind(file.string() + ":11:9: http.port: ", 0), 0u) << e.what();
+    }
+}
+
+TEST(DaemonConfigFile, RelativePluginDirectoryIsResolvedAgainstTheConfigFolder) {
+    // The daemon may be started from anywhere: "../plugins" means next to the config's folder, not the cwd.
+    const TempDir dir;
+    const fs::path file = dir.write("etc/omnigate.yaml", yaml({"admin:", "  token: a-long-enough-token",
+                                                                "database:", "  name: omnigate", "  user: omnigate",
+                                                                "mqtt:", "  url: tcp://h:1", "plugins:",
+                                                                "  directory: ../lib/plugins"}));
+    const DaemonConfig c = loadDaemonConfig(file.string());
+    const fs::path resolved(c.pluginDirectory);
+    EXPECT_TRUE(resolved.is_absolute()) << c.pluginDirectory;
+    EXPECT_EQ(resolved.lexically_normal(), (dir.path() / "lib" / "plugins").lexically_normal()) << c.pluginDirectory;
+}
+
+TEST(DaemonConfigFile, AbsolutePluginDirectoryIsKept) {
+    const TempDir dir;
+    const fs::path file = dir.write("etc/omnigate.yaml", yaml({REQUIRED_SECTIONS}));
+    EXPECT_EQ(loadDaemonConfig(file.string()).pluginDirectory, "/opt/omnigate/plugins");
+}
+
+}  // namespace
+}  // namespace omnigate

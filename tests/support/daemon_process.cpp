@@ -1,0 +1,114 @@
+#include "support/daemon_process.h"
+
+#include <Poco/File.h>
+#include <Poco/PipeStream.h>
+#include <Poco/TemporaryFile.h>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+#include "support/test_env.h"
+
+namespace omnigate::test {
+
+namespace {
+
+std::string readAll(Poco::Pipe& pipe) {
+    Poco::PipeInputStream in(pipe);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+}  // namespace
+
+std::string DaemonProcess::binary() { return requireEnv("OMNIGATE_BINARY"); }
+
+DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options)), port_(freePort()) {
+    configPath_ = Poco::TemporaryFile::tempName() + ".yaml";
+    Poco::TemporaryFile::registerForDeletion(configPath_);
+    std::ofstream config(configPath_);
+    config << "instance: " << options_.instance << "\n"
+           << "log_level: information\n"
+           << "http:\n  host: 127.0.0.1\n  port: " << port_ << "\n  max_body_bytes: " << options_.maxBodyBytes
+           << "\n  max_websocket_frame_bytes: 4096\n"
+           << "admin:\n  token: " << options_.adminToken << "\n"
+           << "database:\n  host: 127.0.0.1\n  port: " << requireEnv("OMNIGATE_DB_PORT")
+           << "\n  name: " << requireEnv("OMNIGATE_DB_NAME") << "\n  user: " << requireEnv("OMNIGATE_DB_USER")
+           << "\n  password: " << requireEnv("OMNIGATE_DB_PASSWORD") << "\n"
+           << "mqtt:\n  url: tcp://127.0.0.1:" << requireEnv("OMNIGATE_MQTT_PORT") << "\n  keep_alive_seconds: 5\n"
+           << "plugins:\n  directory: " << requireEnv("OMNIGATE_PLUGIN_DIR") << "\n"
+           << "channels:\n" << options_.channelsYaml;
+    config.close();
+
+    Poco::Process::Env env;
+    for (const auto& [name, value] : options_.environment) env[name] = value;
+    process_ = std::make_unique<Poco::ProcessHandle>(
+        Poco::Process::launch(binary(), {"--config", configPath_}, ".", nullptr, &output_, &output_, env));
+    reader_ = std::thread([this] {
+        char buffer[4096];
+        for (;;) {
+            const int n = output_.readBytes(buffer, sizeof buffer);
+            if (n <= 0) break;
+            std::lock_guard<std::mutex> lock(logMutex_);
+            log_.append(buffer, static_cast<std::size_t>(n));
+        }
+    });
+}
+
+DaemonProcess::~DaemonProcess() {
+    stop();
+    if (reader_.joinable()) reader_.join();
+}
+
+std::string DaemonProcess::log() {
+    std::lock_guard<std::mutex> lock(logMutex_);
+    return log_;
+}
+
+bool DaemonProcess::waitHealthy(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (!Poco::Process::isRunning(*process_)) return false;
+        try {
+            if (http().get("/healthz").status == 200) return true;
+        } catch (const Poco::Exception&) {
+            // Not listening yet.
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+bool DaemonProcess::waitReady(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        try {
+            if (http().get("/readyz").status == 200) return true;
+        } catch (const Poco::Exception&) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+int DaemonProcess::stop() {
+    if (stopped_ || !process_) return 0;
+    stopped_ = true;
+    if (Poco::Process::isRunning(*process_)) ::kill(process_->id(), SIGTERM);
+    const int code = process_->wait();
+    output_.close(Poco::Pipe::CLOSE_WRITE);
+    return code;
+}
+
+int DaemonProcess::run(const std::vector<std::string>& args, std::string& output,
+                       const std::map<std::string, std::string>& environment) {
+    Poco::Pipe pipe;
+    Poco::Process::Env env(environment.begin(), environment.end());
+    Poco::ProcessHandle handle = Poco::Process::launch(binary(), args, ".", nullptr, &pipe, &pipe, env);
+    output = readAll(pipe);
+    return handle.wait();
+}
+
+}  // namespace omnigate::test

@@ -1,0 +1,67 @@
+// The real omnigate binary as a child process, with a config written for the test (the real MariaDB and Mosquitto
+// from scripts/test.sh, a free HTTP port), its output captured so a failing test can show the daemon's log.
+#pragma once
+
+#include <Poco/Pipe.h>
+#include <Poco/Process.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/http_client.h"
+
+namespace omnigate::test {
+
+struct DaemonOptions {
+    std::string instance = "test";
+    // The `channels:` list in YAML; the default has the web chat account `demo`.
+    std::string channelsYaml =
+        "  - type: webchat\n"
+        "    id: demo\n"
+        "    settings:\n"
+        "      token_secret: test-webchat-secret-0123456789\n";
+    std::string adminToken = "test-admin-token-0123";
+    std::int64_t maxBodyBytes = 1048576;
+    std::map<std::string, std::string> environment;
+};
+
+class DaemonProcess {
+public:
+    explicit DaemonProcess(DaemonOptions options = {});
+    ~DaemonProcess();
+
+    // Waits until /healthz answers; false (with the log available) when the daemon died or took too long.
+    bool waitHealthy(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+    // Waits until /readyz answers 200.
+    bool waitReady(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+    // SIGTERM, then the exit code.
+    int stop();
+
+    int port() const { return port_; }
+    HttpClient http() const { return HttpClient(port_); }
+    const std::string& adminToken() const { return options_.adminToken; }
+    std::string log();
+
+    // Runs the binary with `args` to completion; returns the exit code and fills `output` (stdout+stderr).
+    static int run(const std::vector<std::string>& args, std::string& output,
+                   const std::map<std::string, std::string>& environment = {});
+    static std::string binary();
+
+private:
+    DaemonOptions options_;
+    int port_ = 0;
+    std::string configPath_;
+    std::unique_ptr<Poco::ProcessHandle> process_;
+    Poco::Pipe output_;
+    std::thread reader_;
+    std::mutex logMutex_;
+    std::string log_;
+    bool stopped_ = false;
+};
+
+}  // namespace omnigate::test

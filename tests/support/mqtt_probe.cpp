@@ -1,0 +1,58 @@
+#include "support/mqtt_probe.h"
+
+#include <Poco/UUIDGenerator.h>
+
+#include "support/test_env.h"
+
+namespace omnigate::test {
+
+MqttProbe::MqttProbe(const std::string& topicFilter, const std::string& persistentId)
+    : client_("tcp://127.0.0.1:" + requireEnv("OMNIGATE_MQTT_PORT"),
+              persistentId.empty() ? "probe-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString()
+                                   : persistentId) {
+    client_.set_callback(*this);
+    auto options = mqtt::connect_options_builder()
+                       .clean_session(persistentId.empty())
+                       .automatic_reconnect(std::chrono::milliseconds(200), std::chrono::seconds(2))
+                       .connect_timeout(std::chrono::seconds(5))
+                       .finalize();
+    client_.connect(options)->wait();
+    client_.subscribe(topicFilter, 1)->wait();
+}
+
+MqttProbe::~MqttProbe() {
+    try {
+        client_.disconnect()->wait_for(std::chrono::seconds(2));
+    } catch (const mqtt::exception&) {
+        // The broker may be the thing a fault test stopped.
+    }
+}
+
+void MqttProbe::message_arrived(mqtt::const_message_ptr message) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        messages_.push_back({message->get_topic(), message->to_string(), message->is_retained()});
+    }
+    arrived_.notify_all();
+}
+
+std::vector<ReceivedMessage> MqttProbe::waitFor(const std::function<bool(const ReceivedMessage&)>& match,
+                                                std::size_t count, std::chrono::milliseconds timeout) {
+    std::vector<ReceivedMessage> found;
+    std::unique_lock<std::mutex> lock(mutex_);
+    arrived_.wait_for(lock, timeout, [&] {
+        found.clear();
+        for (const ReceivedMessage& m : messages_) {
+            if (match(m)) found.push_back(m);
+        }
+        return found.size() >= count;
+    });
+    return found;
+}
+
+std::vector<ReceivedMessage> MqttProbe::all() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return messages_;
+}
+
+}  // namespace omnigate::test
