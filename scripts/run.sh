@@ -70,9 +70,13 @@ omnigate is starting:
   MariaDB           mysql://$OMNIGATE_DB_USER@127.0.0.1:$OMNIGATE_DB_PORT/$OMNIGATE_DB_NAME
   Admin token       $OMNIGATE_ADMIN_TOKEN $admin_note
 
-Try, from another terminal:
-  curl -s -X POST $http/api/v1/webchat/demo/sessions -H 'Content-Type: application/json' -d '{"name":"Anna"}'
+Try, from other terminals (README.md explains what you see):
   mosquitto_sub -h 127.0.0.1 -p $OMNIGATE_MQTT_PORT -t 'omnigate/v1/#' -v
+
+  TOKEN=\$(curl -s -X POST $http/api/v1/webchat/demo/sessions \\
+    -H 'Content-Type: application/json' -d '{"name":"Anna"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
+  curl -s -X POST $http/api/v1/webchat/demo/messages \\
+    -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d '{"text":"Hello, where is my order?"}'
 
 Press Ctrl-C to stop.
 EOF
