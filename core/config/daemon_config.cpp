@@ -62,7 +62,8 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     if (levels.count(c.logLevel) == 0) root["log_level"].fail("expected debug, information, notice, warning or error");
 
     const ConfigNode http = root["http"];
-    http.expectKeys({"host", "port", "max_threads", "max_queued", "max_body_bytes", "max_websocket_frame_bytes"});
+    http.expectKeys({"host", "port", "max_threads", "max_queued", "max_body_bytes", "max_websocket_frame_bytes",
+                     "cors_origins"});
     c.http.host = http.getString("host", c.http.host);
     c.http.port = static_cast<int>(http.getInt("port", c.http.port, 0, 65535));
     c.http.maxThreads = static_cast<int>(http.getInt("max_threads", c.http.maxThreads, 2, 1024));
@@ -70,6 +71,13 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     c.http.maxBodyBytes = http.getInt("max_body_bytes", c.http.maxBodyBytes, 1024, 1024LL * 1024 * 1024);
     c.http.maxWebSocketFrameBytes =
         static_cast<int>(http.getInt("max_websocket_frame_bytes", c.http.maxWebSocketFrameBytes, 128, 16 << 20));
+    for (const ConfigNode& origin : http["cors_origins"].elements()) {
+        const std::string value = origin.asString();
+        if (value != "*" && value.find("://") == std::string::npos) {
+            origin.fail("expected an origin like https://shop.example.com, or *");
+        }
+        c.http.corsOrigins.push_back(value);
+    }
 
     const ConfigNode admin = root.child("admin");
     admin.expectKeys({"token"});

@@ -17,6 +17,8 @@ struct HttpConfig {
     int maxQueued = 256;
     std::int64_t maxBodyBytes = 1024 * 1024;
     int maxWebSocketFrameBytes = 64 * 1024;
+    // Browser origins allowed to call the API (a chat widget on the customer's site); "*" allows any.
+    std::vector<std::string> corsOrigins;
 };
 
 struct DatabaseConfig {

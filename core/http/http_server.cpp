@@ -24,6 +24,8 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("omnigate.http"); }
 
+constexpr std::int64_t kMaxDrainBytes = 8 * 1024 * 1024;
+
 void sendResponse(Poco::Net::HTTPServerResponse& out, const HttpResponse& response) {
     out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
     out.setContentType(response.contentType);
@@ -44,11 +46,15 @@ public:
         bool upgraded = false;
         try {
             HttpRequest request = describe(in);
-            if (Poco::icompare(in.get("Upgrade", ""), "websocket") == 0) {
+            allowOrigin(in, out);
+            if (request.method == "OPTIONS" && in.has("Access-Control-Request-Method")) {
+                response = preflight(in, out, request);
+            } else if (Poco::icompare(in.get("Upgrade", ""), "websocket") == 0) {
                 upgraded = upgrade(in, out, request);
                 if (upgraded) return;
+            } else {
+                response = dispatch(in, out, request);
             }
-            response = dispatch(in, out, request);
         } catch (const ApiError& e) {
             response = HttpResponse::json(e.status(), errorBody(e.code(), e.what()));
             if (e.status() == 400 && !bodyRead_) out.setKeepAlive(false);
@@ -82,6 +88,40 @@ private:
         return request;
     }
 
+    // CORS: a chat widget runs on the customer's site, another origin than the API's.
+    bool originAllowed(const std::string& origin) const {
+        for (const std::string& allowed : config_.corsOrigins) {
+            if (allowed == "*" || allowed == origin) return true;
+        }
+        return false;
+    }
+
+    void allowOrigin(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
+        const std::string origin = in.get("Origin", "");
+        if (origin.empty() || !originAllowed(origin)) return;
+        out.set("Access-Control-Allow-Origin", origin);
+        out.set("Vary", "Origin");
+        out.set("Access-Control-Expose-Headers", "Retry-After");
+    }
+
+    HttpResponse preflight(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
+                           const HttpRequest& request) {
+        const std::string origin = in.get("Origin", "");
+        if (!originAllowed(origin)) {
+            throw ApiError(403, "origin_not_allowed", "the origin '" + origin + "' may not call this API; add it to http.cors_origins");
+        }
+        const std::string method = in.get("Access-Control-Request-Method");
+        if (!router_.match(method, request.path).handler) {
+            throw ApiError::notFound("no such endpoint: " + method + " " + request.path);
+        }
+        out.set("Access-Control-Allow-Methods", method);
+        out.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        out.set("Access-Control-Max-Age", "600");
+        HttpResponse response;
+        response.status = 204;
+        return response;
+    }
+
     HttpResponse dispatch(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
                           HttpRequest& request) {
         // The body is read before routing so that every answer, errors included, leaves the connection clean
@@ -98,13 +138,20 @@ private:
 
     void readBody(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, HttpRequest& request) {
         const auto limit = config_.maxBodyBytes;
+        std::istream& stream = in.stream();
         const auto tooLarge = [&] {
-            // The rest of an oversized body is never read, so this connection cannot be reused.
+            // A client still sending would see a reset instead of our answer, so a moderate excess is read and
+            // discarded first; beyond that the connection is simply closed after the answer.
+            char discard[16384];
+            std::int64_t drained = 0;
+            while (stream && drained < kMaxDrainBytes) {
+                stream.read(discard, sizeof discard);
+                drained += stream.gcount();
+            }
             out.setKeepAlive(false);
             return ApiError(413, "body_too_large", "the request body exceeds the limit of " + std::to_string(limit) + " bytes");
         };
         if (in.hasContentLength() && in.getContentLength64() > limit) throw tooLarge();
-        std::istream& stream = in.stream();
         std::string body;
         char chunk[16384];
         while (stream) {

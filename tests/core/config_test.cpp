@@ -246,6 +246,19 @@ TEST(DaemonConfigErrors, ListWhereAValueBelongs) {
     EXPECT_EQ(e.line(), 11);
 }
 
+TEST(DaemonConfig, ReadsCorsOrigins) {
+    const DaemonConfig c = parse(yaml({REQUIRED_SECTIONS, "http:", "  cors_origins: ['https://shop.example.com', '*']"}));
+    EXPECT_EQ(c.http.corsOrigins, (std::vector<std::string>{"https://shop.example.com", "*"}));
+    EXPECT_TRUE(parse(yaml({REQUIRED_SECTIONS})).http.corsOrigins.empty()) << "no CORS unless asked for";
+}
+
+TEST(DaemonConfigErrors, CorsOriginWithoutScheme) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "http:", "  cors_origins:", "    - shop.example.com"}));
+    EXPECT_EQ(e.keyPath(), "http.cors_origins[0]");
+    EXPECT_EQ(e.line(), 12);
+    EXPECT_NE(e.problem().find("https://"), std::string::npos) << e.problem();
+}
+
 TEST(DaemonConfigErrors, OutOfRange) {
     const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "http:", "  port: 70000"}));
     EXPECT_EQ(e.keyPath(), "http.port");

@@ -27,6 +27,7 @@ struct DaemonOptions {
         "      token_secret: test-webchat-secret-0123456789\n";
     std::string adminToken = "test-admin-token-0123";
     std::int64_t maxBodyBytes = 1048576;
+    std::string corsOrigin;  // http.cors_origins: [this] when set
     std::map<std::string, std::string> environment;
 };
 
