@@ -3,6 +3,8 @@
 // (the session is a signed token, the history is the store's), except the set of open sockets.
 #pragma once
 
+#include <Poco/Crypto/OpenSSLInitializer.h>
+
 #include <memory>
 #include <string>
 
@@ -28,6 +30,10 @@ private:
     VisitorToken visitorOf(const HttpRequest& request) const;
     HttpHandler guarded(HttpResponse (WebchatPlugin::*handler)(const HttpRequest&));
 
+    // Held for the plugin's lifetime: POCO 1.11 counts OpenSSL users and tears OpenSSL down whenever the count
+    // drops to zero, so two requests verifying tokens at once could destroy its locks under each other (a crash
+    // seen under load); with this reference the count never reaches zero while requests run.
+    Poco::Crypto::OpenSSLInitializer openssl_;
     Host* host_ = nullptr;
     std::shared_ptr<const WebchatAccounts> accounts_;
     std::shared_ptr<VisitorConnections> connections_;

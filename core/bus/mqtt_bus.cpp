@@ -15,6 +15,7 @@ std::string toPahoUri(const std::string& url) {
 }
 
 constexpr int kSessionExpirySeconds = 7 * 24 * 3600;
+constexpr int kMaxBufferedMessages = 10000;
 
 // MQTT filter matching ('+' one level, '#' the rest); Paho C++ 1.2 has no helper for it.
 bool topicMatches(const std::string& filter, const std::string& topic) {
@@ -87,7 +88,8 @@ MqttBus::MqttBus(const MqttConfig& config, const std::string& instance)
     : config_(config),
       serverUri_(toPahoUri(config.url)),
       stateTopic_("omnigate/v1/gateway/" + instance + "/state"),
-      client_(serverUri_, "omnigate-" + instance, mqtt::create_options(MQTTVERSION_5)),
+      // Paho refuses a publish once this many wait in its queue (default 100); the relay publishes a page at once.
+      client_(serverUri_, "omnigate-" + instance, mqtt::create_options(MQTTVERSION_5, kMaxBufferedMessages)),
       callback_(std::make_unique<Callback>(*this)) {
     // Set in place, never assigned: Paho C++ 1.2's connect_options assignment leaves the C struct pointing at the
     // source's properties, which crashed the first connect (paho.mqtt.cpp#444, fixed after 1.2).

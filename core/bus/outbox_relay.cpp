@@ -78,7 +78,16 @@ bool OutboxRelay::relayPage(DbSession& session) {
         select.setInt(1, kPageSize);
         std::unique_ptr<sql::ResultSet> rs(select.executeQuery());
         while (rs->next()) {
-            rows.push_back({rs->getInt64(1), bus_.publish(rs->getString(2), rs->getString(3))});
+            mqtt::delivery_token_ptr token;
+            try {
+                token = bus_.publish(rs->getString(2), rs->getString(3));
+            } catch (const mqtt::exception& e) {
+                // The rest waits for the next round; what was handed to Paho is still waited for below, so an
+                // event is never published twice merely because its page was cut short.
+                logger().warning("outbox relay: publish refused, continuing later: %s", std::string(e.what()));
+                break;
+            }
+            rows.push_back({rs->getInt64(1), std::move(token)});
         }
     }
     // Delete only the acknowledged prefix: what follows a failure is published again, in order, later.

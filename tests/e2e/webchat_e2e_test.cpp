@@ -9,6 +9,7 @@
 #include <Poco/Net/WebSocket.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <atomic>
 #include <thread>
 
 #include "support/daemon_process.h"
@@ -153,6 +154,30 @@ TEST_F(WebchatEndToEnd, ConcurrentDuplicatesAreStoredOnce) {
     }
     EXPECT_EQ(created, 1);
     EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM messages WHERE external_id LIKE '%:" + cmid + "'"), 1);
+}
+
+TEST_F(WebchatEndToEnd, ManyVisitorsAtOnceAreAllStored) {
+    // Parallel visitors share the writer's batches (savepoints per job): every message must land, in each
+    // visitor's order, and nobody else's.
+    constexpr int kVisitors = 16;
+    constexpr int kMessagesEach = 60;
+    std::vector<std::string> tokens;
+    for (int v = 0; v < kVisitors; ++v) tokens.push_back(openSession("Load " + std::to_string(v)));
+    std::atomic<int> stored{0};
+    std::vector<std::thread> threads;
+    for (int v = 0; v < kVisitors; ++v) {
+        threads.emplace_back([&, v] {
+            for (int i = 0; i < kMessagesEach; ++i) stored += post(tokens[v], "message " + std::to_string(i)).status == 201;
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(stored.load(), kVisitors * kMessagesEach);
+    EXPECT_EQ(daemon_->http().get("/healthz").status, 200);
+    for (const std::string& token : tokens) {
+        const auto messages = daemon_->http().get("/api/v1/webchat/demo/messages?limit=100", token).json()->getArray("messages");
+        ASSERT_EQ(messages->size(), static_cast<std::size_t>(kMessagesEach));
+        EXPECT_EQ(messages->getObject(kMessagesEach - 1)->getValue<std::string>("text"), "message " + std::to_string(kMessagesEach - 1));
+    }
 }
 
 TEST_F(WebchatEndToEnd, OperatorReplyReachesTheVisitorsWebSocketAndTheHistory) {
