@@ -45,7 +45,17 @@ SubmitResult MessageService::submitInbound(const std::string& channel, const Inb
         m.text = message.text;
         m.status = DeliveryStatus::Delivered;
         m.clientId = store.resolveClient(message.from, message.clientName, message.contacts);
-        m.interactionId = store.resolveInteraction(channel, message.account, m.clientId, message.from, message.threadKey);
+        auto open = store.findOpen(m.clientId, channel, message.account, message.threadKey);
+        if (!open) {
+            Interaction draft;
+            draft.channel = channel;
+            draft.account = message.account;
+            draft.clientId = m.clientId;
+            draft.address = message.from;
+            draft.threadKey = message.threadKey;
+            open = store.create(draft, Actor{"client", std::to_string(m.clientId)});
+        }
+        m.interactionId = open->id;
         result = {store.insertMessage(m), false};
     });
     if (!result.duplicate) metrics_.countMessage("in", channel);
@@ -116,7 +126,14 @@ StoredMessage MessageService::reply(std::int64_t interactionId, const std::strin
     if (plugin == nullptr) {
         sent = {DeliveryStatus::Failed, "", "channel_unavailable", "no " + stored.channel + " plugin is loaded"};
     } else {
-        OutboundMessage out{stored.id, stored.interactionId, stored.account, to, stored.text, stored.createdAt};
+        OutboundMessage out;
+        out.messageId = stored.id;
+        out.interactionId = stored.interactionId;
+        out.account = stored.account;
+        out.to = to;
+        out.author = stored.author;
+        out.text = stored.text;
+        out.createdAt = stored.createdAt;
         try {
             sent = plugin->send(out);
         } catch (const std::exception& e) {
@@ -132,6 +149,23 @@ StoredMessage MessageService::reply(std::int64_t interactionId, const std::strin
     stored.externalId = sent.externalId;
     metrics_.countMessage("out", stored.channel);
     return stored;
+}
+
+void MessageService::rateByClient(const std::string& channel, const std::string& account, const Address& client,
+                                  std::int64_t interactionId, int rating, const std::string& comment) {
+    writer_.run([&](DbSession& session) {
+        InteractionStore store(session);
+        const std::int64_t clientId = store.findClientByAddress(client);
+        std::optional<Interaction> target =
+            interactionId == 0 ? store.findLatestClosedOfClient(clientId, channel, account) : store.load(interactionId);
+        if (!target || clientId == 0 || target->clientId != clientId || target->channel != channel ||
+            target->account != account) {
+            throw ApiError::notFound(interactionId == 0 ? "this client has no closed interaction to rate"
+                                                        : "no interaction " + std::to_string(interactionId) +
+                                                              " of this client");
+        }
+        store.rate(target->id, rating, comment, Actor{"client", std::to_string(clientId)});
+    });
 }
 
 }  // namespace omnigate

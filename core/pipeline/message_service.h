@@ -35,6 +35,10 @@ public:
 
     std::vector<StoredMessage> messagesOf(std::int64_t interactionId, std::size_t limit);
 
+    // A client rates one of their interactions on this channel account (0: their latest closed one).
+    void rateByClient(const std::string& channel, const std::string& account, const Address& client,
+                      std::int64_t interactionId, int rating, const std::string& comment);
+
 private:
     WriteBatcher& writer_;
     ConnectionPool& pool_;

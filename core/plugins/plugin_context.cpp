@@ -68,6 +68,12 @@ void PluginContext::updateDeliveryStatus(const StatusUpdate& update) {
     messages_.updateDeliveryStatus(name_, update);
 }
 
+void PluginContext::rateInteraction(const std::string& account, const Address& client, std::int64_t interactionId,
+                                    int rating, const std::string& comment) {
+    checkAccount(account);
+    messages_.rateByClient(name_, account, client, interactionId, rating, comment);
+}
+
 void PluginContext::addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) {
     HttpHandler contained = [this, handler = std::move(handler)](const HttpRequest& request) {
         try {

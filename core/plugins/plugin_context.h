@@ -25,6 +25,8 @@ public:
     SubmitResult submitInbound(const InboundMessage& message) override;
     std::vector<StoredMessage> history(const std::string& account, const Address& client, std::size_t limit) override;
     void updateDeliveryStatus(const StatusUpdate& update) override;
+    void rateInteraction(const std::string& account, const Address& client, std::int64_t interactionId, int rating,
+                         const std::string& comment) override;
     void addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) override;
     void addWebSocket(const std::string& pattern, std::shared_ptr<WebSocketHandler> handler) override;
     TimerId addTimer(std::chrono::milliseconds interval, std::function<void()> task) override;

@@ -96,6 +96,18 @@ public:
     }
 
     void updateDeliveryStatus(const StatusUpdate&) override {}
+    void rateInteraction(const std::string& account, const Address& client, std::int64_t interactionId, int rating,
+                         const std::string& comment) override {
+        ratings.push_back({account, client.value, interactionId, rating, comment});
+    }
+    struct Rating {
+        std::string account;
+        std::string visitor;
+        std::int64_t interactionId;
+        int rating;
+        std::string comment;
+    };
+    std::vector<Rating> ratings;
     void addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) override {
         routes[method + " " + pattern] = std::move(handler);
     }

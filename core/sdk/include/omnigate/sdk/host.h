@@ -46,6 +46,11 @@ public:
     // A provider's delivery report for a message this plugin sent.
     virtual void updateDeliveryStatus(const StatusUpdate& update) = 0;
 
+    // The client's 1-5 rating of an interaction of theirs on this account (0: their latest closed one).
+    // Throws ApiError 404 (no such interaction of this client), 409 (not closed, or already rated), 400 (range).
+    virtual void rateInteraction(const std::string& account, const Address& client, std::int64_t interactionId,
+                                 int rating, const std::string& comment) = 0;
+
     // Routes are matched exactly, with {name} segments captured into HttpRequest::pathParams.
     virtual void addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) = 0;
     virtual void addWebSocket(const std::string& pattern, std::shared_ptr<WebSocketHandler> handler) = 0;

@@ -42,6 +42,13 @@ public:
     PluginKind kind() const override { return PluginKind::Channel; }
     // Delivers an operator's message to the client. Failed with the provider's code and text when refused.
     virtual SendResult send(const OutboundMessage& message) = 0;
+
+    // Called after an interaction of this channel changed status. Default: nothing.
+    virtual void onInteractionUpdate(const InteractionUpdate&) {}
+
+    // True when the channel asks for ratings itself (web chat shows a form and posts to its rating endpoint);
+    // otherwise the core sends a rating request message whose digit reply becomes the rating.
+    virtual bool asksForRatingItself() const { return false; }
 };
 
 }  // namespace omnigate

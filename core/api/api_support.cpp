@@ -1,0 +1,141 @@
+#include "api/api_support.h"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+#include "omnigate/sdk/api_error.h"
+
+namespace omnigate::api {
+
+namespace {
+
+bool constantTimeEquals(const std::string& a, const std::string& b) {
+    if (a.size() != b.size()) return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+std::optional<std::int64_t> parseInt(const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const long long value = std::stoll(text, &used);
+        if (used == text.size()) return value;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+void requireBearer(const HttpRequest& request, const std::string& token) {
+    const std::string given = request.bearerToken();
+    if (given.empty()) throw ApiError::unauthorized("this endpoint needs 'Authorization: Bearer <admin token>'");
+    if (!constantTimeEquals(given, token)) throw ApiError::unauthorized("the API token is not valid");
+}
+
+Poco::JSON::Object::Ptr parseBody(const HttpRequest& request) {
+    Poco::Dynamic::Var parsed;
+    try {
+        parsed = Poco::JSON::Parser().parse(request.body);
+    } catch (const Poco::Exception& e) {
+        throw ApiError::badRequest("the body is not valid JSON: " + e.message());
+    }
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) throw ApiError::badRequest("the body must be a JSON object");
+    return parsed.extract<Poco::JSON::Object::Ptr>();
+}
+
+std::optional<std::string> optionalString(const Poco::JSON::Object::Ptr& object, const std::string& field) {
+    if (!object->has(field) || object->isNull(field)) return std::nullopt;
+    const Poco::Dynamic::Var value = object->get(field);
+    if (!value.isString()) throw ApiError::badRequest("'" + field + "' must be a string");
+    return value.extract<std::string>();
+}
+
+std::string requiredString(const Poco::JSON::Object::Ptr& object, const std::string& field) {
+    auto value = optionalString(object, field);
+    if (!value) throw ApiError::badRequest("'" + field + "' is required");
+    return *value;
+}
+
+std::optional<std::int64_t> optionalInt(const Poco::JSON::Object::Ptr& object, const std::string& field) {
+    if (!object->has(field) || object->isNull(field)) return std::nullopt;
+    const Poco::Dynamic::Var value = object->get(field);
+    if (!value.isInteger()) throw ApiError::badRequest("'" + field + "' must be an integer");
+    return value.convert<std::int64_t>();
+}
+
+std::int64_t requiredInt(const Poco::JSON::Object::Ptr& object, const std::string& field) {
+    auto value = optionalInt(object, field);
+    if (!value) throw ApiError::badRequest("'" + field + "' is required");
+    return *value;
+}
+
+std::optional<bool> optionalBool(const Poco::JSON::Object::Ptr& object, const std::string& field) {
+    if (!object->has(field) || object->isNull(field)) return std::nullopt;
+    const Poco::Dynamic::Var value = object->get(field);
+    if (!value.isBoolean()) throw ApiError::badRequest("'" + field + "' must be true or false");
+    return value.convert<bool>();
+}
+
+std::int64_t pathId(const HttpRequest& request, const std::string& name) {
+    const std::string text = request.param(name);
+    const auto id = parseInt(text);
+    if (!id || *id <= 0) throw ApiError::badRequest("'" + text + "' is not a valid " + name);
+    return *id;
+}
+
+std::size_t queryLimit(const HttpRequest& request, std::size_t fallback, std::size_t max) {
+    const std::string text = request.queryParam("limit");
+    if (text.empty()) return fallback;
+    const auto value = parseInt(text);
+    if (!value || *value < 1 || static_cast<std::size_t>(*value) > max) {
+        throw ApiError::badRequest("'limit' must be a number from 1 to " + std::to_string(max));
+    }
+    return static_cast<std::size_t>(*value);
+}
+
+std::optional<std::int64_t> queryInt(const HttpRequest& request, const std::string& name) {
+    const std::string text = request.queryParam(name);
+    if (text.empty()) return std::nullopt;
+    const auto value = parseInt(text);
+    if (!value) throw ApiError::badRequest("'" + name + "' must be an integer");
+    return value;
+}
+
+std::string encodeCursor(std::int64_t lastId) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    encoder << "after:" << lastId;
+    encoder.close();
+    return out.str();
+}
+
+std::int64_t decodeCursor(const std::string& cursor) {
+    std::string text;
+    try {
+        std::istringstream in(cursor);
+        Poco::Base64Decoder decoder(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+        std::getline(decoder, text);
+    } catch (const Poco::Exception&) {
+        throw ApiError::badRequest("'cursor' is not a cursor this API returned");
+    }
+    const auto id = text.rfind("after:", 0) == 0 ? parseInt(text.substr(6)) : std::nullopt;
+    if (!id || *id < 0) throw ApiError::badRequest("'cursor' is not a cursor this API returned");
+    return *id;
+}
+
+std::string stringify(const Poco::JSON::Object::Ptr& object) {
+    std::ostringstream out;
+    object->stringify(out);
+    return out.str();
+}
+
+HttpResponse jsonResponse(int status, const Poco::JSON::Object::Ptr& object) {
+    return HttpResponse::json(status, stringify(object));
+}
+
+}  // namespace omnigate::api

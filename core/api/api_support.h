@@ -1,0 +1,42 @@
+// What every REST resource handler needs: the admin bearer check, JSON bodies with 400s that name the field,
+// ids from the path, limits and opaque cursors from the query. Kept here so each resource file is only its logic.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "omnigate/sdk/http.h"
+
+namespace omnigate::api {
+
+// Throws ApiError 401 unless the request carries `token` as its bearer token (compared in constant time).
+void requireBearer(const HttpRequest& request, const std::string& token);
+
+// The body as a JSON object; 400 when it is not one.
+Poco::JSON::Object::Ptr parseBody(const HttpRequest& request);
+
+// Fields of a JSON object; 400 naming the field when absent (required) or of the wrong type.
+std::string requiredString(const Poco::JSON::Object::Ptr& object, const std::string& field);
+std::optional<std::string> optionalString(const Poco::JSON::Object::Ptr& object, const std::string& field);
+std::int64_t requiredInt(const Poco::JSON::Object::Ptr& object, const std::string& field);
+std::optional<std::int64_t> optionalInt(const Poco::JSON::Object::Ptr& object, const std::string& field);
+std::optional<bool> optionalBool(const Poco::JSON::Object::Ptr& object, const std::string& field);
+
+// A positive integer path parameter; 400 naming it otherwise.
+std::int64_t pathId(const HttpRequest& request, const std::string& name = "id");
+// ?limit=, default and maximum given; 400 when not a number in 1..max.
+std::size_t queryLimit(const HttpRequest& request, std::size_t fallback, std::size_t max);
+// An optional integer query parameter; 400 naming it when not an integer.
+std::optional<std::int64_t> queryInt(const HttpRequest& request, const std::string& name);
+
+// Opaque keyset cursors: the id to continue after. decodeCursor throws 400 on garbage.
+std::string encodeCursor(std::int64_t lastId);
+std::int64_t decodeCursor(const std::string& cursor);
+
+std::string stringify(const Poco::JSON::Object::Ptr& object);
+HttpResponse jsonResponse(int status, const Poco::JSON::Object::Ptr& object);
+
+}  // namespace omnigate::api

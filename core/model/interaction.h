@@ -1,0 +1,43 @@
+// An interaction [обращение]: one conversation with a client on one channel account, from its first message to
+// its resolution. Routing (queue, operator, priority) and reports (times, rating) read these fields.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/interaction_status.h"
+#include "omnigate/sdk/messages.h"
+
+namespace omnigate {
+
+enum class InteractionKind { Private, Public };  // public: a VK wall comment answered in public
+
+struct Interaction {
+    std::int64_t id = 0;
+    std::string channel;
+    std::string account;
+    InteractionKind kind = InteractionKind::Private;
+    std::int64_t clientId = 0;
+    Address address;  // where the conversation runs
+    std::string threadKey;
+    std::string subject;
+    InteractionStatus status = InteractionStatus::New;
+    std::string queue;
+    std::string operatorId;
+    int priority = 0;
+    std::vector<std::int64_t> topics;
+    std::string resolution;
+    std::string postponedUntil;
+    std::int64_t previousInteractionId = 0;  // the closed interaction this one continues
+    std::string createdAt;
+    std::string updatedAt;
+    std::string firstResponseAt;
+    std::string closedAt;
+    std::optional<int> rating;
+    std::string ratingComment;
+    int version = 1;
+};
+
+}  // namespace omnigate
