@@ -3,6 +3,7 @@
 // replies, the history and the WebSocket pushes share.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -21,10 +22,16 @@ Poco::JSON::Object::Ptr parseObject(const std::string& text, const std::string& 
 // naming the field.
 std::optional<std::string> optionalString(const Poco::JSON::Object& object, const std::string& field);
 
+// A field that must be a JSON integer when present: true, 4.5, "4" and numbers beyond 64 bits throw ApiError 400
+// naming the field (Poco counts a bool as an integer, the widget developer would not). Absent or null: nullopt.
+std::optional<std::int64_t> optionalInteger(const Poco::JSON::Object& object, const std::string& field);
+
 std::string toJson(const Poco::JSON::Object& object);
 Poco::JSON::Object::Ptr newObject();  // keeps keys in insertion order, so replies read like the documentation
 
-// {"id","interaction_id"[,"client_id"],"direction","author","text","status","created_at"[,"client_message_id"]}.
+// {"id","interaction_id"[,"client_id"],"direction","author","text","status"[,"attachments"][,"auto_generated"],
+//  "created_at"[,"client_message_id"]}: attachments and auto_generated in the core's shape (interaction_store's
+// toJson), so a widget reads the same fields as the admin API; spam and provider errors stay internal.
 Poco::JSON::Object::Ptr messageObject(const StoredMessage& message, const std::string& visitorId);
 
 // A visitor's message is stored under "<visitor id>:<client_message_id>" when the widget named it, so a resend

@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::size_t maximumDetailLength = 255;         // name, email, phone: the store's column width
 constexpr std::size_t maximumClientMessageIdLength = 128;
+constexpr std::size_t maximumRatingCommentBytes = 1024;  // rating_comment's width; the store counts bytes too
 constexpr std::size_t defaultHistoryLimit = 50;
 constexpr std::uint16_t goingAway = 1001;                // RFC 6455 7.4.1: the server is going down
 
@@ -81,6 +82,7 @@ LoadResult WebchatPlugin::load(Host& host) {
     host.addRoute("POST", "/api/v1/webchat/{account}/sessions", guarded(&WebchatPlugin::createSession));
     host.addRoute("POST", "/api/v1/webchat/{account}/messages", guarded(&WebchatPlugin::postMessage));
     host.addRoute("GET", "/api/v1/webchat/{account}/messages", guarded(&WebchatPlugin::getMessages));
+    host.addRoute("POST", "/api/v1/webchat/{account}/rating", guarded(&WebchatPlugin::postRating));
     host.addWebSocket("/api/v1/webchat/{account}/ws",
                       std::make_shared<WebchatSocket>(host, accounts_, connections_));
 
@@ -183,6 +185,73 @@ HttpResponse WebchatPlugin::getMessages(const HttpRequest& request) {
     return HttpResponse::json(200, toJson(*reply));
 }
 
+HttpResponse WebchatPlugin::postRating(const HttpRequest& request) {
+    const VisitorToken visitor = visitorOf(request);
+    const Poco::JSON::Object::Ptr body = parseObject(request.body, "the request body", false);
+
+    // Checked here although the host checks the range too: a widget sending "5" or true should hear about
+    // 'rating', not get the store's answer to whatever that would have converted to.
+    const std::string ratingRule = "'rating' must be an integer from 1 to 5";
+    std::optional<std::int64_t> rating;
+    try {
+        rating = optionalInteger(*body, "rating");
+    } catch (const ApiError&) {
+        throw ApiError::badRequest(ratingRule);
+    }
+    if (!rating) throw ApiError::badRequest("'rating' is required: an integer from 1 to 5");
+    if (*rating < 1 || *rating > 5) throw ApiError::badRequest(ratingRule + ", got " + std::to_string(*rating));
+
+    // A form's empty comment field is no comment.
+    const std::string comment = Poco::trim(optionalString(*body, "comment").value_or(""));
+    if (comment.size() > maximumRatingCommentBytes) {
+        throw ApiError::badRequest("'comment' must be at most " + std::to_string(maximumRatingCommentBytes) +
+                                   " bytes (UTF-8) long, got " + std::to_string(comment.size()));
+    }
+    const std::optional<std::int64_t> interactionId = optionalInteger(*body, "interaction_id");
+    if (interactionId && *interactionId < 1) {
+        throw ApiError::badRequest("'interaction_id' must be a positive integer; leave it out to rate the latest "
+                                   "closed interaction");
+    }
+
+    // The host's 404 (not this visitor's), 409 (not closed, already rated) and 503 pass through as they are.
+    host_->rateInteraction(visitor.account, Address{"webchat", visitor.visitorId}, interactionId.value_or(0),
+                           static_cast<int>(*rating), comment);
+    HttpResponse reply;
+    reply.status = 204;
+    reply.contentType.clear();  // no body, so no type
+    return reply;
+}
+
+std::size_t WebchatPlugin::push(const std::string& account, const std::string& visitorId, const std::string& frame) {
+    // The registry hands out copies and nobody writes under its lock: safe from any thread, and a slow tab
+    // cannot hold up the others' registration.
+    std::size_t delivered = 0;
+    for (const auto& connection : connections_->of(account, visitorId)) {
+        if (connection->sendText(frame)) ++delivered;
+    }
+    return delivered;
+}
+
+void WebchatPlugin::onInteractionUpdate(const InteractionUpdate& update) {
+    if (update.client.kind != "webchat" || update.client.value.empty() || !accounts_->has(update.account)) {
+        host_->log(LogLevel::Warning, "webchat: ignored an update of interaction " +
+                                          std::to_string(update.interactionId) + " for a '" + update.client.kind +
+                                          "' client on account '" + update.account +
+                                          "': only webchat visitors of configured accounts have sockets here");
+        return;
+    }
+    Poco::JSON::Object::Ptr interaction = newObject();
+    interaction->set("id", static_cast<Poco::Int64>(update.interactionId));
+    interaction->set("status", update.status);
+    if (!update.resolution.empty()) interaction->set("resolution", update.resolution);
+    interaction->set("rating_requested", update.ratingRequested);
+    Poco::JSON::Object::Ptr frame = newObject();
+    frame->set("type", std::string("interaction"));
+    frame->set("interaction", interaction);
+    // A visitor without an open page learns nothing now; the widget can rate later by posting interaction_id.
+    push(update.account, update.client.value, toJson(*frame));
+}
+
 SendResult WebchatPlugin::send(const OutboundMessage& message) {
     SendResult result;
     result.externalId = "webchat:" + std::to_string(message.messageId);
@@ -204,7 +273,7 @@ SendResult WebchatPlugin::send(const OutboundMessage& message) {
     pushed.id = message.messageId;
     pushed.interactionId = message.interactionId;
     pushed.direction = Direction::Outbound;
-    pushed.author = AuthorKind::Operator;
+    pushed.author = message.author;  // System for auto-replies and rating requests
     pushed.text = message.text;
     pushed.status = DeliveryStatus::Delivered;
     pushed.createdAt = message.createdAt;
@@ -213,10 +282,7 @@ SendResult WebchatPlugin::send(const OutboundMessage& message) {
     frame->set("message", messageObject(pushed, message.to.value));
     const std::string text = toJson(*frame);
 
-    std::size_t delivered = 0;
-    for (const auto& connection : connections_->of(message.account, message.to.value)) {
-        if (connection->sendText(text)) ++delivered;
-    }
+    const std::size_t delivered = push(message.account, message.to.value, text);
     // Without an open socket the message still counts as sent: the widget reads it from the history when the
     // visitor comes back.
     result.status = delivered > 0 ? DeliveryStatus::Delivered : DeliveryStatus::Sent;

@@ -1,6 +1,7 @@
 // The web chat channel: a site's chat widget opens a visitor session, posts the visitor's messages, reads the
-// conversation back and listens on a WebSocket for the operators' replies. Everything is stateless over HTTP
-// (the session is a signed token, the history is the store's), except the set of open sockets.
+// conversation back, listens on a WebSocket for the operators' replies and status changes, and rates a closed
+// interaction with its own form. Everything is stateless over HTTP (the session is a signed token, the history
+// and ratings are the store's), except the set of open sockets.
 #pragma once
 
 #include <Poco/Crypto/OpenSSLInitializer.h>
@@ -22,11 +23,17 @@ public:
     LoadResult load(Host& host) override;
     void stop() override;
     SendResult send(const OutboundMessage& message) override;
+    void onInteractionUpdate(const InteractionUpdate& update) override;
+    // The widget shows a rating form when told rating_requested, so the core sends no "rate us 1-5" message.
+    bool asksForRatingItself() const override { return true; }
 
 private:
     HttpResponse createSession(const HttpRequest& request);  // POST /api/v1/webchat/{account}/sessions
     HttpResponse postMessage(const HttpRequest& request);    // POST /api/v1/webchat/{account}/messages
     HttpResponse getMessages(const HttpRequest& request);    // GET  /api/v1/webchat/{account}/messages
+    HttpResponse postRating(const HttpRequest& request);     // POST /api/v1/webchat/{account}/rating
+    // Every open socket of one visitor gets `frame`; returns how many took it.
+    std::size_t push(const std::string& account, const std::string& visitorId, const std::string& frame);
     VisitorToken visitorOf(const HttpRequest& request) const;
     HttpHandler guarded(HttpResponse (WebchatPlugin::*handler)(const HttpRequest&));
 

@@ -52,7 +52,7 @@ std::vector<std::string> DaemonConfig::pluginTypes() const {
 
 DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "channels",
-                     "integrations"});
+                     "integrations", "interactions"});
     DaemonConfig c;
     c.file = root.file();
     c.instance = root.getString("instance", c.instance);
@@ -109,6 +109,15 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     Poco::Path dir(plugins.getString("directory"));
     if (dir.isRelative()) dir = Poco::Path(Poco::Path(root.file()).makeAbsolute().parent()).append(dir);
     c.pluginDirectory = dir.makeAbsolute().toString();
+
+    const ConfigNode interactions = root["interactions"];
+    interactions.expectKeys({"rating_request_text", "rating_window_hours"});
+    c.interactions.ratingRequestText = interactions.getString("rating_request_text", c.interactions.ratingRequestText);
+    if (c.interactions.ratingRequestText.find_first_not_of(" \t\r\n") == std::string::npos) {
+        interactions["rating_request_text"].fail("must not be empty: it is the message that asks for a rating");
+    }
+    c.interactions.ratingWindowHours =
+        static_cast<int>(interactions.getInt("rating_window_hours", c.interactions.ratingWindowHours, 1, 720));
 
     c.channels = parseEntries(root["channels"], true);
     c.integrations = parseEntries(root["integrations"], false);

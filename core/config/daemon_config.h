@@ -38,6 +38,12 @@ struct MqttConfig {
     int keepAliveSeconds = 20;
 };
 
+// The lifecycle's settings: how a closed interaction asks its client for a rating.
+struct InteractionsConfig {
+    std::string ratingRequestText = "Please rate our answer from 1 (poor) to 5 (excellent): reply with one digit.";
+    int ratingWindowHours = 72;  // how long after the request a client's lone digit counts as the rating
+};
+
 // A channel account or an integration: `type` names the plugin, `settings` is the plugin's to validate.
 struct PluginEntry {
     std::string type;
@@ -53,6 +59,7 @@ struct DaemonConfig {
     HttpConfig http;
     DatabaseConfig database;
     MqttConfig mqtt;
+    InteractionsConfig interactions;
     std::string pluginDirectory;  // absolute, or relative to the config file's folder
     std::vector<PluginEntry> channels;
     std::vector<PluginEntry> integrations;

@@ -16,6 +16,8 @@ Poco::Logger& logger() { return Poco::Logger::get("omnigate"); }
 
 constexpr auto kDatabaseWait = std::chrono::seconds(60);
 constexpr std::size_t kWriteQueueMax = 20000;
+// Changes through this daemon's admin API invalidate at once; this bounds how stale another daemon's changes are.
+constexpr auto kCatalogMaxAge = std::chrono::seconds(5);
 
 }  // namespace
 
@@ -58,7 +60,9 @@ void Daemon::start() {
     bus_->onConnected([this] { relay_->wake(); });
     writer_ = std::make_unique<WriteBatcher>(*pool_, config_.database.batchMax, kWriteQueueMax,
                                              [this] { relay_->wake(); });
-    messages_ = std::make_unique<MessageService>(*writer_, *pool_, metrics_, [this](const std::string& channel) {
+    catalogs_ = std::make_unique<CatalogCache>(*pool_, kCatalogMaxAge);
+    pipeline_ = std::make_unique<InboundPipeline>(*catalogs_, std::chrono::hours(config_.interactions.ratingWindowHours));
+    messages_ = std::make_unique<MessageService>(*writer_, *pool_, metrics_, *pipeline_, [this](const std::string& channel) {
         return plugins_ ? plugins_->channel(channel) : nullptr;
     });
     metrics_.addGauge("omnigate_outbox_backlog", "Events stored but not yet acknowledged by the broker.",
@@ -71,8 +75,25 @@ void Daemon::start() {
     bus_->start();
     relay_->start();
 
-    admin_ = std::make_unique<AdminApi>(config_, *pool_, *bus_, metrics_, *messages_);
+    admin_ = std::make_unique<AdminApi>(*pool_, *bus_, metrics_);
     admin_->registerRoutes(router_);
+    const auto invalidateCatalogs = [this] { catalogs_->invalidate(); };
+    topicsApi_ = std::make_unique<TopicsApi>(config_, *writer_, *pool_, invalidateCatalogs);
+    topicsApi_->registerRoutes(router_);
+    blacklistApi_ = std::make_unique<BlacklistApi>(config_, *writer_, *pool_, invalidateCatalogs);
+    blacklistApi_->registerRoutes(router_);
+    spamWordsApi_ = std::make_unique<SpamWordsApi>(config_, *writer_, *pool_, invalidateCatalogs);
+    spamWordsApi_->registerRoutes(router_);
+    autoRepliesApi_ = std::make_unique<AutoRepliesApi>(config_, *writer_, *pool_, invalidateCatalogs);
+    autoRepliesApi_->registerRoutes(router_);
+    interactions_ = std::make_unique<InteractionService>(config_, *writer_, *pool_, *messages_,
+                                                         [this](const std::string& channel) {
+                                                             return plugins_ ? plugins_->channel(channel) : nullptr;
+                                                         });
+    interactionsApi_ = std::make_unique<InteractionsApi>(config_, *interactions_, *messages_);
+    interactionsApi_->registerRoutes(router_);
+    clients_ = std::make_unique<ClientsApi>(config_, *writer_, *pool_);
+    clients_->registerRoutes(router_);
 
     plugins_ = std::make_unique<PluginManager>(config_, router_, *messages_, timer_);
     try {
@@ -104,6 +125,7 @@ void Daemon::start() {
 void Daemon::stop() {
     if (http_) http_->stop();
     if (hub_) hub_->stop();
+    if (messages_) messages_->finishDeliveries();
     if (plugins_) plugins_->stopAll();
     timer_.cancel(true);
     if (writer_) writer_->stop();

@@ -7,6 +7,12 @@
 #include <memory>
 #include <stdexcept>
 
+#include "api/auto_replies_api.h"
+#include "api/blacklist_api.h"
+#include "api/clients_api.h"
+#include "api/interactions_api.h"
+#include "api/spam_words_api.h"
+#include "api/topics_api.h"
 #include "bus/mqtt_bus.h"
 #include "bus/outbox_relay.h"
 #include "config/daemon_config.h"
@@ -15,6 +21,8 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/websocket_hub.h"
+#include "pipeline/catalog_cache.h"
+#include "pipeline/inbound_pipeline.h"
 #include "pipeline/message_service.h"
 #include "plugins/plugin_manager.h"
 #include "store/connection_pool.h"
@@ -49,9 +57,18 @@ private:
     std::unique_ptr<MqttBus> bus_;
     std::unique_ptr<OutboxRelay> relay_;
     std::unique_ptr<WriteBatcher> writer_;
+    std::unique_ptr<CatalogCache> catalogs_;
+    std::unique_ptr<InboundPipeline> pipeline_;
     std::unique_ptr<MessageService> messages_;
     std::unique_ptr<PluginManager> plugins_;
+    std::unique_ptr<InteractionService> interactions_;
     std::unique_ptr<AdminApi> admin_;
+    std::unique_ptr<InteractionsApi> interactionsApi_;
+    std::unique_ptr<ClientsApi> clients_;
+    std::unique_ptr<TopicsApi> topicsApi_;
+    std::unique_ptr<BlacklistApi> blacklistApi_;
+    std::unique_ptr<SpamWordsApi> spamWordsApi_;
+    std::unique_ptr<AutoRepliesApi> autoRepliesApi_;
     std::unique_ptr<WebSocketHub> hub_;
     std::unique_ptr<HttpServer> http_;
 };

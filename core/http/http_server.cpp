@@ -27,7 +27,7 @@ Poco::Logger& logger() { return Poco::Logger::get("omnigate.http"); }
 constexpr std::int64_t kMaxDrainBytes = 8 * 1024 * 1024;
 
 void sendResponse(Poco::Net::HTTPServerResponse& out, const HttpResponse& response) {
-    out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+    out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
     out.setContentType(response.contentType);
     for (const auto& [name, value] : response.headers) out.set(name, value);
     if (response.status == 503 && !out.has("Retry-After")) out.set("Retry-After", "1");

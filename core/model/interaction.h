@@ -37,6 +37,7 @@ struct Interaction {
     std::string closedAt;
     std::optional<int> rating;
     std::string ratingComment;
+    std::string ratingRequestedAt;  // set when the client was asked to rate; their digit reply is the rating
     int version = 1;
 };
 

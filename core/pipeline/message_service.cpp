@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include "model/address_normalization.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/interaction_store.h"
 
@@ -21,45 +22,27 @@ void validate(const InboundMessage& m) {
 
 }  // namespace
 
-MessageService::MessageService(WriteBatcher& writer, ConnectionPool& pool, Metrics& metrics, ChannelLookup channels)
-    : writer_(writer), pool_(pool), metrics_(metrics), channels_(std::move(channels)) {}
+MessageService::MessageService(WriteBatcher& writer, ConnectionPool& pool, Metrics& metrics, InboundPipeline& pipeline,
+                               ChannelLookup channels)
+    : writer_(writer), pool_(pool), metrics_(metrics), pipeline_(pipeline), channels_(std::move(channels)) {}
 
-SubmitResult MessageService::submitInbound(const std::string& channel, const InboundMessage& message) {
-    validate(message);
-    SubmitResult result;
-    writer_.run([&](DbSession& session) {
-        InteractionStore store(session);
-        // The single writer thread serialises jobs, so two copies arriving at once meet here in order: the
-        // second finds the first (same transaction or an earlier one) and stores nothing.
-        if (auto existing = store.findMessageByExternalId(channel, message.account, Direction::Inbound,
-                                                          message.externalId)) {
-            result = {*existing, true};
-            return;
-        }
-        StoredMessage m;
-        m.channel = channel;
-        m.account = message.account;
-        m.direction = Direction::Inbound;
-        m.author = AuthorKind::Client;
-        m.externalId = message.externalId;
-        m.text = message.text;
-        m.status = DeliveryStatus::Delivered;
-        m.clientId = store.resolveClient(message.from, message.clientName, message.contacts);
-        auto open = store.findOpen(m.clientId, channel, message.account, message.threadKey);
-        if (!open) {
-            Interaction draft;
-            draft.channel = channel;
-            draft.account = message.account;
-            draft.clientId = m.clientId;
-            draft.address = message.from;
-            draft.threadKey = message.threadKey;
-            open = store.create(draft, Actor{"client", std::to_string(m.clientId)});
-        }
-        m.interactionId = open->id;
-        result = {store.insertMessage(m), false};
-    });
-    if (!result.duplicate) metrics_.countMessage("in", channel);
-    return result;
+SubmitResult MessageService::submitInbound(const std::string& channel, const InboundMessage& raw) {
+    validate(raw);
+    InboundMessage message = raw;
+    message.from = normalizeAddress(message.from);
+    for (Address& contact : message.contacts) contact = normalizeAddress(contact);
+
+    InboundContext context(channel, message);
+    writer_.run([&](DbSession& session) { pipeline_.run(context, session); });
+    if (context.duplicateOf) return {*context.duplicateOf, true};
+    metrics_.countMessage("in", channel);
+
+    const Address to = context.interaction->address;
+    const std::string subject = context.interaction->subject;
+    for (const StoredMessage& reply : context.autoReplies) {
+        background_.post([this, reply, to, subject] { deliver(reply, to, subject); });
+    }
+    return {context.stored, false};
 }
 
 std::vector<StoredMessage> MessageService::history(const std::string& channel, const std::string& account,
@@ -119,8 +102,13 @@ StoredMessage MessageService::reply(std::int64_t interactionId, const std::strin
         m.status = DeliveryStatus::Pending;
         to = interaction->address;
         stored = store.insertMessage(m);
+        store.markFirstResponse(interaction->id);
     });
 
+    return deliver(stored, to, "");
+}
+
+StoredMessage MessageService::deliver(StoredMessage stored, const Address& to, const std::string& subject) {
     SendResult sent;
     ChannelPlugin* plugin = channels_(stored.channel);
     if (plugin == nullptr) {
@@ -132,6 +120,7 @@ StoredMessage MessageService::reply(std::int64_t interactionId, const std::strin
         out.account = stored.account;
         out.to = to;
         out.author = stored.author;
+        out.subject = subject;
         out.text = stored.text;
         out.createdAt = stored.createdAt;
         try {
@@ -147,6 +136,8 @@ StoredMessage MessageService::reply(std::int64_t interactionId, const std::strin
     });
     stored.status = sent.status;
     stored.externalId = sent.externalId;
+    stored.errorCode = sent.errorCode;
+    stored.errorText = sent.errorText;
     metrics_.countMessage("out", stored.channel);
     return stored;
 }

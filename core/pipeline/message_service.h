@@ -9,6 +9,8 @@
 
 #include "http/metrics.h"
 #include "omnigate/sdk/plugin.h"
+#include "pipeline/inbound_pipeline.h"
+#include "pipeline/task_queue.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
 
@@ -19,7 +21,8 @@ public:
     // Finds the channel plugin for a channel type; null when none is loaded.
     using ChannelLookup = std::function<ChannelPlugin*(const std::string& channel)>;
 
-    MessageService(WriteBatcher& writer, ConnectionPool& pool, Metrics& metrics, ChannelLookup channels);
+    MessageService(WriteBatcher& writer, ConnectionPool& pool, Metrics& metrics, InboundPipeline& pipeline,
+                   ChannelLookup channels);
 
     // Durable when it returns. Throws ApiError (400 for an incomplete message, 503 when the store is down).
     SubmitResult submitInbound(const std::string& channel, const InboundMessage& message);
@@ -39,11 +42,21 @@ public:
     void rateByClient(const std::string& channel, const std::string& account, const Address& client,
                       std::int64_t interactionId, int rating, const std::string& comment);
 
+    // Hands a stored outbound message to its channel plugin and records the outcome (status, provider id or
+    // error) with its message.status event. A plugin's refusal or exception becomes status failed.
+    StoredMessage deliver(StoredMessage stored, const Address& to, const std::string& subject);
+
+    // Waits until the auto-replies already accepted have been handed to their channels (at shutdown, before the
+    // plugins stop).
+    void finishDeliveries() { background_.drain(); }
+
 private:
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     Metrics& metrics_;
+    InboundPipeline& pipeline_;
     ChannelLookup channels_;
+    TaskQueue background_;  // last member: destroyed first, finishing its sends while the rest still exists
 };
 
 }  // namespace omnigate

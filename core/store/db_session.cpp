@@ -53,4 +53,8 @@ bool isConnectionError(const sql::SQLException& e) {
     }
 }
 
+bool isTransactionAborted(const sql::SQLException& e) {
+    return e.getErrorCode() == 1213 /* ER_LOCK_DEADLOCK */ || e.getErrorCode() == 1205 /* ER_LOCK_WAIT_TIMEOUT */;
+}
+
 }  // namespace omnigate

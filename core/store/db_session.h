@@ -34,5 +34,7 @@ private:
 
 // True for the client errors that mean the connection is lost (server gone, restarted, killed, timed out).
 bool isConnectionError(const sql::SQLException& e);
+// True for a deadlock or lock wait timeout: the server rolled the transaction back (or may have).
+bool isTransactionAborted(const sql::SQLException& e);
 
 }  // namespace omnigate

@@ -23,7 +23,8 @@ const char* const kInteractionColumns =
     "COALESCE(DATE_FORMAT(postponed_until, '%Y-%m-%d %H:%i:%s.%f'), ''), COALESCE(previous_interaction_id, 0), "
     "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), "
     "COALESCE(DATE_FORMAT(first_response_at, '%Y-%m-%d %H:%i:%s.%f'), ''), "
-    "COALESCE(DATE_FORMAT(closed_at, '%Y-%m-%d %H:%i:%s.%f'), ''), rating, COALESCE(rating_comment, ''), version "
+    "COALESCE(DATE_FORMAT(closed_at, '%Y-%m-%d %H:%i:%s.%f'), ''), rating, COALESCE(rating_comment, ''), version, "
+    "COALESCE(DATE_FORMAT(rating_requested_at, '%Y-%m-%d %H:%i:%s.%f'), '') "
     "FROM interactions ";
 
 // DATE_FORMAT's %f gives microseconds; the API speaks milliseconds.
@@ -326,6 +327,7 @@ Interaction readInteraction(sql::ResultSet& rs) {
     if (!rs.isNull(21)) i.rating = rs.getInt(21);
     i.ratingComment = rs.getString(22);
     i.version = rs.getInt(23);
+    i.ratingRequestedAt = isoOrEmpty(rs.getString(24));
     return i;
 }
 
@@ -358,31 +360,38 @@ std::optional<Interaction> InteractionStore::load(std::int64_t id, bool forUpdat
 }
 
 std::optional<Interaction> InteractionStore::findOpen(std::int64_t clientId, const std::string& channel,
-                                                      const std::string& account, const std::string& threadKey) {
+                                                      const std::string& account, const Address& address,
+                                                      const std::string& threadKey) {
     sql::PreparedStatement& q = session_.prepare(
         std::string(kInteractionColumns) +
-        "WHERE client_id = ? AND channel = ? AND account = ? AND thread_key = ? AND status <> 'closed' "
+        "WHERE client_id = ? AND channel = ? AND account = ? AND address_kind = ? AND address_value = ? "
+        "AND thread_key = ? AND status <> 'closed' "
         "ORDER BY id DESC LIMIT 1");
     q.setInt64(1, clientId);
     q.setString(2, channel);
     q.setString(3, account);
-    q.setString(4, threadKey);
+    q.setString(4, address.kind);
+    q.setString(5, address.value);
+    q.setString(6, threadKey);
     std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
     return readInteraction(*rs);
 }
 
 std::optional<Interaction> InteractionStore::findLatestClosed(std::int64_t clientId, const std::string& channel,
-                                                              const std::string& account,
+                                                              const std::string& account, const Address& address,
                                                               const std::string& threadKey) {
     sql::PreparedStatement& q = session_.prepare(
         std::string(kInteractionColumns) +
-        "WHERE client_id = ? AND channel = ? AND account = ? AND thread_key = ? AND status = 'closed' "
+        "WHERE client_id = ? AND channel = ? AND account = ? AND address_kind = ? AND address_value = ? "
+        "AND thread_key = ? AND status = 'closed' "
         "ORDER BY id DESC LIMIT 1");
     q.setInt64(1, clientId);
     q.setString(2, channel);
     q.setString(3, account);
-    q.setString(4, threadKey);
+    q.setString(4, address.kind);
+    q.setString(5, address.value);
+    q.setString(6, threadKey);
     std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
     return readInteraction(*rs);
@@ -614,6 +623,185 @@ Interaction InteractionStore::rate(std::int64_t id, int rating, const std::strin
     data->set("by", actor.kind);
     appendEvent(session_, interactionTopic(id), "rating.created", data);
     return rated;
+}
+
+
+namespace {
+
+// A value to bind, in placeholder order: the list's WHERE clause is assembled from the filters in use, but no
+// value ever becomes part of the SQL text.
+struct Bound {
+    bool isInt = false;
+    std::int64_t number = 0;
+    std::string text;
+};
+
+void bindAll(sql::PreparedStatement& statement, const std::vector<Bound>& values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto index = static_cast<unsigned int>(i + 1);
+        if (values[i].isInt) {
+            statement.setInt64(index, values[i].number);
+        } else {
+            statement.setString(index, values[i].text);
+        }
+    }
+}
+
+std::string placeholders(std::size_t count) {
+    std::string out;
+    for (std::size_t i = 0; i < count; ++i) out += i == 0 ? "?" : ", ?";
+    return out;
+}
+
+}  // namespace
+
+std::vector<Interaction> InteractionStore::list(const InteractionFilter& f, std::size_t limit) {
+    std::string where = "WHERE 1 = 1";
+    std::vector<Bound> values;
+    const auto text = [&](const char* condition, const std::string& value) {
+        where += condition;
+        values.push_back({false, 0, value});
+    };
+    const auto number = [&](const char* condition, std::int64_t value) {
+        where += condition;
+        values.push_back({true, value, {}});
+    };
+    if (!f.statuses.empty()) {
+        where += " AND status IN (" + placeholders(f.statuses.size()) + ")";
+        for (const std::string& s : f.statuses) values.push_back({false, 0, s});
+    }
+    if (!f.channel.empty()) text(" AND channel = ?", f.channel);
+    if (!f.account.empty()) text(" AND account = ?", f.account);
+    if (!f.queue.empty()) text(" AND queue = ?", f.queue);
+    if (!f.operatorId.empty()) text(" AND operator = ?", f.operatorId);
+    if (f.clientId != 0) number(" AND client_id = ?", f.clientId);
+    if (f.topicId != 0) {
+        number(" AND EXISTS (SELECT 1 FROM interaction_topics t WHERE t.interaction_id = interactions.id AND "
+               "t.topic_id = ?)",
+               f.topicId);
+    }
+    if (!f.createdFrom.empty()) text(" AND created_at >= ?", f.createdFrom);
+    if (!f.createdTo.empty()) text(" AND created_at <= ?", f.createdTo);
+    if (f.beforeId != 0) number(" AND id < ?", f.beforeId);
+    values.push_back({true, static_cast<std::int64_t>(limit), {}});
+
+    // Not cached like session_.prepare(): each combination of filters is its own SQL text.
+    std::unique_ptr<sql::PreparedStatement> query(session_.connection().prepareStatement(
+        std::string(kInteractionColumns) + where + " ORDER BY id DESC LIMIT ?"));
+    bindAll(*query, values);
+    std::vector<Interaction> out;
+    {
+        std::unique_ptr<sql::ResultSet> rs(query->executeQuery());
+        while (rs->next()) out.push_back(readInteraction(*rs));
+    }
+    if (out.empty()) return out;
+
+    std::vector<Bound> ids;
+    for (const Interaction& i : out) ids.push_back({true, i.id, {}});
+    std::unique_ptr<sql::PreparedStatement> topics(session_.connection().prepareStatement(
+        "SELECT interaction_id, topic_id FROM interaction_topics WHERE interaction_id IN (" +
+        placeholders(ids.size()) + ") ORDER BY topic_id"));
+    bindAll(*topics, ids);
+    std::unique_ptr<sql::ResultSet> rs(topics->executeQuery());
+    while (rs->next()) {
+        const std::int64_t owner = rs->getInt64(1);
+        for (Interaction& i : out) {
+            if (i.id == owner) i.topics.push_back(rs->getInt64(2));
+        }
+    }
+    return out;
+}
+
+std::vector<std::int64_t> InteractionStore::unknownTopics(const std::vector<std::int64_t>& topicIds) {
+    std::vector<std::int64_t> unknown;
+    sql::PreparedStatement& q = session_.prepare("SELECT COUNT(*) FROM topics WHERE id = ?");
+    for (std::int64_t id : topicIds) {
+        q.setInt64(1, id);
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        if (!rs->next() || rs->getInt64(1) == 0) unknown.push_back(id);
+    }
+    return unknown;
+}
+
+void InteractionStore::replaceTopics(std::int64_t id, const std::vector<std::int64_t>& topicIds) {
+    sql::PreparedStatement& remove = session_.prepare("DELETE FROM interaction_topics WHERE interaction_id = ?");
+    remove.setInt64(1, id);
+    remove.executeUpdate();
+    sql::PreparedStatement& insert =
+        session_.prepare("INSERT INTO interaction_topics (interaction_id, topic_id) VALUES (?, ?)");
+    for (std::int64_t topic : topicIds) {
+        insert.setInt64(1, id);
+        insert.setInt64(2, topic);
+        insert.executeUpdate();
+    }
+    sql::PreparedStatement& bump =
+        session_.prepare("UPDATE interactions SET version = version + 1, updated_at = ? WHERE id = ?");
+    bump.setString(1, nowDbTime());
+    bump.setInt64(2, id);
+    bump.executeUpdate();
+}
+
+void InteractionStore::moveToChannel(std::int64_t id, const std::string& channel, const std::string& account,
+                                     const Address& address) {
+    sql::PreparedStatement& update = session_.prepare(
+        "UPDATE interactions SET channel = ?, account = ?, address_kind = ?, address_value = ?, thread_key = '', "
+        "version = version + 1, updated_at = ? WHERE id = ?");
+    update.setString(1, channel);
+    update.setString(2, account);
+    update.setString(3, address.kind);
+    update.setString(4, address.value);
+    update.setString(5, nowDbTime());
+    update.setInt64(6, id);
+    update.executeUpdate();
+}
+
+void InteractionStore::markRatingRequested(std::int64_t id) {
+    sql::PreparedStatement& update = session_.prepare("UPDATE interactions SET rating_requested_at = ? WHERE id = ?");
+    update.setString(1, nowDbTime());
+    update.setInt64(2, id);
+    update.executeUpdate();
+}
+
+void InteractionStore::setOperator(std::int64_t id, const std::string& operatorId) {
+    sql::PreparedStatement& update = session_.prepare("UPDATE interactions SET operator = NULLIF(?, '') WHERE id = ?");
+    update.setString(1, operatorId);
+    update.setInt64(2, id);
+    update.executeUpdate();
+}
+
+void InteractionStore::markFirstResponse(std::int64_t id) {
+    sql::PreparedStatement& update =
+        session_.prepare("UPDATE interactions SET first_response_at = ? WHERE id = ? AND first_response_at IS NULL");
+    update.setString(1, nowDbTime());
+    update.setInt64(2, id);
+    update.executeUpdate();
+}
+
+std::optional<std::int64_t> InteractionStore::clientAliasOf(std::int64_t clientId) {
+    sql::PreparedStatement& q = session_.prepare("SELECT COALESCE(alias_of, 0) FROM clients WHERE id = ?");
+    q.setInt64(1, clientId);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return rs->getInt64(1);
+}
+
+std::string InteractionStore::addressKindUsedOn(std::int64_t clientId, const std::string& channel) {
+    sql::PreparedStatement& q = session_.prepare(
+        "SELECT address_kind FROM interactions WHERE client_id = ? AND channel = ? ORDER BY id DESC LIMIT 1");
+    q.setInt64(1, clientId);
+    q.setString(2, channel);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    return rs->next() ? std::string(rs->getString(1)) : std::string();
+}
+
+std::optional<Address> InteractionStore::firstAddressOfKind(std::int64_t clientId, const std::string& kind) {
+    sql::PreparedStatement& q = session_.prepare(
+        "SELECT kind, value FROM client_addresses WHERE client_id = ? AND kind = ? ORDER BY id LIMIT 1");
+    q.setInt64(1, clientId);
+    q.setString(2, kind);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return Address{rs->getString(1), rs->getString(2)};
 }
 
 }  // namespace omnigate

@@ -24,6 +24,20 @@ struct InteractionRecord {
     std::string status;
 };
 
+// What the interaction list is narrowed by; an empty member narrows nothing.
+struct InteractionFilter {
+    std::vector<std::string> statuses;
+    std::string channel;
+    std::string account;
+    std::string queue;
+    std::string operatorId;
+    std::int64_t clientId = 0;
+    std::int64_t topicId = 0;
+    std::string createdFrom;    // database times (UTC); both ends are included
+    std::string createdTo;
+    std::int64_t beforeId = 0;  // keyset pagination: only ids below this one
+};
+
 // Who made a change: kept in the status history and in events.
 struct Actor {
     std::string kind = "system";  // client, operator, admin, system, bot
@@ -41,11 +55,14 @@ public:
     // The client reached at `address`, or a new one (with its further contacts) and a client.created event.
     std::int64_t resolveClient(const Address& address, const std::string& name, const std::vector<Address>& contacts);
 
-    // The client's open (not closed) interaction on this account and thread, and the latest closed one.
+    // The client's open (not closed) interaction on this account, address and thread, and the latest closed one.
+    // The address is part of the key: after a merge one client may write from two web chat visitors, and each
+    // conversation must keep answering the address it came from.
     std::optional<Interaction> findOpen(std::int64_t clientId, const std::string& channel, const std::string& account,
-                                        const std::string& threadKey);
+                                        const Address& address, const std::string& threadKey);
     std::optional<Interaction> findLatestClosed(std::int64_t clientId, const std::string& channel,
-                                                const std::string& account, const std::string& threadKey);
+                                                const std::string& account, const Address& address,
+                                                const std::string& threadKey);
 
     // Inserts `draft` (its id and times are filled in), its first status in the history and an
     // interaction.created event.
@@ -86,6 +103,31 @@ public:
     std::vector<StoredMessage> history(const std::string& channel, const std::string& account, const Address& client,
                                        std::size_t limit);
     std::vector<StoredMessage> messagesOf(std::int64_t interactionId, std::size_t limit);
+
+    // --- For the interactions API. Methods that change a row expect the caller to hold its lock (load(id, true))
+    // and to add the event; those that bump the version say so.
+
+    // Newest first, at most `limit`, topics included. Every value is a bound parameter.
+    std::vector<Interaction> list(const InteractionFilter& filter, std::size_t limit);
+    // The ids among `topicIds` that name no topic.
+    std::vector<std::int64_t> unknownTopics(const std::vector<std::int64_t>& topicIds);
+    // Replaces the interaction's topics; bumps the version.
+    void replaceTopics(std::int64_t id, const std::vector<std::int64_t>& topicIds);
+    // Moves the conversation to another account and address; the old thread key meant something only to the old
+    // channel, so it is cleared. Bumps the version.
+    void moveToChannel(std::int64_t id, const std::string& channel, const std::string& account, const Address& address);
+    // Records that the client was asked for a rating, so their digit reply can be taken as one.
+    void markRatingRequested(std::int64_t id);
+    // Who works on the interaction (empty: nobody in particular). No version bump: used while creating it.
+    void setOperator(std::int64_t id, const std::string& operatorId);
+    // Stamps the first operator answer (for the response-time reports); later answers leave it alone.
+    void markFirstResponse(std::int64_t id);
+    // Empty when there is no such client; 0 for a client in its own right; else the client it was merged into.
+    std::optional<std::int64_t> clientAliasOf(std::int64_t clientId);
+    // The address kind of the client's latest interaction on `channel` (empty when none): how it reaches them.
+    std::string addressKindUsedOn(std::int64_t clientId, const std::string& channel);
+    // The client's oldest address of `kind`.
+    std::optional<Address> firstAddressOfKind(std::int64_t clientId, const std::string& kind);
 
 private:
     std::vector<StoredMessage> readMessages(sql::PreparedStatement& query);

@@ -83,7 +83,9 @@ void WriteBatcher::commitBatch(DbSession& session, std::vector<Pending>& batch) 
                 batch[i].job(session);
                 anySucceeded = true;
             } catch (const sql::SQLException& e) {
-                if (isConnectionError(e)) throw;
+                // A lost connection, or a deadlock with another daemon (InnoDB has then rolled back the whole
+                // transaction, savepoints included), fails the batch as a whole.
+                if (isConnectionError(e) || isTransactionAborted(e)) throw;
                 failures[i] = std::current_exception();
                 if (isolate) session.execute("ROLLBACK TO SAVEPOINT job");
             } catch (...) {
@@ -105,7 +107,9 @@ void WriteBatcher::commitBatch(DbSession& session, std::vector<Pending>& batch) 
         // Nothing of this batch is committed (or, if COMMIT itself was cut off, the provider's retry is
         // de-duplicated): every caller hears 503 and may retry.
         const auto error = std::make_exception_ptr(
-            ApiError::unavailable(std::string("the database failed while writing: ") + e.what()));
+            isTransactionAborted(e)
+                ? ApiError(503, "contention", std::string("the write collided with another one; retry: ") + e.what())
+                : ApiError::unavailable(std::string("the database failed while writing: ") + e.what()));
         for (Pending& p : batch) p.done.set_exception(error);
         return;
     }

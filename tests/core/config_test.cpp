@@ -403,5 +403,46 @@ TEST(DaemonConfigFile, AbsolutePluginDirectoryIsKept) {
     EXPECT_EQ(loadDaemonConfig(file.string()).pluginDirectory, "/opt/omnigate/plugins");
 }
 
+// --- interactions: the rating request ---------------------------------------------------------------------------
+
+TEST(DaemonConfigInteractions, DefaultsWhenTheSectionIsAbsent) {
+    const DaemonConfig c = parse(yaml({REQUIRED_SECTIONS}));
+    EXPECT_EQ(c.interactions.ratingRequestText,
+              "Please rate our answer from 1 (poor) to 5 (excellent): reply with one digit.");
+    EXPECT_EQ(c.interactions.ratingWindowHours, 72);
+}
+
+TEST(DaemonConfigInteractions, ReadsBothKeys) {
+    const DaemonConfig c = parse(yaml({REQUIRED_SECTIONS, "interactions:", "  rating_request_text: Rate us, 1-5",
+                                       "  rating_window_hours: 720"}));
+    EXPECT_EQ(c.interactions.ratingRequestText, "Rate us, 1-5");
+    EXPECT_EQ(c.interactions.ratingWindowHours, 720);
+}
+
+TEST(DaemonConfigInteractions, WindowOutsideOneToSevenHundredTwentyHoursIsRefused) {
+    for (const char* hours : {"  rating_window_hours: 0", "  rating_window_hours: 721"}) {
+        const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "interactions:", hours}));
+        EXPECT_EQ(e.keyPath(), "interactions.rating_window_hours") << hours;
+        EXPECT_EQ(e.line(), 11) << hours;
+    }
+    const ConfigError text = refusal(yaml({REQUIRED_SECTIONS, "interactions:", "  rating_window_hours: soon"}));
+    EXPECT_EQ(text.keyPath(), "interactions.rating_window_hours");
+}
+
+TEST(DaemonConfigInteractions, AnEmptyRatingRequestIsRefused) {
+    // An empty message would reach the client as a blank bubble and ask for nothing.
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "interactions:", "  rating_request_text: '  '"}));
+    EXPECT_EQ(e.keyPath(), "interactions.rating_request_text");
+    EXPECT_EQ(e.line(), 11);
+}
+
+TEST(DaemonConfigInteractions, UnknownKeysAreErrors) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "interactions:", "  rating_window: 24"}));
+    EXPECT_EQ(e.keyPath(), "interactions.rating_window");
+    EXPECT_EQ(e.line(), 11);
+    EXPECT_EQ(e.column(), 3);
+    EXPECT_NE(e.problem().find("unknown key"), std::string::npos) << e.what();
+}
+
 }  // namespace
 }  // namespace omnigate

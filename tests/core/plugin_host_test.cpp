@@ -107,7 +107,9 @@ protected:
     PluginHostTest()
         : pool_(unreachableDatabase()),
           writer_(pool_, 10, 10, nullptr),
-          messages_(writer_, pool_, metrics_, [](const std::string&) -> ChannelPlugin* { return nullptr; }) {}
+          catalogs_(pool_, std::chrono::seconds(5)),
+          pipeline_(catalogs_, std::chrono::hours(72)),
+          messages_(writer_, pool_, metrics_, pipeline_, [](const std::string&) -> ChannelPlugin* { return nullptr; }) {}
 
     // A config listing `channels` (YAML lines, each starting "  - ") whose plugins come from the test plugin dir.
     // `channels:` is line 10 of the document, so the first entry is on line 11.
@@ -167,6 +169,8 @@ protected:
     Metrics metrics_;
     ConnectionPool pool_;
     WriteBatcher writer_;
+    CatalogCache catalogs_;
+    InboundPipeline pipeline_;
     MessageService messages_;
     Poco::Util::Timer timer_;
     Router router_;

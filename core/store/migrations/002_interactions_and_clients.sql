@@ -96,7 +96,7 @@ CREATE TABLE auto_reply_templates (
   -- new_interaction: greets every new interaction; out_of_hours: answers outside the working hours below.
   trigger_kind ENUM('new_interaction', 'out_of_hours') NOT NULL,
   body TEXT NOT NULL,
-  -- {"time_zone":"Europe/Moscow","days":[1,2,3,4,5],"from":"09:00","to":"18:00","holidays":["2026-01-01"]}
+  -- {"utc_offset":"+03:00","days":[1,2,3,4,5],"from":"09:00","to":"18:00","holidays":["2026-01-01"]}
   working_hours LONGTEXT NULL,
   active TINYINT(1) NOT NULL DEFAULT 1,
   created_at DATETIME(3) NOT NULL,

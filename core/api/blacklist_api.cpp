@@ -1,0 +1,117 @@
+#include "api/blacklist_api.h"
+
+#include <Poco/String.h>
+#include <cppconn/exception.h>
+
+#include <algorithm>
+#include <set>
+
+#include "api/api_support.h"
+#include "omnigate/sdk/api_error.h"
+#include "store/blacklist_store.h"
+
+namespace omnigate {
+
+namespace {
+
+constexpr std::size_t kDefaultPage = 50;
+constexpr std::size_t kMaxPage = 200;
+constexpr std::size_t kMaxQueryChars = 255;
+constexpr std::size_t kMaxReasonChars = 255;
+
+std::size_t characters(const std::string& text) {
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
+template <typename Result, typename Read>
+Result readWith(ConnectionPool& pool, const std::string& what, Read&& read) {
+    PooledSession session = pool.acquire();
+    try {
+        return read(*session);
+    } catch (const sql::SQLException& e) {
+        if (isConnectionError(e)) session->markBroken();
+        throw ApiError::unavailable("reading " + what + " failed: " + e.what());
+    }
+}
+
+// A typo in a field name would otherwise be a silent no-op.
+void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std::string>& known) {
+    for (const std::string& name : body->getNames()) {
+        if (known.count(name) == 0) {
+            throw ApiError::badRequest("'" + name + "' is not a field of a black list entry (kind, value, reason)");
+        }
+    }
+}
+
+HttpResponse noContent() {
+    HttpResponse response;
+    response.status = 204;
+    return response;
+}
+
+}  // namespace
+
+BlacklistApi::BlacklistApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+                           std::function<void()> catalogChanged)
+    : config_(config), writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
+
+void BlacklistApi::registerRoutes(Router& router) {
+    router.add("GET", "/api/v1/blacklist", [this](const HttpRequest& r) { return list(r); });
+    router.add("POST", "/api/v1/blacklist", [this](const HttpRequest& r) { return add(r); });
+    router.add("DELETE", "/api/v1/blacklist/{id}", [this](const HttpRequest& r) { return remove(r); });
+}
+
+HttpResponse BlacklistApi::list(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    BlacklistFilter filter;
+    filter.kind = request.queryParam("kind");
+    if (!filter.kind.empty()) BlacklistStore::validateKind(filter.kind);
+    filter.text = Poco::trim(request.queryParam("q"));
+    if (characters(filter.text) > kMaxQueryChars) throw ApiError::badRequest("'q' is longer than 255 characters");
+    const std::size_t limit = api::queryLimit(request, kDefaultPage, kMaxPage);
+    const std::string cursor = request.queryParam("cursor");
+    const std::int64_t after = cursor.empty() ? 0 : api::decodeCursor(cursor);
+
+    // One row more than asked tells whether another page follows.
+    auto entries = readWith<std::vector<BlacklistEntry>>(pool_, "the black list", [&](DbSession& session) {
+        return BlacklistStore(session).list(filter, after, limit + 1);
+    });
+    Poco::Dynamic::Var next;
+    if (entries.size() > limit) {
+        entries.resize(limit);
+        next = api::encodeCursor(entries.back().id);
+    }
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const BlacklistEntry& e : entries) items->add(toJson(e));
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    body->set("entries", items);
+    body->set("next_cursor", next);
+    return api::jsonResponse(200, body);
+}
+
+HttpResponse BlacklistApi::add(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const auto body = api::parseBody(request);
+    rejectUnknownFields(body, {"kind", "value", "reason"});
+    const std::string kind = api::requiredString(body, "kind");
+    BlacklistStore::validateKind(kind);
+    const std::string value = BlacklistStore::normalizeValue(kind, api::requiredString(body, "value"));
+    const std::string reason = Poco::trim(api::optionalString(body, "reason").value_or(""));
+    if (characters(reason) > kMaxReasonChars) throw ApiError::badRequest("'reason' is longer than 255 characters");
+    BlacklistEntry added;
+    writer_.run([&](DbSession& session) { added = BlacklistStore(session).add(kind, value, reason); });
+    catalogChanged_();
+    return api::jsonResponse(201, toJson(added));
+}
+
+HttpResponse BlacklistApi::remove(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const std::int64_t id = api::pathId(request);
+    writer_.run([&](DbSession& session) { BlacklistStore(session).remove(id); });
+    catalogChanged_();
+    return noContent();
+}
+
+}  // namespace omnigate

@@ -1,0 +1,321 @@
+#include "api/interactions_api.h"
+
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/Timespan.h>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "api/api_support.h"
+#include "omnigate/sdk/api_error.h"
+
+namespace omnigate {
+
+namespace {
+
+constexpr std::size_t kTextFieldMax = 255;  // reason, resolution, subject: VARCHAR(255) columns
+constexpr std::size_t kMessagesMax = 1000;
+
+// An ISO 8601 time with a zone (Z or ±hh:mm), or a bare date meaning its midnight UTC (its last millisecond with
+// `endOfDay`, so "up to 2026-11-25" includes that day); 400 naming `field` otherwise. A time without a zone is
+// refused: the server cannot know whose local time it was.
+Poco::DateTime parseTime(const std::string& text, const std::string& field, bool endOfDay = false) {
+    static const std::regex iso(
+        R"((\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):?(\d{2})))?)");
+    std::smatch m;
+    const auto bad = [&] {
+        return ApiError::badRequest("'" + field + "' must be an ISO 8601 time with a zone, like 2026-11-25T10:00:00Z " +
+                                    "or 2026-11-25T13:00:00+03:00, or a date like 2026-11-25; got '" + text + "'");
+    };
+    if (!std::regex_match(text, m, iso)) throw bad();
+    const auto number = [&](std::size_t group) { return m[group].matched ? std::stoi(m[group].str()) : 0; };
+    const int year = number(1), month = number(2), day = number(3), hour = number(4), minute = number(5),
+              second = number(6);
+    const int millis = m[7].matched ? std::stoi((m[7].str() + "00").substr(0, 3)) : 0;
+    if (year < 1000 || !Poco::DateTime::isValid(year, month, day, hour, minute, second, millis)) throw bad();
+    Poco::DateTime time(year, month, day, hour, minute, second, millis);
+    if (endOfDay && !m[4].matched) time += Poco::Timespan(1, 0, 0, 0, 0) - Poco::Timespan(1000);
+    if (m[9].matched) {
+        const int offsetHours = number(10), offsetMinutes = number(11);
+        if (offsetHours > 14 || offsetMinutes > 59) throw bad();
+        const Poco::Timespan offset(0, offsetHours, offsetMinutes, 0, 0);
+        // Local time = UTC + offset.
+        if (m[9].str() == "+") {
+            time -= offset;
+        } else {
+            time += offset;
+        }
+    }
+    return time;
+}
+
+std::string toDbTime(const Poco::DateTime& time) {
+    return Poco::DateTimeFormatter::format(time, "%Y-%m-%d %H:%M:%S.%i");
+}
+std::string toIso(const Poco::DateTime& time) { return Poco::DateTimeFormatter::format(time, "%Y-%m-%dT%H:%M:%S.%iZ"); }
+
+std::optional<std::string> boundedString(const Poco::JSON::Object::Ptr& body, const std::string& field,
+                                         std::size_t max) {
+    auto value = api::optionalString(body, field);
+    if (value && value->size() > max) {
+        throw ApiError::badRequest("'" + field + "' is longer than " + std::to_string(max) + " bytes");
+    }
+    return value;
+}
+
+bool blank(const std::string& text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+std::string requiredText(const Poco::JSON::Object::Ptr& body, const std::string& field) {
+    const std::string value = api::requiredString(body, field);
+    if (blank(value)) throw ApiError::badRequest("'" + field + "' is empty");
+    return value;
+}
+
+std::optional<int> optionalVersion(const Poco::JSON::Object::Ptr& body) {
+    const auto version = api::optionalInt(body, "version");
+    if (!version) return std::nullopt;
+    if (*version < 1 || *version > INT32_MAX) throw ApiError::badRequest("'version' must be a positive integer");
+    return static_cast<int>(*version);
+}
+
+// {kind, value}: 400 naming `field` (or its member) when it is not such an object.
+Address requiredAddress(const Poco::JSON::Object::Ptr& body, const std::string& field) {
+    if (!body->has(field) || body->isNull(field)) throw ApiError::badRequest("'" + field + "' is required");
+    const Poco::JSON::Object::Ptr object = body->getObject(field);
+    if (!object) throw ApiError::badRequest("'" + field + "' must be an object {kind, value}");
+    Address address;
+    for (auto [name, target] : {std::pair{"kind", &address.kind}, std::pair{"value", &address.value}}) {
+        const auto value = api::optionalString(object, name);
+        if (!value || blank(*value)) throw ApiError::badRequest("'" + field + "." + name + "' is required");
+        if (value->size() > kTextFieldMax) {
+            throw ApiError::badRequest("'" + field + "." + name + "' is longer than 255 bytes");
+        }
+        *target = *value;
+    }
+    return address;
+}
+
+std::string statusNames() {
+    std::string names;
+    for (InteractionStatus s : allInteractionStatuses()) names += (names.empty() ? "" : ", ") + std::string(toString(s));
+    return names;
+}
+
+Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+}  // namespace
+
+InteractionsApi::InteractionsApi(const DaemonConfig& config, InteractionService& interactions, MessageService& messages)
+    : config_(config), interactions_(interactions), messages_(messages) {}
+
+void InteractionsApi::registerRoutes(Router& router) {
+    const auto route = [&](const char* method, const char* pattern,
+                           HttpResponse (InteractionsApi::*handler)(const HttpRequest&)) {
+        router.add(method, pattern, [this, handler](const HttpRequest& r) { return (this->*handler)(r); });
+    };
+    route("GET", "/api/v1/interactions", &InteractionsApi::list);
+    route("POST", "/api/v1/interactions", &InteractionsApi::create);
+    route("GET", "/api/v1/interactions/{id}", &InteractionsApi::get);
+    route("POST", "/api/v1/interactions/{id}/status", &InteractionsApi::changeStatus);
+    route("PUT", "/api/v1/interactions/{id}/topics", &InteractionsApi::classify);
+    route("POST", "/api/v1/interactions/{id}/channel", &InteractionsApi::switchChannel);
+    route("POST", "/api/v1/interactions/{id}/rating", &InteractionsApi::rate);
+    route("POST", "/api/v1/interactions/{id}/messages", &InteractionsApi::reply);
+    route("GET", "/api/v1/interactions/{id}/messages", &InteractionsApi::listMessages);
+}
+
+Actor InteractionsApi::authorize(const HttpRequest& request) const {
+    api::requireBearer(request, config_.adminToken);
+    const std::string header = request.header("x-omnigate-actor");
+    if (header.empty()) return Actor{"admin", ""};
+    static const std::regex operatorActor(R"(operator:([A-Za-z0-9_.@-]{1,64}))");
+    std::smatch m;
+    if (!std::regex_match(header, m, operatorActor)) {
+        throw ApiError::badRequest("'X-Omnigate-Actor' must be operator:<id> (1-64 letters, digits, '_', '.', '@' or "
+                                   "'-'); got '" + header + "'");
+    }
+    return Actor{"operator", m[1].str()};
+}
+
+HttpResponse InteractionsApi::list(const HttpRequest& request) {
+    authorize(request);
+    static const std::set<std::string> known{"status", "channel",      "account",    "queue", "operator", "client_id",
+                                             "topic",  "created_from", "created_to", "limit", "cursor"};
+    std::set<std::string> given;
+    for (const auto& [name, value] : request.query) {
+        if (known.count(name) == 0) throw ApiError::badRequest("unknown query parameter '" + name + "'");
+        // Only the first would count; say so rather than ignore the rest ("status=a&status=b").
+        if (!given.insert(name).second) {
+            throw ApiError::badRequest("'" + name + "' is given twice; use one (a comma list for 'status')");
+        }
+    }
+    InteractionFilter filter;
+    const std::string statuses = request.queryParam("status");
+    if (!statuses.empty()) {
+        std::string unknown;
+        std::size_t start = 0;
+        for (;;) {
+            const std::size_t comma = statuses.find(',', start);
+            const std::string name =
+                statuses.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (!parseInteractionStatus(name)) {
+                unknown += (unknown.empty() ? "'" : ", '") + name + "'";
+            } else if (std::find(filter.statuses.begin(), filter.statuses.end(), name) == filter.statuses.end()) {
+                filter.statuses.push_back(name);
+            }
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        if (!unknown.empty()) {
+            throw ApiError::badRequest("'status': no status " + unknown + "; the statuses are " + statusNames());
+        }
+    }
+    filter.channel = request.queryParam("channel");
+    filter.account = request.queryParam("account");
+    filter.queue = request.queryParam("queue");
+    filter.operatorId = request.queryParam("operator");
+    for (auto [name, target] : {std::pair{"client_id", &filter.clientId}, std::pair{"topic", &filter.topicId}}) {
+        const auto value = api::queryInt(request, name);
+        if (value && *value < 1) throw ApiError::badRequest(std::string("'") + name + "' must be a positive integer");
+        *target = value.value_or(0);
+    }
+    std::optional<Poco::DateTime> from, to;
+    if (!request.queryParam("created_from").empty())
+        from = parseTime(request.queryParam("created_from"), "created_from");
+    if (!request.queryParam("created_to").empty()) to = parseTime(request.queryParam("created_to"), "created_to", true);
+    if (from && to && *from > *to) throw ApiError::badRequest("'created_from' is after 'created_to'");
+    if (from) filter.createdFrom = toDbTime(*from);
+    if (to) filter.createdTo = toDbTime(*to);
+    const std::size_t limit = api::queryLimit(request, 50, 200);
+    const std::string cursor = request.queryParam("cursor");
+    if (!cursor.empty()) filter.beforeId = api::decodeCursor(cursor);
+    if (!cursor.empty() && filter.beforeId == 0)
+        throw ApiError::badRequest("'cursor' is not a cursor this API returned");
+
+    const InteractionPage page = interactions_.list(filter, limit);
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const Interaction& i : page.interactions) items->add(toJson(i));
+    auto body = object();
+    body->set("interactions", items);
+    body->set("next_cursor", page.continueBefore == 0 ? Poco::Dynamic::Var()
+                                                      : Poco::Dynamic::Var(api::encodeCursor(page.continueBefore)));
+    return api::jsonResponse(200, body);
+}
+
+HttpResponse InteractionsApi::create(const HttpRequest& request) {
+    const Actor actor = authorize(request);
+    const auto body = api::parseBody(request);
+    OutboundDraft draft;
+    draft.clientId = api::requiredInt(body, "client_id");
+    if (draft.clientId < 1) throw ApiError::badRequest("'client_id' must be a positive integer");
+    draft.channel = requiredText(body, "channel");
+    draft.account = requiredText(body, "account");
+    if (body->has("address") && !body->isNull("address")) draft.address = requiredAddress(body, "address");
+    draft.subject = boundedString(body, "subject", kTextFieldMax).value_or("");
+    draft.text = requiredText(body, "text");
+    const OutboundResult created = interactions_.createOutbound(draft, actor);
+    auto answer = object();
+    answer->set("interaction", toJson(created.interaction));
+    answer->set("message", toJson(created.message));
+    return api::jsonResponse(201, answer);
+}
+
+HttpResponse InteractionsApi::get(const HttpRequest& request) {
+    authorize(request);
+    const InteractionDetails details = interactions_.get(api::pathId(request));
+    Poco::JSON::Array::Ptr messages = new Poco::JSON::Array;
+    for (const StoredMessage& m : details.messages) messages->add(toJson(m));
+    Poco::JSON::Array::Ptr history = new Poco::JSON::Array;
+    for (const StatusChange& c : details.statusHistory) history->add(toJson(c));
+    auto body = object();
+    body->set("interaction", toJson(details.interaction));
+    body->set("messages", messages);
+    body->set("status_history", history);
+    return api::jsonResponse(200, body);
+}
+
+HttpResponse InteractionsApi::changeStatus(const HttpRequest& request) {
+    const Actor actor = authorize(request);
+    const std::int64_t id = api::pathId(request);
+    const auto body = api::parseBody(request);
+    const std::string name = api::requiredString(body, "status");
+    const auto status = parseInteractionStatus(name);
+    if (!status) throw ApiError::badRequest("'status': no status '" + name + "'; the statuses are " + statusNames());
+    const std::string reason = boundedString(body, "reason", kTextFieldMax).value_or("");
+    const auto resolution = boundedString(body, "resolution", kTextFieldMax);
+    if (resolution && *status != InteractionStatus::Closed) {
+        throw ApiError::badRequest("'resolution' belongs to closing; it cannot go with status " + name);
+    }
+    std::string postponedUntil;
+    if (const auto until = api::optionalString(body, "postponed_until")) {
+        if (*status != InteractionStatus::Postponed) {
+            throw ApiError::badRequest("'postponed_until' belongs to postponing; it cannot go with status " + name);
+        }
+        const Poco::DateTime time = parseTime(*until, "postponed_until");
+        if (time <= Poco::DateTime()) throw ApiError::badRequest("'postponed_until' is not in the future");
+        postponedUntil = toIso(time);
+    }
+    const Interaction updated = interactions_.changeStatus(id, *status, actor, reason, resolution.value_or(""),
+                                                           postponedUntil, optionalVersion(body));
+    return api::jsonResponse(200, toJson(updated));
+}
+
+HttpResponse InteractionsApi::classify(const HttpRequest& request) {
+    const Actor actor = authorize(request);
+    const std::int64_t id = api::pathId(request);
+    const auto body = api::parseBody(request);
+    if (!body->has("topic_ids") || body->isNull("topic_ids")) throw ApiError::badRequest("'topic_ids' is required");
+    const Poco::JSON::Array::Ptr list = body->getArray("topic_ids");
+    if (!list) throw ApiError::badRequest("'topic_ids' must be an array of topic ids");
+    std::vector<std::int64_t> topics;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const Poco::Dynamic::Var item = list->get(static_cast<unsigned>(i));
+        if (!item.isInteger() || item.convert<std::int64_t>() < 1) {
+            throw ApiError::badRequest("'topic_ids[" + std::to_string(i) + "]' must be a positive integer");
+        }
+        topics.push_back(item.convert<std::int64_t>());
+    }
+    return api::jsonResponse(200, toJson(interactions_.classify(id, topics, actor, optionalVersion(body))));
+}
+
+HttpResponse InteractionsApi::switchChannel(const HttpRequest& request) {
+    const Actor actor = authorize(request);
+    const std::int64_t id = api::pathId(request);
+    const auto body = api::parseBody(request);
+    const std::string channel = requiredText(body, "channel");
+    const std::string account = requiredText(body, "account");
+    const Address address = requiredAddress(body, "address");
+    return api::jsonResponse(
+        200, toJson(interactions_.switchChannel(id, channel, account, address, actor, optionalVersion(body))));
+}
+
+HttpResponse InteractionsApi::rate(const HttpRequest& request) {
+    const Actor actor = authorize(request);
+    const std::int64_t id = api::pathId(request);
+    const auto body = api::parseBody(request);
+    const std::int64_t rating = api::requiredInt(body, "rating");
+    if (rating < 1 || rating > 5) throw ApiError::badRequest("'rating' must be from 1 to 5");
+    const std::string comment = api::optionalString(body, "comment").value_or("");
+    return api::jsonResponse(200, toJson(interactions_.rate(id, static_cast<int>(rating), comment, actor)));
+}
+
+HttpResponse InteractionsApi::reply(const HttpRequest& request) {
+    authorize(request);
+    const std::int64_t id = api::pathId(request);
+    const std::string text = requiredText(api::parseBody(request), "text");
+    return api::jsonResponse(201, toJson(messages_.reply(id, text)));
+}
+
+HttpResponse InteractionsApi::listMessages(const HttpRequest& request) {
+    authorize(request);
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const StoredMessage& m : messages_.messagesOf(api::pathId(request), kMessagesMax)) list->add(toJson(m));
+    auto body = object();
+    body->set("messages", list);
+    return api::jsonResponse(200, body);
+}
+
+}  // namespace omnigate

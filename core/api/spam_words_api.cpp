@@ -1,0 +1,75 @@
+#include "api/spam_words_api.h"
+
+#include <cppconn/exception.h>
+
+#include "api/api_support.h"
+#include "omnigate/sdk/api_error.h"
+#include "store/spam_word_store.h"
+
+namespace omnigate {
+
+namespace {
+
+// Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
+template <typename Result, typename Read>
+Result readWith(ConnectionPool& pool, const std::string& what, Read&& read) {
+    PooledSession session = pool.acquire();
+    try {
+        return read(*session);
+    } catch (const sql::SQLException& e) {
+        if (isConnectionError(e)) session->markBroken();
+        throw ApiError::unavailable("reading " + what + " failed: " + e.what());
+    }
+}
+
+HttpResponse noContent() {
+    HttpResponse response;
+    response.status = 204;
+    return response;
+}
+
+}  // namespace
+
+SpamWordsApi::SpamWordsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+                           std::function<void()> catalogChanged)
+    : config_(config), writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
+
+void SpamWordsApi::registerRoutes(Router& router) {
+    router.add("GET", "/api/v1/spam-words", [this](const HttpRequest& r) { return list(r); });
+    router.add("POST", "/api/v1/spam-words", [this](const HttpRequest& r) { return add(r); });
+    router.add("DELETE", "/api/v1/spam-words/{id}", [this](const HttpRequest& r) { return remove(r); });
+}
+
+HttpResponse SpamWordsApi::list(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const auto words = readWith<std::vector<SpamWord>>(pool_, "the spam words",
+                                                       [](DbSession& session) { return SpamWordStore(session).all(); });
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const SpamWord& w : words) items->add(toJson(w));
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("spam_words", items);
+    return api::jsonResponse(200, body);
+}
+
+HttpResponse SpamWordsApi::add(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const auto body = api::parseBody(request);
+    for (const std::string& name : body->getNames()) {
+        if (name != "word") throw ApiError::badRequest("'" + name + "' is not a field of a spam word (word)");
+    }
+    const std::string word = SpamWordStore::normalize(api::requiredString(body, "word"));
+    SpamWord added;
+    writer_.run([&](DbSession& session) { added = SpamWordStore(session).add(word); });
+    catalogChanged_();
+    return api::jsonResponse(201, toJson(added));
+}
+
+HttpResponse SpamWordsApi::remove(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const std::int64_t id = api::pathId(request);
+    writer_.run([&](DbSession& session) { SpamWordStore(session).remove(id); });
+    catalogChanged_();
+    return noContent();
+}
+
+}  // namespace omnigate

@@ -1,0 +1,33 @@
+// The spam words REST resource [список спам-слов]: words and phrases that mark an inbound message as spam. The
+// HTTP shape lives here; normalisation, the SQL and the events live in SpamWordStore.
+#pragma once
+
+#include <functional>
+
+#include "config/daemon_config.h"
+#include "http/router.h"
+#include "store/connection_pool.h"
+#include "store/write_batcher.h"
+
+namespace omnigate {
+
+class SpamWordsApi {
+public:
+    // `catalogChanged` runs after every committed change: the pipeline caches the spam words.
+    SpamWordsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+                 std::function<void()> catalogChanged);
+
+    void registerRoutes(Router& router);
+
+private:
+    HttpResponse list(const HttpRequest& request);
+    HttpResponse add(const HttpRequest& request);
+    HttpResponse remove(const HttpRequest& request);
+
+    const DaemonConfig& config_;
+    WriteBatcher& writer_;
+    ConnectionPool& pool_;
+    std::function<void()> catalogChanged_;
+};
+
+}  // namespace omnigate

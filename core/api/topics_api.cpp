@@ -1,0 +1,106 @@
+#include "api/topics_api.h"
+
+#include <cppconn/exception.h>
+
+#include <set>
+
+#include "api/api_support.h"
+#include "omnigate/sdk/api_error.h"
+#include "store/topic_store.h"
+
+namespace omnigate {
+
+namespace {
+
+// Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
+template <typename Result, typename Read>
+Result readWith(ConnectionPool& pool, const std::string& what, Read&& read) {
+    PooledSession session = pool.acquire();
+    try {
+        return read(*session);
+    } catch (const sql::SQLException& e) {
+        if (isConnectionError(e)) session->markBroken();
+        throw ApiError::unavailable("reading " + what + " failed: " + e.what());
+    }
+}
+
+// A typo in a field name would otherwise be a silent no-op.
+void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std::string>& known) {
+    for (const std::string& name : body->getNames()) {
+        if (known.count(name) == 0) throw ApiError::badRequest("'" + name + "' is not a field of a topic (name, parent_id)");
+    }
+}
+
+// parent_id: absent (nullopt), null (0, the root) or a positive id.
+std::optional<std::int64_t> parentField(const Poco::JSON::Object::Ptr& body) {
+    if (!body->has("parent_id")) return std::nullopt;
+    if (body->isNull("parent_id")) return 0;
+    const std::int64_t id = api::requiredInt(body, "parent_id");
+    if (id <= 0) throw ApiError::badRequest("'parent_id' must be a topic id (a positive integer) or null");
+    return id;
+}
+
+HttpResponse noContent() {
+    HttpResponse response;
+    response.status = 204;
+    return response;
+}
+
+}  // namespace
+
+TopicsApi::TopicsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+                     std::function<void()> catalogChanged)
+    : config_(config), writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
+
+void TopicsApi::registerRoutes(Router& router) {
+    router.add("GET", "/api/v1/topics", [this](const HttpRequest& r) { return tree(r); });
+    router.add("POST", "/api/v1/topics", [this](const HttpRequest& r) { return create(r); });
+    router.add("PATCH", "/api/v1/topics/{id}", [this](const HttpRequest& r) { return update(r); });
+    router.add("DELETE", "/api/v1/topics/{id}", [this](const HttpRequest& r) { return remove(r); });
+}
+
+HttpResponse TopicsApi::tree(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const auto topics =
+        readWith<std::vector<Topic>>(pool_, "the topics", [](DbSession& session) { return TopicStore(session).all(); });
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("topics", topicTree(topics));
+    return api::jsonResponse(200, body);
+}
+
+HttpResponse TopicsApi::create(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const auto body = api::parseBody(request);
+    rejectUnknownFields(body, {"name", "parent_id"});
+    const std::string name = TopicStore::normalizeName(api::requiredString(body, "name"));
+    const std::int64_t parentId = parentField(body).value_or(0);
+    Topic created;
+    writer_.run([&](DbSession& session) { created = TopicStore(session).create(name, parentId); });
+    catalogChanged_();
+    return api::jsonResponse(201, toJson(created));
+}
+
+HttpResponse TopicsApi::update(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const std::int64_t id = api::pathId(request);
+    const auto body = api::parseBody(request);
+    rejectUnknownFields(body, {"name", "parent_id"});
+    std::optional<std::string> name = api::optionalString(body, "name");
+    if (name) name = TopicStore::normalizeName(*name);
+    const auto parentId = parentField(body);
+    if (!name && !parentId) throw ApiError::badRequest("the body changes nothing: give 'name' and/or 'parent_id'");
+    Topic updated;
+    writer_.run([&](DbSession& session) { updated = TopicStore(session).update(id, name, parentId); });
+    catalogChanged_();
+    return api::jsonResponse(200, toJson(updated));
+}
+
+HttpResponse TopicsApi::remove(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const std::int64_t id = api::pathId(request);
+    writer_.run([&](DbSession& session) { TopicStore(session).remove(id); });
+    catalogChanged_();
+    return noContent();
+}
+
+}  // namespace omnigate

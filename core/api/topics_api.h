@@ -1,0 +1,34 @@
+// The topics REST resource [тематики]: the administrator's tree of subjects that operators file interactions
+// under. The HTTP shape and validation live here; the SQL, the tree's rules and the events live in TopicStore.
+#pragma once
+
+#include <functional>
+
+#include "config/daemon_config.h"
+#include "http/router.h"
+#include "store/connection_pool.h"
+#include "store/write_batcher.h"
+
+namespace omnigate {
+
+class TopicsApi {
+public:
+    // `catalogChanged` runs after every committed change, so caches of the catalogs can drop their copy.
+    TopicsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+              std::function<void()> catalogChanged);
+
+    void registerRoutes(Router& router);
+
+private:
+    HttpResponse tree(const HttpRequest& request);
+    HttpResponse create(const HttpRequest& request);
+    HttpResponse update(const HttpRequest& request);
+    HttpResponse remove(const HttpRequest& request);
+
+    const DaemonConfig& config_;
+    WriteBatcher& writer_;
+    ConnectionPool& pool_;
+    std::function<void()> catalogChanged_;
+};
+
+}  // namespace omnigate

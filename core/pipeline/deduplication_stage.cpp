@@ -1,0 +1,13 @@
+#include "pipeline/deduplication_stage.h"
+
+#include "store/interaction_store.h"
+
+namespace omnigate {
+
+bool DeduplicationStage::run(InboundContext& context, DbSession& session) {
+    context.duplicateOf = InteractionStore(session).findMessageByExternalId(
+        context.channel, context.message.account, Direction::Inbound, context.message.externalId);
+    return !context.duplicateOf;
+}
+
+}  // namespace omnigate

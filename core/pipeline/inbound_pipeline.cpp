@@ -1,0 +1,29 @@
+#include "pipeline/inbound_pipeline.h"
+
+#include "pipeline/auto_reply_stage.h"
+#include "pipeline/blacklist_stage.h"
+#include "pipeline/client_identification_stage.h"
+#include "pipeline/deduplication_stage.h"
+#include "pipeline/persist_stage.h"
+#include "pipeline/spam_filter_stage.h"
+#include "pipeline/threading_stage.h"
+
+namespace omnigate {
+
+InboundPipeline::InboundPipeline(CatalogCache& catalogs, std::chrono::hours ratingWindow) {
+    stages_.push_back(std::make_unique<DeduplicationStage>());
+    stages_.push_back(std::make_unique<BlacklistStage>(catalogs));
+    stages_.push_back(std::make_unique<SpamFilterStage>(catalogs));
+    stages_.push_back(std::make_unique<ClientIdentificationStage>());
+    stages_.push_back(std::make_unique<ThreadingStage>(ratingWindow));
+    stages_.push_back(std::make_unique<AutoReplyStage>(catalogs));
+    stages_.push_back(std::make_unique<PersistStage>());
+}
+
+void InboundPipeline::run(InboundContext& context, DbSession& session) {
+    for (const auto& stage : stages_) {
+        if (!stage->run(context, session)) return;
+    }
+}
+
+}  // namespace omnigate

@@ -1,0 +1,26 @@
+// The inbound pipeline: the stages in their fixed order (de-duplication, black list, spam words, client
+// identification, threading, auto-reply, persist), run inside one writer job so the message, its client, its
+// interaction and all their events commit together or not at all.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "pipeline/catalog_cache.h"
+#include "pipeline/inbound_context.h"
+
+namespace omnigate {
+
+class InboundPipeline {
+public:
+    InboundPipeline(CatalogCache& catalogs, std::chrono::hours ratingWindow);
+
+    // Runs the stages until one stops the pipeline. Throws what a stage throws (the writer rolls the job back).
+    void run(InboundContext& context, DbSession& session);
+
+private:
+    std::vector<std::unique_ptr<InboundStage>> stages_;
+};
+
+}  // namespace omnigate
