@@ -138,4 +138,26 @@ HttpResponse jsonResponse(int status, const Poco::JSON::Object::Ptr& object) {
     return HttpResponse::json(status, stringify(object));
 }
 
+HttpResponse noContent() {
+    HttpResponse response;
+    response.status = 204;
+    return response;
+}
+
+void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std::string>& known,
+                         const std::string& what) {
+    for (const std::string& name : body->getNames()) {
+        if (known.count(name) != 0) continue;
+        std::string list;
+        for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+        throw ApiError::badRequest("'" + name + "' is not a field of " + what + " (" + list + ")");
+    }
+}
+
+std::size_t utf8Length(const std::string& text) {
+    std::size_t length = 0;
+    for (const char c : text) length += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // all but continuation bytes
+    return length;
+}
+
 }  // namespace omnigate::api

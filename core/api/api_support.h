@@ -4,11 +4,16 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <cppconn/exception.h>
+
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
+#include "omnigate/sdk/api_error.h"
 #include "omnigate/sdk/http.h"
+#include "store/connection_pool.h"
 
 namespace omnigate::api {
 
@@ -38,5 +43,26 @@ std::int64_t decodeCursor(const std::string& cursor);
 
 std::string stringify(const Poco::JSON::Object::Ptr& object);
 HttpResponse jsonResponse(int status, const Poco::JSON::Object::Ptr& object);
+HttpResponse noContent();  // 204
+
+// A typo in a field name would otherwise be a silent no-op: 400 naming the field, what it is not a field of
+// ("a topic") and the fields there are.
+void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std::string>& known,
+                         const std::string& what);
+
+// Characters, not bytes, for limits a user counts ("at most 255 characters").
+std::size_t utf8Length(const std::string& text);
+
+// Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
+template <typename Result, typename Read>
+Result readWith(ConnectionPool& pool, const std::string& what, Read&& read) {
+    PooledSession session = pool.acquire();
+    try {
+        return read(*session);
+    } catch (const sql::SQLException& e) {
+        if (isConnectionError(e)) session->markBroken();
+        throw ApiError::unavailable("reading " + what + " failed: " + e.what());
+    }
+}
 
 }  // namespace omnigate::api

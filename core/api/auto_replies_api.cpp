@@ -16,28 +16,6 @@ namespace {
 
 const std::set<std::string> kFields{"name", "channel", "account", "queue", "trigger", "body", "working_hours", "active"};
 
-// Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
-template <typename Result, typename Read>
-Result readWith(ConnectionPool& pool, const std::string& what, Read&& read) {
-    PooledSession session = pool.acquire();
-    try {
-        return read(*session);
-    } catch (const sql::SQLException& e) {
-        if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable("reading " + what + " failed: " + e.what());
-    }
-}
-
-// A typo in a field name would otherwise be a silent no-op.
-void rejectUnknownFields(const Poco::JSON::Object::Ptr& body) {
-    for (const std::string& name : body->getNames()) {
-        if (kFields.count(name) == 0) {
-            throw ApiError::badRequest("'" + name + "' is not a field of an auto-reply template (name, channel, "
-                                       "account, queue, trigger, body, working_hours, active)");
-        }
-    }
-}
-
 // queue: absent (nullopt), null (empty: any queue) or a queue name.
 std::optional<std::string> queueField(const Poco::JSON::Object::Ptr& body) {
     if (!body->has("queue")) return std::nullopt;
@@ -78,12 +56,6 @@ std::vector<std::string> changedFields(const AutoReply& before, const AutoReply&
     return changes;
 }
 
-HttpResponse noContent() {
-    HttpResponse response;
-    response.status = 204;
-    return response;
-}
-
 }  // namespace
 
 AutoRepliesApi::AutoRepliesApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
@@ -102,7 +74,7 @@ HttpResponse AutoRepliesApi::list(const HttpRequest& request) {
     api::requireBearer(request, config_.adminToken);
     const std::string channel = request.queryParam("channel");
     const std::string account = request.queryParam("account");
-    const auto replies = readWith<std::vector<AutoReply>>(pool_, "the auto-reply templates", [&](DbSession& session) {
+    const auto replies = api::readWith<std::vector<AutoReply>>(pool_, "the auto-reply templates", [&](DbSession& session) {
         return AutoReplyStore(session).list(channel, account);
     });
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -115,7 +87,7 @@ HttpResponse AutoRepliesApi::list(const HttpRequest& request) {
 HttpResponse AutoRepliesApi::get(const HttpRequest& request) {
     api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
-    const auto reply = readWith<std::optional<AutoReply>>(pool_, "the auto-reply template", [&](DbSession& session) {
+    const auto reply = api::readWith<std::optional<AutoReply>>(pool_, "the auto-reply template", [&](DbSession& session) {
         return AutoReplyStore(session).find(id);
     });
     if (!reply) throw ApiError::notFound("no auto-reply template " + std::to_string(id));
@@ -125,7 +97,7 @@ HttpResponse AutoRepliesApi::get(const HttpRequest& request) {
 HttpResponse AutoRepliesApi::create(const HttpRequest& request) {
     api::requireBearer(request, config_.adminToken);
     const auto body = api::parseBody(request);
-    rejectUnknownFields(body);
+    api::rejectUnknownFields(body, kFields, "an auto-reply template");
     AutoReply draft;
     draft.name = api::requiredString(body, "name");
     draft.channel = api::requiredString(body, "channel");
@@ -146,7 +118,7 @@ HttpResponse AutoRepliesApi::update(const HttpRequest& request) {
     api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
-    rejectUnknownFields(body);
+    api::rejectUnknownFields(body, kFields, "an auto-reply template");
     if (body->size() == 0) throw ApiError::badRequest("the body changes nothing: give at least one field to change");
     const auto name = api::optionalString(body, "name");
     const auto channel = api::optionalString(body, "channel");
@@ -185,7 +157,7 @@ HttpResponse AutoRepliesApi::remove(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
     writer_.run([&](DbSession& session) { AutoReplyStore(session).remove(id); });
     catalogChanged_();
-    return noContent();
+    return api::noContent();
 }
 
 }  // namespace omnigate

@@ -19,38 +19,6 @@ constexpr std::size_t kMaxPage = 200;
 constexpr std::size_t kMaxQueryChars = 255;
 constexpr std::size_t kMaxReasonChars = 255;
 
-std::size_t characters(const std::string& text) {
-    return static_cast<std::size_t>(
-        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
-template <typename Result, typename Read>
-Result readWith(ConnectionPool& pool, const std::string& what, Read&& read) {
-    PooledSession session = pool.acquire();
-    try {
-        return read(*session);
-    } catch (const sql::SQLException& e) {
-        if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable("reading " + what + " failed: " + e.what());
-    }
-}
-
-// A typo in a field name would otherwise be a silent no-op.
-void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std::string>& known) {
-    for (const std::string& name : body->getNames()) {
-        if (known.count(name) == 0) {
-            throw ApiError::badRequest("'" + name + "' is not a field of a black list entry (kind, value, reason)");
-        }
-    }
-}
-
-HttpResponse noContent() {
-    HttpResponse response;
-    response.status = 204;
-    return response;
-}
-
 }  // namespace
 
 BlacklistApi::BlacklistApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
@@ -69,13 +37,13 @@ HttpResponse BlacklistApi::list(const HttpRequest& request) {
     filter.kind = request.queryParam("kind");
     if (!filter.kind.empty()) BlacklistStore::validateKind(filter.kind);
     filter.text = Poco::trim(request.queryParam("q"));
-    if (characters(filter.text) > kMaxQueryChars) throw ApiError::badRequest("'q' is longer than 255 characters");
+    if (api::utf8Length(filter.text) > kMaxQueryChars) throw ApiError::badRequest("'q' is longer than 255 characters");
     const std::size_t limit = api::queryLimit(request, kDefaultPage, kMaxPage);
     const std::string cursor = request.queryParam("cursor");
     const std::int64_t after = cursor.empty() ? 0 : api::decodeCursor(cursor);
 
     // One row more than asked tells whether another page follows.
-    auto entries = readWith<std::vector<BlacklistEntry>>(pool_, "the black list", [&](DbSession& session) {
+    auto entries = api::readWith<std::vector<BlacklistEntry>>(pool_, "the black list", [&](DbSession& session) {
         return BlacklistStore(session).list(filter, after, limit + 1);
     });
     Poco::Dynamic::Var next;
@@ -94,12 +62,12 @@ HttpResponse BlacklistApi::list(const HttpRequest& request) {
 HttpResponse BlacklistApi::add(const HttpRequest& request) {
     api::requireBearer(request, config_.adminToken);
     const auto body = api::parseBody(request);
-    rejectUnknownFields(body, {"kind", "value", "reason"});
+    api::rejectUnknownFields(body, {"kind", "value", "reason"}, "a black list entry");
     const std::string kind = api::requiredString(body, "kind");
     BlacklistStore::validateKind(kind);
     const std::string value = BlacklistStore::normalizeValue(kind, api::requiredString(body, "value"));
     const std::string reason = Poco::trim(api::optionalString(body, "reason").value_or(""));
-    if (characters(reason) > kMaxReasonChars) throw ApiError::badRequest("'reason' is longer than 255 characters");
+    if (api::utf8Length(reason) > kMaxReasonChars) throw ApiError::badRequest("'reason' is longer than 255 characters");
     BlacklistEntry added;
     writer_.run([&](DbSession& session) { added = BlacklistStore(session).add(kind, value, reason); });
     catalogChanged_();
@@ -111,7 +79,7 @@ HttpResponse BlacklistApi::remove(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
     writer_.run([&](DbSession& session) { BlacklistStore(session).remove(id); });
     catalogChanged_();
-    return noContent();
+    return api::noContent();
 }
 
 }  // namespace omnigate

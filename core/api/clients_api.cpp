@@ -29,23 +29,10 @@ constexpr std::size_t kMaxPage = 200;
 // The admin token is the only identity the API knows until operators get their own.
 const Actor kAdmin{"admin", ""};
 
-std::size_t utf8Length(const std::string& text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
-// A typo in a field name would otherwise be a silent no-op.
-void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std::string>& known) {
-    for (const std::string& name : body->getNames()) {
-        if (known.count(name) == 0) throw ApiError::badRequest("unknown field '" + name + "'");
-    }
-}
-
 std::string validName(const std::string& field, const std::string& raw) {
     const std::string name = Poco::trim(raw);
     if (name.empty()) throw ApiError::badRequest("'" + field + "' is empty");
-    if (utf8Length(name) > kMaxNameChars) {
+    if (api::utf8Length(name) > kMaxNameChars) {
         throw ApiError::badRequest("'" + field + "' is longer than " + std::to_string(kMaxNameChars) + " characters");
     }
     return name;
@@ -105,7 +92,7 @@ std::map<std::string, std::optional<std::string>> parseCard(const Poco::JSON::Ob
     const auto card = objectField(body, "card");
     std::map<std::string, std::optional<std::string>> entries;
     for (const std::string& key : card->getNames()) {
-        const std::size_t length = utf8Length(key);
+        const std::size_t length = api::utf8Length(key);
         if (length < 1 || length > kMaxCardKeyChars) {
             throw ApiError::badRequest("'card' keys must be 1 to " + std::to_string(kMaxCardKeyChars) +
                                        " characters, got '" + key + "'");
@@ -121,7 +108,7 @@ std::map<std::string, std::optional<std::string>> parseCard(const Poco::JSON::Ob
             throw ApiError::badRequest("'" + field + "' must be a string" + (allowNull ? " or null" : ""));
         }
         const std::string text = value.extract<std::string>();
-        if (utf8Length(text) > kMaxCardValueChars) {
+        if (api::utf8Length(text) > kMaxCardValueChars) {
             throw ApiError::badRequest("'" + field + "' is longer than " + std::to_string(kMaxCardValueChars) + " characters");
         }
         entries[key] = text;
@@ -172,18 +159,6 @@ std::int64_t cursorPosition(const HttpRequest& request) {
     return cursor.empty() ? std::numeric_limits<std::int64_t>::max() : api::decodeCursor(cursor);
 }
 
-// Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
-template <typename Result, typename Read>
-Result readWith(ConnectionPool& pool, const std::string& what, Read&& read) {
-    PooledSession session = pool.acquire();
-    try {
-        return read(*session);
-    } catch (const sql::SQLException& e) {
-        if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable("reading " + what + " failed: " + e.what());
-    }
-}
-
 // Keyset pages: one row more than asked tells whether another page follows.
 template <typename Item>
 Poco::Dynamic::Var nextCursor(std::vector<Item>& rows, std::size_t limit) {
@@ -217,12 +192,12 @@ void ClientsApi::registerRoutes(Router& router) {
 
 HttpResponse ClientsApi::search(const HttpRequest& request) {
     const std::string query = Poco::trim(request.queryParam("q"));
-    if (utf8Length(query) > kMaxQueryChars) {
+    if (api::utf8Length(query) > kMaxQueryChars) {
         throw ApiError::badRequest("'q' is longer than " + std::to_string(kMaxQueryChars) + " characters");
     }
     const std::size_t limit = api::queryLimit(request, kDefaultPage, kMaxPage);
     const std::int64_t before = cursorPosition(request);
-    auto clients = readWith<std::vector<Client>>(pool_, "clients", [&](DbSession& session) {
+    auto clients = api::readWith<std::vector<Client>>(pool_, "clients", [&](DbSession& session) {
         return ClientStore(session).search(query, before, limit + 1);
     });
     const Poco::Dynamic::Var next = nextCursor(clients, limit);
@@ -236,7 +211,7 @@ HttpResponse ClientsApi::search(const HttpRequest& request) {
 
 HttpResponse ClientsApi::get(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
-    const auto client = readWith<std::optional<Client>>(pool_, "the client", [&](DbSession& session) {
+    const auto client = api::readWith<std::optional<Client>>(pool_, "the client", [&](DbSession& session) {
         return ClientStore(session).load(id);
     });
     if (!client) throw ApiError::notFound("no client " + std::to_string(id));
@@ -245,7 +220,7 @@ HttpResponse ClientsApi::get(const HttpRequest& request) {
 
 HttpResponse ClientsApi::create(const HttpRequest& request) {
     const auto body = api::parseBody(request);
-    rejectUnknownFields(body, {"name", "addresses", "card", "flags"});
+    api::rejectUnknownFields(body, {"name", "addresses", "card", "flags"}, "this request");
     const std::string name = validName("name", api::requiredString(body, "name"));
     if (!body->has("addresses") || body->isNull("addresses")) throw ApiError::badRequest("'addresses' is required");
     const auto list = arrayField(body, "addresses");
@@ -275,7 +250,7 @@ HttpResponse ClientsApi::create(const HttpRequest& request) {
 HttpResponse ClientsApi::update(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
-    rejectUnknownFields(body, {"version", "name", "card", "flags"});
+    api::rejectUnknownFields(body, {"version", "name", "card", "flags"}, "this request");
     const int version = versionField(body, true);
     ClientChanges changes;
     if (auto name = api::optionalString(body, "name")) changes.name = validName("name", *name);
@@ -289,7 +264,7 @@ HttpResponse ClientsApi::update(const HttpRequest& request) {
 HttpResponse ClientsApi::addAddress(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
-    rejectUnknownFields(body, {"kind", "value"});
+    api::rejectUnknownFields(body, {"kind", "value"}, "this request");
     const Address address = parseAddress(body, "");
     Client updated;
     bool added = false;
@@ -308,7 +283,7 @@ HttpResponse ClientsApi::removeAddress(const HttpRequest& request) {
 HttpResponse ClientsApi::merge(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
-    rejectUnknownFields(body, {"from_client_id"});
+    api::rejectUnknownFields(body, {"from_client_id"}, "this request");
     const std::int64_t from = positiveId(body, "from_client_id");
     MergeResult result;
     writer_.run([&](DbSession& session) { result = ClientStore(session).merge(id, from, kAdmin); });
@@ -325,7 +300,7 @@ HttpResponse ClientsApi::interactions(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
     const std::size_t limit = api::queryLimit(request, kDefaultPage, kMaxPage);
     const std::int64_t before = cursorPosition(request);
-    auto rows = readWith<std::vector<Interaction>>(pool_, "the client's interactions", [&](DbSession& session) {
+    auto rows = api::readWith<std::vector<Interaction>>(pool_, "the client's interactions", [&](DbSession& session) {
         ClientStore store(session);
         if (!store.load(id)) throw ApiError::notFound("no client " + std::to_string(id));
         return store.interactionsOf(id, before, limit + 1);
@@ -342,7 +317,7 @@ HttpResponse ClientsApi::interactions(const HttpRequest& request) {
 HttpResponse ClientsApi::linkInteraction(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
-    rejectUnknownFields(body, {"client_id", "version"});
+    api::rejectUnknownFields(body, {"client_id", "version"}, "this request");
     const std::int64_t clientId = positiveId(body, "client_id");
     const int version = versionField(body, false);
     Interaction linked;

@@ -10,24 +10,6 @@ namespace omnigate {
 
 namespace {
 
-// Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
-template <typename Result, typename Read>
-Result readWith(ConnectionPool& pool, const std::string& what, Read&& read) {
-    PooledSession session = pool.acquire();
-    try {
-        return read(*session);
-    } catch (const sql::SQLException& e) {
-        if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable("reading " + what + " failed: " + e.what());
-    }
-}
-
-HttpResponse noContent() {
-    HttpResponse response;
-    response.status = 204;
-    return response;
-}
-
 }  // namespace
 
 SpamWordsApi::SpamWordsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
@@ -42,7 +24,7 @@ void SpamWordsApi::registerRoutes(Router& router) {
 
 HttpResponse SpamWordsApi::list(const HttpRequest& request) {
     api::requireBearer(request, config_.adminToken);
-    const auto words = readWith<std::vector<SpamWord>>(pool_, "the spam words",
+    const auto words = api::readWith<std::vector<SpamWord>>(pool_, "the spam words",
                                                        [](DbSession& session) { return SpamWordStore(session).all(); });
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
     for (const SpamWord& w : words) items->add(toJson(w));
@@ -69,7 +51,7 @@ HttpResponse SpamWordsApi::remove(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
     writer_.run([&](DbSession& session) { SpamWordStore(session).remove(id); });
     catalogChanged_();
-    return noContent();
+    return api::noContent();
 }
 
 }  // namespace omnigate

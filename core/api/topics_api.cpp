@@ -12,25 +12,6 @@ namespace omnigate {
 
 namespace {
 
-// Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
-template <typename Result, typename Read>
-Result readWith(ConnectionPool& pool, const std::string& what, Read&& read) {
-    PooledSession session = pool.acquire();
-    try {
-        return read(*session);
-    } catch (const sql::SQLException& e) {
-        if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable("reading " + what + " failed: " + e.what());
-    }
-}
-
-// A typo in a field name would otherwise be a silent no-op.
-void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std::string>& known) {
-    for (const std::string& name : body->getNames()) {
-        if (known.count(name) == 0) throw ApiError::badRequest("'" + name + "' is not a field of a topic (name, parent_id)");
-    }
-}
-
 // parent_id: absent (nullopt), null (0, the root) or a positive id.
 std::optional<std::int64_t> parentField(const Poco::JSON::Object::Ptr& body) {
     if (!body->has("parent_id")) return std::nullopt;
@@ -38,12 +19,6 @@ std::optional<std::int64_t> parentField(const Poco::JSON::Object::Ptr& body) {
     const std::int64_t id = api::requiredInt(body, "parent_id");
     if (id <= 0) throw ApiError::badRequest("'parent_id' must be a topic id (a positive integer) or null");
     return id;
-}
-
-HttpResponse noContent() {
-    HttpResponse response;
-    response.status = 204;
-    return response;
 }
 
 }  // namespace
@@ -62,7 +37,7 @@ void TopicsApi::registerRoutes(Router& router) {
 HttpResponse TopicsApi::tree(const HttpRequest& request) {
     api::requireBearer(request, config_.adminToken);
     const auto topics =
-        readWith<std::vector<Topic>>(pool_, "the topics", [](DbSession& session) { return TopicStore(session).all(); });
+        api::readWith<std::vector<Topic>>(pool_, "the topics", [](DbSession& session) { return TopicStore(session).all(); });
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("topics", topicTree(topics));
     return api::jsonResponse(200, body);
@@ -71,7 +46,7 @@ HttpResponse TopicsApi::tree(const HttpRequest& request) {
 HttpResponse TopicsApi::create(const HttpRequest& request) {
     api::requireBearer(request, config_.adminToken);
     const auto body = api::parseBody(request);
-    rejectUnknownFields(body, {"name", "parent_id"});
+    api::rejectUnknownFields(body, {"name", "parent_id"}, "a topic");
     const std::string name = TopicStore::normalizeName(api::requiredString(body, "name"));
     const std::int64_t parentId = parentField(body).value_or(0);
     Topic created;
@@ -84,7 +59,7 @@ HttpResponse TopicsApi::update(const HttpRequest& request) {
     api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
-    rejectUnknownFields(body, {"name", "parent_id"});
+    api::rejectUnknownFields(body, {"name", "parent_id"}, "a topic");
     std::optional<std::string> name = api::optionalString(body, "name");
     if (name) name = TopicStore::normalizeName(*name);
     const auto parentId = parentField(body);
@@ -100,7 +75,7 @@ HttpResponse TopicsApi::remove(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
     writer_.run([&](DbSession& session) { TopicStore(session).remove(id); });
     catalogChanged_();
-    return noContent();
+    return api::noContent();
 }
 
 }  // namespace omnigate

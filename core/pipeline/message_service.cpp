@@ -60,7 +60,7 @@ std::vector<StoredMessage> MessageService::messagesOf(std::int64_t interactionId
     PooledSession session = pool_.acquire();
     try {
         InteractionStore store(*session);
-        const auto interaction = store.findInteraction(interactionId);
+        const auto interaction = store.load(interactionId);
         if (!interaction) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
         return store.messagesOf(interactionId, limit);
     } catch (const sql::SQLException& e) {
@@ -89,7 +89,7 @@ StoredMessage MessageService::reply(std::int64_t interactionId, const std::strin
     Address to;
     writer_.run([&](DbSession& session) {
         InteractionStore store(session);
-        const auto interaction = store.findInteraction(interactionId);
+        const auto interaction = store.load(interactionId);
         if (!interaction) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
         StoredMessage m;
         m.interactionId = interaction->id;

@@ -202,22 +202,6 @@ std::int64_t InteractionStore::resolveClient(const Address& address, const std::
     return clientId;
 }
 
-std::optional<InteractionRecord> InteractionStore::findInteraction(std::int64_t id) {
-    sql::PreparedStatement& q = session_.prepare(
-        "SELECT id, channel, account, client_id, address_kind, address_value, status FROM interactions WHERE id = ?");
-    q.setInt64(1, id);
-    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-    if (!rs->next()) return std::nullopt;
-    InteractionRecord r;
-    r.id = rs->getInt64(1);
-    r.channel = rs->getString(2);
-    r.account = rs->getString(3);
-    r.clientId = rs->getInt64(4);
-    r.address = {rs->getString(5), rs->getString(6)};
-    r.status = rs->getString(7);
-    return r;
-}
-
 StoredMessage InteractionStore::insertMessage(StoredMessage m) {
     const std::string now = nowDbTime();
     sql::PreparedStatement& insert = session_.prepare(
@@ -359,42 +343,35 @@ std::optional<Interaction> InteractionStore::load(std::int64_t id, bool forUpdat
     return result;
 }
 
-std::optional<Interaction> InteractionStore::findOpen(std::int64_t clientId, const std::string& channel,
-                                                      const std::string& account, const Address& address,
-                                                      const std::string& threadKey) {
+std::optional<Interaction> InteractionStore::findLatest(std::int64_t clientId, const std::string& channel,
+                                                        const std::string& account, const Address& address,
+                                                        const std::string& threadKey, bool closed) {
     sql::PreparedStatement& q = session_.prepare(
         std::string(kInteractionColumns) +
         "WHERE client_id = ? AND channel = ? AND account = ? AND address_kind = ? AND address_value = ? "
-        "AND thread_key = ? AND status <> 'closed' "
-        "ORDER BY id DESC LIMIT 1");
+        "AND thread_key = ? AND (status = 'closed') = ? ORDER BY id DESC LIMIT 1");
     q.setInt64(1, clientId);
     q.setString(2, channel);
     q.setString(3, account);
     q.setString(4, address.kind);
     q.setString(5, address.value);
     q.setString(6, threadKey);
+    q.setBoolean(7, closed);
     std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
     return readInteraction(*rs);
 }
 
+std::optional<Interaction> InteractionStore::findOpen(std::int64_t clientId, const std::string& channel,
+                                                      const std::string& account, const Address& address,
+                                                      const std::string& threadKey) {
+    return findLatest(clientId, channel, account, address, threadKey, false);
+}
+
 std::optional<Interaction> InteractionStore::findLatestClosed(std::int64_t clientId, const std::string& channel,
                                                               const std::string& account, const Address& address,
                                                               const std::string& threadKey) {
-    sql::PreparedStatement& q = session_.prepare(
-        std::string(kInteractionColumns) +
-        "WHERE client_id = ? AND channel = ? AND account = ? AND address_kind = ? AND address_value = ? "
-        "AND thread_key = ? AND status = 'closed' "
-        "ORDER BY id DESC LIMIT 1");
-    q.setInt64(1, clientId);
-    q.setString(2, channel);
-    q.setString(3, account);
-    q.setString(4, address.kind);
-    q.setString(5, address.value);
-    q.setString(6, threadKey);
-    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-    if (!rs->next()) return std::nullopt;
-    return readInteraction(*rs);
+    return findLatest(clientId, channel, account, address, threadKey, true);
 }
 
 Interaction InteractionStore::create(Interaction draft, const Actor& actor) {

@@ -15,15 +15,6 @@
 
 namespace omnigate {
 
-struct InteractionRecord {
-    std::int64_t id = 0;
-    std::string channel;
-    std::string account;
-    std::int64_t clientId = 0;
-    Address address;
-    std::string status;
-};
-
 // What the interaction list is narrowed by; an empty member narrows nothing.
 struct InteractionFilter {
     std::vector<std::string> statuses;
@@ -67,7 +58,6 @@ public:
     // Inserts `draft` (its id and times are filled in), its first status in the history and an
     // interaction.created event.
     Interaction create(Interaction draft, const Actor& actor);
-    std::optional<InteractionRecord> findInteraction(std::int64_t id);
 
     // The whole interaction, topics included; `forUpdate` locks the row until the transaction ends.
     std::optional<Interaction> load(std::int64_t id, bool forUpdate = false);
@@ -131,6 +121,8 @@ public:
 
 private:
     std::vector<StoredMessage> readMessages(sql::PreparedStatement& query);
+    std::optional<Interaction> findLatest(std::int64_t clientId, const std::string& channel, const std::string& account,
+                                          const Address& address, const std::string& threadKey, bool closed);
 
     DbSession& session_;
 };
