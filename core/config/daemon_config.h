@@ -29,6 +29,7 @@ struct DatabaseConfig {
     std::string password;
     int poolSize = 8;
     int batchMax = 500;  // jobs committed together by the group-commit writer
+    int writers = 4;     // writer lanes committing in parallel, each with its own connection
 };
 
 struct MqttConfig {

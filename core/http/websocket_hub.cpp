@@ -4,6 +4,8 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
 
+#include <chrono>
+
 namespace omnigate {
 
 namespace {
@@ -74,6 +76,7 @@ void WebSocketHub::start() {
 
 void WebSocketHub::stop() {
     if (!running_.exchange(false)) return;
+    added_.notify_one();
     if (thread_.joinable()) thread_.join();
     std::map<Poco::Net::Socket, std::shared_ptr<Connection>> all;
     {
@@ -103,11 +106,12 @@ void WebSocketHub::add(Poco::Net::WebSocket socket, std::shared_ptr<WebSocketHan
         connection->close(Poco::Net::WebSocket::WS_UNEXPECTED_CONDITION, "internal error");
         return;
     }
+    pollSet_.add(socket, Poco::Net::PollSet::POLL_READ | Poco::Net::PollSet::POLL_ERROR);
     {
         std::lock_guard<std::mutex> lock(mutex_);
         connections_[socket] = connection;
     }
-    pollSet_.add(socket, Poco::Net::PollSet::POLL_READ | Poco::Net::PollSet::POLL_ERROR);
+    added_.notify_one();
 }
 
 void WebSocketHub::remove(const std::shared_ptr<Connection>& connection) {
@@ -125,6 +129,14 @@ void WebSocketHub::remove(const std::shared_ptr<Connection>& connection) {
 
 void WebSocketHub::loop() {
     while (running_) {
+        {
+            // POCO's PollSet returns at once when it holds no socket: without this wait an idle hub spins a core.
+            std::unique_lock<std::mutex> lock(mutex_);
+            if (connections_.empty()) {
+                added_.wait_for(lock, std::chrono::milliseconds(200));
+                continue;
+            }
+        }
         Poco::Net::PollSet::SocketModeMap ready;
         try {
             ready = pollSet_.poll(Poco::Timespan(0, 200 * 1000));

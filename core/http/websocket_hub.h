@@ -7,6 +7,7 @@
 #include <Poco/Net/WebSocket.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,6 +37,7 @@ private:
     const int maxFrameBytes_;
     Poco::Net::PollSet pollSet_;
     mutable std::mutex mutex_;
+    std::condition_variable added_;
     std::map<Poco::Net::Socket, std::shared_ptr<Connection>> connections_;
     std::atomic<bool> running_{false};
     std::atomic<std::uint64_t> nextId_{1};

@@ -33,7 +33,9 @@ SubmitResult MessageService::submitInbound(const std::string& channel, const Inb
     for (Address& contact : message.contacts) contact = normalizeAddress(contact);
 
     InboundContext context(channel, message);
-    writer_.run([&](DbSession& session) { pipeline_.run(context, session); });
+    // One lane per sender: their messages stay in order and never race each other to create a client.
+    writer_.run([&](DbSession& session) { pipeline_.run(context, session); },
+                channel + "/" + message.account + "/" + message.from.kind + "/" + message.from.value);
     if (context.duplicateOf) return {*context.duplicateOf, true};
     metrics_.countMessage("in", channel);
 

@@ -36,6 +36,12 @@ std::int64_t DbSession::lastInsertId() {
     return rs->getInt64(1);
 }
 
+std::int64_t DbSession::insertReturningId(sql::PreparedStatement& insert) {
+    std::unique_ptr<sql::ResultSet> rs(insert.executeQuery());
+    rs->next();
+    return rs->getInt64(1);
+}
+
 bool isConnectionError(const sql::SQLException& e) {
     switch (e.getErrorCode()) {
         case 1053:  // ER_SERVER_SHUTDOWN

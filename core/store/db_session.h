@@ -20,6 +20,9 @@ public:
     sql::PreparedStatement& prepare(const std::string& sql);
     void execute(const std::string& sql);  // unprepared, for DDL and transaction control
     std::int64_t lastInsertId();
+    // Runs an "INSERT … RETURNING id" statement and returns the id: one round trip where INSERT followed by
+    // LAST_INSERT_ID() takes two (MariaDB 10.5+).
+    static std::int64_t insertReturningId(sql::PreparedStatement& insert);
     sql::Connection& connection() { return *connection_; }
 
     // Set once an error says the connection itself is gone; the pool then drops it instead of reusing it.

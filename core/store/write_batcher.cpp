@@ -2,67 +2,95 @@
 
 #include <cppconn/exception.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "omnigate/sdk/api_error.h"
 
 namespace omnigate {
 
-WriteBatcher::WriteBatcher(ConnectionPool& pool, int batchMax, std::size_t queueMax, std::function<void()> onCommit)
-    : pool_(pool), batchMax_(static_cast<std::size_t>(batchMax)), queueMax_(queueMax), onCommit_(std::move(onCommit)) {}
+WriteBatcher::WriteBatcher(ConnectionPool& pool, int lanes, int batchMax, std::size_t queueMax,
+                           std::function<void()> onCommit)
+    : pool_(pool),
+      batchMax_(static_cast<std::size_t>(batchMax)),
+      laneQueueMax_(std::max<std::size_t>(1, queueMax / static_cast<std::size_t>(std::max(1, lanes)))),
+      onCommit_(std::move(onCommit)) {
+    for (int i = 0; i < std::max(1, lanes); ++i) lanes_.push_back(std::make_unique<Lane>());
+}
 
 WriteBatcher::~WriteBatcher() { stop(); }
 
-void WriteBatcher::start() { thread_ = std::thread([this] { loop(); }); }
+void WriteBatcher::start() {
+    for (auto& lane : lanes_) lane->thread = std::thread([this, &lane = *lane] { loop(lane); });
+}
 
 void WriteBatcher::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stopping_ = true;
+    stopping_ = true;
+    for (auto& lane : lanes_) {
+        {
+            std::lock_guard<std::mutex> lock(lane->mutex);
+        }
+        lane->wake.notify_all();
     }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    for (auto& lane : lanes_) {
+        if (lane->thread.joinable()) lane->thread.join();
+    }
 }
 
 std::size_t WriteBatcher::backlog() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return queue_.size();
+    std::size_t total = 0;
+    for (const auto& lane : lanes_) {
+        std::lock_guard<std::mutex> lock(lane->mutex);
+        total += lane->queue.size();
+    }
+    return total;
 }
 
-void WriteBatcher::run(Job job) {
+void WriteBatcher::run(Job job, const std::string& partitionKey) {
+    Lane& lane = *lanes_[std::hash<std::string>{}(partitionKey) % lanes_.size()];
     std::future<void> done;
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        std::lock_guard<std::mutex> lock(lane.mutex);
         if (stopping_) throw ApiError::unavailable("omnigate is shutting down; retry against another instance");
-        if (queue_.size() >= queueMax_) {
+        if (lane.queue.size() >= laneQueueMax_) {
             throw ApiError(503, "overloaded", "too many writes are waiting for the database; retry shortly");
         }
-        queue_.push_back(Pending{std::move(job), {}});
-        done = queue_.back().done.get_future();
+        lane.queue.push_back(Pending{std::move(job), {}});
+        done = lane.queue.back().done.get_future();
     }
-    wake_.notify_one();
+    lane.wake.notify_one();
     done.get();
 }
 
-void WriteBatcher::loop() {
+void WriteBatcher::loop(Lane& lane) {
     std::unique_ptr<DbSession> session;
     for (;;) {
         std::vector<Pending> batch;
         {
-            std::unique_lock<std::mutex> lock(mutex_);
-            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return;  // stopping, and everything queued was written
-            while (!queue_.empty() && batch.size() < batchMax_) {
-                batch.push_back(std::move(queue_.front()));
-                queue_.pop_front();
+            std::unique_lock<std::mutex> lock(lane.mutex);
+            lane.wake.wait(lock, [&] { return stopping_ || !lane.queue.empty(); });
+            if (lane.queue.empty()) return;  // stopping, and everything queued was written
+            while (!lane.queue.empty() && batch.size() < batchMax_) {
+                batch.push_back(std::move(lane.queue.front()));
+                lane.queue.pop_front();
             }
         }
         try {
-            if (!session) session = pool_.connect();
+            if (!session) {
+                session = pool_.connect();
+                // Lanes write side by side: read-committed takes no gap locks, so inserts of different senders
+                // do not deadlock each other.
+                session->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            }
         } catch (const ApiError& e) {
             for (Pending& p : batch) p.done.set_exception(std::make_exception_ptr(e));
             // The server is down: pace the reconnect attempts instead of spinning on every new request.
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            continue;
+        } catch (const sql::SQLException& e) {
+            session.reset();
+            const auto error = std::make_exception_ptr(ApiError::unavailable(std::string("the database: ") + e.what()));
+            for (Pending& p : batch) p.done.set_exception(error);
             continue;
         }
         commitBatch(*session, batch);

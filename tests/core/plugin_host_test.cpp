@@ -106,7 +106,7 @@ class PluginHostTest : public ::testing::Test {
 protected:
     PluginHostTest()
         : pool_(unreachableDatabase()),
-          writer_(pool_, 10, 10, nullptr),
+          writer_(pool_, 1, 10, 10, nullptr),
           catalogs_(pool_, std::chrono::seconds(5)),
           pipeline_(catalogs_, std::chrono::hours(72)),
           messages_(writer_, pool_, metrics_, pipeline_, [](const std::string&) -> ChannelPlugin* { return nullptr; }) {}
