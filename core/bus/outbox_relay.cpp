@@ -15,6 +15,7 @@ Poco::Logger& logger() { return Poco::Logger::get("omnigate.outbox"); }
 
 constexpr int kPageSize = 500;
 constexpr auto kPubackTimeout = std::chrono::seconds(10);
+constexpr int kRefusalsBeforeDeadLetter = 3;
 
 }  // namespace
 
@@ -52,15 +53,31 @@ void OutboxRelay::loop() {
             woken_ = false;
         }
         more = false;
-        if (!running_ || !bus_.connected()) continue;
+        if (!running_) continue;
+        if (!bus_.connected()) {
+            // A relay without a broker hands the lead to a daemon that may have one.
+            if (leader_ && session) releaseLead(*session);
+            continue;
+        }
         try {
             if (!session) session = pool_.connect();
+            // One relay publishes at a time, whatever the number of daemons on this database: the events keep
+            // their order, and each goes out once rather than once per daemon. The named lock belongs to the
+            // connection, so a daemon that dies hands it on at once.
+            if (!leader_) {
+                std::unique_ptr<sql::ResultSet> rs(
+                    session->prepare("SELECT GET_LOCK('omnigate.outbox_relay', 0)").executeQuery());
+                leader_ = rs->next() && rs->getInt(1) == 1;
+                if (!leader_) continue;
+            }
             more = relayPage(*session);
         } catch (const sql::SQLException& e) {
             logger().warning("outbox relay: database error, retrying: %s", std::string(e.what()));
             session.reset();
+            leader_ = false;
         } catch (const ApiError& e) {
             session.reset();
+            leader_ = false;
         } catch (const mqtt::exception& e) {
             logger().warning("outbox relay: broker error, retrying: %s", std::string(e.what()));
         }
@@ -85,6 +102,7 @@ bool OutboxRelay::relayPage(DbSession& session) {
                 // The rest waits for the next round; what was handed to Paho is still waited for below, so an
                 // event is never published twice merely because its page was cut short.
                 logger().warning("outbox relay: publish refused, continuing later: %s", std::string(e.what()));
+                if (rows.empty() && bus_.connected()) noteRefusal(session, rs->getInt64(1), e.what());
                 break;
             }
             rows.push_back({rs->getInt64(1), std::move(token)});
@@ -93,14 +111,21 @@ bool OutboxRelay::relayPage(DbSession& session) {
     // Delete only the acknowledged prefix: what follows a failure is published again, in order, later.
     std::string ids;
     std::size_t acknowledged = 0;
+    std::string refusal;
     for (const Row& row : rows) {
         try {
             if (!row.token->wait_for(kPubackTimeout)) break;
-        } catch (const mqtt::exception&) {
+        } catch (const mqtt::exception& e) {
+            refusal = e.what();
             break;
         }
         ids += (ids.empty() ? "" : ",") + std::to_string(row.id);
         ++acknowledged;
+    }
+    if (acknowledged < rows.size() && bus_.connected() && !refusal.empty()) {
+        noteRefusal(session, rows[acknowledged].id, refusal);
+    } else {
+        refusals_ = 0;
     }
     if (!ids.empty()) {
         session.execute("DELETE FROM outbox WHERE id IN (" + ids + ")");
@@ -110,6 +135,37 @@ bool OutboxRelay::relayPage(DbSession& session) {
     count->next();
     backlog_ = count->getInt64(1);
     return acknowledged == rows.size() && rows.size() == static_cast<std::size_t>(kPageSize);
+}
+
+void OutboxRelay::releaseLead(DbSession& session) {
+    leader_ = false;
+    try {
+        session.execute("DO RELEASE_LOCK('omnigate.outbox_relay')");
+    } catch (const sql::SQLException&) {
+        // A dead connection has released the lock already.
+    }
+}
+
+void OutboxRelay::noteRefusal(DbSession& session, std::int64_t id, const std::string& error) {
+    refusals_ = refusedId_ == id ? refusals_ + 1 : 1;
+    refusedId_ = id;
+    if (refusals_ < kRefusalsBeforeDeadLetter) return;
+    // Refused again and again while connected: this event cannot be published (too large for the broker, say).
+    // It is kept aside with the reason so the events behind it flow again.
+    logger().error("outbox relay: event %Ld refused %d times, moved to outbox_dead_letters: %s", id, refusals_, error);
+    session.execute("START TRANSACTION");
+    sql::PreparedStatement& move = session.prepare(
+        "INSERT INTO outbox_dead_letters (id, event_id, topic, payload, created_at, failed_at, error) "
+        "SELECT id, event_id, topic, payload, created_at, NOW(3), ? FROM outbox WHERE id = ?");
+    move.setString(1, error.substr(0, 1024));
+    move.setInt64(2, id);
+    move.executeUpdate();
+    sql::PreparedStatement& remove = session.prepare("DELETE FROM outbox WHERE id = ?");
+    remove.setInt64(1, id);
+    remove.executeUpdate();
+    session.execute("COMMIT");
+    ++deadLetters_;
+    refusals_ = 0;
 }
 
 }  // namespace omnigate

@@ -23,17 +23,25 @@ public:
 
     std::int64_t backlog() const { return backlog_; }      // events waiting, as last counted
     std::int64_t published() const { return published_; }  // events acknowledged by the broker since start
+    std::int64_t deadLetters() const { return deadLetters_; }  // events set aside since start
 
 private:
     void loop();
     // One page: true when it was full (more may be waiting).
     bool relayPage(DbSession& session);
+    void releaseLead(DbSession& session);
+    // The broker refused event `id`; the third refusal in a row moves it to outbox_dead_letters.
+    void noteRefusal(DbSession& session, std::int64_t id, const std::string& error);
 
     ConnectionPool& pool_;
     MqttBus& bus_;
     std::atomic<bool> running_{false};
     std::atomic<std::int64_t> backlog_{0};
     std::atomic<std::int64_t> published_{0};
+    std::atomic<std::int64_t> deadLetters_{0};
+    bool leader_ = false;  // holds the database's named lock: the one relay that publishes
+    std::int64_t refusedId_ = 0;
+    int refusals_ = 0;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool woken_ = false;

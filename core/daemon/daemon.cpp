@@ -69,6 +69,8 @@ void Daemon::start() {
                       [this] { return static_cast<double>(relay_->backlog()); });
     metrics_.addGauge("omnigate_outbox_published", "Events acknowledged by the broker since start.",
                       [this] { return static_cast<double>(relay_->published()); });
+    metrics_.addGauge("omnigate_outbox_dead_letters", "Events the broker refused repeatedly, set aside since start.",
+                      [this] { return static_cast<double>(relay_->deadLetters()); });
     metrics_.addGauge("omnigate_write_queue", "Writes waiting for the next group commit.",
                       [this] { return static_cast<double>(writer_->backlog()); });
     writer_->start();

@@ -3,6 +3,8 @@
 // and what a plugin registers works through the router with its exceptions contained.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <Poco/Util/Timer.h>
 
 #include <unistd.h>
@@ -283,6 +285,20 @@ TEST_F(PluginHostTest, AnExceptionInAPluginsHandlerIsContained) {
         EXPECT_TRUE(contains(e.what(), "echo")) << e.what();
         EXPECT_FALSE(contains(e.what(), "boom in a handler")) << e.what();
     }
+}
+
+TEST_F(PluginHostTest, TimersTickUntilThePluginStops) {
+    const DaemonConfig config = configWith("  - {type: echo, id: b, settings: {greeting: hi}}\n");
+    PluginManager manager(config, router_, messages_, timer_);
+    manager.loadAll();
+    manager.startAll();
+    const auto ticks = [&] { return std::stoi(serve("GET", "/test/echo/b/ticks").body); };
+    for (int i = 0; i < 100 && ticks() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_GE(ticks(), 3) << "the plugin's timer should tick every 20 ms, beside one that throws";
+    manager.stopAll();
+    const int stopped = ticks();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(ticks(), stopped) << "timers are cancelled when the plugin stops";
 }
 
 TEST_F(PluginHostTest, SendGoesThroughTheLoadedChannel) {
