@@ -15,7 +15,13 @@ Poco::Logger& logger() { return Poco::Logger::get("omnigate.outbox"); }
 
 constexpr int kPageSize = 500;
 constexpr auto kPubackTimeout = std::chrono::seconds(10);
-constexpr int kRefusalsBeforeDeadLetter = 3;
+constexpr int kRefusalsBeforeDeadLetter = 5;
+
+// What MQTT allows as a topic to publish to: non-empty, at most 65535 bytes, no wildcards, no NUL.
+bool publishableTopic(const std::string& topic) {
+    return !topic.empty() && topic.size() <= 65535 && topic.find_first_of("+#") == std::string::npos &&
+           topic.find('\0') == std::string::npos;
+}
 
 }  // namespace
 
@@ -90,14 +96,23 @@ bool OutboxRelay::relayPage(DbSession& session) {
         mqtt::delivery_token_ptr token;
     };
     std::vector<Row> rows;
+    std::vector<std::int64_t> invalid;  // ahead of the first publishable event, or right after the published ones
     {
         sql::PreparedStatement& select = session.prepare("SELECT id, topic, payload FROM outbox ORDER BY id LIMIT ?");
         select.setInt(1, kPageSize);
         std::unique_ptr<sql::ResultSet> rs(select.executeQuery());
         while (rs->next()) {
+            const std::string topic = rs->getString(2);
+            if (!publishableTopic(topic)) {
+                // Mosquitto drops the connection of a client that publishes to such a topic, and Paho would send
+                // it again after every reconnect: it must never reach Paho.
+                invalid.push_back(rs->getInt64(1));
+                if (rows.empty()) continue;
+                break;
+            }
             mqtt::delivery_token_ptr token;
             try {
-                token = bus_.publish(rs->getString(2), rs->getString(3));
+                token = bus_.publish(topic, rs->getString(3));
             } catch (const mqtt::exception& e) {
                 // The rest waits for the next round; what was handed to Paho is still waited for below, so an
                 // event is never published twice merely because its page was cut short.
@@ -122,10 +137,12 @@ bool OutboxRelay::relayPage(DbSession& session) {
         ids += (ids.empty() ? "" : ",") + std::to_string(row.id);
         ++acknowledged;
     }
-    if (acknowledged < rows.size() && bus_.connected() && !refusal.empty()) {
-        noteRefusal(session, rows[acknowledged].id, refusal);
+    if (acknowledged < rows.size()) {
+        noteRefusal(session, rows[acknowledged].id,
+                    refusal.empty() ? "no acknowledgement from the broker within the timeout" : refusal);
     } else {
         refusals_ = 0;
+        for (const std::int64_t id : invalid) deadLetter(session, id, "not a valid MQTT topic name");
     }
     if (!ids.empty()) {
         session.execute("DELETE FROM outbox WHERE id IN (" + ids + ")");
@@ -150,9 +167,15 @@ void OutboxRelay::noteRefusal(DbSession& session, std::int64_t id, const std::st
     refusals_ = refusedId_ == id ? refusals_ + 1 : 1;
     refusedId_ = id;
     if (refusals_ < kRefusalsBeforeDeadLetter) return;
-    // Refused again and again while connected: this event cannot be published (too large for the broker, say).
-    // It is kept aside with the reason so the events behind it flow again.
-    logger().error("outbox relay: event %Ld refused %d times, moved to outbox_dead_letters: %s", id, refusals_, error);
+    // Refused again and again: this event cannot be published (too large for the broker, say). It is kept aside
+    // with the reason so the events behind it flow again. A broker restart fails the head of the outbox once or
+    // twice at most, never this many times in a row.
+    refusals_ = 0;
+    deadLetter(session, id, error);
+}
+
+void OutboxRelay::deadLetter(DbSession& session, std::int64_t id, const std::string& error) {
+    logger().error("outbox relay: event %Ld moved to outbox_dead_letters: %s", id, error);
     session.execute("START TRANSACTION");
     sql::PreparedStatement& move = session.prepare(
         "INSERT INTO outbox_dead_letters (id, event_id, topic, payload, created_at, failed_at, error) "
@@ -165,7 +188,6 @@ void OutboxRelay::noteRefusal(DbSession& session, std::int64_t id, const std::st
     remove.executeUpdate();
     session.execute("COMMIT");
     ++deadLetters_;
-    refusals_ = 0;
 }
 
 }  // namespace omnigate

@@ -30,8 +30,10 @@ private:
     // One page: true when it was full (more may be waiting).
     bool relayPage(DbSession& session);
     void releaseLead(DbSession& session);
-    // The broker refused event `id`; the third refusal in a row moves it to outbox_dead_letters.
+    // The broker refused (or never acknowledged) event `id`; the fifth time in a row sets it aside.
     void noteRefusal(DbSession& session, std::int64_t id, const std::string& error);
+    // Moves event `id` from the outbox to outbox_dead_letters, with the reason.
+    void deadLetter(DbSession& session, std::int64_t id, const std::string& error);
 
     ConnectionPool& pool_;
     MqttBus& bus_;

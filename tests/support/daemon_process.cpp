@@ -43,6 +43,12 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
            << "channels:\n" << options_.channelsYaml;
     config.close();
 
+    launch();
+}
+
+void DaemonProcess::launch() {
+    // Poco closes the parent's write end at launch, so each run needs a pipe (and a reader) of its own.
+    output_ = Poco::Pipe();
     Poco::Process::Env env;
     for (const auto& [name, value] : options_.environment) env[name] = value;
     process_ = std::make_unique<Poco::ProcessHandle>(
@@ -56,6 +62,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
             log_.append(buffer, static_cast<std::size_t>(n));
         }
     });
+    stopped_ = false;
 }
 
 DaemonProcess::~DaemonProcess() {
@@ -85,6 +92,7 @@ bool DaemonProcess::waitHealthy(std::chrono::milliseconds timeout) {
 bool DaemonProcess::waitReady(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
+        if (!Poco::Process::isRunning(*process_)) return false;
         try {
             if (http().get("/readyz").status == 200) return true;
         } catch (const Poco::Exception&) {
@@ -101,6 +109,25 @@ int DaemonProcess::stop() {
     const int code = process_->wait();
     output_.close(Poco::Pipe::CLOSE_WRITE);
     return code;
+}
+
+void DaemonProcess::kill9() {
+    if (stopped_ || !process_) return;
+    stopped_ = true;
+    ::kill(process_->id(), SIGKILL);
+    process_->wait();
+    output_.close(Poco::Pipe::CLOSE_WRITE);
+}
+
+void DaemonProcess::restart() {
+    stop();
+    // The old run's reader ends at EOF once its process is gone.
+    if (reader_.joinable()) reader_.join();
+    {
+        std::lock_guard<std::mutex> lock(logMutex_);
+        log_ += "---- restarted by the test ----\n";
+    }
+    launch();
 }
 
 int DaemonProcess::run(const std::vector<std::string>& args, std::string& output,

@@ -38,10 +38,14 @@ public:
 
     // Waits until /healthz answers; false (with the log available) when the daemon died or took too long.
     bool waitHealthy(std::chrono::milliseconds timeout = std::chrono::seconds(30));
-    // Waits until /readyz answers 200.
+    // Waits until /readyz answers 200; false at once when the daemon died.
     bool waitReady(std::chrono::milliseconds timeout = std::chrono::seconds(30));
     // SIGTERM, then the exit code.
     int stop();
+    // SIGKILL, then waits until the process is gone: a crash, with no chance to finish or flush anything.
+    void kill9();
+    // Starts the binary again with the same config file and port (after stop() or kill9()); the log goes on.
+    void restart();
 
     int port() const { return port_; }
     HttpClient http() const { return HttpClient(port_); }
@@ -54,6 +58,8 @@ public:
     static std::string binary();
 
 private:
+    void launch();
+
     DaemonOptions options_;
     int port_ = 0;
     std::string configPath_;

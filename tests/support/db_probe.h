@@ -1,4 +1,5 @@
-// Reads the daemon's tables directly, to check what is really durable rather than what the API says.
+// Reads the daemon's tables directly, to check what is really durable rather than what the API says, and plants
+// rows a fault test needs.
 #pragma once
 
 #include <cppconn/connection.h>
@@ -6,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace omnigate::test {
 
@@ -17,6 +19,10 @@ public:
     // The first column of the first row as an integer (0 when there is no row). `sql` must be trusted test SQL.
     std::int64_t scalar(const std::string& sql);
     std::string text(const std::string& sql);
+    // Runs a statement that changes data (for tests that plant what the daemon must cope with).
+    void execute(const std::string& sql);
+    // Every row, each column as text (NULL as empty).
+    std::vector<std::vector<std::string>> rows(const std::string& sql);
 
 private:
     std::unique_ptr<sql::Connection> connection_;

@@ -9,7 +9,9 @@ namespace omnigate::test {
 MqttProbe::MqttProbe(const std::string& topicFilter, const std::string& persistentId)
     : client_("tcp://127.0.0.1:" + requireEnv("OMNIGATE_MQTT_PORT"),
               persistentId.empty() ? "probe-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString()
-                                   : persistentId) {
+                                   : persistentId),
+      topicFilter_(topicFilter),
+      persistent_(!persistentId.empty()) {
     client_.set_callback(*this);
     auto options = mqtt::connect_options_builder()
                        .clean_session(persistentId.empty())
@@ -22,6 +24,9 @@ MqttProbe::MqttProbe(const std::string& topicFilter, const std::string& persiste
 
 MqttProbe::~MqttProbe() {
     try {
+        // A persistent session outlives the probe on the broker: unsubscribing first keeps the broker from
+        // queueing every later event, for ever, for a subscriber that never comes back.
+        if (persistent_ && client_.is_connected()) client_.unsubscribe(topicFilter_)->wait_for(std::chrono::seconds(2));
         client_.disconnect()->wait_for(std::chrono::seconds(2));
     } catch (const mqtt::exception&) {
         // The broker may be the thing a fault test stopped.

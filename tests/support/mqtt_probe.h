@@ -35,6 +35,8 @@ private:
     void message_arrived(mqtt::const_message_ptr message) override;
 
     mqtt::async_client client_;
+    std::string topicFilter_;
+    bool persistent_;
     std::mutex mutex_;
     std::condition_variable arrived_;
     std::vector<ReceivedMessage> messages_;
