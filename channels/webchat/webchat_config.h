@@ -16,6 +16,7 @@ struct WebchatConfig {
     std::chrono::seconds tokenTtl{86400};   // how long a visitor session lasts without a new POST .../sessions
     std::size_t maxTextBytes = 4096;        // the largest message text a visitor may send, in UTF-8 bytes
     std::size_t historyLimit = 100;         // the largest ?limit= a visitor may ask the history for
+    std::size_t maxSocketsPerVisitor = 8;   // open WebSockets (tabs) of one visitor; one more is refused
 };
 
 // Reads `settings` of `channels: [{type: webchat, id: …, settings: {…}}]`. Throws ConfigError (with the file,

@@ -40,6 +40,13 @@ void WebchatSocket::onOpen(const HttpRequest& request, const std::shared_ptr<Web
     // an HMAC is cheap. It can only fail if the token expired in between.
     try {
         const VisitorToken visitor = authenticate(request);
+        // A script opening sockets in a loop would otherwise hold file descriptors without end.
+        const std::size_t limit = accounts_->find(visitor.account).maxSocketsPerVisitor;
+        if (connections_->of(visitor.account, visitor.visitorId).size() >= limit) {
+            connection->close(policyViolation, "this visitor already has " + std::to_string(limit) +
+                                                   " open connections; close one first");
+            return;
+        }
         connections_->add(visitor.account, visitor.visitorId, connection);
     } catch (const ApiError& e) {
         connection->close(policyViolation, e.what());

@@ -30,6 +30,7 @@ TEST(WebchatConfig, AppliesDefaults) {
     EXPECT_EQ(config.tokenTtl.count(), 86400);
     EXPECT_EQ(config.maxTextBytes, 4096u);
     EXPECT_EQ(config.historyLimit, 100u);
+    EXPECT_EQ(config.maxSocketsPerVisitor, 8u);
 }
 
 TEST(WebchatConfig, ReadsEveryKey) {
@@ -38,10 +39,12 @@ TEST(WebchatConfig, ReadsEveryKey) {
         "  token_secret: " + std::string(goodSecret) + "\n"
         "  token_ttl_seconds: 3600\n"
         "  max_text_bytes: 65536\n"
-        "  history_limit: 1\n"));
+        "  history_limit: 1\n"
+        "  max_sockets_per_visitor: 2\n"));
     EXPECT_EQ(config.tokenTtl.count(), 3600);
     EXPECT_EQ(config.maxTextBytes, 65536u);
     EXPECT_EQ(config.historyLimit, 1u);
+    EXPECT_EQ(config.maxSocketsPerVisitor, 2u);
 }
 
 TEST(WebchatConfig, TakesTheSecretFromTheEnvironment) {

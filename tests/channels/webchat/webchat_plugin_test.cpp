@@ -596,6 +596,28 @@ TEST_F(WebchatPluginTest, SocketWhoseTokenExpiredBeforeOpeningIsClosed) {
     EXPECT_NE(connection->closeReason.find("expired"), std::string::npos);
 }
 
+TEST_F(WebchatPluginTest, AVisitorsSocketsAreCapped) {
+    // The default cap is 8 tabs: the ninth socket of one visitor is refused, another visitor is not affected.
+    const std::shared_ptr<WebSocketHandler> socket = host.sockets.at(socketPath);
+    const std::string token = openSession();
+    std::vector<std::shared_ptr<FakeConnection>> tabs;
+    for (std::uint64_t id = 1; id <= 9; ++id) {
+        tabs.push_back(std::make_shared<FakeConnection>(id));
+        socket->onOpen(socketRequest(token), tabs.back());
+    }
+    for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(tabs[i]->closedWith, 0) << "tab " << i + 1;
+    EXPECT_EQ(tabs[8]->closedWith, 1008);
+    EXPECT_NE(tabs[8]->closeReason.find("8 open connections"), std::string::npos) << tabs[8]->closeReason;
+    auto other = std::make_shared<FakeConnection>(10);
+    socket->onOpen(socketRequest(openSession()), other);
+    EXPECT_EQ(other->closedWith, 0);
+    // Closing a tab frees its place.
+    socket->onClose(tabs[0]);
+    auto again = std::make_shared<FakeConnection>(11);
+    socket->onOpen(socketRequest(token), again);
+    EXPECT_EQ(again->closedWith, 0);
+}
+
 TEST_F(WebchatPluginTest, SendPushesToEveryTabOfTheVisitor) {
     const std::shared_ptr<WebSocketHandler> socket = host.sockets.at(socketPath);
     const std::string token = openSession();
