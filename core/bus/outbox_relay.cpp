@@ -13,8 +13,9 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("omnigate.outbox"); }
 
-constexpr int kPageSize = 500;
+constexpr std::size_t kWindow = 1000;                 // events in flight at most
 constexpr auto kPubackTimeout = std::chrono::seconds(10);
+constexpr auto kBacklogCountEvery = std::chrono::seconds(1);
 constexpr int kRefusalsBeforeDeadLetter = 5;
 
 // What MQTT allows as a topic to publish to: non-empty, at most 65535 bytes, no wildcards, no NUL.
@@ -50,108 +51,136 @@ void OutboxRelay::wake() {
 
 void OutboxRelay::loop() {
     std::unique_ptr<DbSession> session;
-    bool more = true;  // look once at start-up: events may be left from before a restart
+    bool busy = true;  // look once at start-up: events may be left from before a restart
     while (running_) {
-        if (!more) {
+        if (!busy) {
             std::unique_lock<std::mutex> lock(mutex_);
-            // The timeout is the safety net for a missed wake-up and for the broker coming back.
-            wake_.wait_for(lock, std::chrono::milliseconds(500), [this] { return woken_ || !running_; });
+            // Acknowledgements are polled every millisecond while events are in flight; otherwise the timeout is
+            // the safety net for a missed wake-up and for the broker coming back.
+            const auto pause = inFlight_.empty() ? std::chrono::milliseconds(500) : std::chrono::milliseconds(1);
+            wake_.wait_for(lock, pause, [this] { return woken_ || !running_; });
             woken_ = false;
         }
-        more = false;
-        if (!running_) continue;
+        busy = false;
+        if (!running_) break;
         if (!bus_.connected()) {
-            // A relay without a broker hands the lead to a daemon that may have one.
+            // What was in flight is published again after the reconnect; a relay without a broker hands the lead
+            // to a daemon that may have one.
+            forgetInFlight();
             if (leader_ && session) releaseLead(*session);
             continue;
         }
         try {
             if (!session) session = pool_.connect();
-            // One relay publishes at a time, whatever the number of daemons on this database: the events keep
-            // their order, and each goes out once rather than once per daemon. The named lock belongs to the
-            // connection, so a daemon that dies hands it on at once.
+            // One relay publishes at a time, whatever the number of daemons on this database: each event goes
+            // out once rather than once per daemon. The named lock belongs to the connection, so a daemon that
+            // dies hands it on at once.
             if (!leader_) {
                 std::unique_ptr<sql::ResultSet> rs(
                     session->prepare("SELECT GET_LOCK('omnigate.outbox_relay', 0)").executeQuery());
                 leader_ = rs->next() && rs->getInt(1) == 1;
                 if (!leader_) continue;
             }
-            more = relayPage(*session);
+            busy = round(*session);
         } catch (const sql::SQLException& e) {
             logger().warning("outbox relay: database error, retrying: %s", std::string(e.what()));
             session.reset();
             leader_ = false;
-        } catch (const ApiError& e) {
+            forgetInFlight();
+        } catch (const ApiError&) {
             session.reset();
             leader_ = false;
+            forgetInFlight();
         } catch (const mqtt::exception& e) {
             logger().warning("outbox relay: broker error, retrying: %s", std::string(e.what()));
+            forgetInFlight();
         }
     }
 }
 
-bool OutboxRelay::relayPage(DbSession& session) {
-    struct Row {
-        std::int64_t id;
-        mqtt::delivery_token_ptr token;
-    };
-    std::vector<Row> rows;
-    std::vector<std::int64_t> invalid;  // ahead of the first publishable event, or right after the published ones
-    {
-        sql::PreparedStatement& select = session.prepare("SELECT id, topic, payload FROM outbox ORDER BY id LIMIT ?");
-        select.setInt(1, kPageSize);
-        std::unique_ptr<sql::ResultSet> rs(select.executeQuery());
-        while (rs->next()) {
-            const std::string topic = rs->getString(2);
-            if (!publishableTopic(topic)) {
-                // Mosquitto drops the connection of a client that publishes to such a topic, and Paho would send
-                // it again after every reconnect: it must never reach Paho.
-                invalid.push_back(rs->getInt64(1));
-                if (rows.empty()) continue;
-                break;
-            }
-            mqtt::delivery_token_ptr token;
-            try {
-                token = bus_.publish(topic, rs->getString(3));
-            } catch (const mqtt::exception& e) {
-                // The rest waits for the next round; what was handed to Paho is still waited for below, so an
-                // event is never published twice merely because its page was cut short.
-                logger().warning("outbox relay: publish refused, continuing later: %s", std::string(e.what()));
-                if (rows.empty() && bus_.connected()) noteRefusal(session, rs->getInt64(1), e.what());
-                break;
-            }
-            rows.push_back({rs->getInt64(1), std::move(token)});
-        }
-    }
-    // Delete only the acknowledged prefix: what follows a failure is published again, in order, later.
+bool OutboxRelay::round(DbSession& session) {
+    const std::size_t before = inFlight_.size();
+    reap(session);
+    const bool reaped = inFlight_.size() != before;
+    const bool published = publishNew(session);
+    if (std::chrono::steady_clock::now() - counted_ >= kBacklogCountEvery) countBacklog(session);
+    return reaped || published;
+}
+
+void OutboxRelay::reap(DbSession& session) {
+    // Only the acknowledged prefix is deleted: events stay in id order, and whatever follows a failure is
+    // published again later.
     std::string ids;
-    std::size_t acknowledged = 0;
-    std::string refusal;
-    for (const Row& row : rows) {
+    std::int64_t acknowledged = 0;
+    while (!inFlight_.empty()) {
+        InFlight& head = inFlight_.front();
         try {
-            if (!row.token->wait_for(kPubackTimeout)) break;
+            if (!head.token->wait_for(std::chrono::milliseconds(0))) {
+                if (std::chrono::steady_clock::now() - head.sentAt < kPubackTimeout) break;
+                // No acknowledgement at all: publish the window again (at least once), and count it against the
+                // head in case it is the event the broker will never take.
+                const std::int64_t id = head.id;
+                forgetInFlight();
+                noteRefusal(session, id, "no acknowledgement from the broker within the timeout");
+                break;
+            }
         } catch (const mqtt::exception& e) {
-            refusal = e.what();
+            const std::int64_t id = head.id;
+            forgetInFlight();
+            noteRefusal(session, id, e.what());
             break;
         }
-        ids += (ids.empty() ? "" : ",") + std::to_string(row.id);
+        ids += (ids.empty() ? "" : ",") + std::to_string(head.id);
         ++acknowledged;
-    }
-    if (acknowledged < rows.size()) {
-        noteRefusal(session, rows[acknowledged].id,
-                    refusal.empty() ? "no acknowledgement from the broker within the timeout" : refusal);
-    } else {
+        inFlightIds_.erase(head.id);
+        inFlight_.pop_front();
         refusals_ = 0;
-        for (const std::int64_t id : invalid) deadLetter(session, id, "not a valid MQTT topic name");
     }
     if (!ids.empty()) {
         session.execute("DELETE FROM outbox WHERE id IN (" + ids + ")");
-        published_ += static_cast<std::int64_t>(acknowledged);
+        published_ += acknowledged;
     }
+}
+
+bool OutboxRelay::publishNew(DbSession& session) {
+    if (inFlight_.size() >= kWindow) return false;
+    sql::PreparedStatement& select = session.prepare("SELECT id, topic, payload FROM outbox ORDER BY id LIMIT ?");
+    select.setInt(1, static_cast<int>(kWindow));
+    std::unique_ptr<sql::ResultSet> rs(select.executeQuery());
+    bool any = false;
+    while (rs->next() && inFlight_.size() < kWindow) {
+        const std::int64_t id = rs->getInt64(1);
+        if (inFlightIds_.count(id) != 0) continue;
+        const std::string topic = rs->getString(2);
+        if (!publishableTopic(topic)) {
+            // Mosquitto drops the connection of a client that publishes to such a topic, and Paho would send it
+            // again after every reconnect: it must never reach Paho.
+            deadLetter(session, id, "not a valid MQTT topic name");
+            continue;
+        }
+        try {
+            inFlight_.push_back({id, bus_.publish(topic, rs->getString(3)), std::chrono::steady_clock::now()});
+        } catch (const mqtt::exception& e) {
+            // Refused before it left (Paho's queue is full, or the connection just dropped): the rest waits.
+            logger().warning("outbox relay: publish refused, continuing later: %s", std::string(e.what()));
+            break;
+        }
+        inFlightIds_.insert(id);
+        any = true;
+    }
+    return any;
+}
+
+void OutboxRelay::countBacklog(DbSession& session) {
     std::unique_ptr<sql::ResultSet> count(session.prepare("SELECT COUNT(*) FROM outbox").executeQuery());
     count->next();
     backlog_ = count->getInt64(1);
-    return acknowledged == rows.size() && rows.size() == static_cast<std::size_t>(kPageSize);
+    counted_ = std::chrono::steady_clock::now();
+}
+
+void OutboxRelay::forgetInFlight() {
+    inFlight_.clear();
+    inFlightIds_.clear();
 }
 
 void OutboxRelay::releaseLead(DbSession& session) {

@@ -1,10 +1,20 @@
-// Publishes the outbox to MQTT in id order and deletes an event only after the broker's PUBACK, so a broker
-// outage delays events and loses none. Delivery is at least once: consumers de-duplicate on the event id.
+// Publishes the outbox to MQTT and deletes an event only after the broker's PUBACK, so a broker outage delays
+// events and loses none. Delivery is at least once: consumers de-duplicate on the event id.
+//
+// The relay keeps a window of events in flight instead of waiting for each page's acknowledgements, so an event
+// committed while others are on their way goes out at once (the tail latency of events). Each round it takes the
+// oldest rows that are not in flight: writer lanes commit in parallel, so a lower id can become visible after a
+// higher one, and a cursor would skip it.
 #pragma once
 
+#include <mqtt/async_client.h>
+
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "bus/mqtt_bus.h"
@@ -21,14 +31,25 @@ public:
     void stop();
     void wake();  // after a commit: there may be new events
 
-    std::int64_t backlog() const { return backlog_; }      // events waiting, as last counted
-    std::int64_t published() const { return published_; }  // events acknowledged by the broker since start
+    std::int64_t backlog() const { return backlog_; }          // events waiting, as last counted
+    std::int64_t published() const { return published_; }      // events acknowledged by the broker since start
     std::int64_t deadLetters() const { return deadLetters_; }  // events set aside since start
 
 private:
+    struct InFlight {
+        std::int64_t id;
+        mqtt::delivery_token_ptr token;
+        std::chrono::steady_clock::time_point sentAt;
+    };
+
     void loop();
-    // One page: true when it was full (more may be waiting).
-    bool relayPage(DbSession& session);
+    // One round: reap acknowledgements, delete what was acknowledged, publish what is new. True when it did
+    // anything (so the next round follows at once).
+    bool round(DbSession& session);
+    void reap(DbSession& session);
+    bool publishNew(DbSession& session);
+    void countBacklog(DbSession& session);
+    void forgetInFlight();
     void releaseLead(DbSession& session);
     // The broker refused (or never acknowledged) event `id`; the fifth time in a row sets it aside.
     void noteRefusal(DbSession& session, std::int64_t id, const std::string& error);
@@ -41,13 +62,18 @@ private:
     std::atomic<std::int64_t> backlog_{0};
     std::atomic<std::int64_t> published_{0};
     std::atomic<std::int64_t> deadLetters_{0};
-    bool leader_ = false;  // holds the database's named lock: the one relay that publishes
-    std::int64_t refusedId_ = 0;
-    int refusals_ = 0;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool woken_ = false;
     std::thread thread_;
+
+    // Relay thread only.
+    bool leader_ = false;  // holds the database's named lock: the one relay that publishes
+    std::deque<InFlight> inFlight_;
+    std::set<std::int64_t> inFlightIds_;
+    std::int64_t refusedId_ = 0;
+    int refusals_ = 0;
+    std::chrono::steady_clock::time_point counted_;
 };
 
 }  // namespace omnigate
