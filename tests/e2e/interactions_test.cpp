@@ -23,6 +23,7 @@
 #include "support/db_probe.h"
 #include "support/mqtt_probe.h"
 #include "support/test_env.h"
+#include "support/visitor_page.h"
 
 namespace omnigate::test {
 namespace {
@@ -40,48 +41,6 @@ std::string errorCode(const HttpResult& r) { return r.json()->getObject("error")
 std::string errorMessage(const HttpResult& r) { return r.json()->getObject("error")->getValue<std::string>("message"); }
 
 const std::string kRatingRequest = "Rate us from 1 to 5, please (interactions test)";
-
-// A visitor with an open page: the widget's WebSocket.
-class VisitorPage {
-public:
-    VisitorPage(int port, const std::string& token)
-        : session_("127.0.0.1", static_cast<Poco::UInt16>(port)),
-          upgrade_(Poco::Net::HTTPRequest::HTTP_GET, "/api/v1/webchat/demo/ws?token=" + token,
-                   Poco::Net::HTTPMessage::HTTP_1_1),
-          socket_(session_, upgrade_, upgraded_) {
-        socket_.setReceiveTimeout(Poco::Timespan(10, 0));
-    }
-    ~VisitorPage() {
-        try {
-            socket_.close();
-        } catch (const Poco::Exception&) {
-        }
-    }
-
-    // The next frame of `type`, skipping others; nothing when none arrives within the timeout.
-    std::optional<Poco::JSON::Object::Ptr> next(const std::string& type) {
-        for (int frames = 0; frames < 20; ++frames) {
-            char buffer[8192];
-            int flags = 0;
-            int n = 0;
-            try {
-                n = socket_.receiveFrame(buffer, sizeof buffer, flags);
-            } catch (const Poco::TimeoutException&) {
-                return std::nullopt;
-            }
-            if (n <= 0) return std::nullopt;
-            const auto frame = parse(std::string(buffer, static_cast<std::size_t>(n)));
-            if (frame->getValue<std::string>("type") == type) return frame;
-        }
-        return std::nullopt;
-    }
-
-private:
-    Poco::Net::HTTPClientSession session_;
-    Poco::Net::HTTPRequest upgrade_;
-    Poco::Net::HTTPResponse upgraded_;
-    Poco::Net::WebSocket socket_;
-};
 
 // A web chat visitor who wrote once: their client and the interaction the message opened.
 struct Visitor {

@@ -2,15 +2,11 @@
 // words, the black list and an auto-reply template through the admin API, then visitors writing.
 #include <gtest/gtest.h>
 
-#include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/WebSocket.h>
 #include <Poco/UUIDGenerator.h>
 
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
+#include "support/visitor_page.h"
 
 namespace omnigate::test {
 namespace {
@@ -96,23 +92,15 @@ TEST_F(PipelineEndToEnd, ANewInteractionIsGreetedOnTheVisitorsWebSocket) {
     create("/api/v1/auto-replies", R"({"name":"greeting","channel":"webchat","account":"greeter",)"
                                    R"("trigger":"new_interaction","body":"Hello {client.name}, request {interaction.id} is with us."})");
     const Visitor v = visitor("greeter");
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(daemon_->port()));
-    Poco::Net::HTTPRequest upgrade(Poco::Net::HTTPRequest::HTTP_GET, "/api/v1/webchat/greeter/ws?token=" + v.token,
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    Poco::Net::HTTPResponse upgraded;
-    Poco::Net::WebSocket socket(session, upgrade, upgraded);
-    socket.setReceiveTimeout(Poco::Timespan(10, 0));
+    VisitorPage page(daemon_->port(), v.token, "greeter");
 
     const auto message = post(v, "hi", "greeter");
     const std::string expected =
         "Hello Olga, request " + std::to_string(message->getValue<std::int64_t>("interaction_id")) + " is with us.";
-    char buffer[4096];
-    int flags = 0;
-    const int n = socket.receiveFrame(buffer, sizeof buffer, flags);
-    ASSERT_GT(n, 0);
-    const auto frame = Poco::JSON::Parser().parse(std::string(buffer, static_cast<std::size_t>(n))).extract<Poco::JSON::Object::Ptr>();
-    EXPECT_EQ(frame->getObject("message")->getValue<std::string>("text"), expected);
-    EXPECT_EQ(frame->getObject("message")->getValue<std::string>("author"), "system");
+    const auto frame = page.next("message");
+    ASSERT_TRUE(frame);
+    EXPECT_EQ((*frame)->getObject("message")->getValue<std::string>("text"), expected);
+    EXPECT_EQ((*frame)->getObject("message")->getValue<std::string>("author"), "system");
 
     post(v, "and one more thing", "greeter");
     const auto history = daemon_->http().get("/api/v1/webchat/greeter/messages", v.token).json()->getArray("messages");

@@ -17,6 +17,7 @@
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
 #include "support/mqtt_probe.h"
+#include "support/visitor_page.h"
 
 namespace omnigate::test {
 namespace {
@@ -28,49 +29,6 @@ Poco::JSON::Object::Ptr parse(const std::string& text) {
 }
 
 std::string uniqueId() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
-
-// A visitor's open page: the widget's WebSocket.
-class VisitorPage {
-public:
-    VisitorPage(int port, const std::string& token)
-        : session_("127.0.0.1", static_cast<Poco::UInt16>(port)),
-          upgrade_(Poco::Net::HTTPRequest::HTTP_GET, "/api/v1/webchat/demo/ws?token=" + token,
-                   Poco::Net::HTTPMessage::HTTP_1_1),
-          socket_(session_, upgrade_, upgraded_) {
-        socket_.setReceiveTimeout(Poco::Timespan(10, 0));
-    }
-    ~VisitorPage() {
-        try {
-            socket_.close();
-        } catch (const Poco::Exception&) {
-        }
-    }
-
-    // The next frame of `type`, skipping others (an operator's or an automatic message may come first);
-    // nothing when none arrives within the receive timeout.
-    std::optional<Poco::JSON::Object::Ptr> next(const std::string& type) {
-        for (int frames = 0; frames < 20; ++frames) {
-            char buffer[8192];
-            int flags = 0;
-            int n = 0;
-            try {
-                n = socket_.receiveFrame(buffer, sizeof buffer, flags);
-            } catch (const Poco::TimeoutException&) {
-                return std::nullopt;
-            }
-            if (n <= 0) return std::nullopt;
-            const auto frame = parse(std::string(buffer, static_cast<std::size_t>(n)));
-            if (frame->getValue<std::string>("type") == type) return frame;
-        }
-        return std::nullopt;
-    }
-
-private:
-    Poco::Net::HTTPClientSession session_;
-    Poco::Net::HTTPRequest upgrade_;
-    Poco::Net::HTTPResponse upgraded_;
-    Poco::Net::WebSocket socket_;
-};
 
 class WebchatRating : public ::testing::Test {
 protected:
