@@ -72,6 +72,10 @@ public:
         });
     }
 
+    void delivery_complete(mqtt::delivery_token_ptr) override {
+        if (bus_.onDelivered_) bus_.onDelivered_();
+    }
+
     // The connect attempt's outcome.
     void on_failure(const mqtt::token& token) override {
         bus_.connecting_ = false;

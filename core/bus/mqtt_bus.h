@@ -40,6 +40,8 @@ public:
 
     // Called (from the dispatcher thread) after every successful connect.
     void onConnected(std::function<void()> callback) { onConnected_ = std::move(callback); }
+    // Called on Paho's callback thread when a publish is acknowledged: must only wake someone, never wait.
+    void onDelivered(std::function<void()> callback) { onDelivered_ = std::move(callback); }
 
 private:
     class Callback;
@@ -62,6 +64,7 @@ private:
     std::vector<std::pair<std::string, MessageHandler>> subscriptions_;
     std::deque<std::function<void()>> work_;  // queued from Paho's callback thread
     std::function<void()> onConnected_;
+    std::function<void()> onDelivered_;
     std::thread supervisor_;
     std::thread dispatcher_;
 };

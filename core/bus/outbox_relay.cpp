@@ -49,25 +49,35 @@ void OutboxRelay::wake() {
     wake_.notify_one();
 }
 
+void OutboxRelay::acknowledged() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        acked_ = true;
+    }
+    wake_.notify_one();
+}
+
 void OutboxRelay::loop() {
     std::unique_ptr<DbSession> session;
-    bool busy = true;  // look once at start-up: events may be left from before a restart
+    bool lookForNew = true;  // look once at start-up: events may be left from before a restart
     while (running_) {
-        if (!busy) {
+        {
             std::unique_lock<std::mutex> lock(mutex_);
-            // Acknowledgements are polled every millisecond while events are in flight; otherwise the timeout is
-            // the safety net for a missed wake-up and for the broker coming back.
-            const auto pause = inFlight_.empty() ? std::chrono::milliseconds(500) : std::chrono::milliseconds(1);
-            wake_.wait_for(lock, pause, [this] { return woken_ || !running_; });
+            // Woken by commits (new events) and by acknowledgements; the timeout is the safety net for a missed
+            // wake-up, for the broker coming back and for acknowledgements that never come.
+            wake_.wait_for(lock, std::chrono::milliseconds(inFlight_.empty() ? 500 : 50),
+                           [this] { return woken_ || acked_ || !running_; });
+            lookForNew = lookForNew || woken_ || (!woken_ && !acked_);
             woken_ = false;
+            acked_ = false;
         }
-        busy = false;
         if (!running_) break;
         if (!bus_.connected()) {
             // What was in flight is published again after the reconnect; a relay without a broker hands the lead
             // to a daemon that may have one.
             forgetInFlight();
             if (leader_ && session) releaseLead(*session);
+            lookForNew = true;
             continue;
         }
         try {
@@ -81,37 +91,43 @@ void OutboxRelay::loop() {
                 leader_ = rs->next() && rs->getInt(1) == 1;
                 if (!leader_) continue;
             }
-            busy = round(*session);
+            round(*session, lookForNew);
+            lookForNew = false;
         } catch (const sql::SQLException& e) {
             logger().warning("outbox relay: database error, retrying: %s", std::string(e.what()));
             session.reset();
             leader_ = false;
             forgetInFlight();
+            lookForNew = true;
         } catch (const ApiError&) {
             session.reset();
             leader_ = false;
             forgetInFlight();
+            lookForNew = true;
         } catch (const mqtt::exception& e) {
             logger().warning("outbox relay: broker error, retrying: %s", std::string(e.what()));
             forgetInFlight();
+            lookForNew = true;
         }
     }
 }
 
-bool OutboxRelay::round(DbSession& session) {
+void OutboxRelay::round(DbSession& session, bool lookForNew) {
     const std::size_t before = inFlight_.size();
-    reap(session);
-    const bool reaped = inFlight_.size() != before;
-    const bool published = publishNew(session);
+    const bool dropped = reap(session);
+    // A full window that drained, or a failure that dropped it, may have left events behind: look again.
+    if (lookForNew || dropped || (before >= kWindow && inFlight_.size() < kWindow)) {
+        if (publishNew(session) && inFlight_.size() >= kWindow) wake();
+    }
     if (std::chrono::steady_clock::now() - counted_ >= kBacklogCountEvery) countBacklog(session);
-    return reaped || published;
 }
 
-void OutboxRelay::reap(DbSession& session) {
+bool OutboxRelay::reap(DbSession& session) {
     // Only the acknowledged prefix is deleted: events stay in id order, and whatever follows a failure is
     // published again later.
     std::string ids;
     std::int64_t acknowledged = 0;
+    bool dropped = false;
     while (!inFlight_.empty()) {
         InFlight& head = inFlight_.front();
         try {
@@ -122,12 +138,14 @@ void OutboxRelay::reap(DbSession& session) {
                 const std::int64_t id = head.id;
                 forgetInFlight();
                 noteRefusal(session, id, "no acknowledgement from the broker within the timeout");
+                dropped = true;
                 break;
             }
         } catch (const mqtt::exception& e) {
             const std::int64_t id = head.id;
             forgetInFlight();
             noteRefusal(session, id, e.what());
+            dropped = true;
             break;
         }
         ids += (ids.empty() ? "" : ",") + std::to_string(head.id);
@@ -140,6 +158,7 @@ void OutboxRelay::reap(DbSession& session) {
         session.execute("DELETE FROM outbox WHERE id IN (" + ids + ")");
         published_ += acknowledged;
     }
+    return dropped;
 }
 
 bool OutboxRelay::publishNew(DbSession& session) {

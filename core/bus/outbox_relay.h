@@ -29,7 +29,8 @@ public:
 
     void start();
     void stop();
-    void wake();  // after a commit: there may be new events
+    void wake();          // after a commit: there may be new events
+    void acknowledged();  // the broker acknowledged a publish: reap
 
     std::int64_t backlog() const { return backlog_; }          // events waiting, as last counted
     std::int64_t published() const { return published_; }      // events acknowledged by the broker since start
@@ -43,10 +44,11 @@ private:
     };
 
     void loop();
-    // One round: reap acknowledgements, delete what was acknowledged, publish what is new. True when it did
-    // anything (so the next round follows at once).
-    bool round(DbSession& session);
-    void reap(DbSession& session);
+    // One round: reap acknowledgements and delete what was acknowledged; when there may be new events (or the
+    // window has room after a failure), publish them.
+    void round(DbSession& session, bool lookForNew);
+    // Deletes the acknowledged prefix; true when a failure or timeout dropped the window (to be sent again).
+    bool reap(DbSession& session);
     bool publishNew(DbSession& session);
     void countBacklog(DbSession& session);
     void forgetInFlight();
@@ -64,7 +66,8 @@ private:
     std::atomic<std::int64_t> deadLetters_{0};
     std::mutex mutex_;
     std::condition_variable wake_;
-    bool woken_ = false;
+    bool woken_ = false;   // new events may be in the outbox
+    bool acked_ = false;   // acknowledgements may be waiting
     std::thread thread_;
 
     // Relay thread only.

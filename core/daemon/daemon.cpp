@@ -58,6 +58,7 @@ void Daemon::start() {
     bus_ = std::make_unique<MqttBus>(config_.mqtt, config_.instance);
     relay_ = std::make_unique<OutboxRelay>(*pool_, *bus_);
     bus_->onConnected([this] { relay_->wake(); });
+    bus_->onDelivered([this] { relay_->acknowledged(); });
     writer_ = std::make_unique<WriteBatcher>(*pool_, config_.database.writers, config_.database.batchMax, kWriteQueueMax,
                                              [this] { relay_->wake(); });
     catalogs_ = std::make_unique<CatalogCache>(*pool_, kCatalogMaxAge);
