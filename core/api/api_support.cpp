@@ -154,10 +154,4 @@ void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std
     }
 }
 
-std::size_t utf8Length(const std::string& text) {
-    std::size_t length = 0;
-    for (const char c : text) length += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // all but continuation bytes
-    return length;
-}
-
 }  // namespace omnigate::api

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "omnigate/sdk/api_error.h"
+#include "model/utf8_text.h"
 #include "omnigate/sdk/http.h"
 #include "store/connection_pool.h"
 
@@ -50,8 +51,6 @@ HttpResponse noContent();  // 204
 void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std::string>& known,
                          const std::string& what);
 
-// Characters, not bytes, for limits a user counts ("at most 255 characters").
-std::size_t utf8Length(const std::string& text);
 
 // Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
 template <typename Result, typename Read>

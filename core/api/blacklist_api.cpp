@@ -37,7 +37,7 @@ HttpResponse BlacklistApi::list(const HttpRequest& request) {
     filter.kind = request.queryParam("kind");
     if (!filter.kind.empty()) BlacklistStore::validateKind(filter.kind);
     filter.text = Poco::trim(request.queryParam("q"));
-    if (api::utf8Length(filter.text) > kMaxQueryChars) throw ApiError::badRequest("'q' is longer than 255 characters");
+    if (utf8Length(filter.text) > kMaxQueryChars) throw ApiError::badRequest("'q' is longer than 255 characters");
     const std::size_t limit = api::queryLimit(request, kDefaultPage, kMaxPage);
     const std::string cursor = request.queryParam("cursor");
     const std::int64_t after = cursor.empty() ? 0 : api::decodeCursor(cursor);
@@ -67,7 +67,7 @@ HttpResponse BlacklistApi::add(const HttpRequest& request) {
     BlacklistStore::validateKind(kind);
     const std::string value = BlacklistStore::normalizeValue(kind, api::requiredString(body, "value"));
     const std::string reason = Poco::trim(api::optionalString(body, "reason").value_or(""));
-    if (api::utf8Length(reason) > kMaxReasonChars) throw ApiError::badRequest("'reason' is longer than 255 characters");
+    if (utf8Length(reason) > kMaxReasonChars) throw ApiError::badRequest("'reason' is longer than 255 characters");
     BlacklistEntry added;
     writer_.run([&](DbSession& session) { added = BlacklistStore(session).add(kind, value, reason); });
     catalogChanged_();

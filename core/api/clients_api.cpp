@@ -32,7 +32,7 @@ const Actor kAdmin{"admin", ""};
 std::string validName(const std::string& field, const std::string& raw) {
     const std::string name = Poco::trim(raw);
     if (name.empty()) throw ApiError::badRequest("'" + field + "' is empty");
-    if (api::utf8Length(name) > kMaxNameChars) {
+    if (utf8Length(name) > kMaxNameChars) {
         throw ApiError::badRequest("'" + field + "' is longer than " + std::to_string(kMaxNameChars) + " characters");
     }
     return name;
@@ -92,7 +92,7 @@ std::map<std::string, std::optional<std::string>> parseCard(const Poco::JSON::Ob
     const auto card = objectField(body, "card");
     std::map<std::string, std::optional<std::string>> entries;
     for (const std::string& key : card->getNames()) {
-        const std::size_t length = api::utf8Length(key);
+        const std::size_t length = utf8Length(key);
         if (length < 1 || length > kMaxCardKeyChars) {
             throw ApiError::badRequest("'card' keys must be 1 to " + std::to_string(kMaxCardKeyChars) +
                                        " characters, got '" + key + "'");
@@ -108,7 +108,7 @@ std::map<std::string, std::optional<std::string>> parseCard(const Poco::JSON::Ob
             throw ApiError::badRequest("'" + field + "' must be a string" + (allowNull ? " or null" : ""));
         }
         const std::string text = value.extract<std::string>();
-        if (api::utf8Length(text) > kMaxCardValueChars) {
+        if (utf8Length(text) > kMaxCardValueChars) {
             throw ApiError::badRequest("'" + field + "' is longer than " + std::to_string(kMaxCardValueChars) + " characters");
         }
         entries[key] = text;
@@ -192,7 +192,7 @@ void ClientsApi::registerRoutes(Router& router) {
 
 HttpResponse ClientsApi::search(const HttpRequest& request) {
     const std::string query = Poco::trim(request.queryParam("q"));
-    if (api::utf8Length(query) > kMaxQueryChars) {
+    if (utf8Length(query) > kMaxQueryChars) {
         throw ApiError::badRequest("'q' is longer than " + std::to_string(kMaxQueryChars) + " characters");
     }
     const std::size_t limit = api::queryLimit(request, kDefaultPage, kMaxPage);

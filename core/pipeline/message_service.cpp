@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include "model/address_normalization.h"
+#include "model/utf8_text.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/interaction_store.h"
 
@@ -12,12 +13,22 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("omnigate.pipeline"); }
 
+// Everything the columns would refuse is refused here, with a sentence, before the message reaches the writer.
+void validateAddress(const Address& a, const std::string& what) {
+    if (a.kind.empty() || a.value.empty()) throw ApiError::badRequest(what + " is empty");
+    if (a.kind.size() > 32) throw ApiError::badRequest(what + "'s kind is longer than 32 bytes");
+    if (a.value.size() > 255) throw ApiError::badRequest(what + " is longer than 255 bytes");
+}
+
 void validate(const InboundMessage& m) {
     if (m.account.empty()) throw ApiError::badRequest("the message names no account");
     if (m.externalId.empty()) throw ApiError::badRequest("the message has no external id to de-duplicate on");
     if (m.externalId.size() > 255) throw ApiError::badRequest("the external id is longer than 255 bytes");
-    if (m.from.kind.empty() || m.from.value.empty()) throw ApiError::badRequest("the message has no sender address");
-    if (m.from.value.size() > 255) throw ApiError::badRequest("the sender address is longer than 255 bytes");
+    validateAddress(m.from, "the sender address");
+    for (const Address& contact : m.contacts) validateAddress(contact, "a contact address");
+    if (utf8Length(m.clientName) > 255) throw ApiError::badRequest("the client name is longer than 255 characters");
+    if (m.threadKey.size() > 255) throw ApiError::badRequest("the thread key is longer than 255 bytes");
+    if (m.text.size() > 16 * 1024 * 1024 - 1) throw ApiError(413, "text_too_long", "the text is larger than 16 MiB");
 }
 
 }  // namespace
@@ -34,8 +45,9 @@ SubmitResult MessageService::submitInbound(const std::string& channel, const Inb
 
     InboundContext context(channel, message);
     // One lane per sender: their messages stay in order and never race each other to create a client.
-    writer_.run([&](DbSession& session) { pipeline_.run(context, session); },
-                channel + "/" + message.account + "/" + message.from.kind + "/" + message.from.value);
+    // Validated above, so the pipeline is not expected to fail: it runs without a savepoint of its own.
+    writer_.runTrusted([&](DbSession& session) { pipeline_.run(context, session); },
+                       channel + "/" + message.account + "/" + message.from.kind + "/" + message.from.value);
     if (context.duplicateOf) return {*context.duplicateOf, true};
     metrics_.countMessage("in", channel);
 

@@ -3,6 +3,7 @@
 #include <Poco/DateTimeParser.h>
 #include <Poco/String.h>
 
+#include "model/utf8_text.h"
 #include "store/interaction_store.h"
 
 namespace omnigate {
@@ -13,14 +14,6 @@ std::chrono::system_clock::time_point parseIso(const std::string& iso) {
     int tzd = 0;
     const Poco::DateTime parsed = Poco::DateTimeParser::parse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, iso, tzd);
     return std::chrono::system_clock::from_time_t(parsed.timestamp().epochTime()) - std::chrono::seconds(tzd);
-}
-
-// Cuts at a character boundary: half a UTF-8 sequence would be refused by MariaDB.
-std::string truncateUtf8(const std::string& text, std::size_t maxBytes) {
-    if (text.size() <= maxBytes) return text;
-    std::size_t end = maxBytes;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    return text.substr(0, end);
 }
 
 }  // namespace

@@ -46,7 +46,13 @@ std::size_t WriteBatcher::backlog() const {
     return total;
 }
 
-void WriteBatcher::run(Job job, const std::string& partitionKey) {
+void WriteBatcher::run(Job job, const std::string& partitionKey) { enqueue(std::move(job), partitionKey, false); }
+
+void WriteBatcher::runTrusted(Job job, const std::string& partitionKey) {
+    enqueue(std::move(job), partitionKey, true);
+}
+
+void WriteBatcher::enqueue(Job job, const std::string& partitionKey, bool trusted) {
     Lane& lane = *lanes_[std::hash<std::string>{}(partitionKey) % lanes_.size()];
     std::future<void> done;
     {
@@ -55,7 +61,7 @@ void WriteBatcher::run(Job job, const std::string& partitionKey) {
         if (lane.queue.size() >= laneQueueMax_) {
             throw ApiError(503, "overloaded", "too many writes are waiting for the database; retry shortly");
         }
-        lane.queue.push_back(Pending{std::move(job), {}});
+        lane.queue.push_back(Pending{std::move(job), trusted, {}});
         done = lane.queue.back().done.get_future();
     }
     lane.wake.notify_one();
@@ -106,19 +112,24 @@ void WriteBatcher::commitBatch(DbSession& session, std::vector<Pending>& batch) 
     try {
         session.execute("START TRANSACTION");
         for (std::size_t i = 0; i < batch.size(); ++i) {
+            const bool savepoint = isolate && !batch[i].trusted;
             try {
-                if (isolate) session.execute("SAVEPOINT job");
+                if (savepoint) session.execute("SAVEPOINT job");
                 batch[i].job(session);
                 anySucceeded = true;
             } catch (const sql::SQLException& e) {
                 // A lost connection, or a deadlock with another daemon (InnoDB has then rolled back the whole
-                // transaction, savepoints included), fails the batch as a whole.
-                if (isConnectionError(e) || isTransactionAborted(e)) throw;
+                // transaction, savepoints included), fails the batch as a whole; so does a trusted job, which
+                // has no savepoint to return to.
+                if (isConnectionError(e) || isTransactionAborted(e) || (isolate && !savepoint)) throw;
                 failures[i] = std::current_exception();
-                if (isolate) session.execute("ROLLBACK TO SAVEPOINT job");
+                if (savepoint) session.execute("ROLLBACK TO SAVEPOINT job");
             } catch (...) {
+                if (isolate && !savepoint) {
+                    throw sql::SQLException("a trusted write failed; the batch was rolled back", "HY000", 0);
+                }
                 failures[i] = std::current_exception();
-                if (isolate) session.execute("ROLLBACK TO SAVEPOINT job");
+                if (savepoint) session.execute("ROLLBACK TO SAVEPOINT job");
             }
         }
         session.execute(anySucceeded ? "COMMIT" : "ROLLBACK");

@@ -38,11 +38,17 @@ public:
     // (back-pressure, never a silent drop).
     void run(Job job, const std::string& partitionKey = "");
 
+    // The same for a job that is not expected to fail (its input was validated before): it runs without a
+    // savepoint of its own, one round trip less on the hottest path. Should it fail all the same, the whole
+    // batch is rolled back and every job in it answered 503, to be retried.
+    void runTrusted(Job job, const std::string& partitionKey);
+
     std::size_t backlog() const;
 
 private:
     struct Pending {
         Job job;
+        bool trusted = false;
         std::promise<void> done;
     };
     struct Lane {
@@ -52,6 +58,7 @@ private:
         std::thread thread;
     };
 
+    void enqueue(Job job, const std::string& partitionKey, bool trusted);
     void loop(Lane& lane);
     void commitBatch(DbSession& session, std::vector<Pending>& batch);
 

@@ -1,0 +1,111 @@
+// Group commit against the real MariaDB: jobs queued together commit together, a failing job is rolled back to
+// its own savepoint without harming its neighbours, and a failing trusted job (no savepoint) takes its whole
+// batch back with it, every caller told to retry. Jobs are queued before the writer starts, so they are certain
+// to share one batch.
+#include <gtest/gtest.h>
+
+#include <Poco/UUIDGenerator.h>
+#include <cppconn/resultset.h>
+
+#include <future>
+#include <thread>
+
+#include "omnigate/sdk/api_error.h"
+#include "store/migrator.h"
+#include "store/write_batcher.h"
+#include "support/test_env.h"
+
+namespace omnigate {
+namespace {
+
+using namespace std::chrono_literals;
+
+DatabaseConfig testDatabase() {
+    DatabaseConfig db;
+    db.port = test::requireEnvInt("OMNIGATE_DB_PORT");
+    db.name = test::requireEnv("OMNIGATE_DB_NAME");
+    db.user = test::requireEnv("OMNIGATE_DB_USER");
+    db.password = test::requireEnv("OMNIGATE_DB_PASSWORD");
+    return db;
+}
+
+class WriteBatcherTest : public ::testing::Test {
+protected:
+    WriteBatcherTest() : pool_(testDatabase()), writer_(pool_, 1, 100, 100, nullptr) {}
+
+    void SetUp() override {
+        probe_ = pool_.connect();
+        Migrator(*probe_, [](const std::string&) {}).apply(builtInMigrations());
+        word_ = "wb-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8);
+    }
+    void TearDown() override { probe_->execute("DELETE FROM spam_words WHERE word LIKE '" + word_ + "%'"); }
+
+    // A job that stores one spam word (any small table will do).
+    WriteBatcher::Job insert(const std::string& suffix) {
+        return [this, suffix](DbSession& session) {
+            session.execute("INSERT INTO spam_words (word, created_at) VALUES ('" + word_ + suffix + "', NOW(3))");
+        };
+    }
+    static WriteBatcher::Job failing() {
+        return [](DbSession&) { throw ApiError(409, "conflict", "this job fails"); };
+    }
+
+    // Queues the jobs before the writer runs, then starts it; returns each caller's outcome ("ok" or the error).
+    std::vector<std::string> runTogether(const std::vector<std::pair<WriteBatcher::Job, bool>>& jobs) {
+        std::vector<std::future<std::string>> outcomes;
+        for (const auto& [job, trusted] : jobs) {
+            outcomes.push_back(std::async(std::launch::async, [this, job = job, trusted = trusted]() -> std::string {
+                try {
+                    if (trusted) {
+                        writer_.runTrusted(job, "");
+                    } else {
+                        writer_.run(job, "");
+                    }
+                    return "ok";
+                } catch (const ApiError& e) {
+                    return std::to_string(e.status());
+                }
+            }));
+        }
+        for (int i = 0; i < 200 && writer_.backlog() < jobs.size(); ++i) std::this_thread::sleep_for(5ms);
+        EXPECT_EQ(writer_.backlog(), jobs.size());
+        writer_.start();
+        std::vector<std::string> results;
+        for (auto& o : outcomes) results.push_back(o.get());
+        return results;
+    }
+
+    std::int64_t count() {
+        sql::PreparedStatement& q = probe_->prepare("SELECT COUNT(*) FROM spam_words WHERE word LIKE ?");
+        q.setString(1, word_ + "%");
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        rs->next();
+        return rs->getInt64(1);
+    }
+
+    ConnectionPool pool_;
+    WriteBatcher writer_;
+    std::unique_ptr<DbSession> probe_;
+    std::string word_;
+};
+
+TEST_F(WriteBatcherTest, AFailingJobIsRolledBackAloneAndItsNeighboursCommit) {
+    const auto results = runTogether({{insert("-a"), false}, {failing(), false}, {insert("-b"), false}});
+    EXPECT_EQ(results, (std::vector<std::string>{"ok", "409", "ok"}));
+    EXPECT_EQ(count(), 2);
+}
+
+TEST_F(WriteBatcherTest, TrustedJobsCommitTogetherWithoutSavepoints) {
+    const auto results = runTogether({{insert("-a"), true}, {insert("-b"), true}, {insert("-c"), false}});
+    EXPECT_EQ(results, (std::vector<std::string>{"ok", "ok", "ok"}));
+    EXPECT_EQ(count(), 3);
+}
+
+TEST_F(WriteBatcherTest, AFailingTrustedJobTakesItsBatchBackAndEveryoneRetries) {
+    const auto results = runTogether({{insert("-a"), false}, {failing(), true}, {insert("-b"), true}});
+    EXPECT_EQ(results, (std::vector<std::string>{"503", "503", "503"}));
+    EXPECT_EQ(count(), 0) << "nothing of the batch may stay half-written";
+}
+
+}  // namespace
+}  // namespace omnigate
