@@ -85,7 +85,8 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     if (c.adminToken.size() < 12) admin["token"].fail("the admin token must be at least 12 characters long");
 
     const ConfigNode db = root.child("database");
-    db.expectKeys({"host", "port", "name", "user", "password", "pool_size", "batch_max", "writers"});
+    db.expectKeys({"host", "port", "name", "user", "password", "pool_size", "batch_max", "writers",
+                   "write_queue_max"});
     c.database.host = db.getString("host", c.database.host);
     c.database.port = static_cast<int>(db.getInt("port", c.database.port, 1, 65535));
     c.database.name = db.getString("name");
@@ -94,6 +95,7 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     c.database.poolSize = static_cast<int>(db.getInt("pool_size", c.database.poolSize, 2, 256));
     c.database.batchMax = static_cast<int>(db.getInt("batch_max", c.database.batchMax, 1, 10000));
     c.database.writers = static_cast<int>(db.getInt("writers", c.database.writers, 1, 64));
+    c.database.writeQueueMax = static_cast<int>(db.getInt("write_queue_max", c.database.writeQueueMax, 1, 1000000));
 
     const ConfigNode mqtt = root.child("mqtt");
     mqtt.expectKeys({"url", "username", "password", "keep_alive_seconds"});

@@ -30,6 +30,7 @@ struct DatabaseConfig {
     int poolSize = 8;
     int batchMax = 500;  // jobs committed together by the group-commit writer
     int writers = 4;     // writer lanes committing in parallel, each with its own connection
+    int writeQueueMax = 20000;  // writes waiting at most (over all lanes); beyond it: 503 with Retry-After
 };
 
 struct MqttConfig {

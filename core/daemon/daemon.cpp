@@ -15,7 +15,6 @@ namespace {
 Poco::Logger& logger() { return Poco::Logger::get("omnigate"); }
 
 constexpr auto kDatabaseWait = std::chrono::seconds(60);
-constexpr std::size_t kWriteQueueMax = 20000;
 // Changes through this daemon's admin API invalidate at once; this bounds how stale another daemon's changes are.
 constexpr auto kCatalogMaxAge = std::chrono::seconds(5);
 
@@ -59,7 +58,8 @@ void Daemon::start() {
     relay_ = std::make_unique<OutboxRelay>(*pool_, *bus_);
     bus_->onConnected([this] { relay_->wake(); });
     bus_->onDelivered([this] { relay_->acknowledged(); });
-    writer_ = std::make_unique<WriteBatcher>(*pool_, config_.database.writers, config_.database.batchMax, kWriteQueueMax,
+    writer_ = std::make_unique<WriteBatcher>(*pool_, config_.database.writers, config_.database.batchMax,
+                                             static_cast<std::size_t>(config_.database.writeQueueMax),
                                              [this] { relay_->wake(); });
     catalogs_ = std::make_unique<CatalogCache>(*pool_, kCatalogMaxAge);
     pipeline_ = std::make_unique<InboundPipeline>(*catalogs_, std::chrono::hours(config_.interactions.ratingWindowHours));

@@ -38,6 +38,8 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
            << "database:\n  host: 127.0.0.1\n  port: " << requireEnv("OMNIGATE_DB_PORT")
            << "\n  name: " << requireEnv("OMNIGATE_DB_NAME") << "\n  user: " << requireEnv("OMNIGATE_DB_USER")
            << "\n  password: " << requireEnv("OMNIGATE_DB_PASSWORD") << "\n"
+           << (options_.writeQueueMax == 0 ? std::string()
+                                            : "  writers: 1\n  write_queue_max: " + std::to_string(options_.writeQueueMax) + "\n")
            << "mqtt:\n  url: tcp://127.0.0.1:" << requireEnv("OMNIGATE_MQTT_PORT") << "\n  keep_alive_seconds: 5\n"
            << "plugins:\n  directory: " << requireEnv("OMNIGATE_PLUGIN_DIR") << "\n"
            << "channels:\n" << options_.channelsYaml;
