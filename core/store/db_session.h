@@ -12,6 +12,8 @@
 
 namespace omnigate {
 
+class OutboxBatch;
+
 class DbSession {
 public:
     explicit DbSession(std::unique_ptr<sql::Connection> connection);
@@ -29,10 +31,15 @@ public:
     bool broken() const { return broken_; }
     void markBroken() { broken_ = true; }
 
+    // While the writer runs a batch, events are collected here and written together before COMMIT.
+    void setOutboxBatch(OutboxBatch* batch) { outboxBatch_ = batch; }
+    OutboxBatch* outboxBatch() const { return outboxBatch_; }
+
 private:
     std::unique_ptr<sql::Connection> connection_;
     std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
     bool broken_ = false;
+    OutboxBatch* outboxBatch_ = nullptr;
 };
 
 // True for the client errors that mean the connection is lost (server gone, restarted, killed, timed out).

@@ -35,13 +35,37 @@ void appendEvent(DbSession& session, const std::string& topic, const std::string
                  const Poco::JSON::Object::Ptr& data) {
     const std::string eventId = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     const std::string now = nowDbTime();
-    sql::PreparedStatement& insert =
-        session.prepare("INSERT INTO outbox (event_id, topic, payload, created_at) VALUES (?, ?, ?, ?)");
-    insert.setString(1, eventId);
-    insert.setString(2, topic);
-    insert.setString(3, formatEvent(eventId, type, dbTimeToIso(now), data));
-    insert.setString(4, now);
-    insert.executeUpdate();
+    OutboxBatch::Row row{eventId, topic, formatEvent(eventId, type, dbTimeToIso(now), data), now};
+    if (OutboxBatch* batch = session.outboxBatch()) {
+        batch->add(std::move(row));
+        return;
+    }
+    OutboxBatch single;
+    single.add(std::move(row));
+    single.flush(session);
+}
+
+void OutboxBatch::flush(DbSession& session) {
+    // Chunks of 256, 128, … 1 rows: a handful of prepared statements serves every batch size.
+    std::size_t done = 0;
+    while (done < rows_.size()) {
+        std::size_t chunk = 256;
+        while (chunk > rows_.size() - done) chunk /= 2;
+        std::string sql = "INSERT INTO outbox (event_id, topic, payload, created_at) VALUES (?, ?, ?, ?)";
+        for (std::size_t i = 1; i < chunk; ++i) sql += ", (?, ?, ?, ?)";
+        sql::PreparedStatement& insert = session.prepare(sql);
+        for (std::size_t i = 0; i < chunk; ++i) {
+            const Row& row = rows_[done + i];
+            const auto base = static_cast<unsigned>(i * 4);
+            insert.setString(base + 1, row.eventId);
+            insert.setString(base + 2, row.topic);
+            insert.setString(base + 3, row.payload);
+            insert.setString(base + 4, row.createdAt);
+        }
+        insert.executeUpdate();
+        done += chunk;
+    }
+    rows_.clear();
 }
 
 std::string interactionTopic(std::int64_t interactionId) {

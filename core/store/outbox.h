@@ -6,6 +6,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <string>
+#include <vector>
 
 #include "store/db_session.h"
 
@@ -17,9 +18,31 @@ constexpr int kEventSchemaVersion = 1;
 std::string formatEvent(const std::string& eventId, const std::string& type, const std::string& time,
                         const Poco::JSON::Object::Ptr& data);
 
-// Adds one event to the outbox inside the caller's transaction.
+// Adds one event to the outbox inside the caller's transaction (into the session's OutboxBatch when it has one).
 void appendEvent(DbSession& session, const std::string& topic, const std::string& type,
                  const Poco::JSON::Object::Ptr& data);
+
+// The events of one group-committed batch, written with a few multi-row INSERTs just before COMMIT instead of
+// one INSERT (one round trip) per event. A job rolled back to its savepoint discards its own events too.
+class OutboxBatch {
+public:
+    struct Row {
+        std::string eventId;
+        std::string topic;
+        std::string payload;
+        std::string createdAt;
+    };
+
+    void add(Row row) { rows_.push_back(std::move(row)); }
+    std::size_t mark() const { return rows_.size(); }
+    void discardFrom(std::size_t mark) { rows_.resize(mark); }
+    void clear() { rows_.clear(); }
+    // Inserts every collected event, in order, and forgets them.
+    void flush(DbSession& session);
+
+private:
+    std::vector<Row> rows_;
+};
 
 std::string interactionTopic(std::int64_t interactionId);
 std::string clientTopic(std::int64_t clientId);

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "omnigate/sdk/api_error.h"
+#include "store/outbox.h"
 
 namespace omnigate {
 
@@ -109,10 +110,18 @@ void WriteBatcher::commitBatch(DbSession& session, std::vector<Pending>& batch) 
     // A lone job needs no savepoint: if it fails, the whole transaction is its own to roll back.
     const bool isolate = batch.size() > 1;
     bool anySucceeded = false;
+    OutboxBatch events;
+    session.setOutboxBatch(&events);
+    // The batch lives on this stack: the session must not point at it once this function is left, however.
+    struct Detach {
+        DbSession& session;
+        ~Detach() { session.setOutboxBatch(nullptr); }
+    } detach{session};
     try {
         session.execute("START TRANSACTION");
         for (std::size_t i = 0; i < batch.size(); ++i) {
             const bool savepoint = isolate && !batch[i].trusted;
+            const std::size_t eventsBefore = events.mark();
             try {
                 if (savepoint) session.execute("SAVEPOINT job");
                 batch[i].job(session);
@@ -123,15 +132,19 @@ void WriteBatcher::commitBatch(DbSession& session, std::vector<Pending>& batch) 
                 // has no savepoint to return to.
                 if (isConnectionError(e) || isTransactionAborted(e) || (isolate && !savepoint)) throw;
                 failures[i] = std::current_exception();
+                events.discardFrom(eventsBefore);
                 if (savepoint) session.execute("ROLLBACK TO SAVEPOINT job");
             } catch (...) {
                 if (isolate && !savepoint) {
                     throw sql::SQLException("a trusted write failed; the batch was rolled back", "HY000", 0);
                 }
                 failures[i] = std::current_exception();
+                events.discardFrom(eventsBefore);
                 if (savepoint) session.execute("ROLLBACK TO SAVEPOINT job");
             }
         }
+        session.setOutboxBatch(nullptr);  // so that flush() writes rather than collects
+        if (anySucceeded) events.flush(session);
         session.execute(anySucceeded ? "COMMIT" : "ROLLBACK");
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) {

@@ -12,6 +12,7 @@
 
 #include "omnigate/sdk/api_error.h"
 #include "store/migrator.h"
+#include "store/outbox.h"
 #include "store/write_batcher.h"
 #include "support/test_env.h"
 
@@ -38,7 +39,10 @@ protected:
         Migrator(*probe_, [](const std::string&) {}).apply(builtInMigrations());
         word_ = "wb-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8);
     }
-    void TearDown() override { probe_->execute("DELETE FROM spam_words WHERE word LIKE '" + word_ + "%'"); }
+    void TearDown() override {
+        probe_->execute("DELETE FROM spam_words WHERE word LIKE '" + word_ + "%'");
+        probe_->execute("DELETE FROM outbox WHERE topic LIKE 'omnigate/v1/test/" + word_ + "%'");
+    }
 
     // A job that stores one spam word (any small table will do).
     WriteBatcher::Job insert(const std::string& suffix) {
@@ -46,6 +50,23 @@ protected:
             session.execute("INSERT INTO spam_words (word, created_at) VALUES ('" + word_ + suffix + "', NOW(3))");
         };
     }
+    // A job that adds an event on its own topic, and then fails if asked to.
+    WriteBatcher::Job withEvent(const std::string& suffix, bool fail) {
+        return [this, suffix, fail](DbSession& session) {
+            Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
+            data->set("job", suffix);
+            appendEvent(session, "omnigate/v1/test/" + word_ + suffix, "test.event", data);
+            if (fail) throw ApiError(409, "conflict", "this job fails after adding its event");
+        };
+    }
+    std::int64_t events(const std::string& suffix) {
+        sql::PreparedStatement& q = probe_->prepare("SELECT COUNT(*) FROM outbox WHERE topic = ?");
+        q.setString(1, "omnigate/v1/test/" + word_ + suffix);
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        rs->next();
+        return rs->getInt64(1);
+    }
+
     static WriteBatcher::Job failing() {
         return [](DbSession&) { throw ApiError(409, "conflict", "this job fails"); };
     }
@@ -105,6 +126,17 @@ TEST_F(WriteBatcherTest, AFailingTrustedJobTakesItsBatchBackAndEveryoneRetries) 
     const auto results = runTogether({{insert("-a"), false}, {failing(), true}, {insert("-b"), true}});
     EXPECT_EQ(results, (std::vector<std::string>{"503", "503", "503"}));
     EXPECT_EQ(count(), 0) << "nothing of the batch may stay half-written";
+}
+
+TEST_F(WriteBatcherTest, TheEventsOfARolledBackJobAreNotWritten) {
+    // Events are collected for the whole batch and written just before COMMIT; a job rolled back to its
+    // savepoint must take its events with it, and its neighbours' events must stay.
+    const auto results = runTogether({{withEvent("-a", false), false}, {withEvent("-b", true), false},
+                                      {withEvent("-c", false), true}});
+    EXPECT_EQ(results, (std::vector<std::string>{"ok", "409", "ok"}));
+    EXPECT_EQ(events("-a"), 1);
+    EXPECT_EQ(events("-b"), 0);
+    EXPECT_EQ(events("-c"), 1);
 }
 
 }  // namespace
