@@ -56,7 +56,6 @@ public:
     void connection_lost(const std::string& cause) override {
         logger().warning("lost the MQTT broker at %s (%s); reconnecting", bus_.serverUri_,
                          cause.empty() ? std::string("no reason given") : cause);
-        bus_.wake_.notify_all();
     }
 
     void message_arrived(mqtt::const_message_ptr message) override {
@@ -73,7 +72,7 @@ public:
     }
 
     void delivery_complete(mqtt::delivery_token_ptr) override {
-        if (bus_.onDelivered_) bus_.onDelivered_();
+        if (bus_.forwarding_ && bus_.onDelivered_) bus_.onDelivered_();
     }
 
     // The connect attempt's outcome.
@@ -93,8 +92,8 @@ MqttBus::MqttBus(const MqttConfig& config, const std::string& instance)
       serverUri_(toPahoUri(config.url)),
       stateTopic_("omnigate/v1/gateway/" + instance + "/state"),
       // Paho refuses a publish once this many wait in its queue (default 100); the relay publishes a page at once.
-      client_(serverUri_, "omnigate-" + instance, mqtt::create_options(MQTTVERSION_5, kMaxBufferedMessages)),
-      callback_(std::make_unique<Callback>(*this)) {
+      callback_(std::make_unique<Callback>(*this)),
+      client_(serverUri_, "omnigate-" + instance, mqtt::create_options(MQTTVERSION_5, kMaxBufferedMessages)) {
     // Set in place, never assigned: Paho C++ 1.2's connect_options assignment leaves the C struct pointing at the
     // source's properties, which crashed the first connect (paho.mqtt.cpp#444, fixed after 1.2).
     connectOptions_.set_mqtt_version(MQTTVERSION_5);
@@ -129,6 +128,8 @@ void MqttBus::start() {
 
 void MqttBus::stop() {
     if (!running_.exchange(false)) return;
+    // From here on Paho's callbacks reach nothing of the daemon: what they would call may be torn down next.
+    forwarding_ = false;
     wake_.notify_all();
     if (supervisor_.joinable()) supervisor_.join();
     if (dispatcher_.joinable()) dispatcher_.join();

@@ -30,7 +30,6 @@ public:
 
     bool connected() const;
     std::string serverUri() const { return serverUri_; }
-    std::string stateTopic() const { return stateTopic_; }
 
     // QoS 1. The token completes on the broker's PUBACK; throws mqtt::exception when not connected.
     mqtt::delivery_token_ptr publish(const std::string& topic, const std::string& payload, bool retained = false);
@@ -53,11 +52,13 @@ private:
     MqttConfig config_;
     std::string serverUri_;
     std::string stateTopic_;
-    mqtt::async_client client_;
+    // Declared before the client, so it is destroyed after it: Paho may call back until the client is gone.
     std::unique_ptr<Callback> callback_;
+    mqtt::async_client client_;
     mqtt::connect_options connectOptions_;
 
     std::atomic<bool> running_{false};
+    std::atomic<bool> forwarding_{true};  // cleared by stop(): callbacks then stop reaching onDelivered_
     std::atomic<bool> connecting_{false};
     std::mutex mutex_;
     std::condition_variable wake_;

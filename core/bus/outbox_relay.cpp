@@ -67,7 +67,8 @@ void OutboxRelay::loop() {
             // wake-up, for the broker coming back and for acknowledgements that never come.
             wake_.wait_for(lock, std::chrono::milliseconds(inFlight_.empty() ? 500 : 50),
                            [this] { return woken_ || acked_ || !running_; });
-            lookForNew = lookForNew || woken_ || (!woken_ && !acked_);
+            // A commit (woken_) or a timeout (neither flag) may mean new events; an acknowledgement alone does not.
+            lookForNew = lookForNew || woken_ || !acked_;
             woken_ = false;
             acked_ = false;
         }
@@ -117,7 +118,7 @@ void OutboxRelay::round(DbSession& session, bool lookForNew) {
     const bool dropped = reap(session);
     // A full window that drained, or a failure that dropped it, may have left events behind: look again.
     if (lookForNew || dropped || (before >= kWindow && inFlight_.size() < kWindow)) {
-        if (publishNew(session) && inFlight_.size() >= kWindow) wake();
+        publishNew(session);
     }
     if (std::chrono::steady_clock::now() - counted_ >= kBacklogCountEvery) countBacklog(session);
 }
@@ -133,11 +134,9 @@ bool OutboxRelay::reap(DbSession& session) {
         try {
             if (!head.token->wait_for(std::chrono::milliseconds(0))) {
                 if (std::chrono::steady_clock::now() - head.sentAt < kPubackTimeout) break;
-                // No acknowledgement at all: publish the window again (at least once), and count it against the
-                // head in case it is the event the broker will never take.
-                const std::int64_t id = head.id;
+                // No acknowledgement at all (a slow broker, a lost connection): publish the window again. Only
+                // an explicit refusal counts towards setting an event aside.
                 forgetInFlight();
-                noteRefusal(session, id, "no acknowledgement from the broker within the timeout");
                 dropped = true;
                 break;
             }

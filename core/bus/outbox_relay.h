@@ -53,7 +53,7 @@ private:
     void countBacklog(DbSession& session);
     void forgetInFlight();
     void releaseLead(DbSession& session);
-    // The broker refused (or never acknowledged) event `id`; the fifth time in a row sets it aside.
+    // The broker refused event `id`; the fifth time in a row sets it aside.
     void noteRefusal(DbSession& session, std::int64_t id, const std::string& error);
     // Moves event `id` from the outbox to outbox_dead_letters, with the reason.
     void deadLetter(DbSession& session, std::int64_t id, const std::string& error);

@@ -105,6 +105,10 @@ void WebSocketHub::add(Poco::Net::WebSocket socket, std::shared_ptr<WebSocketHan
         logger().error("WebSocket onOpen failed: %s", std::string(e.what()));
         connection->close(Poco::Net::WebSocket::WS_UNEXPECTED_CONDITION, "internal error");
         return;
+    } catch (...) {
+        logger().error("WebSocket onOpen failed with a non-standard exception");
+        connection->close(Poco::Net::WebSocket::WS_UNEXPECTED_CONDITION, "internal error");
+        return;
     }
     pollSet_.add(socket, Poco::Net::PollSet::POLL_READ | Poco::Net::PollSet::POLL_ERROR);
     {
@@ -124,6 +128,8 @@ void WebSocketHub::remove(const std::shared_ptr<Connection>& connection) {
         connection->handler().onClose(connection);
     } catch (const std::exception& e) {
         logger().error("WebSocket onClose failed: %s", std::string(e.what()));
+    } catch (...) {
+        logger().error("WebSocket onClose failed with a non-standard exception");
     }
 }
 
@@ -211,6 +217,8 @@ void WebSocketHub::readFrom(const std::shared_ptr<Connection>& connection) {
                     connection->handler().onText(connection, std::string(buffer.begin(), buffer.size()));
                 } catch (const std::exception& e) {
                     logger().error("WebSocket onText failed: %s", std::string(e.what()));
+                } catch (...) {
+                    logger().error("WebSocket onText failed with a non-standard exception");
                 }
                 return;
             }

@@ -29,7 +29,7 @@ bool alreadyAnswered(DbSession& session, std::int64_t interactionId, const std::
 bool AutoReplyStage::run(InboundContext& context, DbSession& session) {
     const Interaction& interaction = *context.interaction;
     if (context.message.autoSubmitted || context.blocked || context.spam || context.ratingReply) return true;
-    const auto catalog = catalogs_.current();
+    const auto& catalog = context.catalog;
     // Per trigger, a template for the interaction's queue wins over one for any queue: one greeting, not two.
     std::map<std::string, const AutoReplyTemplate*> chosen;
     for (const AutoReplyTemplate& t : catalog->autoReplies) {

@@ -6,19 +6,14 @@
 #include <map>
 #include <string>
 
-#include "pipeline/catalog_cache.h"
 #include "pipeline/inbound_context.h"
 
 namespace omnigate {
 
 class AutoReplyStage : public InboundStage {
 public:
-    explicit AutoReplyStage(CatalogCache& catalogs) : catalogs_(catalogs) {}
     const char* name() const override { return "auto-reply"; }
     bool run(InboundContext& context, DbSession& session) override;
-
-private:
-    CatalogCache& catalogs_;
 };
 
 }  // namespace omnigate

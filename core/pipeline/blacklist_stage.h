@@ -2,19 +2,14 @@
 // lost) but its interaction is marked blocked, which routing never picks up.
 #pragma once
 
-#include "pipeline/catalog_cache.h"
 #include "pipeline/inbound_context.h"
 
 namespace omnigate {
 
 class BlacklistStage : public InboundStage {
 public:
-    explicit BlacklistStage(CatalogCache& catalogs) : catalogs_(catalogs) {}
     const char* name() const override { return "blacklist"; }
     bool run(InboundContext& context, DbSession& session) override;
-
-private:
-    CatalogCache& catalogs_;
 };
 
 }  // namespace omnigate

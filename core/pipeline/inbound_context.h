@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "model/interaction.h"
 #include "omnigate/sdk/messages.h"
+#include "pipeline/catalog_cache.h"
 
 namespace omnigate {
 
@@ -20,6 +22,9 @@ struct InboundContext {
     const std::string channel;
     const InboundMessage& message;  // addresses already normalised
     const std::chrono::system_clock::time_point receivedAt;
+    // The black list, spam words and templates, taken before the writer job starts: a reload never happens
+    // inside a writer lane's open transaction.
+    std::shared_ptr<const Catalog> catalog;
 
     std::optional<StoredMessage> duplicateOf;  // de-duplication: this external id was stored before
     bool blocked = false;                      // black list: the sender is on it

@@ -10,15 +10,17 @@
 
 namespace omnigate {
 
-InboundPipeline::InboundPipeline(CatalogCache& catalogs, std::chrono::hours ratingWindow) {
+InboundPipeline::InboundPipeline(CatalogCache& catalogs, std::chrono::hours ratingWindow) : catalogs_(catalogs) {
     stages_.push_back(std::make_unique<DeduplicationStage>());
-    stages_.push_back(std::make_unique<BlacklistStage>(catalogs));
-    stages_.push_back(std::make_unique<SpamFilterStage>(catalogs));
+    stages_.push_back(std::make_unique<BlacklistStage>());
+    stages_.push_back(std::make_unique<SpamFilterStage>());
     stages_.push_back(std::make_unique<ClientIdentificationStage>());
     stages_.push_back(std::make_unique<ThreadingStage>(ratingWindow));
-    stages_.push_back(std::make_unique<AutoReplyStage>(catalogs));
+    stages_.push_back(std::make_unique<AutoReplyStage>());
     stages_.push_back(std::make_unique<PersistStage>());
 }
+
+void InboundPipeline::prepare(InboundContext& context) { context.catalog = catalogs_.current(); }
 
 void InboundPipeline::run(InboundContext& context, DbSession& session) {
     for (const auto& stage : stages_) {

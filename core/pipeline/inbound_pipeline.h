@@ -16,10 +16,14 @@ class InboundPipeline {
 public:
     InboundPipeline(CatalogCache& catalogs, std::chrono::hours ratingWindow);
 
+    // Outside the writer job: takes the catalog snapshot the stages will read. Throws ApiError 503 when the
+    // catalogs were never loaded and the database is down.
+    void prepare(InboundContext& context);
     // Runs the stages until one stops the pipeline. Throws what a stage throws (the writer rolls the job back).
     void run(InboundContext& context, DbSession& session);
 
 private:
+    CatalogCache& catalogs_;
     std::vector<std::unique_ptr<InboundStage>> stages_;
 };
 

@@ -22,6 +22,7 @@ void validateAddress(const Address& a, const std::string& what) {
 
 void validate(const InboundMessage& m) {
     if (m.account.empty()) throw ApiError::badRequest("the message names no account");
+    if (m.account.size() > 64) throw ApiError::badRequest("the account id is longer than 64 bytes");
     if (m.externalId.empty()) throw ApiError::badRequest("the message has no external id to de-duplicate on");
     if (m.externalId.size() > 255) throw ApiError::badRequest("the external id is longer than 255 bytes");
     validateAddress(m.from, "the sender address");
@@ -38,12 +39,14 @@ MessageService::MessageService(WriteBatcher& writer, ConnectionPool& pool, Metri
     : writer_(writer), pool_(pool), metrics_(metrics), pipeline_(pipeline), channels_(std::move(channels)) {}
 
 SubmitResult MessageService::submitInbound(const std::string& channel, const InboundMessage& raw) {
+    if (channel.size() > 32) throw ApiError::badRequest("the channel type '" + channel + "' is longer than 32 bytes");
     validate(raw);
     InboundMessage message = raw;
     message.from = normalizeAddress(message.from);
     for (Address& contact : message.contacts) contact = normalizeAddress(contact);
 
     InboundContext context(channel, message);
+    pipeline_.prepare(context);
     // One lane per sender: their messages stay in order and never race each other to create a client.
     // Validated above, so the pipeline is not expected to fail: it runs without a savepoint of its own.
     writer_.runTrusted([&](DbSession& session) { pipeline_.run(context, session); },
@@ -142,6 +145,10 @@ StoredMessage MessageService::deliver(StoredMessage stored, const Address& to, c
         } catch (const std::exception& e) {
             logger().error("the %s plugin failed to send message %Ld: %s", stored.channel, stored.id,
                            std::string(e.what()));
+            sent = {DeliveryStatus::Failed, "", "plugin_error", "the channel plugin failed; see the omnigate log"};
+        } catch (...) {
+            logger().error("the %s plugin failed to send message %Ld with a non-standard exception", stored.channel,
+                           stored.id);
             sent = {DeliveryStatus::Failed, "", "plugin_error", "the channel plugin failed; see the omnigate log"};
         }
     }

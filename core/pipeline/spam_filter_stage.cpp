@@ -32,7 +32,7 @@ bool SpamFilterStage::matches(const std::string& text, const std::vector<std::st
 }
 
 bool SpamFilterStage::run(InboundContext& context, DbSession&) {
-    const auto catalog = catalogs_.current();
+    const auto& catalog = context.catalog;
     context.spam = matches(context.message.subject + "\n" + context.message.text, catalog->spamWords);
     return true;
 }

@@ -6,22 +6,17 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/catalog_cache.h"
 #include "pipeline/inbound_context.h"
 
 namespace omnigate {
 
 class SpamFilterStage : public InboundStage {
 public:
-    explicit SpamFilterStage(CatalogCache& catalogs) : catalogs_(catalogs) {}
     const char* name() const override { return "spam filter"; }
     bool run(InboundContext& context, DbSession& session) override;
 
     // True when lower-cased `words` has an entry occurring in `text` as a whole word or phrase.
     static bool matches(const std::string& text, const std::vector<std::string>& words);
-
-private:
-    CatalogCache& catalogs_;
 };
 
 }  // namespace omnigate

@@ -23,11 +23,6 @@ void TaskQueue::post(std::function<void()> task) {
     wake_.notify_one();
 }
 
-std::size_t TaskQueue::size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return tasks_.size();
-}
-
 void TaskQueue::drain() {
     std::unique_lock<std::mutex> lock(mutex_);
     idle_.wait(lock, [this] { return tasks_.empty() && !running_; });
@@ -48,6 +43,8 @@ void TaskQueue::loop() {
             task();
         } catch (const std::exception& e) {
             Poco::Logger::get("omnigate.pipeline").error("background task failed: %s", std::string(e.what()));
+        } catch (...) {
+            Poco::Logger::get("omnigate.pipeline").error("background task failed with a non-standard exception");
         }
         std::lock_guard<std::mutex> lock(mutex_);
         running_ = false;

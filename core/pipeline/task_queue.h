@@ -16,7 +16,6 @@ public:
     ~TaskQueue();  // runs what is queued, then stops
 
     void post(std::function<void()> task);
-    std::size_t size() const;
     // Returns once every task posted so far has run.
     void drain();
 

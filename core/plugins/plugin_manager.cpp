@@ -69,6 +69,8 @@ void PluginManager::startAll() {
             plugins_.at(type).library->plugin().start();
         } catch (const std::exception& e) {
             throw PluginLoadError("plugin " + type + " failed to start: " + e.what());
+        } catch (...) {
+            throw PluginLoadError("plugin " + type + " failed to start with a non-standard exception");
         }
     }
 }
@@ -81,6 +83,8 @@ void PluginManager::stopAll() {
             entry.library->plugin().stop();
         } catch (const std::exception& e) {
             logger().error("plugin %s failed to stop: %s", *it, std::string(e.what()));
+        } catch (...) {
+            logger().error("plugin %s failed to stop with a non-standard exception", *it);
         }
     }
     order_.clear();

@@ -36,7 +36,6 @@ public:
     void add(Row row) { rows_.push_back(std::move(row)); }
     std::size_t mark() const { return rows_.size(); }
     void discardFrom(std::size_t mark) { rows_.resize(mark); }
-    void clear() { rows_.clear(); }
     // Inserts every collected event, in order, and forgets them.
     void flush(DbSession& session);
 

@@ -81,6 +81,7 @@ protected:
 
     InboundContext submit(const InboundMessage& m) {
         InboundContext context("webchat", m);
+        pipeline_.prepare(context);
         pipeline_.run(context, *session_);
         return context;
     }
