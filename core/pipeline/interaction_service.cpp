@@ -240,8 +240,7 @@ OutboundResult InteractionService::createOutbound(const OutboundDraft& draft, co
         interaction.subject = draft.subject;
         interaction.status = InteractionStatus::Assigned;  // whoever starts it works on it
         if (actor.kind == "operator") interaction.operatorId = actor.id;
-        result.interaction = store.create(interaction, actor);  // its event shows the operator already
-        if (!interaction.operatorId.empty()) store.setOperator(result.interaction.id, interaction.operatorId);
+        result.interaction = store.create(interaction, actor);
 
         StoredMessage m;
         m.interactionId = result.interaction.id;

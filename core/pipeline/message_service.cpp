@@ -93,7 +93,7 @@ void MessageService::updateDeliveryStatus(const std::string& channel, const Stat
         const auto message = store.findMessageByExternalId(channel, update.account, Direction::Outbound, update.externalId);
         if (!message) return;
         found = true;
-        store.updateStatus(message->id, update.status, "", update.errorCode, update.errorText);
+        store.updateStatus(message->id, message->interactionId, update.status, "", update.errorCode, update.errorText);
     });
     if (!found) {
         logger().information("a %s status for unknown message %s on account %s was ignored", channel,
@@ -153,7 +153,8 @@ StoredMessage MessageService::deliver(StoredMessage stored, const Address& to, c
         }
     }
     writer_.run([&](DbSession& session) {
-        InteractionStore(session).updateStatus(stored.id, sent.status, sent.externalId, sent.errorCode, sent.errorText);
+        InteractionStore(session).updateStatus(stored.id, stored.interactionId, sent.status, sent.externalId,
+                                              sent.errorCode, sent.errorText);
     });
     stored.status = sent.status;
     stored.externalId = sent.externalId;

@@ -218,10 +218,9 @@ StoredMessage InteractionStore::insertMessage(StoredMessage m) {
     return m;
 }
 
-std::optional<StoredMessage> InteractionStore::updateStatus(std::int64_t messageId, DeliveryStatus status,
-                                                            const std::string& externalId,
-                                                            const std::string& errorCode,
-                                                            const std::string& errorText) {
+void InteractionStore::updateStatus(std::int64_t messageId, std::int64_t interactionId, DeliveryStatus status,
+                                    const std::string& externalId, const std::string& errorCode,
+                                    const std::string& errorText) {
     sql::PreparedStatement& update = session_.prepare(
         "UPDATE messages SET status = ?, external_id = COALESCE(NULLIF(?, ''), external_id), "
         "error_code = NULLIF(?, ''), error_text = NULLIF(?, ''), updated_at = ? WHERE id = ?");
@@ -232,16 +231,13 @@ std::optional<StoredMessage> InteractionStore::updateStatus(std::int64_t message
     update.setString(5, nowDbTime());
     update.setInt64(6, messageId);
     update.executeUpdate();
-    auto message = findMessage(messageId);
-    if (!message) return std::nullopt;
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    data->set("message_id", message->id);
-    data->set("interaction_id", message->interactionId);
+    data->set("message_id", messageId);
+    data->set("interaction_id", interactionId);
     data->set("status", toString(status));
     if (!errorCode.empty()) data->set("error_code", errorCode);
     if (!errorText.empty()) data->set("error_text", errorText);
-    appendEvent(session_, interactionTopic(message->interactionId), "message.status", data);
-    return message;
+    appendEvent(session_, interactionTopic(interactionId), "message.status", data);
 }
 
 std::vector<StoredMessage> InteractionStore::history(const std::string& channel, const std::string& account,
@@ -363,8 +359,8 @@ Interaction InteractionStore::create(Interaction draft, const Actor& actor) {
     const std::string now = nowDbTime();
     sql::PreparedStatement& insert = session_.prepare(
         "INSERT INTO interactions (channel, account, kind, client_id, address_kind, address_value, thread_key, "
-        "subject, status, queue, priority, previous_interaction_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, NULLIF(?, 0), ?, ?) RETURNING id");
+        "subject, status, queue, priority, previous_interaction_id, created_at, updated_at, operator) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, NULLIF(?, 0), ?, ?, NULLIF(?, '')) RETURNING id");
     insert.setString(1, draft.channel);
     insert.setString(2, draft.account);
     insert.setString(3, draft.kind == InteractionKind::Public ? "public" : "private");
@@ -379,6 +375,7 @@ Interaction InteractionStore::create(Interaction draft, const Actor& actor) {
     insert.setInt64(12, draft.previousInteractionId);
     insert.setString(13, now);
     insert.setString(14, now);
+    insert.setString(15, draft.operatorId);
     draft.id = DbSession::insertReturningId(insert);
     draft.createdAt = dbTimeToIso(now);
     draft.updatedAt = draft.createdAt;
@@ -719,13 +716,6 @@ void InteractionStore::moveToChannel(std::int64_t id, const std::string& channel
 void InteractionStore::markRatingRequested(std::int64_t id) {
     sql::PreparedStatement& update = session_.prepare("UPDATE interactions SET rating_requested_at = ? WHERE id = ?");
     update.setString(1, nowDbTime());
-    update.setInt64(2, id);
-    update.executeUpdate();
-}
-
-void InteractionStore::setOperator(std::int64_t id, const std::string& operatorId) {
-    sql::PreparedStatement& update = session_.prepare("UPDATE interactions SET operator = NULLIF(?, '') WHERE id = ?");
-    update.setString(1, operatorId);
     update.setInt64(2, id);
     update.executeUpdate();
 }

@@ -85,10 +85,9 @@ public:
     // Inserts the message and its message.created event.
     StoredMessage insertMessage(StoredMessage message);
 
-    // Applies a delivery report; message.status event. Empty when no such message exists.
-    std::optional<StoredMessage> updateStatus(std::int64_t messageId, DeliveryStatus status,
-                                              const std::string& externalId, const std::string& errorCode,
-                                              const std::string& errorText);
+    // Applies a delivery report to message `messageId` of interaction `interactionId`; message.status event.
+    void updateStatus(std::int64_t messageId, std::int64_t interactionId, DeliveryStatus status,
+                      const std::string& externalId, const std::string& errorCode, const std::string& errorText);
 
     std::vector<StoredMessage> history(const std::string& channel, const std::string& account, const Address& client,
                                        std::size_t limit);
@@ -108,8 +107,6 @@ public:
     void moveToChannel(std::int64_t id, const std::string& channel, const std::string& account, const Address& address);
     // Records that the client was asked for a rating, so their digit reply can be taken as one.
     void markRatingRequested(std::int64_t id);
-    // Who works on the interaction (empty: nobody in particular). No version bump: used while creating it.
-    void setOperator(std::int64_t id, const std::string& operatorId);
     // Stamps the first operator answer (for the response-time reports); later answers leave it alone.
     void markFirstResponse(std::int64_t id);
     // Empty when there is no such client; 0 for a client in its own right; else the client it was merged into.
