@@ -3,7 +3,9 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Timespan.h>
 
+#include <regex>
 #include <sstream>
 
 #include "omnigate/sdk/api_error.h"
@@ -152,6 +154,49 @@ void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std
         for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
         throw ApiError::badRequest("'" + name + "' is not a field of " + what + " (" + list + ")");
     }
+}
+
+Poco::DateTime parseTime(const std::string& text, const std::string& field, bool endOfDay) {
+    static const std::regex iso(
+        R"((\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):?(\d{2})))?)");
+    std::smatch m;
+    const auto bad = [&] {
+        return ApiError::badRequest("'" + field + "' must be an ISO 8601 time with a zone, like 2026-11-25T10:00:00Z " +
+                                    "or 2026-11-25T13:00:00+03:00, or a date like 2026-11-25; got '" + text + "'");
+    };
+    if (!std::regex_match(text, m, iso)) throw bad();
+    const auto number = [&](std::size_t group) { return m[group].matched ? std::stoi(m[group].str()) : 0; };
+    const int year = number(1), month = number(2), day = number(3), hour = number(4), minute = number(5),
+              second = number(6);
+    const int millis = m[7].matched ? std::stoi((m[7].str() + "00").substr(0, 3)) : 0;
+    if (year < 1000 || !Poco::DateTime::isValid(year, month, day, hour, minute, second, millis)) throw bad();
+    Poco::DateTime time(year, month, day, hour, minute, second, millis);
+    if (endOfDay && !m[4].matched) time += Poco::Timespan(1, 0, 0, 0, 0) - Poco::Timespan(1000);
+    if (m[9].matched) {
+        const int offsetHours = number(10), offsetMinutes = number(11);
+        if (offsetHours > 14 || offsetMinutes > 59) throw bad();
+        const Poco::Timespan offset(0, offsetHours, offsetMinutes, 0, 0);
+        // Local time = UTC + offset.
+        if (m[9].str() == "+") {
+            time -= offset;
+        } else {
+            time += offset;
+        }
+    }
+    return time;
+}
+
+Actor authorizeActor(const HttpRequest& request, const std::string& adminToken) {
+    requireBearer(request, adminToken);
+    const std::string header = request.header("x-omnigate-actor");
+    if (header.empty()) return Actor{"admin", ""};
+    static const std::regex operatorActor(R"(operator:([A-Za-z0-9_.@-]{1,64}))");
+    std::smatch m;
+    if (!std::regex_match(header, m, operatorActor)) {
+        throw ApiError::badRequest("'X-Omnigate-Actor' must be operator:<id> (1-64 letters, digits, '_', '.', '@' or "
+                                   "'-'); got '" + header + "'");
+    }
+    return Actor{"operator", m[1].str()};
 }
 
 }  // namespace omnigate::api

@@ -2,6 +2,7 @@
 // ids from the path, limits and opaque cursors from the query. Kept here so each resource file is only its logic.
 #pragma once
 
+#include <Poco/DateTime.h>
 #include <Poco/JSON/Object.h>
 
 #include <cppconn/exception.h>
@@ -15,6 +16,7 @@
 #include "model/utf8_text.h"
 #include "omnigate/sdk/http.h"
 #include "store/connection_pool.h"
+#include "store/interaction_store.h"
 
 namespace omnigate::api {
 
@@ -51,6 +53,15 @@ HttpResponse noContent();  // 204
 void rejectUnknownFields(const Poco::JSON::Object::Ptr& body, const std::set<std::string>& known,
                          const std::string& what);
 
+
+// The admin bearer check, then who acts: {admin} by default; `X-Omnigate-Actor: operator:<id>` records which
+// operator acted (400 when the header is malformed).
+Actor authorizeActor(const HttpRequest& request, const std::string& adminToken);
+
+// An ISO 8601 time with a zone (Z or ±hh:mm), or a bare date meaning its midnight UTC (its last millisecond with
+// `endOfDay`, so "up to 2026-11-25" includes that day); 400 naming `field` otherwise. A time without a zone is
+// refused: the server cannot know whose local time it was.
+Poco::DateTime parseTime(const std::string& text, const std::string& field, bool endOfDay = false);
 
 // Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
 template <typename Result, typename Read>

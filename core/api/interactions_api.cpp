@@ -3,10 +3,8 @@
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/Timespan.h>
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "api/api_support.h"
@@ -18,39 +16,6 @@ namespace {
 
 constexpr std::size_t kTextFieldMax = 255;  // reason, resolution, subject: VARCHAR(255) columns
 constexpr std::size_t kMessagesMax = 1000;
-
-// An ISO 8601 time with a zone (Z or ±hh:mm), or a bare date meaning its midnight UTC (its last millisecond with
-// `endOfDay`, so "up to 2026-11-25" includes that day); 400 naming `field` otherwise. A time without a zone is
-// refused: the server cannot know whose local time it was.
-Poco::DateTime parseTime(const std::string& text, const std::string& field, bool endOfDay = false) {
-    static const std::regex iso(
-        R"((\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):?(\d{2})))?)");
-    std::smatch m;
-    const auto bad = [&] {
-        return ApiError::badRequest("'" + field + "' must be an ISO 8601 time with a zone, like 2026-11-25T10:00:00Z " +
-                                    "or 2026-11-25T13:00:00+03:00, or a date like 2026-11-25; got '" + text + "'");
-    };
-    if (!std::regex_match(text, m, iso)) throw bad();
-    const auto number = [&](std::size_t group) { return m[group].matched ? std::stoi(m[group].str()) : 0; };
-    const int year = number(1), month = number(2), day = number(3), hour = number(4), minute = number(5),
-              second = number(6);
-    const int millis = m[7].matched ? std::stoi((m[7].str() + "00").substr(0, 3)) : 0;
-    if (year < 1000 || !Poco::DateTime::isValid(year, month, day, hour, minute, second, millis)) throw bad();
-    Poco::DateTime time(year, month, day, hour, minute, second, millis);
-    if (endOfDay && !m[4].matched) time += Poco::Timespan(1, 0, 0, 0, 0) - Poco::Timespan(1000);
-    if (m[9].matched) {
-        const int offsetHours = number(10), offsetMinutes = number(11);
-        if (offsetHours > 14 || offsetMinutes > 59) throw bad();
-        const Poco::Timespan offset(0, offsetHours, offsetMinutes, 0, 0);
-        // Local time = UTC + offset.
-        if (m[9].str() == "+") {
-            time -= offset;
-        } else {
-            time += offset;
-        }
-    }
-    return time;
-}
 
 std::string toDbTime(const Poco::DateTime& time) {
     return Poco::DateTimeFormatter::format(time, "%Y-%m-%d %H:%M:%S.%i");
@@ -128,16 +93,7 @@ void InteractionsApi::registerRoutes(Router& router) {
 }
 
 Actor InteractionsApi::authorize(const HttpRequest& request) const {
-    api::requireBearer(request, config_.adminToken);
-    const std::string header = request.header("x-omnigate-actor");
-    if (header.empty()) return Actor{"admin", ""};
-    static const std::regex operatorActor(R"(operator:([A-Za-z0-9_.@-]{1,64}))");
-    std::smatch m;
-    if (!std::regex_match(header, m, operatorActor)) {
-        throw ApiError::badRequest("'X-Omnigate-Actor' must be operator:<id> (1-64 letters, digits, '_', '.', '@' or "
-                                   "'-'); got '" + header + "'");
-    }
-    return Actor{"operator", m[1].str()};
+    return api::authorizeActor(request, config_.adminToken);
 }
 
 HttpResponse InteractionsApi::list(const HttpRequest& request) {
@@ -184,8 +140,8 @@ HttpResponse InteractionsApi::list(const HttpRequest& request) {
     }
     std::optional<Poco::DateTime> from, to;
     if (!request.queryParam("created_from").empty())
-        from = parseTime(request.queryParam("created_from"), "created_from");
-    if (!request.queryParam("created_to").empty()) to = parseTime(request.queryParam("created_to"), "created_to", true);
+        from = api::parseTime(request.queryParam("created_from"), "created_from");
+    if (!request.queryParam("created_to").empty()) to = api::parseTime(request.queryParam("created_to"), "created_to", true);
     if (from && to && *from > *to) throw ApiError::badRequest("'created_from' is after 'created_to'");
     if (from) filter.createdFrom = toDbTime(*from);
     if (to) filter.createdTo = toDbTime(*to);
@@ -254,7 +210,7 @@ HttpResponse InteractionsApi::changeStatus(const HttpRequest& request) {
         if (*status != InteractionStatus::Postponed) {
             throw ApiError::badRequest("'postponed_until' belongs to postponing; it cannot go with status " + name);
         }
-        const Poco::DateTime time = parseTime(*until, "postponed_until");
+        const Poco::DateTime time = api::parseTime(*until, "postponed_until");
         if (time <= Poco::DateTime()) throw ApiError::badRequest("'postponed_until' is not in the future");
         postponedUntil = toIso(time);
     }

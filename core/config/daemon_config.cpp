@@ -2,6 +2,8 @@
 
 #include <Poco/Path.h>
 
+#include "config/config_json.h"
+
 #include <algorithm>
 #include <regex>
 #include <set>
@@ -38,7 +40,51 @@ std::vector<PluginEntry> parseEntries(const ConfigNode& list, bool needsId) {
     return entries;
 }
 
+// Each item a mapping, converted to JSON with its positions; an item's id (where it has one) configured once.
+std::vector<RoutingItem> parseRoutingItems(const ConfigNode& list, bool hasId) {
+    std::vector<RoutingItem> items;
+    std::set<std::string> ids;
+    for (const ConfigNode& node : list.elements()) {
+        node.expectMap();
+        RoutingItem item;
+        item.path = node.path();
+        item.object = configToJson(node, item.positions).extract<Poco::JSON::Object::Ptr>();
+        if (hasId && node.has("id") && node["id"].isScalar()) {
+            const std::string id = node["id"].asString();
+            if (!ids.insert(id).second) node["id"].fail("'" + id + "' is configured twice in this list");
+        }
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
+RoutingConfig parseRouting(const ConfigNode& routing) {
+    routing.expectKeys({"queues", "operator_groups", "operators", "break_reasons", "rules"});
+    RoutingConfig c;
+    c.queues = parseRoutingItems(routing["queues"], true);
+    c.operatorGroups = parseRoutingItems(routing["operator_groups"], true);
+    c.operators = parseRoutingItems(routing["operators"], true);
+    c.breakReasons = parseRoutingItems(routing["break_reasons"], true);
+    c.rules = parseRoutingItems(routing["rules"], false);
+    return c;
+}
+
 }  // namespace
+
+std::string RoutingItem::locate(const std::string& message) const {
+    std::string field;
+    const auto open = message.find('\'');
+    if (open != std::string::npos) {
+        const auto close = message.find('\'', open + 1);
+        if (close != std::string::npos) field = message.substr(open + 1, close - open - 1);
+    }
+    auto found = positions.find(field);
+    // A field that is absent (required, or named by its parent's rule) is placed at the item itself.
+    if (field.empty() || found == positions.end()) found = positions.find("");
+    const std::string where = found == positions.end() ? "" : found->second + ": ";
+    const std::string dotted = field.empty() || field[0] == '[' ? path + field : path + "." + field;
+    return where + (field.empty() ? path : dotted) + ": " + message;
+}
 
 std::vector<std::string> DaemonConfig::pluginTypes() const {
     std::vector<std::string> types;
@@ -52,7 +98,7 @@ std::vector<std::string> DaemonConfig::pluginTypes() const {
 
 DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "channels",
-                     "integrations", "interactions"});
+                     "integrations", "interactions", "routing"});
     DaemonConfig c;
     c.file = root.file();
     c.instance = root.getString("instance", c.instance);
@@ -124,6 +170,7 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
 
     c.channels = parseEntries(root["channels"], true);
     c.integrations = parseEntries(root["integrations"], false);
+    c.routing = parseRouting(root["routing"]);
     return c;
 }
 

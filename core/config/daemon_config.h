@@ -2,7 +2,10 @@
 // ConfigNodes: each plugin validates its own, so the core never needs to know a channel's settings.
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +56,28 @@ struct PluginEntry {
     ConfigNode settings;
 };
 
+// One item of the routing section, converted to the JSON the REST API takes (config/config_json.h). The routing
+// bootstrap validates it with the API's own parse functions and places their errors with position().
+struct RoutingItem {
+    Poco::JSON::Object::Ptr object;
+    std::string path;                              // "routing.queues[0]"
+    std::map<std::string, std::string> positions;  // JSON field path -> "file:line:column"; "" is the item itself
+
+    // "file:line:column: routing.queues[0].capacities.webchat: <message>" for an error whose message names a
+    // field in quotes ('capacities.webchat' …); the item's own position when it names none found here.
+    std::string locate(const std::string& message) const;
+};
+
+// Queues, groups, operators and break reasons are created at start-up when their id does not exist yet (what was
+// edited through the API since wins); the rules only while there are none at all.
+struct RoutingConfig {
+    std::vector<RoutingItem> queues;
+    std::vector<RoutingItem> operatorGroups;
+    std::vector<RoutingItem> operators;
+    std::vector<RoutingItem> breakReasons;
+    std::vector<RoutingItem> rules;
+};
+
 struct DaemonConfig {
     std::string file;
     std::string instance = "main";
@@ -65,6 +90,7 @@ struct DaemonConfig {
     std::string pluginDirectory;  // absolute, or relative to the config file's folder
     std::vector<PluginEntry> channels;
     std::vector<PluginEntry> integrations;
+    RoutingConfig routing;
 
     // The plugin types the config uses, each once, channels first, in order of appearance.
     std::vector<std::string> pluginTypes() const;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "daemon/routing_bootstrap.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/migrator.h"
 
@@ -60,7 +61,15 @@ void Daemon::start() {
     bus_->onDelivered([this] { relay_->acknowledged(); });
     writer_ = std::make_unique<WriteBatcher>(*pool_, config_.database.writers, config_.database.batchMax,
                                              static_cast<std::size_t>(config_.database.writeQueueMax),
-                                             [this] { relay_->wake(); });
+                                             [this] {
+                                                 relay_->wake();
+                                                 distributor_->wake();  // a new interaction, perhaps
+                                             });
+    routingCatalog_ = std::make_unique<RoutingCatalog>(*pool_, kCatalogMaxAge);
+    // Two runners: the distributor's own commits must not wake the distributor again.
+    distributorRunner_ = std::make_unique<TransactionRunner>(*pool_, [this] { relay_->wake(); });
+    actionRunner_ = std::make_unique<TransactionRunner>(*pool_, [this] { relay_->wake(); });
+    distributor_ = std::make_unique<Distributor>(*pool_, *routingCatalog_, *distributorRunner_);
     catalogs_ = std::make_unique<CatalogCache>(*pool_, kCatalogMaxAge);
     pipeline_ = std::make_unique<InboundPipeline>(*catalogs_, std::chrono::hours(config_.interactions.ratingWindowHours));
     messages_ = std::make_unique<MessageService>(*writer_, *pool_, metrics_, *pipeline_, [this](const std::string& channel) {
@@ -74,15 +83,40 @@ void Daemon::start() {
                       [this] { return static_cast<double>(relay_->deadLetters()); });
     metrics_.addGauge("omnigate_write_queue", "Writes waiting for the next group commit.",
                       [this] { return static_cast<double>(writer_->backlog()); });
+    metrics_.addGauge("omnigate_routing_decisions", "Interactions offered or assigned by the distributor since start.",
+                      [this] { return static_cast<double>(distributor_->decisions()); });
+    metrics_.addGauge("omnigate_routing_passes", "Distribution passes since start.",
+                      [this] { return static_cast<double>(distributor_->passes()); });
     writer_->start();
     bus_->start();
     relay_->start();
+    // Before any API can be called: the configured queues, groups and operators exist from the first request on.
+    try {
+        logger().information("%s", RoutingBootstrap(config_.routing, *writer_).run());
+    } catch (const ApiError& e) {
+        throw StartupError(std::string("storing the routing section of ") + config_.file + " failed: " + e.what());
+    }
 
     admin_ = std::make_unique<AdminApi>(*pool_, *bus_, metrics_);
     admin_->registerRoutes(router_);
     const auto invalidateCatalogs = [this] { catalogs_->invalidate(); };
+    const auto routingChanged = [this] {
+        catalogs_->invalidate();
+        routingCatalog_->invalidate();
+        distributor_->wake();
+    };
     topicsApi_ = std::make_unique<TopicsApi>(config_, *writer_, *pool_, invalidateCatalogs);
     topicsApi_->registerRoutes(router_);
+    queuesApi_ = std::make_unique<QueuesApi>(config_, *writer_, *pool_, routingChanged);
+    queuesApi_->registerRoutes(router_);
+    operatorGroupsApi_ = std::make_unique<OperatorGroupsApi>(config_, *writer_, *pool_, routingChanged);
+    operatorGroupsApi_->registerRoutes(router_);
+    operatorsApi_ = std::make_unique<OperatorsApi>(config_, *writer_, *pool_, routingChanged);
+    operatorsApi_->registerRoutes(router_);
+    breakReasonsApi_ = std::make_unique<BreakReasonsApi>(config_, *writer_, *pool_, invalidateCatalogs);
+    breakReasonsApi_->registerRoutes(router_);
+    routingRulesApi_ = std::make_unique<RoutingRulesApi>(config_, *writer_, *pool_, routingChanged);
+    routingRulesApi_->registerRoutes(router_);
     blacklistApi_ = std::make_unique<BlacklistApi>(config_, *writer_, *pool_, invalidateCatalogs);
     blacklistApi_->registerRoutes(router_);
     spamWordsApi_ = std::make_unique<SpamWordsApi>(config_, *writer_, *pool_, invalidateCatalogs);
@@ -93,10 +127,17 @@ void Daemon::start() {
                                                          [this](const std::string& channel) {
                                                              return plugins_ ? plugins_->channel(channel) : nullptr;
                                                          });
+    routingService_ = std::make_unique<RoutingService>(*actionRunner_, *routingCatalog_, *interactions_,
+                                                       [this] { distributor_->wake(); });
+    interactions_->setStatusHooks(routingService_->statusHooks());
+    routingActionsApi_ = std::make_unique<RoutingActionsApi>(config_, *routingService_, *pool_);
+    routingActionsApi_->registerRoutes(router_);
     interactionsApi_ = std::make_unique<InteractionsApi>(config_, *interactions_, *messages_);
     interactionsApi_->registerRoutes(router_);
     clients_ = std::make_unique<ClientsApi>(config_, *writer_, *pool_);
     clients_->registerRoutes(router_);
+    supervisorApi_ = std::make_unique<SupervisorApi>(config_, *pool_);
+    supervisorApi_->registerRoutes(router_);
 
     plugins_ = std::make_unique<PluginManager>(config_, router_, *messages_, timer_);
     try {
@@ -121,6 +162,7 @@ void Daemon::start() {
     } catch (const std::exception& e) {
         throw StartupError(e.what());
     }
+    distributor_->start();
     for (const std::string& route : router_.describe()) logger().information("serving %s", route);
     logger().information("omnigate %s listening on http://%s:%d", config_.instance, config_.http.host, httpPort());
 }
@@ -131,6 +173,7 @@ void Daemon::stop() {
     if (messages_) messages_->finishDeliveries();
     if (plugins_) plugins_->stopAll();
     timer_.cancel(true);
+    if (distributor_) distributor_->stop();
     if (writer_) writer_->stop();
     if (relay_) relay_->stop();
     if (bus_) bus_->stop();

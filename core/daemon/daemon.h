@@ -9,9 +9,16 @@
 
 #include "api/auto_replies_api.h"
 #include "api/blacklist_api.h"
+#include "api/break_reasons_api.h"
 #include "api/clients_api.h"
 #include "api/interactions_api.h"
+#include "api/operator_groups_api.h"
+#include "api/operators_api.h"
+#include "api/queues_api.h"
+#include "api/routing_actions_api.h"
+#include "api/routing_rules_api.h"
 #include "api/spam_words_api.h"
+#include "api/supervisor_api.h"
 #include "api/topics_api.h"
 #include "bus/mqtt_bus.h"
 #include "bus/outbox_relay.h"
@@ -25,6 +32,10 @@
 #include "pipeline/inbound_pipeline.h"
 #include "pipeline/message_service.h"
 #include "plugins/plugin_manager.h"
+#include "routing/distributor.h"
+#include "routing/routing_catalog.h"
+#include "routing/routing_service.h"
+#include "routing/transaction_runner.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
 
@@ -57,15 +68,27 @@ private:
     std::unique_ptr<MqttBus> bus_;
     std::unique_ptr<OutboxRelay> relay_;
     std::unique_ptr<WriteBatcher> writer_;
+    std::unique_ptr<RoutingCatalog> routingCatalog_;
+    std::unique_ptr<TransactionRunner> distributorRunner_;
+    std::unique_ptr<TransactionRunner> actionRunner_;
+    std::unique_ptr<Distributor> distributor_;
     std::unique_ptr<CatalogCache> catalogs_;
     std::unique_ptr<InboundPipeline> pipeline_;
     std::unique_ptr<MessageService> messages_;
     std::unique_ptr<PluginManager> plugins_;
     std::unique_ptr<InteractionService> interactions_;
+    std::unique_ptr<RoutingService> routingService_;
+    std::unique_ptr<RoutingActionsApi> routingActionsApi_;
     std::unique_ptr<AdminApi> admin_;
     std::unique_ptr<InteractionsApi> interactionsApi_;
     std::unique_ptr<ClientsApi> clients_;
+    std::unique_ptr<SupervisorApi> supervisorApi_;
     std::unique_ptr<TopicsApi> topicsApi_;
+    std::unique_ptr<QueuesApi> queuesApi_;
+    std::unique_ptr<OperatorGroupsApi> operatorGroupsApi_;
+    std::unique_ptr<OperatorsApi> operatorsApi_;
+    std::unique_ptr<BreakReasonsApi> breakReasonsApi_;
+    std::unique_ptr<RoutingRulesApi> routingRulesApi_;
     std::unique_ptr<BlacklistApi> blacklistApi_;
     std::unique_ptr<SpamWordsApi> spamWordsApi_;
     std::unique_ptr<AutoRepliesApi> autoRepliesApi_;

@@ -27,6 +27,8 @@ struct Interaction {
     std::string queue;
     std::string operatorId;
     int priority = 0;
+    double priorityStep = 0;          // priority added per minute of waiting (from the rule that queued it)
+    std::int64_t routingRuleId = 0;   // that rule; 0 when the queue took it by default or a person put it there
     std::vector<std::int64_t> topics;
     std::string resolution;
     std::string postponedUntil;
@@ -38,6 +40,11 @@ struct Interaction {
     std::optional<int> rating;
     std::string ratingComment;
     std::string ratingRequestedAt;  // set when the client was asked to rate; their digit reply is the rating
+    std::string queuedAt;           // its place in line: first queued; kept when it returns or overflows
+    std::string queueEnteredAt;     // entered its current queue: the queue's maximum wait counts from here
+    std::string offerExpiresAt;     // while offered
+    std::string declinedBy;         // the operator who declined or missed the last offer
+    std::string acceptedAt;         // handling time runs from here
     int version = 1;
 };
 

@@ -20,14 +20,16 @@ constexpr Name kNames[] = {
     {S::Closed, "closed"},   {S::Blocked, "blocked"},     {S::Spam, "spam"},
 };
 
-// The table. Closed is final: a client writing again gets a new interaction linked to the closed one.
+// The table. Closed is final: a client writing again gets a new interaction linked to the closed one. Waiting goes
+// back to the queue when the client answers and their operator is not ready (routing). Transferred is an offer made
+// by a person (to a colleague): accepted it is assigned, declined or lapsed it returns to the queue.
 const std::map<S, std::vector<S>>& table() {
     static const std::map<S, std::vector<S>> transitions{
         {S::New, {S::Queued, S::Offered, S::Assigned, S::Postponed, S::Transferred, S::Closed, S::Blocked, S::Spam}},
         {S::Queued, {S::Offered, S::Assigned, S::Postponed, S::Transferred, S::Closed, S::Blocked, S::Spam}},
         {S::Offered, {S::Queued, S::Assigned, S::Transferred, S::Closed}},
         {S::Assigned, {S::Waiting, S::Postponed, S::Transferred, S::Queued, S::Closed}},
-        {S::Waiting, {S::Assigned, S::Postponed, S::Transferred, S::Closed}},
+        {S::Waiting, {S::Assigned, S::Queued, S::Postponed, S::Transferred, S::Closed}},
         {S::Postponed, {S::Queued, S::Assigned, S::Transferred, S::Closed}},
         {S::Transferred, {S::Queued, S::Offered, S::Assigned, S::Closed}},
         {S::Closed, {}},

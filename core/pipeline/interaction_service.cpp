@@ -124,6 +124,7 @@ void InteractionService::notifyChannel(const Interaction& interaction, bool rati
 Interaction InteractionService::changeStatus(std::int64_t id, InteractionStatus to, const Actor& actor,
                                              const std::string& reason, const std::string& resolution,
                                              const std::string& postponedUntil, std::optional<int> expectedVersion) {
+    Interaction before;
     Interaction updated;
     std::optional<StoredMessage> ratingRequest;
     bool channelAsks = false;
@@ -132,6 +133,8 @@ Interaction InteractionService::changeStatus(std::int64_t id, InteractionStatus 
         channelAsks = false;
         InteractionStore store(session);
         const Interaction current = loadLocked(store, id);
+        if (hooks_.check) hooks_.check(current, to, resolution, actor);
+        before = current;
         ChannelPlugin* plugin = channels_(current.channel);
         // Spam and black-listed senders are not asked; nor is a client whose channel is not loaded to ask them.
         const bool askForRating = to == InteractionStatus::Closed && plugin != nullptr &&
@@ -158,6 +161,14 @@ Interaction InteractionService::changeStatus(std::int64_t id, InteractionStatus 
         ratingRequest = store.insertMessage(m);
     });
     notifyChannel(updated, channelAsks);
+    if (hooks_.changed) {
+        try {
+            hooks_.changed(before, updated);
+        } catch (const std::exception& e) {
+            // The change is committed; routing's follow-up (a wrap-up) is retried by nobody, so say so.
+            logger().error("routing after the status change of interaction %Ld: %s", id, std::string(e.what()));
+        }
+    }
     if (ratingRequest) {
         // The close is committed whatever happens now: a failure to record the request's delivery is logged (the
         // message stays pending), not reported as if the status change had failed.

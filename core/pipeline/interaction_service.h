@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,15 @@ struct InteractionDetails {
     std::vector<StatusChange> statusHistory;
 };
 
+// Routing's say in status changes: `check` runs inside the change's transaction and may refuse it (a queue that
+// wants a resolution); `changed` runs after the commit (an operator's wrap-up, freed capacity).
+struct StatusHooks {
+    std::function<void(const Interaction& current, InteractionStatus to, const std::string& resolution,
+                       const Actor& actor)>
+        check;
+    std::function<void(const Interaction& before, const Interaction& after)> changed;
+};
+
 class InteractionService {
 public:
     InteractionService(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool, MessageService& messages,
@@ -70,6 +80,8 @@ public:
     // A rating given on the client's behalf (told on the phone, say).
     Interaction rate(std::int64_t id, int rating, const std::string& comment, const Actor& actor);
 
+    void setStatusHooks(StatusHooks hooks) { hooks_ = std::move(hooks); }
+
     InteractionPage list(InteractionFilter filter, std::size_t limit);
     InteractionDetails get(std::int64_t id);
 
@@ -83,6 +95,7 @@ private:
     ConnectionPool& pool_;
     MessageService& messages_;
     MessageService::ChannelLookup channels_;
+    StatusHooks hooks_;
 };
 
 }  // namespace omnigate

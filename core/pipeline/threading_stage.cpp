@@ -5,6 +5,8 @@
 
 #include "model/utf8_text.h"
 #include "store/interaction_store.h"
+#include "store/outbox.h"
+#include "store/routing_store.h"
 
 namespace omnigate {
 
@@ -14,6 +16,29 @@ std::chrono::system_clock::time_point parseIso(const std::string& iso) {
     int tzd = 0;
     const Poco::DateTime parsed = Poco::DateTimeParser::parse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, iso, tzd);
     return std::chrono::system_clock::from_time_t(parsed.timestamp().epochTime()) - std::chrono::seconds(tzd);
+}
+
+// The client answered: back to their operator if that operator can take it now, else to the queue (keeping its
+// place in line). The operator is only glanced at, not locked: a writer lane must not wait on routing's locks, and
+// the worst a stale glance does is give them one interaction over their capacity.
+Interaction returnFromWaiting(const Interaction& waiting, DbSession& session, const Actor& client) {
+    RoutingStore routing(session);
+    const auto op = waiting.operatorId.empty() ? std::nullopt : routing.findOperator(waiting.operatorId);
+    const bool back = op && (op->status == OperatorStatus::Ready || op->status == OperatorStatus::Busy) &&
+                      op->hasRoom(waiting.channel);
+    Interaction next = waiting;
+    if (back) {
+        next.status = InteractionStatus::Assigned;
+        const Interaction assigned = routing.save(waiting, next, client, "the client replied");
+        routing.inboxEvent(op->id, "interaction.assigned", inboxPayload(assigned, "the client replied"));
+        return assigned;
+    }
+    next.status = InteractionStatus::Queued;
+    next.operatorId.clear();
+    const std::string now = dbTimeToIso(nowDbTime());
+    if (next.queuedAt.empty()) next.queuedAt = now;
+    next.queueEnteredAt = now;
+    return routing.save(waiting, next, client, "the client replied; their operator is not ready");
 }
 
 }  // namespace
@@ -32,7 +57,7 @@ bool ThreadingStage::run(InboundContext& context, DbSession& session) {
 
     if (auto open = store.findOpen(context.clientId, context.channel, m.account, m.from, m.threadKey)) {
         if (open->status == InteractionStatus::Waiting && !context.blocked && !context.spam) {
-            open = store.changeStatus(open->id, InteractionStatus::Assigned, client, "the client replied");
+            open = returnFromWaiting(*open, session, client);
         }
         context.interaction = std::move(open);
         return true;

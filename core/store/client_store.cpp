@@ -25,23 +25,6 @@ constexpr std::size_t kFlagsColumnWidth = 255;
 // DATE_FORMAT's %f gives microseconds; the API speaks milliseconds.
 std::string isoOrEmpty(const std::string& dbTime) { return dbTime.empty() ? "" : dbTimeToIso(dbTime.substr(0, 23)); }
 
-std::map<std::string, std::string> cardFromJson(const std::string& text) {
-    std::map<std::string, std::string> card;
-    if (text.empty()) return card;
-    try {
-        const Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(text);
-        if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) return card;
-        const auto object = parsed.extract<Poco::JSON::Object::Ptr>();
-        for (const std::string& key : object->getNames()) {
-            if (!object->isNull(key)) card[key] = object->get(key).convert<std::string>();
-        }
-    } catch (const Poco::Exception&) {
-        // A card edited by hand into something that is not JSON reads as empty rather than breaking every
-        // request that touches the client; the next edit through the API writes it whole again.
-    }
-    return card;
-}
-
 std::string cardToJson(const std::map<std::string, std::string>& card) {
     Poco::JSON::Object object;
     for (const auto& [key, value] : card) object.set(key, value);
@@ -50,15 +33,6 @@ std::string cardToJson(const std::map<std::string, std::string>& card) {
     return out.str();
 }
 
-std::vector<std::string> flagsFromColumn(const std::string& text) {
-    std::vector<std::string> flags;
-    std::istringstream in(text);
-    std::string flag;
-    while (std::getline(in, flag, ',')) {
-        if (!flag.empty()) flags.push_back(flag);
-    }
-    return flags;
-}
 
 std::string flagsToColumn(const std::vector<std::string>& flags) {
     std::string text;
@@ -132,6 +106,33 @@ std::string likePattern(const std::string& text) {
 }
 
 }  // namespace
+
+std::map<std::string, std::string> cardFromJson(const std::string& text) {
+    std::map<std::string, std::string> card;
+    if (text.empty()) return card;
+    try {
+        const Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(text);
+        if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) return card;
+        const auto object = parsed.extract<Poco::JSON::Object::Ptr>();
+        for (const std::string& key : object->getNames()) {
+            if (!object->isNull(key)) card[key] = object->get(key).convert<std::string>();
+        }
+    } catch (const Poco::Exception&) {
+        // A card edited by hand into something that is not JSON reads as empty rather than breaking every
+        // request that touches the client; the next edit through the API writes it whole again.
+    }
+    return card;
+}
+
+std::vector<std::string> flagsFromColumn(const std::string& text) {
+    std::vector<std::string> flags;
+    std::istringstream in(text);
+    std::string flag;
+    while (std::getline(in, flag, ',')) {
+        if (!flag.empty()) flags.push_back(flag);
+    }
+    return flags;
+}
 
 Poco::JSON::Object::Ptr toJson(const Client& c) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -82,4 +82,9 @@ private:
 
 Poco::JSON::Object::Ptr toJson(const Client& client);
 
+// The columns as ClientStore keeps them, for whoever else reads them (routing's facts): clients.card is a JSON
+// object of texts (a card edited by hand into something else reads as empty), clients.flags comma-separated.
+std::map<std::string, std::string> cardFromJson(const std::string& text);
+std::vector<std::string> flagsFromColumn(const std::string& text);
+
 }  // namespace omnigate

@@ -24,7 +24,11 @@ const char* const kInteractionColumns =
     "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), "
     "COALESCE(DATE_FORMAT(first_response_at, '%Y-%m-%d %H:%i:%s.%f'), ''), "
     "COALESCE(DATE_FORMAT(closed_at, '%Y-%m-%d %H:%i:%s.%f'), ''), rating, COALESCE(rating_comment, ''), version, "
-    "COALESCE(DATE_FORMAT(rating_requested_at, '%Y-%m-%d %H:%i:%s.%f'), '') "
+    "COALESCE(DATE_FORMAT(rating_requested_at, '%Y-%m-%d %H:%i:%s.%f'), ''), priority_step, "
+    "COALESCE(routing_rule_id, 0), COALESCE(DATE_FORMAT(queued_at, '%Y-%m-%d %H:%i:%s.%f'), ''), "
+    "COALESCE(DATE_FORMAT(queue_entered_at, '%Y-%m-%d %H:%i:%s.%f'), ''), "
+    "COALESCE(DATE_FORMAT(offer_expires_at, '%Y-%m-%d %H:%i:%s.%f'), ''), COALESCE(declined_by, ''), "
+    "COALESCE(DATE_FORMAT(accepted_at, '%Y-%m-%d %H:%i:%s.%f'), '') "
     "FROM interactions ";
 
 // DATE_FORMAT's %f gives microseconds; the API speaks milliseconds.
@@ -293,15 +297,14 @@ Interaction readInteraction(sql::ResultSet& rs) {
     i.ratingComment = rs.getString(22);
     i.version = rs.getInt(23);
     i.ratingRequestedAt = isoOrEmpty(rs.getString(24));
+    i.priorityStep = rs.getDouble(25);
+    i.routingRuleId = rs.getInt64(26);
+    i.queuedAt = isoOrEmpty(rs.getString(27));
+    i.queueEnteredAt = isoOrEmpty(rs.getString(28));
+    i.offerExpiresAt = isoOrEmpty(rs.getString(29));
+    i.declinedBy = rs.getString(30);
+    i.acceptedAt = isoOrEmpty(rs.getString(31));
     return i;
-}
-
-std::string isoToDbTime(const std::string& iso) {
-    // 2026-11-25T10:00:00.000Z -> 2026-11-25 10:00:00.000
-    std::string t = iso;
-    if (t.size() > 10 && t[10] == 'T') t[10] = ' ';
-    if (!t.empty() && t.back() == 'Z') t.pop_back();
-    return t;
 }
 
 }  // namespace
@@ -502,6 +505,11 @@ Poco::JSON::Object::Ptr toJson(const Interaction& i) {
     o->set("queue", i.queue.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(i.queue));
     o->set("operator", i.operatorId.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(i.operatorId));
     o->set("priority", i.priority);
+    o->set("priority_per_minute", i.priorityStep);
+    o->set("routing_rule_id", i.routingRuleId == 0 ? Poco::Dynamic::Var() : Poco::Dynamic::Var(i.routingRuleId));
+    o->set("queued_at", i.queuedAt.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(i.queuedAt));
+    o->set("offer_expires_at", i.offerExpiresAt.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(i.offerExpiresAt));
+    o->set("accepted_at", i.acceptedAt.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(i.acceptedAt));
     Poco::JSON::Array::Ptr topics = new Poco::JSON::Array;
     for (std::int64_t t : i.topics) topics->add(t);
     o->set("topics", topics);

@@ -5,6 +5,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,8 @@ std::string clientTopic(std::int64_t clientId);
 
 // Times: the database keeps DATETIME(3) in UTC, the API and events speak ISO 8601 with a Z.
 std::string nowDbTime();
+std::string dbTimeIn(std::chrono::milliseconds fromNow);  // now + fromNow (negative: in the past)
 std::string dbTimeToIso(const std::string& dbTime);
+std::string isoToDbTime(const std::string& iso);
 
 }  // namespace omnigate

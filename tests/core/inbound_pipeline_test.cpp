@@ -192,18 +192,39 @@ TEST_F(InboundPipelineTest, AfterAMergeEachAddressKeepsItsOwnConversation) {
     EXPECT_EQ(submit(message(first, "phone again")).interaction->id, a.interaction->id);
 }
 
-TEST_F(InboundPipelineTest, AReplyPutsAnInteractionWaitingForTheClientBackToWork) {
-    const std::string visitor = "v-" + unique();
-    const InboundContext first = submit(message(visitor, "question"));
+TEST_F(InboundPipelineTest, AReplyGoesBackToAReadyOperatorOrElseToTheQueue) {
+    const std::string op = "op-" + unique();
+    session_->execute("INSERT INTO operators (id, name, capacities, status, status_since, created_at, updated_at) "
+                      "VALUES ('" + op + "', 'Op', '{\"webchat\":2}', 'ready', NOW(3), NOW(3), NOW(3))");
     InteractionStore store(*session_);
-    store.changeStatus(first.interaction->id, InteractionStatus::Assigned, Actor{"operator", "7"}, "");
-    store.changeStatus(first.interaction->id, InteractionStatus::Waiting, Actor{"operator", "7"}, "asked for details");
+    const auto waitingWith = [&](const std::string& visitor, const std::string& holder) {
+        const InboundContext first = submit(message(visitor, "question"));
+        session_->execute("UPDATE interactions SET operator = '" + holder + "', queue = 'support' WHERE id = " +
+                          std::to_string(first.interaction->id));
+        store.changeStatus(first.interaction->id, InteractionStatus::Assigned, Actor{"operator", holder}, "");
+        store.changeStatus(first.interaction->id, InteractionStatus::Waiting, Actor{"operator", holder}, "asked");
+        return first.interaction->id;
+    };
+
+    const std::string visitor = "v-" + unique();
+    const std::int64_t id = waitingWith(visitor, op);
     const InboundContext reply = submit(message(visitor, "here are the details"));
-    EXPECT_EQ(reply.interaction->id, first.interaction->id);
+    EXPECT_EQ(reply.interaction->id, id);
     EXPECT_EQ(reply.interaction->status, InteractionStatus::Assigned);
-    const auto history = store.statusHistory(first.interaction->id);
+    EXPECT_EQ(reply.interaction->operatorId, op);
+    const auto history = store.statusHistory(id);
     ASSERT_FALSE(history.empty());
     EXPECT_EQ(history.back().actorKind, "client");
+
+    // On a break, the operator does not get it back: the queue does, and it no longer names them.
+    session_->execute("UPDATE operators SET status = 'break' WHERE id = '" + op + "'");
+    const std::string other = "v-" + unique();
+    const std::int64_t second = waitingWith(other, op);
+    const InboundContext queued = submit(message(other, "hello?"));
+    EXPECT_EQ(queued.interaction->id, second);
+    EXPECT_EQ(queued.interaction->status, InteractionStatus::Queued);
+    EXPECT_EQ(queued.interaction->operatorId, "");
+    EXPECT_EQ(queued.interaction->queue, "support");
 }
 
 TEST_F(InboundPipelineTest, AClosedInteractionIsNotReopenedButLinked) {

@@ -11,14 +11,15 @@
 namespace omnigate {
 namespace {
 
-// From the issue: who may follow whom. Closed is final; blocked and spam can only be released (to new) or closed.
+// From the issues: who may follow whom. Closed is final; blocked and spam can only be released (to new) or closed.
+// Routing added waiting -> queued: the client answered while their operator was not ready.
 const std::map<std::string, std::set<std::string>>& specification() {
     static const std::map<std::string, std::set<std::string>> table{
         {"new", {"queued", "offered", "assigned", "postponed", "transferred", "closed", "blocked", "spam"}},
         {"queued", {"offered", "assigned", "postponed", "transferred", "closed", "blocked", "spam"}},
         {"offered", {"queued", "assigned", "transferred", "closed"}},
         {"assigned", {"waiting", "postponed", "transferred", "queued", "closed"}},
-        {"waiting", {"assigned", "postponed", "transferred", "closed"}},
+        {"waiting", {"assigned", "queued", "postponed", "transferred", "closed"}},
         {"postponed", {"queued", "assigned", "transferred", "closed"}},
         {"transferred", {"queued", "offered", "assigned", "closed"}},
         {"closed", {}},

@@ -1,10 +1,14 @@
 // The OpenAPI and AsyncAPI documents are promises to integrators; this test holds the daemon to them. Every route
 // the daemon registers is documented and every documented route exists; the JSON it answers and the events it
-// publishes carry the fields the documents call required.
+// publishes carry the fields the documents call required. The routing scenario drives the daemon through an
+// overflow, an offer, a lapsed offer and an assignment, so the operator and supervisor events are seen for real.
+// The test database is shared and never wiped: everything made here carries a unique suffix, and only the events
+// of what this test made are checked (other daemons publish on the same broker).
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/UUIDGenerator.h>
 
 #include <regex>
 #include <set>
@@ -63,6 +67,56 @@ Poco::JSON::Object::Ptr parse(const std::string& text) {
     return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
+std::string unique() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8); }
+
+// Each event on a documented channel, as a documented message of its type, with the envelope's and the message's
+// required fields. Returns the types seen.
+std::set<std::string> expectDocumented(const std::vector<ReceivedMessage>& events) {
+    std::set<std::string> seen;
+    const YAML::Node& envelope = asyncapi()["components"]["schemas"]["Envelope"];
+    for (const ReceivedMessage& m : events) {
+        const auto event = parse(m.payload);
+        expectRequired(event, envelope, m.topic);
+        const std::string type = event->getValue<std::string>("type");
+        seen.insert(type);
+        bool matched = false;
+        for (const auto& channel : asyncapi()["channels"]) {
+            const std::string pattern =
+                std::regex_replace(channel.first.as<std::string>(), std::regex(R"(\{[^}]+\})"), "[^/]+");
+            if (!std::regex_match(m.topic, std::regex(pattern))) continue;
+            const YAML::Node message = channel.second["subscribe"]["message"];
+            std::vector<YAML::Node> candidates;
+            if (message["oneOf"]) {
+                for (const auto& ref : message["oneOf"]) candidates.push_back(ref);
+            } else {
+                candidates.push_back(message);
+            }
+            for (const auto& ref : candidates) {
+                if (!ref["$ref"]) continue;  // an inline message (gateway.state) is not JSON
+                const std::string name = ref["$ref"].as<std::string>().substr(std::string("#/components/messages/").size());
+                const YAML::Node documented = asyncapi()["components"]["messages"][name];
+                if (documented["name"].as<std::string>() != type) continue;
+                matched = true;
+                expectRequired(event->getObject("data"), documented["payload"]["allOf"][1]["properties"]["data"], type);
+            }
+        }
+        EXPECT_TRUE(matched) << type << " on " << m.topic << " is not documented";
+    }
+    return seen;
+}
+
+std::int64_t dataInt(const ReceivedMessage& m, const std::string& field) {
+    const auto data = parse(m.payload)->getObject("data");
+    return data && data->has(field) && data->get(field).isInteger() ? data->getValue<std::int64_t>(field) : 0;
+}
+
+std::string dataText(const ReceivedMessage& m, const std::string& field) {
+    const auto data = parse(m.payload)->getObject("data");
+    return data && data->has(field) && data->get(field).isString() ? data->getValue<std::string>(field) : "";
+}
+
+std::string eventType(const ReceivedMessage& m) { return parse(m.payload)->getValue<std::string>("type"); }
+
 class ApiDocuments : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -74,6 +128,13 @@ protected:
     static void TearDownTestSuite() {
         delete daemon_;
         daemon_ = nullptr;
+    }
+    static HttpResult admin(const std::string& method, const std::string& path, const std::string& body = "",
+                            const std::string& actor = "") {
+        std::map<std::string, std::string> headers{{"Authorization", "Bearer " + daemon_->adminToken()}};
+        if (!body.empty()) headers["Content-Type"] = "application/json";
+        if (!actor.empty()) headers["X-Omnigate-Actor"] = actor;
+        return daemon_->http().request(method, path, body, headers);
     }
     static DaemonProcess* daemon_;
 };
@@ -114,46 +175,156 @@ TEST_F(ApiDocuments, AnswersAndEventsCarryTheDocumentedFields) {
                    openapi()["paths"]["/readyz"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
                    "readiness");
 
-    // Every event type this exchange causes, each on a documented channel with its documented fields.
-    const std::set<std::string> expected{"client.created", "interaction.created", "message.created", "message.status"};
-    std::set<std::string> seen;
-    const auto events = probe.waitFor(
-        [&](const ReceivedMessage& m) {
-            if (m.topic.find("/gateway/") != std::string::npos) return false;
-            seen.insert(parse(m.payload)->getValue<std::string>("type"));
-            return true;
-        },
-        5, 10s);
+    // Every event type this exchange causes, each on a documented channel with its documented fields. Only this
+    // interaction's and its client's events: other daemons publish on the same broker.
+    const HttpResult read = daemon_->http().get("/api/v1/interactions/" + std::to_string(interaction), daemon_->adminToken());
+    ASSERT_EQ(read.status, 200) << read.body;
+    const std::int64_t client = read.json()->getObject("interaction")->getValue<std::int64_t>("client_id");
+    const std::string interactionTopic = "omnigate/v1/interactions/" + std::to_string(interaction) + "/events";
+    const std::string clientTopic = "omnigate/v1/clients/" + std::to_string(client) + "/events";
+    const auto ours = [&](const ReceivedMessage& m) { return m.topic == interactionTopic || m.topic == clientTopic; };
+    const auto events = probe.waitFor(ours, 5, 10s);
     ASSERT_GE(events.size(), 5u) << "client, interaction, two messages and a status";
 
-    const YAML::Node& envelope = asyncapi()["components"]["schemas"]["Envelope"];
-    for (const ReceivedMessage& m : events) {
-        const auto event = parse(m.payload);
-        expectRequired(event, envelope, m.topic);
-        const std::string type = event->getValue<std::string>("type");
-        bool matched = false;
-        for (const auto& channel : asyncapi()["channels"]) {
-            const std::string pattern =
-                std::regex_replace(channel.first.as<std::string>(), std::regex(R"(\{[^}]+\})"), "[^/]+");
-            if (!std::regex_match(m.topic, std::regex(pattern))) continue;
-            const YAML::Node message = channel.second["subscribe"]["message"];
-            std::vector<YAML::Node> candidates;
-            if (message["oneOf"]) {
-                for (const auto& ref : message["oneOf"]) candidates.push_back(ref);
-            } else {
-                candidates.push_back(message);
-            }
-            for (const auto& ref : candidates) {
-                const std::string name = ref["$ref"].as<std::string>().substr(std::string("#/components/messages/").size());
-                const YAML::Node documented = asyncapi()["components"]["messages"][name];
-                if (documented["name"].as<std::string>() != type) continue;
-                matched = true;
-                expectRequired(event->getObject("data"), documented["payload"]["allOf"][1]["properties"]["data"], type);
-            }
-        }
-        EXPECT_TRUE(matched) << type << " on " << m.topic << " is not documented";
-    }
+    const std::set<std::string> seen = expectDocumented(events);
+    const std::set<std::string> expected{"client.created", "interaction.created", "message.created", "message.status"};
     for (const std::string& type : expected) EXPECT_EQ(seen.count(type), 1u) << type << " was never published";
+}
+
+// The routing actions and their events: a rule sends a visitor's message to a queue whose maximum wait overflows
+// it to a second queue; the operator serving that one gets an offer, lets it lapse (not responding), is assigned
+// it by a supervisor, and closes it. A second visitor's message no queue takes is unroutable.
+TEST_F(ApiDocuments, RoutingAnswersAndEventsCarryTheDocumentedFields) {
+    MqttProbe probe("omnigate/v1/#");
+    const YAML::Node& schemas = openapi()["components"]["schemas"];
+    const std::string u = unique();
+    const std::string word = "docsroute" + u, first = "q-docs-a-" + u, overflow = "q-docs-b-" + u,
+                      group = "g-docs-" + u, op = "op-docs-" + u, actor = "operator:" + op;
+    std::vector<std::string> cleanup;  // deleted in this order at the end, whatever happens
+    struct Cleanup {
+        std::vector<std::string>& paths;
+        ~Cleanup() {
+            for (const std::string& path : paths) admin("DELETE", path);
+        }
+    } guard{cleanup};
+
+    HttpResult r = admin("POST", "/api/v1/queues",
+                         R"({"id":")" + overflow + R"(","name":"Docs overflow )" + u + R"(","offer_timeout_seconds":2})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    cleanup.insert(cleanup.begin(), "/api/v1/queues/" + overflow);
+    r = admin("POST", "/api/v1/queues",
+              R"({"id":")" + first + R"(","name":"Docs first )" + u + R"(","max_wait_seconds":1,"overflow_queue":")" +
+                  overflow + R"("})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    cleanup.insert(cleanup.begin(), "/api/v1/queues/" + first);
+    r = admin("POST", "/api/v1/operator-groups",
+              R"({"id":")" + group + R"(","name":"Docs group )" + u + R"(","queues":[")" + overflow + R"("]})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    cleanup.insert(cleanup.begin(), "/api/v1/operator-groups/" + group);
+    r = admin("POST", "/api/v1/operators",
+              R"({"id":")" + op + R"(","name":"Docs operator )" + u + R"(","capacities":{"webchat":1},"groups":[")" +
+                  group + R"("]})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    cleanup.insert(cleanup.begin(), "/api/v1/operators/" + op);
+    r = admin("POST", "/api/v1/routing-rules",
+              R"({"name":"docs )" + u + R"(","conditions":{"words":[")" + word + R"("]},"actions":{"queue":")" + first +
+                  R"(","priority":5}})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    cleanup.insert(cleanup.begin(), "/api/v1/routing-rules/" + std::to_string(r.json()->getValue<std::int64_t>("id")));
+
+    const auto visit = [&](const std::string& text) -> std::int64_t {
+        const HttpResult session = daemon_->http().postJson("/api/v1/webchat/demo/sessions", R"({"name":"Docs"})");
+        EXPECT_EQ(session.status, 201) << session.body;
+        if (session.status != 201) return 0;
+        const HttpResult posted = daemon_->http().postJson("/api/v1/webchat/demo/messages", R"({"text":")" + text + R"("})",
+                                                           session.json()->getValue<std::string>("token"));
+        EXPECT_EQ(posted.status, 201) << posted.body;
+        return posted.status == 201 ? posted.json()->getValue<std::int64_t>("interaction_id") : 0;
+    };
+    const std::int64_t routed = visit("help with " + word + " please");
+    const std::int64_t unrouted = visit("nobody routes this " + u);
+    ASSERT_GT(routed, 0);
+    ASSERT_GT(unrouted, 0);
+    const std::string inbox = "omnigate/v1/operators/" + op + "/inbox";
+    const std::string operatorEvents = "omnigate/v1/operators/" + op + "/events";
+    const auto supervisorEvent = [&](const std::string& type, std::int64_t id) {
+        return [&, type, id](const ReceivedMessage& m) {
+            return m.topic == "omnigate/v1/supervisors/events" && eventType(m) == type && dataInt(m, "interaction_id") == id;
+        };
+    };
+
+    ASSERT_GE(probe.waitFor(supervisorEvent("interaction.overflowed", routed), 1, 20s).size(), 1u)
+        << "the interaction never overflowed from " << first << " to " << overflow;
+
+    r = admin("PUT", "/api/v1/operators/" + op + "/status", R"({"status":"ready"})", actor);
+    ASSERT_EQ(r.status, 200) << r.body;
+    expectRequired(r.json(), schemas["OperatorStatus"], "a status change");
+    const auto offered = [&](const ReceivedMessage& m) {
+        return m.topic == inbox && eventType(m) == "offer.created" && dataInt(m, "interaction_id") == routed;
+    };
+    ASSERT_GE(probe.waitFor(offered, 1, 20s).size(), 1u) << "no offer reached " << op;
+    ASSERT_GE(probe.waitFor(supervisorEvent("operator.not_responding", routed), 1, 20s).size(), 1u)
+        << "the lapsed offer was not reported";
+
+    r = admin("POST", "/api/v1/interactions/" + std::to_string(routed) + "/assign",
+              R"({"operator_id":")" + op + R"(","comment":"docs"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expectRequired(r.json(), schemas["Interaction"], "an assigned interaction");
+    EXPECT_EQ(r.json()->getValue<std::string>("status"), "assigned");
+
+    r = admin("POST", "/api/v1/interactions/" + std::to_string(routed) + "/accept", "{}", actor);
+    EXPECT_EQ(r.status, 409) << r.body;
+    expectRequired(r.json(), schemas["Error"], "a refused accept");
+    EXPECT_EQ(r.json()->getObject("error")->getValue<std::string>("code"), "offer_not_yours");
+
+    r = admin("POST", "/api/v1/interactions/bulk",
+              R"({"action":"set_priority","priority":7,"ids":[)" + std::to_string(routed) + R"(,9000000000000]})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expectRequired(r.json(), schemas["BulkResult"], "a mass operation");
+    const YAML::Node bulkItem = schemas["BulkResult"]["properties"]["results"]["items"];
+    const auto results = r.json()->getArray("results");
+    ASSERT_EQ(results->size(), 2u) << r.body;
+    for (unsigned i = 0; i < results->size(); ++i) expectRequired(results->getObject(i), bulkItem, "a mass result");
+    EXPECT_TRUE(results->getObject(0)->getValue<bool>("ok")) << r.body;
+    expectRequired(results->getObject(0)->getObject("interaction"), schemas["Interaction"], "a mass result's interaction");
+    EXPECT_FALSE(results->getObject(1)->getValue<bool>("ok")) << r.body;
+    expectRequired(results->getObject(1)->getObject("error"), bulkItem["properties"]["error"], "a mass result's error");
+
+    r = admin("POST", "/api/v1/interactions/" + std::to_string(routed) + "/close", R"({"resolution":"documented"})", actor);
+    ASSERT_EQ(r.status, 200) << r.body;
+    expectRequired(r.json(), schemas["Interaction"], "a closed interaction");
+
+    r = admin("GET", "/api/v1/operators/" + op + "/status-history?limit=50");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expectRequired(r.json(), schemas["OperatorStatusHistory"], "the status history");
+    const auto changes = r.json()->getArray("changes");
+    EXPECT_GE(changes->size(), 2u) << "ready and not_responding at least: " << r.body;
+    for (unsigned i = 0; i < changes->size(); ++i) {
+        expectRequired(changes->getObject(i), schemas["OperatorStatusChange"], "a status history row");
+    }
+
+    ASSERT_GE(probe.waitFor(supervisorEvent("interaction.unroutable", unrouted), 1, 20s).size(), 1u)
+        << "the message no queue takes was not reported unroutable";
+    const std::string routedTopic = "omnigate/v1/interactions/" + std::to_string(routed) + "/events";
+    const auto closed = [&](const ReceivedMessage& m) {
+        return m.topic == routedTopic && eventType(m) == "interaction.updated" && dataText(m, "status") == "closed";
+    };
+    ASSERT_GE(probe.waitFor(closed, 1, 10s).size(), 1u);
+
+    std::vector<ReceivedMessage> ours;
+    for (const ReceivedMessage& m : probe.all()) {
+        const bool supervisors = m.topic == "omnigate/v1/supervisors/events" &&
+                                 (dataInt(m, "interaction_id") == routed || dataInt(m, "interaction_id") == unrouted ||
+                                  dataText(m, "operator_id") == op);
+        if (m.topic == inbox || m.topic == operatorEvents || m.topic == routedTopic || supervisors) ours.push_back(m);
+    }
+    const std::set<std::string> seen = expectDocumented(ours);
+    for (const char* type : {"offer.created", "offer.withdrawn", "interaction.assigned", "operator.status_changed",
+                             "operator.not_responding", "interaction.overflowed", "interaction.unroutable",
+                             "interaction.updated"}) {
+        EXPECT_EQ(seen.count(type), 1u) << type << " was never published";
+    }
+    if (HasFailure()) std::cerr << "---- omnigate log ----\n" << daemon_->log() << "\n";
 }
 
 }  // namespace

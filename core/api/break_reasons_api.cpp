@@ -1,0 +1,49 @@
+#include "api/break_reasons_api.h"
+
+#include "api/api_support.h"
+#include "model/routing_fields.h"
+#include "omnigate/sdk/api_error.h"
+#include "store/break_reason_store.h"
+
+namespace omnigate {
+
+BreakReasonsApi::BreakReasonsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+                                 std::function<void()> changed)
+    : config_(config), writer_(writer), pool_(pool), changed_(std::move(changed)) {}
+
+void BreakReasonsApi::registerRoutes(Router& router) {
+    router.add("GET", "/api/v1/break-reasons", [this](const HttpRequest& r) { return list(r); });
+    router.add("POST", "/api/v1/break-reasons", [this](const HttpRequest& r) { return create(r); });
+    router.add("DELETE", "/api/v1/break-reasons/{id}", [this](const HttpRequest& r) { return remove(r); });
+}
+
+HttpResponse BreakReasonsApi::list(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const auto reasons = api::readWith<std::vector<BreakReason>>(
+        pool_, "the break reasons", [](DbSession& session) { return BreakReasonStore(session).all(); });
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const BreakReason& r : reasons) items->add(r.toJson());
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("break_reasons", items);
+    return api::jsonResponse(200, body);
+}
+
+HttpResponse BreakReasonsApi::create(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const BreakReason draft = BreakReason::parse(api::parseBody(request));
+    BreakReason created;
+    writer_.run([&](DbSession& session) { created = BreakReasonStore(session).create(draft); });
+    changed_();
+    return api::jsonResponse(201, created.toJson());
+}
+
+HttpResponse BreakReasonsApi::remove(const HttpRequest& request) {
+    api::requireBearer(request, config_.adminToken);
+    const std::string id = request.param("id");
+    routing_fields::checkId(id, "id");
+    writer_.run([&](DbSession& session) { BreakReasonStore(session).remove(id); });
+    changed_();
+    return api::noContent();
+}
+
+}  // namespace omnigate

@@ -1,0 +1,32 @@
+// The break reasons REST resource [причины перерыва]: the list an operator picks from when going on a break.
+#pragma once
+
+#include <functional>
+
+#include "config/daemon_config.h"
+#include "http/router.h"
+#include "store/connection_pool.h"
+#include "store/write_batcher.h"
+
+namespace omnigate {
+
+class BreakReasonsApi {
+public:
+    // `changed` runs after every committed change, so whoever caches the routing configuration can reload it.
+    BreakReasonsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+                    std::function<void()> changed);
+
+    void registerRoutes(Router& router);
+
+private:
+    HttpResponse list(const HttpRequest& request);
+    HttpResponse create(const HttpRequest& request);
+    HttpResponse remove(const HttpRequest& request);
+
+    const DaemonConfig& config_;
+    WriteBatcher& writer_;
+    ConnectionPool& pool_;
+    std::function<void()> changed_;
+};
+
+}  // namespace omnigate

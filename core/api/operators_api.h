@@ -1,0 +1,36 @@
+// The operators REST resource [операторы] as the administrator sees it: name, capacities per channel, branch,
+// workplace and groups. The status is shown but not written here: it changes through the operator's own routes
+// (the routing API). Validation lives in Operator::parse and the SQL and events in OperatorStore.
+#pragma once
+
+#include <functional>
+
+#include "config/daemon_config.h"
+#include "http/router.h"
+#include "store/connection_pool.h"
+#include "store/write_batcher.h"
+
+namespace omnigate {
+
+class OperatorsApi {
+public:
+    // `changed` runs after every committed change, so whoever caches the routing configuration can reload it.
+    OperatorsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+                 std::function<void()> changed);
+
+    void registerRoutes(Router& router);
+
+private:
+    HttpResponse list(const HttpRequest& request);
+    HttpResponse get(const HttpRequest& request);
+    HttpResponse create(const HttpRequest& request);
+    HttpResponse update(const HttpRequest& request);
+    HttpResponse remove(const HttpRequest& request);
+
+    const DaemonConfig& config_;
+    WriteBatcher& writer_;
+    ConnectionPool& pool_;
+    std::function<void()> changed_;
+};
+
+}  // namespace omnigate

@@ -1,0 +1,36 @@
+// The queues REST resource [очереди]: create (also from another queue as a sample), read, edit with optimistic
+// versions, delete (moving what waits there with ?move_to=). The HTTP shape lives here; validation lives in
+// Queue::parseSettings and the SQL, the references and the events in QueueStore.
+#pragma once
+
+#include <functional>
+
+#include "config/daemon_config.h"
+#include "http/router.h"
+#include "store/connection_pool.h"
+#include "store/write_batcher.h"
+
+namespace omnigate {
+
+class QueuesApi {
+public:
+    // `changed` runs after every committed change, so whoever caches the routing configuration can reload it.
+    QueuesApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+              std::function<void()> changed);
+
+    void registerRoutes(Router& router);
+
+private:
+    HttpResponse list(const HttpRequest& request);
+    HttpResponse get(const HttpRequest& request);
+    HttpResponse create(const HttpRequest& request);
+    HttpResponse update(const HttpRequest& request);
+    HttpResponse remove(const HttpRequest& request);
+
+    const DaemonConfig& config_;
+    WriteBatcher& writer_;
+    ConnectionPool& pool_;
+    std::function<void()> changed_;
+};
+
+}  // namespace omnigate

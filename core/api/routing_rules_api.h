@@ -1,0 +1,38 @@
+// The prioritisation rules REST resource [правила приоритизации]: the ordered list the router walks, with a dry
+// run that says which rule an example interaction matches and why. The HTTP shape lives here; validation of a
+// rule lives in RoutingRule, the SQL, the references and the events in RoutingRuleStore.
+#pragma once
+
+#include <functional>
+
+#include "config/daemon_config.h"
+#include "http/router.h"
+#include "store/connection_pool.h"
+#include "store/write_batcher.h"
+
+namespace omnigate {
+
+class RoutingRulesApi {
+public:
+    // `rulesChanged` runs after every committed change, so whoever caches the rules can drop their copy.
+    RoutingRulesApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+                    std::function<void()> rulesChanged);
+
+    void registerRoutes(Router& router);
+
+private:
+    HttpResponse list(const HttpRequest& request);
+    HttpResponse get(const HttpRequest& request);
+    HttpResponse create(const HttpRequest& request);
+    HttpResponse update(const HttpRequest& request);
+    HttpResponse remove(const HttpRequest& request);
+    HttpResponse reorder(const HttpRequest& request);
+    HttpResponse dryRun(const HttpRequest& request);
+
+    const DaemonConfig& config_;
+    WriteBatcher& writer_;
+    ConnectionPool& pool_;
+    std::function<void()> rulesChanged_;
+};
+
+}  // namespace omnigate

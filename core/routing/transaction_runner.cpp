@@ -1,0 +1,68 @@
+#include "routing/transaction_runner.h"
+
+#include <chrono>
+#include <thread>
+
+#include "omnigate/sdk/api_error.h"
+#include "store/outbox.h"
+
+namespace omnigate {
+
+namespace {
+
+constexpr int kAttempts = 5;
+
+void rollbackQuietly(DbSession& session) {
+    try {
+        session.execute("ROLLBACK");
+    } catch (const sql::SQLException&) {
+        session.markBroken();
+    }
+}
+
+}  // namespace
+
+TransactionRunner::TransactionRunner(ConnectionPool& pool, std::function<void()> committed)
+    : pool_(pool), committed_(std::move(committed)) {}
+
+void TransactionRunner::run(const Job& job) {
+    PooledSession session = pool_.acquire();
+    run(*session, job);
+}
+
+void TransactionRunner::run(DbSession& session, const Job& job) {
+    for (int attempt = 1;; ++attempt) {
+        OutboxBatch events;
+        session.setOutboxBatch(&events);
+        struct Detach {
+            DbSession& session;
+            ~Detach() { session.setOutboxBatch(nullptr); }
+        } detach{session};
+        try {
+            session.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            session.execute("START TRANSACTION");
+            job(session);
+            session.setOutboxBatch(nullptr);
+            events.flush(session);
+            session.execute("COMMIT");
+        } catch (const sql::SQLException& e) {
+            if (isConnectionError(e)) {
+                session.markBroken();
+                throw ApiError::unavailable(std::string("the database failed: ") + e.what());
+            }
+            rollbackQuietly(session);
+            if (isTransactionAborted(e) && attempt < kAttempts) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt));
+                continue;
+            }
+            throw ApiError::unavailable(std::string("the database refused a routing change: ") + e.what());
+        } catch (...) {
+            rollbackQuietly(session);
+            throw;
+        }
+        if (committed_) committed_();
+        return;
+    }
+}
+
+}  // namespace omnigate
