@@ -275,6 +275,7 @@ void Distributor::routeNew(DbSession& session, const RoutingSnapshot& snapshot) 
 
 std::size_t Distributor::distribute(DbSession& session, const RoutingSnapshot& snapshot) {
     std::size_t decided = 0;
+    if (snapshot.queues.empty()) return 0;  // nothing can wait anywhere: spare the database the operators' locks
     runner_.run(session, [&](DbSession& s) {
         decided = 0;
         RoutingStore store(s);
@@ -298,24 +299,25 @@ std::size_t Distributor::distribute(DbSession& session, const RoutingSnapshot& s
         std::vector<std::int64_t> ids;
         for (const auto& c : candidates) ids.push_back(c.id);
         const auto locked = store.lockStillQueued(ids);
+        const auto current = interactions.loadMany({locked.begin(), locked.end()});
         const std::string now = nowDbTime();
         std::set<OperatorLoad*> touched;
         for (const QueuedInteraction& c : candidates) {
-            if (locked.count(c.id) == 0) continue;
+            const auto found = current.find(c.id);
+            if (found == current.end()) continue;  // taken by another daemon meanwhile
             const Queue* queue = snapshot.queue(c.queue);
             if (queue == nullptr) continue;
             OperatorLoad* op = OperatorPicker::pick(operators, queue->mode, c.queue, c.channel, c.declinedBy);
             if (op == nullptr) continue;
-            const auto current = interactions.load(c.id);
-            if (!current) continue;
-            moves.offer(*current, op->id, queue, kSystem, std::string("distributed (") + toString(queue->mode) + ")");
-            store.markOffered(op->id, now);
+            moves.offer(found->second, op->id, queue, kSystem,
+                        std::string("distributed (") + toString(queue->mode) + ")");
             ++op->load[c.channel];
             op->lastOfferAt = sequenceMark(now, decided);
             touched.insert(op);
             ++decided;
         }
         for (OperatorLoad* op : touched) {
+            store.markOffered(op->id, now);
             store.refreshBusy(*op, kSystem);
             if (op->full() && op->status == OperatorStatus::Ready) op->status = OperatorStatus::Busy;
         }

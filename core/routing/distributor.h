@@ -27,7 +27,7 @@ struct DistributorOptions {
     std::size_t batch = 500;              // interactions looked at per transaction
     // At most one pass per gap however often it is woken: under a flood of messages every group commit wakes it,
     // and back-to-back passes would cost the database more than they gain.
-    std::chrono::milliseconds minGap{5};
+    std::chrono::milliseconds minGap{10};
 };
 
 class Distributor {

@@ -32,9 +32,9 @@ void requireTransition(const Interaction& current, InteractionStatus to) {
                        (allowed.empty() ? "none (it is final)" : allowed));
 }
 
-// An operator acts only on what they hold; administrators and supervisors on anything.
+// An operator acts only on what they hold (or what nobody holds); administrators and supervisors on anything.
 void requireHolder(const Interaction& current, const Actor& actor) {
-    if (actor.kind != "operator" || current.operatorId == actor.id) return;
+    if (actor.kind != "operator" || current.operatorId.empty() || current.operatorId == actor.id) return;
     throw ApiError(409, "not_your_interaction",
                    "interaction " + idText(current.id) + " is " +
                        (current.operatorId.empty() ? "held by no operator" : "held by operator " + current.operatorId) +

@@ -327,6 +327,39 @@ std::optional<Interaction> InteractionStore::load(std::int64_t id, bool forUpdat
     return result;
 }
 
+std::map<std::int64_t, Interaction> InteractionStore::loadMany(const std::vector<std::int64_t>& ids) {
+    std::map<std::int64_t, Interaction> out;
+    // Chunks of 256, 128, … 1 ids: a handful of prepared shapes serves every size.
+    for (std::size_t done = 0; done < ids.size();) {
+        std::size_t chunk = 1;
+        while (chunk * 2 <= ids.size() - done && chunk < 256) chunk *= 2;
+        std::string marks;
+        for (std::size_t i = 0; i < chunk; ++i) marks += i == 0 ? "?" : ", ?";
+        sql::PreparedStatement& rows = session_.prepare(std::string(kInteractionColumns) + "WHERE id IN (" + marks + ")");
+        sql::PreparedStatement& topics = session_.prepare(
+            "SELECT interaction_id, topic_id FROM interaction_topics WHERE interaction_id IN (" + marks +
+            ") ORDER BY interaction_id, topic_id");
+        for (std::size_t i = 0; i < chunk; ++i) {
+            rows.setInt64(static_cast<int>(i + 1), ids[done + i]);
+            topics.setInt64(static_cast<int>(i + 1), ids[done + i]);
+        }
+        {
+            std::unique_ptr<sql::ResultSet> rs(rows.executeQuery());
+            while (rs->next()) {
+                Interaction i = readInteraction(*rs);
+                out.emplace(i.id, std::move(i));
+            }
+        }
+        std::unique_ptr<sql::ResultSet> rs(topics.executeQuery());
+        while (rs->next()) {
+            const auto found = out.find(rs->getInt64(1));
+            if (found != out.end()) found->second.topics.push_back(rs->getInt64(2));
+        }
+        done += chunk;
+    }
+    return out;
+}
+
 std::optional<Interaction> InteractionStore::findLatest(std::int64_t clientId, const std::string& channel,
                                                         const std::string& account, const Address& address,
                                                         const std::string& threadKey, bool closed) {

@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,8 @@ public:
 
     // The whole interaction, topics included; `forUpdate` locks the row until the transaction ends.
     std::optional<Interaction> load(std::int64_t id, bool forUpdate = false);
+    // Many at once (no locks), topics included: two round trips per 256 where load() takes two each.
+    std::map<std::int64_t, Interaction> loadMany(const std::vector<std::int64_t>& ids);
     std::vector<StatusChange> statusHistory(std::int64_t interactionId);
 
     // Moves the interaction through the lifecycle table: 409 naming the allowed statuses when the change is
