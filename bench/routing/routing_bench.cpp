@@ -14,7 +14,7 @@
 #include "config/daemon_config.h"
 #include "routing/distributor.h"
 #include "routing/routing_catalog.h"
-#include "routing/transaction_runner.h"
+#include "store/transaction_runner.h"
 #include "store/connection_pool.h"
 #include "store/migrator.h"
 

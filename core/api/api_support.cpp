@@ -9,17 +9,11 @@
 #include <sstream>
 
 #include "omnigate/sdk/api_error.h"
+#include "omnigate/sdk/secrets.h"
 
 namespace omnigate::api {
 
 namespace {
-
-bool constantTimeEquals(const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) return false;
-    unsigned char diff = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
-}
 
 std::optional<std::int64_t> parseInt(const std::string& text) {
     try {

@@ -26,9 +26,6 @@ constexpr std::size_t kMaxQueryChars = 255;
 constexpr std::size_t kDefaultPage = 50;
 constexpr std::size_t kMaxPage = 200;
 
-// The admin token is the only identity the API knows until operators get their own.
-const Actor kAdmin{"admin", ""};
-
 std::string validName(const std::string& field, const std::string& raw) {
     const std::string name = Poco::trim(raw);
     if (name.empty()) throw ApiError::badRequest("'" + field + "' is empty");
@@ -169,28 +166,31 @@ Poco::Dynamic::Var nextCursor(std::vector<Item>& rows, std::size_t limit) {
 
 }  // namespace
 
-ClientsApi::ClientsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool)
-    : config_(config), writer_(writer), pool_(pool) {}
+ClientsApi::ClientsApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool)
+    : authenticator_(authenticator), writer_(writer), pool_(pool) {}
 
 void ClientsApi::registerRoutes(Router& router) {
-    const auto admin = [this](HttpResponse (ClientsApi::*handler)(const HttpRequest&)) {
-        return [this, handler](const HttpRequest& request) {
-            api::requireBearer(request, config_.adminToken);
-            return (this->*handler)(request);
-        };
+    const auto route = [&](const char* method, const char* pattern, Scope scope,
+                           HttpResponse (ClientsApi::*handler)(const HttpRequest&, const Actor&)) {
+        router.add(method, pattern, [this, scope, handler](const HttpRequest& request) {
+            const Actor actor = authenticator_.authorize(request, scope);
+            return (this->*handler)(request, actor);
+        });
     };
-    router.add("GET", "/api/v1/clients", admin(&ClientsApi::search));
-    router.add("POST", "/api/v1/clients", admin(&ClientsApi::create));
-    router.add("GET", "/api/v1/clients/{id}", admin(&ClientsApi::get));
-    router.add("PATCH", "/api/v1/clients/{id}", admin(&ClientsApi::update));
-    router.add("POST", "/api/v1/clients/{id}/addresses", admin(&ClientsApi::addAddress));
-    router.add("DELETE", "/api/v1/clients/{id}/addresses/{address_id}", admin(&ClientsApi::removeAddress));
-    router.add("POST", "/api/v1/clients/{id}/merge", admin(&ClientsApi::merge));
-    router.add("GET", "/api/v1/clients/{id}/interactions", admin(&ClientsApi::interactions));
-    router.add("POST", "/api/v1/interactions/{id}/client", admin(&ClientsApi::linkInteraction));
+    // An integration (a CRM) finds, reads and creates clients and keeps their cards; merging records, their
+    // addresses and which client an interaction belongs to stay the operators' and the administrator's.
+    route("GET", "/api/v1/clients", Scope::ClientsRead, &ClientsApi::search);
+    route("POST", "/api/v1/clients", Scope::ClientsWrite, &ClientsApi::create);
+    route("GET", "/api/v1/clients/{id}", Scope::ClientsRead, &ClientsApi::get);
+    route("PATCH", "/api/v1/clients/{id}", Scope::ClientsWrite, &ClientsApi::update);
+    route("POST", "/api/v1/clients/{id}/addresses", Scope::Admin, &ClientsApi::addAddress);
+    route("DELETE", "/api/v1/clients/{id}/addresses/{address_id}", Scope::Admin, &ClientsApi::removeAddress);
+    route("POST", "/api/v1/clients/{id}/merge", Scope::Admin, &ClientsApi::merge);
+    route("GET", "/api/v1/clients/{id}/interactions", Scope::ClientsRead, &ClientsApi::interactions);
+    route("POST", "/api/v1/interactions/{id}/client", Scope::Admin, &ClientsApi::linkInteraction);
 }
 
-HttpResponse ClientsApi::search(const HttpRequest& request) {
+HttpResponse ClientsApi::search(const HttpRequest& request, const Actor& /*actor*/) {
     const std::string query = Poco::trim(request.queryParam("q"));
     if (utf8Length(query) > kMaxQueryChars) {
         throw ApiError::badRequest("'q' is longer than " + std::to_string(kMaxQueryChars) + " characters");
@@ -209,7 +209,7 @@ HttpResponse ClientsApi::search(const HttpRequest& request) {
     return api::jsonResponse(200, body);
 }
 
-HttpResponse ClientsApi::get(const HttpRequest& request) {
+HttpResponse ClientsApi::get(const HttpRequest& request, const Actor& /*actor*/) {
     const std::int64_t id = api::pathId(request);
     const auto client = api::readWith<std::optional<Client>>(pool_, "the client", [&](DbSession& session) {
         return ClientStore(session).load(id);
@@ -218,7 +218,7 @@ HttpResponse ClientsApi::get(const HttpRequest& request) {
     return api::jsonResponse(200, toJson(*client));
 }
 
-HttpResponse ClientsApi::create(const HttpRequest& request) {
+HttpResponse ClientsApi::create(const HttpRequest& request, const Actor& /*actor*/) {
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"name", "addresses", "card", "flags"}, "this request");
     const std::string name = validName("name", api::requiredString(body, "name"));
@@ -247,7 +247,7 @@ HttpResponse ClientsApi::create(const HttpRequest& request) {
     return api::jsonResponse(201, toJson(created));
 }
 
-HttpResponse ClientsApi::update(const HttpRequest& request) {
+HttpResponse ClientsApi::update(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"version", "name", "card", "flags"}, "this request");
@@ -257,36 +257,36 @@ HttpResponse ClientsApi::update(const HttpRequest& request) {
     if (body->has("card") && !body->isNull("card")) changes.card = parseCard(body, true);
     if (body->has("flags") && !body->isNull("flags")) changes.flags = parseFlags(body);
     Client updated;
-    writer_.run([&](DbSession& session) { updated = ClientStore(session).update(id, version, changes, kAdmin); });
+    writer_.run([&](DbSession& session) { updated = ClientStore(session).update(id, version, changes, actor); });
     return api::jsonResponse(200, toJson(updated));
 }
 
-HttpResponse ClientsApi::addAddress(const HttpRequest& request) {
+HttpResponse ClientsApi::addAddress(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"kind", "value"}, "this request");
     const Address address = parseAddress(body, "");
     Client updated;
     bool added = false;
-    writer_.run([&](DbSession& session) { updated = ClientStore(session).addAddress(id, address, kAdmin, added); });
+    writer_.run([&](DbSession& session) { updated = ClientStore(session).addAddress(id, address, actor, added); });
     return api::jsonResponse(added ? 201 : 200, toJson(updated));
 }
 
-HttpResponse ClientsApi::removeAddress(const HttpRequest& request) {
+HttpResponse ClientsApi::removeAddress(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const std::int64_t addressId = api::pathId(request, "address_id");
     Client updated;
-    writer_.run([&](DbSession& session) { updated = ClientStore(session).removeAddress(id, addressId, kAdmin); });
+    writer_.run([&](DbSession& session) { updated = ClientStore(session).removeAddress(id, addressId, actor); });
     return api::jsonResponse(200, toJson(updated));
 }
 
-HttpResponse ClientsApi::merge(const HttpRequest& request) {
+HttpResponse ClientsApi::merge(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"from_client_id"}, "this request");
     const std::int64_t from = positiveId(body, "from_client_id");
     MergeResult result;
-    writer_.run([&](DbSession& session) { result = ClientStore(session).merge(id, from, kAdmin); });
+    writer_.run([&](DbSession& session) { result = ClientStore(session).merge(id, from, actor); });
     Poco::JSON::Object::Ptr answer = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     answer->set("client", toJson(result.survivor));
     answer->set("merged_client_id", from);
@@ -296,7 +296,7 @@ HttpResponse ClientsApi::merge(const HttpRequest& request) {
     return api::jsonResponse(200, answer);
 }
 
-HttpResponse ClientsApi::interactions(const HttpRequest& request) {
+HttpResponse ClientsApi::interactions(const HttpRequest& request, const Actor& /*actor*/) {
     const std::int64_t id = api::pathId(request);
     const std::size_t limit = api::queryLimit(request, kDefaultPage, kMaxPage);
     const std::int64_t before = cursorPosition(request);
@@ -314,7 +314,7 @@ HttpResponse ClientsApi::interactions(const HttpRequest& request) {
     return api::jsonResponse(200, body);
 }
 
-HttpResponse ClientsApi::linkInteraction(const HttpRequest& request) {
+HttpResponse ClientsApi::linkInteraction(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"client_id", "version"}, "this request");
@@ -323,7 +323,7 @@ HttpResponse ClientsApi::linkInteraction(const HttpRequest& request) {
     Interaction linked;
     writer_.run([&](DbSession& session) {
         linked = ClientStore(session).linkInteraction(id, clientId, version == 0 ? std::nullopt : std::optional<int>(version),
-                                                      kAdmin);
+                                                      actor);
     });
     return api::jsonResponse(200, toJson(linked));
 }

@@ -3,7 +3,7 @@
 // shape and validation live here; the SQL, locking and events live in ClientStore.
 #pragma once
 
-#include "config/daemon_config.h"
+#include "api/authenticator.h"
 #include "http/router.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
@@ -12,22 +12,23 @@ namespace omnigate {
 
 class ClientsApi {
 public:
-    ClientsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool);
+    ClientsApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool);
 
     void registerRoutes(Router& router);
 
 private:
-    HttpResponse search(const HttpRequest& request);
-    HttpResponse get(const HttpRequest& request);
-    HttpResponse create(const HttpRequest& request);
-    HttpResponse update(const HttpRequest& request);
-    HttpResponse addAddress(const HttpRequest& request);
-    HttpResponse removeAddress(const HttpRequest& request);
-    HttpResponse merge(const HttpRequest& request);
-    HttpResponse interactions(const HttpRequest& request);
-    HttpResponse linkInteraction(const HttpRequest& request);
+    // Each handler runs once the caller is authorized for its route's scope, as `actor`.
+    HttpResponse search(const HttpRequest& request, const Actor& actor);
+    HttpResponse get(const HttpRequest& request, const Actor& actor);
+    HttpResponse create(const HttpRequest& request, const Actor& actor);
+    HttpResponse update(const HttpRequest& request, const Actor& actor);
+    HttpResponse addAddress(const HttpRequest& request, const Actor& actor);
+    HttpResponse removeAddress(const HttpRequest& request, const Actor& actor);
+    HttpResponse merge(const HttpRequest& request, const Actor& actor);
+    HttpResponse interactions(const HttpRequest& request, const Actor& actor);
+    HttpResponse linkInteraction(const HttpRequest& request, const Actor& actor);
 
-    const DaemonConfig& config_;
+    Authenticator& authenticator_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
 };

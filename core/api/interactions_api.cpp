@@ -73,31 +73,31 @@ Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRES
 
 }  // namespace
 
-InteractionsApi::InteractionsApi(const DaemonConfig& config, InteractionService& interactions, MessageService& messages)
-    : config_(config), interactions_(interactions), messages_(messages) {}
+InteractionsApi::InteractionsApi(Authenticator& authenticator, InteractionService& interactions, MessageService& messages)
+    : authenticator_(authenticator), interactions_(interactions), messages_(messages) {}
 
 void InteractionsApi::registerRoutes(Router& router) {
-    const auto route = [&](const char* method, const char* pattern,
-                           HttpResponse (InteractionsApi::*handler)(const HttpRequest&)) {
-        router.add(method, pattern, [this, handler](const HttpRequest& r) { return (this->*handler)(r); });
+    const auto route = [&](const char* method, const char* pattern, Scope scope,
+                           HttpResponse (InteractionsApi::*handler)(const HttpRequest&, const Actor&)) {
+        router.add(method, pattern, [this, scope, handler](const HttpRequest& r) {
+            const Actor actor = authenticator_.authorize(r, scope);
+            return (this->*handler)(r, actor);
+        });
     };
-    route("GET", "/api/v1/interactions", &InteractionsApi::list);
-    route("POST", "/api/v1/interactions", &InteractionsApi::create);
-    route("GET", "/api/v1/interactions/{id}", &InteractionsApi::get);
-    route("POST", "/api/v1/interactions/{id}/status", &InteractionsApi::changeStatus);
-    route("PUT", "/api/v1/interactions/{id}/topics", &InteractionsApi::classify);
-    route("POST", "/api/v1/interactions/{id}/channel", &InteractionsApi::switchChannel);
-    route("POST", "/api/v1/interactions/{id}/rating", &InteractionsApi::rate);
-    route("POST", "/api/v1/interactions/{id}/messages", &InteractionsApi::reply);
-    route("GET", "/api/v1/interactions/{id}/messages", &InteractionsApi::listMessages);
+    // An integration (a CRM, a bot) reads, starts outbound interactions and replies; the lifecycle stays the
+    // operators' and the administrator's.
+    route("GET", "/api/v1/interactions", Scope::InteractionsRead, &InteractionsApi::list);
+    route("POST", "/api/v1/interactions", Scope::InteractionsWrite, &InteractionsApi::create);
+    route("GET", "/api/v1/interactions/{id}", Scope::InteractionsRead, &InteractionsApi::get);
+    route("POST", "/api/v1/interactions/{id}/status", Scope::Admin, &InteractionsApi::changeStatus);
+    route("PUT", "/api/v1/interactions/{id}/topics", Scope::Admin, &InteractionsApi::classify);
+    route("POST", "/api/v1/interactions/{id}/channel", Scope::Admin, &InteractionsApi::switchChannel);
+    route("POST", "/api/v1/interactions/{id}/rating", Scope::Admin, &InteractionsApi::rate);
+    route("POST", "/api/v1/interactions/{id}/messages", Scope::InteractionsWrite, &InteractionsApi::reply);
+    route("GET", "/api/v1/interactions/{id}/messages", Scope::InteractionsRead, &InteractionsApi::listMessages);
 }
 
-Actor InteractionsApi::authorize(const HttpRequest& request) const {
-    return api::authorizeActor(request, config_.adminToken);
-}
-
-HttpResponse InteractionsApi::list(const HttpRequest& request) {
-    authorize(request);
+HttpResponse InteractionsApi::list(const HttpRequest& request, const Actor& /*actor*/) {
     static const std::set<std::string> known{"status", "channel",      "account",    "queue", "operator", "client_id",
                                              "topic",  "created_from", "created_to", "limit", "cursor"};
     std::set<std::string> given;
@@ -161,8 +161,7 @@ HttpResponse InteractionsApi::list(const HttpRequest& request) {
     return api::jsonResponse(200, body);
 }
 
-HttpResponse InteractionsApi::create(const HttpRequest& request) {
-    const Actor actor = authorize(request);
+HttpResponse InteractionsApi::create(const HttpRequest& request, const Actor& actor) {
     const auto body = api::parseBody(request);
     OutboundDraft draft;
     draft.clientId = api::requiredInt(body, "client_id");
@@ -179,8 +178,7 @@ HttpResponse InteractionsApi::create(const HttpRequest& request) {
     return api::jsonResponse(201, answer);
 }
 
-HttpResponse InteractionsApi::get(const HttpRequest& request) {
-    authorize(request);
+HttpResponse InteractionsApi::get(const HttpRequest& request, const Actor& /*actor*/) {
     const InteractionDetails details = interactions_.get(api::pathId(request));
     Poco::JSON::Array::Ptr messages = new Poco::JSON::Array;
     for (const StoredMessage& m : details.messages) messages->add(toJson(m));
@@ -193,8 +191,7 @@ HttpResponse InteractionsApi::get(const HttpRequest& request) {
     return api::jsonResponse(200, body);
 }
 
-HttpResponse InteractionsApi::changeStatus(const HttpRequest& request) {
-    const Actor actor = authorize(request);
+HttpResponse InteractionsApi::changeStatus(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     const std::string name = api::requiredString(body, "status");
@@ -219,8 +216,7 @@ HttpResponse InteractionsApi::changeStatus(const HttpRequest& request) {
     return api::jsonResponse(200, toJson(updated));
 }
 
-HttpResponse InteractionsApi::classify(const HttpRequest& request) {
-    const Actor actor = authorize(request);
+HttpResponse InteractionsApi::classify(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     if (!body->has("topic_ids") || body->isNull("topic_ids")) throw ApiError::badRequest("'topic_ids' is required");
@@ -237,8 +233,7 @@ HttpResponse InteractionsApi::classify(const HttpRequest& request) {
     return api::jsonResponse(200, toJson(interactions_.classify(id, topics, actor, optionalVersion(body))));
 }
 
-HttpResponse InteractionsApi::switchChannel(const HttpRequest& request) {
-    const Actor actor = authorize(request);
+HttpResponse InteractionsApi::switchChannel(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     const std::string channel = requiredText(body, "channel");
@@ -248,8 +243,7 @@ HttpResponse InteractionsApi::switchChannel(const HttpRequest& request) {
         200, toJson(interactions_.switchChannel(id, channel, account, address, actor, optionalVersion(body))));
 }
 
-HttpResponse InteractionsApi::rate(const HttpRequest& request) {
-    const Actor actor = authorize(request);
+HttpResponse InteractionsApi::rate(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     const std::int64_t rating = api::requiredInt(body, "rating");
@@ -258,15 +252,13 @@ HttpResponse InteractionsApi::rate(const HttpRequest& request) {
     return api::jsonResponse(200, toJson(interactions_.rate(id, static_cast<int>(rating), comment, actor)));
 }
 
-HttpResponse InteractionsApi::reply(const HttpRequest& request) {
-    authorize(request);
+HttpResponse InteractionsApi::reply(const HttpRequest& request, const Actor& /*actor*/) {
     const std::int64_t id = api::pathId(request);
     const std::string text = requiredText(api::parseBody(request), "text");
     return api::jsonResponse(201, toJson(messages_.reply(id, text)));
 }
 
-HttpResponse InteractionsApi::listMessages(const HttpRequest& request) {
-    authorize(request);
+HttpResponse InteractionsApi::listMessages(const HttpRequest& request, const Actor& /*actor*/) {
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const StoredMessage& m : messages_.messagesOf(api::pathId(request), kMessagesMax)) list->add(toJson(m));
     auto body = object();

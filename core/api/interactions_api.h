@@ -1,9 +1,9 @@
 // The REST resource /api/v1/interactions: list, read, move through the lifecycle, classify, rate, start one towards
-// a client, switch its channel, and the operator's messages. Only HTTP lives here (auth, parsing, 400s that name
-// the field); what a change means is InteractionService's and MessageService's.
+// a client, switch its channel, and the operator's messages. Only HTTP lives here (the scope each route needs,
+// parsing, 400s that name the field); what a change means is InteractionService's and MessageService's.
 #pragma once
 
-#include "config/daemon_config.h"
+#include "api/authenticator.h"
 #include "http/router.h"
 #include "pipeline/interaction_service.h"
 #include "pipeline/message_service.h"
@@ -12,25 +12,23 @@ namespace omnigate {
 
 class InteractionsApi {
 public:
-    InteractionsApi(const DaemonConfig& config, InteractionService& interactions, MessageService& messages);
+    InteractionsApi(Authenticator& authenticator, InteractionService& interactions, MessageService& messages);
 
     void registerRoutes(Router& router);
 
 private:
-    // The admin token acts as {kind: admin}; `X-Omnigate-Actor: operator:<id>` records which operator acted.
-    Actor authorize(const HttpRequest& request) const;
+    // Each handler runs once the caller is authorized for its route's scope, as `actor`.
+    HttpResponse list(const HttpRequest& request, const Actor& actor);
+    HttpResponse create(const HttpRequest& request, const Actor& actor);
+    HttpResponse get(const HttpRequest& request, const Actor& actor);
+    HttpResponse changeStatus(const HttpRequest& request, const Actor& actor);
+    HttpResponse classify(const HttpRequest& request, const Actor& actor);
+    HttpResponse switchChannel(const HttpRequest& request, const Actor& actor);
+    HttpResponse rate(const HttpRequest& request, const Actor& actor);
+    HttpResponse reply(const HttpRequest& request, const Actor& actor);
+    HttpResponse listMessages(const HttpRequest& request, const Actor& actor);
 
-    HttpResponse list(const HttpRequest& request);
-    HttpResponse create(const HttpRequest& request);
-    HttpResponse get(const HttpRequest& request);
-    HttpResponse changeStatus(const HttpRequest& request);
-    HttpResponse classify(const HttpRequest& request);
-    HttpResponse switchChannel(const HttpRequest& request);
-    HttpResponse rate(const HttpRequest& request);
-    HttpResponse reply(const HttpRequest& request);
-    HttpResponse listMessages(const HttpRequest& request);
-
-    const DaemonConfig& config_;
+    Authenticator& authenticator_;
     InteractionService& interactions_;
     MessageService& messages_;
 };

@@ -16,7 +16,8 @@ std::string stringify(const Poco::JSON::Object::Ptr& object) {
 
 }  // namespace
 
-AdminApi::AdminApi(ConnectionPool& pool, MqttBus& bus, Metrics& metrics) : pool_(pool), bus_(bus), metrics_(metrics) {}
+AdminApi::AdminApi(ConnectionPool& pool, MqttBus& bus, Metrics& metrics, PluginHealth& plugins)
+    : pool_(pool), bus_(bus), metrics_(metrics), plugins_(plugins) {}
 
 void AdminApi::registerRoutes(Router& router) {
     router.add("GET", "/healthz", [](const HttpRequest&) { return HttpResponse::json(200, R"({"status":"ok"})"); });
@@ -46,9 +47,18 @@ HttpResponse AdminApi::readiness() {
         checks->set("mqtt", why);
         problems += (problems.empty() ? "" : "; ") + std::string("mqtt: ") + why;
     }
+    // Plugins report their own components (a paused webhook endpoint, an unreachable mailbox). They make the
+    // daemon degraded, not unready: one CRM that is down must not take the daemon out of a load balancer's rotation
+    // while it still takes every message.
+    Poco::JSON::Array::Ptr degraded = new Poco::JSON::Array;
+    for (const auto& [component, why] : plugins_.problems()) {
+        checks->set(component, why);
+        degraded->add(component + ": " + why);
+    }
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     if (problems.empty()) {
-        body->set("status", "ready");
+        body->set("status", degraded->size() == 0 ? "ready" : "degraded");
+        if (degraded->size() > 0) body->set("degraded", degraded);
         body->set("checks", checks);
         return HttpResponse::json(200, stringify(body));
     }

@@ -6,13 +6,14 @@
 #include "bus/outbox_relay.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "plugins/plugin_health.h"
 #include "store/connection_pool.h"
 
 namespace omnigate {
 
 class AdminApi {
 public:
-    AdminApi(ConnectionPool& pool, MqttBus& bus, Metrics& metrics);
+    AdminApi(ConnectionPool& pool, MqttBus& bus, Metrics& metrics, PluginHealth& plugins);
 
     void registerRoutes(Router& router);
 
@@ -22,6 +23,7 @@ private:
     ConnectionPool& pool_;
     MqttBus& bus_;
     Metrics& metrics_;
+    PluginHealth& plugins_;
 };
 
 }  // namespace omnigate

@@ -97,7 +97,8 @@ void Daemon::start() {
         throw StartupError(std::string("storing the routing section of ") + config_.file + " failed: " + e.what());
     }
 
-    admin_ = std::make_unique<AdminApi>(*pool_, *bus_, metrics_);
+    pluginHealth_ = std::make_unique<PluginHealth>(metrics_);
+    admin_ = std::make_unique<AdminApi>(*pool_, *bus_, metrics_, *pluginHealth_);
     admin_->registerRoutes(router_);
     const auto invalidateCatalogs = [this] { catalogs_->invalidate(); };
     const auto routingChanged = [this] {
@@ -132,14 +133,19 @@ void Daemon::start() {
     interactions_->setStatusHooks(routingService_->statusHooks());
     routingActionsApi_ = std::make_unique<RoutingActionsApi>(config_, *routingService_, *pool_);
     routingActionsApi_->registerRoutes(router_);
-    interactionsApi_ = std::make_unique<InteractionsApi>(config_, *interactions_, *messages_);
+    authenticator_ = std::make_unique<Authenticator>(config_.adminToken, storeDirectory(*pool_, *writer_));
+    interactionsApi_ = std::make_unique<InteractionsApi>(*authenticator_, *interactions_, *messages_);
     interactionsApi_->registerRoutes(router_);
-    clients_ = std::make_unique<ClientsApi>(config_, *writer_, *pool_);
+    clients_ = std::make_unique<ClientsApi>(*authenticator_, *writer_, *pool_);
     clients_->registerRoutes(router_);
+    apiTokensApi_ = std::make_unique<ApiTokensApi>(*authenticator_, *writer_, *pool_);
+    apiTokensApi_->registerRoutes(router_);
     supervisorApi_ = std::make_unique<SupervisorApi>(config_, *pool_);
     supervisorApi_->registerRoutes(router_);
 
-    plugins_ = std::make_unique<PluginManager>(config_, router_, *messages_, timer_);
+    plugins_ = std::make_unique<PluginManager>(config_, router_, *messages_, timer_,
+                                               PluginServices{*pool_, *writer_, *pluginHealth_, config_.adminToken,
+                                                              botActions()});
     try {
         plugins_->loadAll();
     } catch (const std::exception& e) {
@@ -165,6 +171,31 @@ void Daemon::start() {
     distributor_->start();
     for (const std::string& route : router_.describe()) logger().information("serving %s", route);
     logger().information("omnigate %s listening on http://%s:%d", config_.instance, config_.http.host, httpPort());
+}
+
+PluginServices::BotActions Daemon::botActions() {
+    PluginServices::BotActions bot;
+    bot.reply = [this](std::int64_t id, const std::string& text, const Actor& actor) {
+        routingService_->botReplied(id, actor);
+        return messages_->reply(id, text, AuthorKind::Bot);
+    };
+    bot.handOff = [this](std::int64_t id, const Host::HandOff& handOff, const Actor& actor) {
+        // Topics first, while the bot still holds it: unknown topics are refused before anything moved.
+        if (!handOff.topics.empty()) {
+            const InteractionDetails current = interactions_->get(id);
+            if (current.interaction.status != InteractionStatus::Bot) {
+                throw ApiError(409, "not_held_by_bot", "interaction " + std::to_string(id) + " is " +
+                                                           toString(current.interaction.status) + ", not with the bot");
+            }
+            interactions_->classify(id, handOff.topics, actor, std::nullopt);
+        }
+        routingService_->handOff(id, handOff.queue, handOff.priority, handOff.reason, actor);
+    };
+    bot.close = [this](std::int64_t id, const std::string& resolution, const Actor& actor) {
+        interactions_->changeStatus(id, InteractionStatus::Closed, actor, "closed by the bot", resolution, "",
+                                    std::nullopt);
+    };
+    return bot;
 }
 
 void Daemon::stop() {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "api/api_tokens_api.h"
 #include "api/auto_replies_api.h"
 #include "api/blacklist_api.h"
 #include "api/break_reasons_api.h"
@@ -35,7 +36,7 @@
 #include "routing/distributor.h"
 #include "routing/routing_catalog.h"
 #include "routing/routing_service.h"
-#include "routing/transaction_runner.h"
+#include "store/transaction_runner.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
 
@@ -59,6 +60,7 @@ public:
 
 private:
     void waitForDatabase();
+    PluginServices::BotActions botActions();
 
     DaemonConfig config_;
     Metrics metrics_;
@@ -79,9 +81,12 @@ private:
     std::unique_ptr<InteractionService> interactions_;
     std::unique_ptr<RoutingService> routingService_;
     std::unique_ptr<RoutingActionsApi> routingActionsApi_;
+    std::unique_ptr<PluginHealth> pluginHealth_;  // outlives the plugins: /readyz and /metrics read it
     std::unique_ptr<AdminApi> admin_;
+    std::unique_ptr<Authenticator> authenticator_;  // outlives every API that asks it
     std::unique_ptr<InteractionsApi> interactionsApi_;
     std::unique_ptr<ClientsApi> clients_;
+    std::unique_ptr<ApiTokensApi> apiTokensApi_;
     std::unique_ptr<SupervisorApi> supervisorApi_;
     std::unique_ptr<TopicsApi> topicsApi_;
     std::unique_ptr<QueuesApi> queuesApi_;

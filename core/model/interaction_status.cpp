@@ -17,16 +17,19 @@ struct Name {
 constexpr Name kNames[] = {
     {S::New, "new"},         {S::Queued, "queued"},       {S::Offered, "offered"}, {S::Assigned, "assigned"},
     {S::Waiting, "waiting"}, {S::Postponed, "postponed"}, {S::Transferred, "transferred"},
-    {S::Closed, "closed"},   {S::Blocked, "blocked"},     {S::Spam, "spam"},
+    {S::Closed, "closed"},   {S::Blocked, "blocked"},     {S::Spam, "spam"},           {S::Bot, "bot"},
 };
 
 // The table. Closed is final: a client writing again gets a new interaction linked to the closed one. Waiting goes
 // back to the queue when the client answers and their operator is not ready (routing). Transferred is an offer made
-// by a person (to a colleague): accepted it is assigned, declined or lapsed it returns to the queue.
+// by a person (to a colleague): accepted it is assigned, declined or lapsed it returns to the queue. Bot: a chatbot
+// holds it (bot-first queues) until it hands it to people (queued), a supervisor assigns it, or it is closed.
 const std::map<S, std::vector<S>>& table() {
     static const std::map<S, std::vector<S>> transitions{
-        {S::New, {S::Queued, S::Offered, S::Assigned, S::Postponed, S::Transferred, S::Closed, S::Blocked, S::Spam}},
-        {S::Queued, {S::Offered, S::Assigned, S::Postponed, S::Transferred, S::Closed, S::Blocked, S::Spam}},
+        {S::New,
+         {S::Queued, S::Offered, S::Assigned, S::Postponed, S::Transferred, S::Closed, S::Blocked, S::Spam, S::Bot}},
+        {S::Queued,
+         {S::Offered, S::Assigned, S::Postponed, S::Transferred, S::Closed, S::Blocked, S::Spam, S::Bot}},
         {S::Offered, {S::Queued, S::Assigned, S::Transferred, S::Closed}},
         {S::Assigned, {S::Waiting, S::Postponed, S::Transferred, S::Queued, S::Closed}},
         {S::Waiting, {S::Assigned, S::Queued, S::Postponed, S::Transferred, S::Closed}},
@@ -35,6 +38,7 @@ const std::map<S, std::vector<S>>& table() {
         {S::Closed, {}},
         {S::Blocked, {S::New, S::Closed}},
         {S::Spam, {S::New, S::Closed}},
+        {S::Bot, {S::Queued, S::Assigned, S::Closed}},
     };
     return transitions;
 }

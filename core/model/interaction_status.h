@@ -20,6 +20,7 @@ enum class InteractionStatus {
     Closed,       // done, with a resolution; never reopened
     Blocked,      // from a black-listed address; never routed
     Spam,         // matched the spam words; never routed
+    Bot,          // a chatbot answers it (a bot-first queue) until it hands it to people or closes it
 };
 
 const char* toString(InteractionStatus status);

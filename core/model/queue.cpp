@@ -20,7 +20,8 @@ const std::set<std::string> kSettings{"sources",     "topics",
                                       "overflow_queue", "working_hours",
                                       "distribution_mode", "offer_timeout_seconds",
                                       "auto_accept",  "wrap_up",
-                                      "resolution_required", "operators_may_take"};
+                                      "resolution_required", "operators_may_take",
+                                      "bot_first", "bot_timeout_seconds"};
 
 std::vector<QueueSource> parseSources(const Poco::JSON::Object::Ptr& object) {
     std::vector<QueueSource> sources;
@@ -184,6 +185,9 @@ Queue Queue::parseSettings(const Poco::JSON::Object::Ptr& object) {
     parseWrapUp(object, queue);
     queue.resolutionRequired = fields::optionalBool(object, "resolution_required", "resolution_required").value_or(false);
     queue.operatorsMayTake = fields::optionalBool(object, "operators_may_take", "operators_may_take").value_or(false);
+    queue.botFirst = fields::optionalBool(object, "bot_first", "bot_first").value_or(false);
+    queue.botTimeoutSeconds = static_cast<int>(
+        fields::optionalInt(object, "bot_timeout_seconds", "bot_timeout_seconds", 1, 3600).value_or(30));
     return queue;
 }
 
@@ -222,6 +226,8 @@ Poco::JSON::Object::Ptr Queue::settingsJson() const {
     o->set("wrap_up", wrap);
     o->set("resolution_required", resolutionRequired);
     o->set("operators_may_take", operatorsMayTake);
+    o->set("bot_first", botFirst);
+    o->set("bot_timeout_seconds", botTimeoutSeconds);
     return o;
 }
 

@@ -52,6 +52,8 @@ struct Queue {
     int wrapUpSeconds = 0;                        // for WrapUpMode::Fixed
     bool resolutionRequired = false;              // closing needs a resolution
     bool operatorsMayTake = false;                // operators may take interactions from this queue themselves
+    bool botFirst = false;                        // a chatbot gets new interactions first (status bot)
+    int botTimeoutSeconds = 30;                   // a client's message the bot leaves unanswered this long: to people
     int version = 1;
     std::string createdAt;
     std::string updatedAt;

@@ -101,7 +101,7 @@ void MessageService::updateDeliveryStatus(const std::string& channel, const Stat
     }
 }
 
-StoredMessage MessageService::reply(std::int64_t interactionId, const std::string& text) {
+StoredMessage MessageService::reply(std::int64_t interactionId, const std::string& text, AuthorKind author) {
     StoredMessage stored;
     Address to;
     writer_.run([&](DbSession& session) {
@@ -114,12 +114,13 @@ StoredMessage MessageService::reply(std::int64_t interactionId, const std::strin
         m.channel = interaction->channel;
         m.account = interaction->account;
         m.direction = Direction::Outbound;
-        m.author = AuthorKind::Operator;
+        m.author = author;
         m.text = text;
         m.status = DeliveryStatus::Pending;
         to = interaction->address;
         stored = store.insertMessage(m);
-        store.markFirstResponse(interaction->id);
+        // Response times are the operators': a bot's instant answer would make every report look perfect.
+        if (author == AuthorKind::Operator) store.markFirstResponse(interaction->id);
     });
 
     return deliver(stored, to, "");

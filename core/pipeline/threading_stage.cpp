@@ -58,6 +58,13 @@ bool ThreadingStage::run(InboundContext& context, DbSession& session) {
     if (auto open = store.findOpen(context.clientId, context.channel, m.account, m.from, m.threadKey)) {
         if (open->status == InteractionStatus::Waiting && !context.blocked && !context.spam) {
             open = returnFromWaiting(*open, session, client);
+        } else if (open->status == InteractionStatus::Bot && open->offerExpiresAt.empty()) {
+            // The bot had answered everything so far; this message starts its clock again.
+            RoutingStore routing(session);
+            Interaction next = *open;
+            next.offerExpiresAt =
+                dbTimeToIso(dbTimeIn(std::chrono::seconds(routing.botTimeoutSeconds(open->queue))));
+            open = routing.save(*open, next, client, "");
         }
         context.interaction = std::move(open);
         return true;

@@ -1,8 +1,18 @@
 #include "plugins/plugin_context.h"
 
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
 #include <Poco/Util/TimerTaskAdapter.h>
 
+#include <sstream>
+
 #include "omnigate/sdk/api_error.h"
+#include "omnigate/sdk/secrets.h"
+#include "store/client_store.h"
+#include "store/delivery_store.h"
+#include "store/event_sinks.h"
+#include "store/interaction_store.h"
+#include "store/outbox.h"
 
 namespace omnigate {
 
@@ -24,15 +34,20 @@ private:
     Poco::Logger& logger_;
 };
 
+constexpr std::size_t kSinkMax = 120;
+constexpr std::size_t kStateKeyMax = 191;
+
 }  // namespace
 
 PluginContext::PluginContext(std::string pluginName, std::vector<AccountConfig> accounts, Router& router,
-                             MessageService& messages, Poco::Util::Timer& timer)
+                             MessageService& messages, Poco::Util::Timer& timer, PluginServices services)
     : name_(std::move(pluginName)),
       accounts_(std::move(accounts)),
       router_(router),
       messages_(messages),
       timer_(timer),
+      services_(std::move(services)),
+      transactions_(services_.pool, nullptr),
       logger_(Poco::Logger::get("omnigate.plugin." + name_)) {}
 
 PluginContext::~PluginContext() { cancelAllTimers(); }
@@ -131,6 +146,204 @@ void PluginContext::cancelAllTimers() {
     std::lock_guard<std::mutex> lock(timersMutex_);
     for (auto& [id, task] : timers_) task->cancel();
     timers_.clear();
+}
+
+std::string PluginContext::sinkName(const std::string& sink) const {
+    if (sink.empty() || sink.size() > kSinkMax) {
+        throw ApiError::badRequest("a sink name must be 1 to " + std::to_string(kSinkMax) + " characters");
+    }
+    return name_ + ":" + sink;
+}
+
+template <typename Result, typename Read>
+Result PluginContext::read(const char* what, Read&& read) {
+    PooledSession session = services_.pool.acquire();
+    try {
+        return read(*session);
+    } catch (const sql::SQLException& e) {
+        if (isConnectionError(e)) session->markBroken();
+        throw ApiError::unavailable(std::string("reading ") + what + " failed: " + e.what());
+    }
+}
+
+void PluginContext::subscribeEvents(const std::string& sink, const std::vector<std::string>& types) {
+    EventSinks::global().set(sinkName(sink), types);
+}
+
+std::vector<EventDelivery> PluginContext::leaseDeliveries(const std::string& sink, std::size_t limit,
+                                                          std::chrono::seconds lease) {
+    std::vector<EventDelivery> leased;
+    const std::string name = sinkName(sink);
+    transactions_.run([&](DbSession& session) { leased = DeliveryStore(session).lease(name, limit, lease); });
+    for (EventDelivery& d : leased) d.sink = sink;
+    return leased;
+}
+
+void PluginContext::completeDelivery(std::int64_t id) {
+    transactions_.run([&](DbSession& session) { DeliveryStore(session).complete(name_ + ":", id); });
+}
+
+void PluginContext::retryDelivery(std::int64_t id, std::chrono::system_clock::time_point notBefore,
+                                  const std::string& error) {
+    transactions_.run([&](DbSession& session) { DeliveryStore(session).retry(name_ + ":", id, notBefore, error); });
+}
+
+void PluginContext::deadLetterDelivery(std::int64_t id, const std::string& error) {
+    transactions_.run([&](DbSession& session) { DeliveryStore(session).deadLetter(name_ + ":", id, error); });
+}
+
+std::vector<EventDelivery> PluginContext::deadLetters(const std::string& sink, std::size_t limit) {
+    const std::string name = sinkName(sink);
+    auto dead = read<std::vector<EventDelivery>>("dead letters", [&](DbSession& session) {
+        return DeliveryStore(session).deadLetters(name, limit);
+    });
+    for (EventDelivery& d : dead) d.sink = sink;
+    return dead;
+}
+
+std::size_t PluginContext::redeliver(const std::string& sink, std::int64_t id) {
+    std::size_t count = 0;
+    const std::string name = sinkName(sink);
+    transactions_.run([&](DbSession& session) { count = DeliveryStore(session).redeliver(name, id); });
+    return count;
+}
+
+std::size_t PluginContext::backlog(const std::string& sink) {
+    const std::string name = sinkName(sink);
+    return read<std::size_t>("the backlog", [&](DbSession& session) { return DeliveryStore(session).backlog(name); });
+}
+
+std::size_t PluginContext::purgeDeliveries(const std::string& sink) {
+    std::size_t count = 0;
+    const std::string name = sinkName(sink);
+    transactions_.run([&](DbSession& session) { count = DeliveryStore(session).purge(name); });
+    return count;
+}
+
+std::optional<std::string> PluginContext::loadState(const std::string& key) {
+    return read<std::optional<std::string>>("plugin state", [&](DbSession& session) -> std::optional<std::string> {
+        sql::PreparedStatement& q = session.prepare("SELECT value FROM plugin_state WHERE plugin = ? AND state_key = ?");
+        q.setString(1, name_);
+        q.setString(2, key);
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        if (!rs->next()) return std::nullopt;
+        return std::string(rs->getString(1));
+    });
+}
+
+void PluginContext::saveState(const std::string& key, const std::string& value) {
+    if (key.empty() || key.size() > kStateKeyMax) {
+        throw ApiError::badRequest("a state key must be 1 to " + std::to_string(kStateKeyMax) + " characters");
+    }
+    services_.writer.run([&](DbSession& session) {
+        sql::PreparedStatement& q = session.prepare(
+            "INSERT INTO plugin_state (plugin, state_key, value, updated_at) VALUES (?, ?, ?, ?) "
+            "ON DUPLICATE KEY UPDATE value = VALUES(value), updated_at = VALUES(updated_at)");
+        q.setString(1, name_);
+        q.setString(2, key);
+        q.setString(3, value);
+        q.setString(4, nowDbTime());
+        q.executeUpdate();
+    }, "plugin:" + name_);
+}
+
+void PluginContext::eraseState(const std::string& key) {
+    services_.writer.run([&](DbSession& session) {
+        sql::PreparedStatement& q = session.prepare("DELETE FROM plugin_state WHERE plugin = ? AND state_key = ?");
+        q.setString(1, name_);
+        q.setString(2, key);
+        q.executeUpdate();
+    }, "plugin:" + name_);
+}
+
+std::vector<std::pair<std::string, std::string>> PluginContext::listState(const std::string& prefix) {
+    using Rows = std::vector<std::pair<std::string, std::string>>;
+    return read<Rows>("plugin state", [&](DbSession& session) {
+        sql::PreparedStatement& q = session.prepare(
+            "SELECT state_key, value FROM plugin_state WHERE plugin = ? AND LEFT(state_key, ?) = ? ORDER BY state_key");
+        q.setString(1, name_);
+        q.setInt(2, static_cast<int>(prefix.size()));
+        q.setString(3, prefix);
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        Rows rows;
+        while (rs->next()) rows.emplace_back(rs->getString(1), rs->getString(2));
+        return rows;
+    });
+}
+
+bool PluginContext::isAdmin(const HttpRequest& request) const {
+    return !services_.adminToken.empty() && constantTimeEquals(request.bearerToken(), services_.adminToken);
+}
+
+void PluginContext::setReadiness(const std::string& component, bool ready, const std::string& reason) {
+    services_.health.setReadiness(name_ + "/" + component, ready, reason);
+}
+
+void PluginContext::setGauge(const std::string& name, const std::string& help, double value) {
+    services_.health.setGauge("omnigate_" + name_ + "_" + name, help, value);
+}
+
+void PluginContext::publish(const std::string& topic, const std::string& type, const std::string& dataJson) {
+    if (topic.rfind("omnigate/v1/", 0) != 0 || topic.find_first_of("#+") != std::string::npos) {
+        throw ApiError::badRequest("a plugin publishes under omnigate/v1/ (no wildcards), not on '" + topic + "'");
+    }
+    Poco::JSON::Object::Ptr data;
+    try {
+        data = Poco::JSON::Parser().parse(dataJson).extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception& e) {
+        throw ApiError::badRequest("the event data is not a JSON object: " + e.displayText());
+    }
+    services_.writer.run([&](DbSession& session) { appendEvent(session, topic, type, data); }, "plugin:" + name_);
+}
+
+std::optional<std::string> PluginContext::interaction(std::int64_t id) {
+    return read<std::optional<std::string>>("the interaction", [&](DbSession& session) -> std::optional<std::string> {
+        const auto found = InteractionStore(session).load(id);
+        if (!found) return std::nullopt;
+        std::ostringstream out;
+        toJson(*found)->stringify(out);
+        return out.str();
+    });
+}
+
+std::optional<std::string> PluginContext::client(std::int64_t id) {
+    return read<std::optional<std::string>>("the client", [&](DbSession& session) -> std::optional<std::string> {
+        const auto found = ClientStore(session).load(id);
+        if (!found) return std::nullopt;
+        std::ostringstream out;
+        toJson(*found)->stringify(out);
+        return out.str();
+    });
+}
+
+void PluginContext::updateClientCard(std::int64_t clientId, const std::map<std::string, std::string>& fields) {
+    ClientChanges changes;
+    for (const auto& [key, value] : fields) changes.card[key] = value;
+    services_.writer.run([&](DbSession& session) {
+        ClientStore store(session);
+        const auto current = store.load(clientId, true);
+        if (!current) throw ApiError::notFound("no client " + std::to_string(clientId));
+        store.update(clientId, current->version, changes, Actor{"integration", name_});
+    }, "client:" + std::to_string(clientId));
+}
+
+std::vector<StoredMessage> PluginContext::messages(std::int64_t interactionId, std::size_t limit) {
+    return messages_.messagesOf(interactionId, limit);
+}
+
+StoredMessage PluginContext::replyAsBot(std::int64_t interactionId, const std::string& text) {
+    if (!services_.bot.reply) throw ApiError::unavailable("routing is not running");
+    return services_.bot.reply(interactionId, text, Actor{"bot", name_});
+}
+
+void PluginContext::handOffToPeople(std::int64_t interactionId, const HandOff& handOff) {
+    if (!services_.bot.handOff) throw ApiError::unavailable("routing is not running");
+    services_.bot.handOff(interactionId, handOff, Actor{"bot", name_});
+}
+
+void PluginContext::closeAsBot(std::int64_t interactionId, const std::string& resolution) {
+    if (!services_.bot.close) throw ApiError::unavailable("routing is not running");
+    services_.bot.close(interactionId, resolution, Actor{"bot", name_});
 }
 
 }  // namespace omnigate

@@ -11,13 +11,34 @@
 #include "http/router.h"
 #include "omnigate/sdk/host.h"
 #include "pipeline/message_service.h"
+#include "plugins/plugin_health.h"
+#include "store/connection_pool.h"
+#include "store/interaction_store.h"
+#include "store/transaction_runner.h"
+#include "store/write_batcher.h"
 
 namespace omnigate {
+
+// What the daemon lends every plugin besides routes and messages.
+struct PluginServices {
+    ConnectionPool& pool;
+    WriteBatcher& writer;
+    PluginHealth& health;
+    std::string adminToken;
+    // What a chatbot integration does for its bot, done by routing (which the daemon wires in: the plugin host
+    // sits below routing). The actor is {bot, <plugin>}.
+    struct BotActions {
+        std::function<StoredMessage(std::int64_t id, const std::string& text, const Actor& bot)> reply;
+        std::function<void(std::int64_t id, const Host::HandOff& handOff, const Actor& bot)> handOff;
+        std::function<void(std::int64_t id, const std::string& resolution, const Actor& bot)> close;
+    };
+    BotActions bot;
+};
 
 class PluginContext : public Host {
 public:
     PluginContext(std::string pluginName, std::vector<AccountConfig> accounts, Router& router,
-                  MessageService& messages, Poco::Util::Timer& timer);
+                  MessageService& messages, Poco::Util::Timer& timer, PluginServices services);
     ~PluginContext() override;
 
     void log(LogLevel level, const std::string& message) override;
@@ -32,6 +53,33 @@ public:
     TimerId addTimer(std::chrono::milliseconds interval, std::function<void()> task) override;
     void cancelTimer(TimerId id) override;
 
+    void subscribeEvents(const std::string& sink, const std::vector<std::string>& types) override;
+    std::vector<EventDelivery> leaseDeliveries(const std::string& sink, std::size_t limit,
+                                               std::chrono::seconds lease) override;
+    void completeDelivery(std::int64_t id) override;
+    void retryDelivery(std::int64_t id, std::chrono::system_clock::time_point notBefore,
+                       const std::string& error) override;
+    void deadLetterDelivery(std::int64_t id, const std::string& error) override;
+    std::vector<EventDelivery> deadLetters(const std::string& sink, std::size_t limit) override;
+    std::size_t redeliver(const std::string& sink, std::int64_t id) override;
+    std::size_t backlog(const std::string& sink) override;
+    std::size_t purgeDeliveries(const std::string& sink) override;
+    std::optional<std::string> loadState(const std::string& key) override;
+    void saveState(const std::string& key, const std::string& value) override;
+    void eraseState(const std::string& key) override;
+    std::vector<std::pair<std::string, std::string>> listState(const std::string& prefix) override;
+    bool isAdmin(const HttpRequest& request) const override;
+    void setReadiness(const std::string& component, bool ready, const std::string& reason) override;
+    void setGauge(const std::string& name, const std::string& help, double value) override;
+    void publish(const std::string& topic, const std::string& type, const std::string& dataJson) override;
+    std::optional<std::string> interaction(std::int64_t id) override;
+    std::optional<std::string> client(std::int64_t id) override;
+    void updateClientCard(std::int64_t clientId, const std::map<std::string, std::string>& fields) override;
+    std::vector<StoredMessage> messages(std::int64_t interactionId, std::size_t limit) override;
+    StoredMessage replyAsBot(std::int64_t interactionId, const std::string& text) override;
+    void handOffToPeople(std::int64_t interactionId, const HandOff& handOff) override;
+    void closeAsBot(std::int64_t interactionId, const std::string& resolution) override;
+
     void cancelAllTimers();
     // Routes and WebSockets reach the router only once the plugin has loaded: a plugin that declines or fails
     // after registering leaves nothing behind that points into it.
@@ -39,6 +87,10 @@ public:
 
 private:
     void checkAccount(const std::string& account) const;
+    // Sinks are the plugin's own: "<plugin>:<sink>" in the database.
+    std::string sinkName(const std::string& sink) const;
+    template <typename Result, typename Read>
+    Result read(const char* what, Read&& read);
     void register_(std::function<void()> registration);
 
     std::string name_;
@@ -46,6 +98,8 @@ private:
     Router& router_;
     MessageService& messages_;
     Poco::Util::Timer& timer_;
+    PluginServices services_;
+    TransactionRunner transactions_;
     Poco::Logger& logger_;
     std::mutex timersMutex_;
     std::map<TimerId, Poco::Util::TimerTask::Ptr> timers_;

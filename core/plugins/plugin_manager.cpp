@@ -11,8 +11,8 @@ Poco::Logger& logger() { return Poco::Logger::get("omnigate.plugins"); }
 }  // namespace
 
 PluginManager::PluginManager(const DaemonConfig& config, Router& router, MessageService& messages,
-                             Poco::Util::Timer& timer)
-    : config_(config), router_(router), messages_(messages), timer_(timer) {}
+                             Poco::Util::Timer& timer, PluginServices services)
+    : config_(config), router_(router), messages_(messages), timer_(timer), services_(std::move(services)) {}
 
 PluginManager::~PluginManager() { stopAll(); }
 
@@ -31,7 +31,8 @@ void PluginManager::loadAll() {
             throw PluginLoadError("plugin " + entry.library->path() + " calls itself '" + plugin.name() +
                                   "', not '" + type + "': rename the library or fix its name()");
         }
-        entry.context = std::make_unique<PluginContext>(type, std::move(accounts), router_, messages_, timer_);
+        entry.context =
+            std::make_unique<PluginContext>(type, std::move(accounts), router_, messages_, timer_, services_);
         LoadResult result;
         try {
             result = plugin.load(*entry.context);

@@ -16,7 +16,8 @@ namespace omnigate {
 
 class PluginManager {
 public:
-    PluginManager(const DaemonConfig& config, Router& router, MessageService& messages, Poco::Util::Timer& timer);
+    PluginManager(const DaemonConfig& config, Router& router, MessageService& messages, Poco::Util::Timer& timer,
+                  PluginServices services);
     ~PluginManager();
 
     // Throws PluginLoadError (ABI, missing file) or ConfigError, or PluginLoadError with a plugin's failure.
@@ -38,6 +39,7 @@ private:
     Router& router_;
     MessageService& messages_;
     Poco::Util::Timer& timer_;
+    PluginServices services_;
     std::map<std::string, Entry> plugins_;
     std::vector<std::string> order_;
     std::vector<std::string> declined_;

@@ -135,6 +135,11 @@ void Distributor::expireOffers(DbSession& session) {
         for (std::int64_t id : store.lockExpiredOffers(options_.batch)) {
             const auto current = interactions.load(id);
             if (!current) continue;
+            if (current->status == InteractionStatus::Bot) {
+                // The bot left the client waiting: people take over at once.
+                moves.requeue(*current, current->queue, kSystem, "the bot did not answer in time");
+                continue;
+            }
             const std::string missedBy = current->operatorId;
             moves.requeue(*current, current->queue, kSystem, "offer expired", missedBy);
             // Monitoring of inactivity [мониторинг бездействия]: whoever lets an offer lapse gets no more offers
@@ -266,6 +271,12 @@ void Distributor::routeNew(DbSession& session, const RoutingSnapshot& snapshot) 
                 next.queue = queue->id;
                 if (next.queuedAt.empty()) next.queuedAt = now;  // one queued before keeps its place in line
                 next.queueEnteredAt = now;
+                if (queue->botFirst) {
+                    // A chatbot answers first; it must answer within the queue's bot timeout or people take over.
+                    next.status = InteractionStatus::Bot;
+                    next.offerExpiresAt = dbTimeToIso(dbTimeIn(std::chrono::seconds(queue->botTimeoutSeconds)));
+                    reason += "; the bot answers first";
+                }
                 store.save(*current, next, kSystem, reason);
             }
         });

@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "routing/routing_catalog.h"
-#include "routing/transaction_runner.h"
+#include "store/transaction_runner.h"
 #include "store/connection_pool.h"
 
 namespace omnigate {

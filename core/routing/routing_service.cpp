@@ -32,8 +32,20 @@ void requireTransition(const Interaction& current, InteractionStatus to) {
                        (allowed.empty() ? "none (it is final)" : allowed));
 }
 
+// The bot acts only on what it holds.
+void requireBot(const Interaction& current) {
+    if (current.status == InteractionStatus::Bot) return;
+    throw ApiError(409, "not_held_by_bot",
+                   "interaction " + idText(current.id) + " is " + toString(current.status) +
+                       ", not with the bot: the bot may only answer, hand off or close what it holds");
+}
+
 // An operator acts only on what they hold (or what nobody holds); administrators and supervisors on anything.
 void requireHolder(const Interaction& current, const Actor& actor) {
+    if (actor.kind == "bot") {
+        requireBot(current);
+        return;
+    }
     if (actor.kind != "operator" || current.operatorId.empty() || current.operatorId == actor.id) return;
     throw ApiError(409, "not_your_interaction",
                    "interaction " + idText(current.id) + " is " +
@@ -245,6 +257,42 @@ Interaction RoutingService::setPriority(std::int64_t id, int priority, const Act
     });
 }
 
+Interaction RoutingService::botReplied(std::int64_t id, const Actor& actor) {
+    return act(id, [&](RoutingStore& store, const Interaction& current) {
+        requireBot(current);
+        Interaction next = current;
+        next.offerExpiresAt.clear();
+        return store.save(current, next, actor, "");
+    });
+}
+
+Interaction RoutingService::handOff(std::int64_t id, const std::string& queue, std::optional<int> priority,
+                                    const std::string& comment, const Actor& actor) {
+    if (priority && (*priority < 0 || *priority > 100)) throw ApiError::badRequest("'priority' must be 0 to 100");
+    if (!queue.empty() && catalog_.current()->queue(queue) == nullptr) {
+        catalog_.invalidate();
+        if (catalog_.current()->queue(queue) == nullptr) throw ApiError::badRequest("'queue_id': no queue '" + queue + "'");
+    }
+    return act(id, [&](RoutingStore& store, const Interaction& current) {
+        requireBot(current);
+        Interaction prioritised = current;
+        if (priority) prioritised.priority = *priority;
+        RoutingMoves moves(store);
+        const std::string target = queue.empty() ? current.queue : queue;
+        const std::string why = "handed off by the bot" + (comment.empty() ? "" : ": " + comment);
+        if (!priority) return moves.requeue(current, target, actor, why);
+        // Priority and queue in one change, so the event shows both.
+        Interaction next = prioritised;
+        next.status = InteractionStatus::Queued;
+        next.queue = target;
+        next.offerExpiresAt.clear();
+        const std::string now = dbTimeToIso(nowDbTime());
+        if (next.queuedAt.empty()) next.queuedAt = now;
+        if (target != current.queue) next.queueEnteredAt = now;
+        return store.save(current, next, actor, why);
+    });
+}
+
 Poco::JSON::Object::Ptr RoutingService::setOperatorStatus(const std::string& operatorId, const std::string& status,
                                                           const std::string& reason, const Actor& actor) {
     const auto wanted = parseOperatorStatus(status);
@@ -297,6 +345,7 @@ StatusHooks RoutingService::statusHooks() {
     StatusHooks hooks;
     hooks.check = [this](const Interaction& current, InteractionStatus to, const std::string& resolution,
                          const Actor& actor) {
+        if (actor.kind == "bot") requireBot(current);  // the bot changes nothing it does not hold
         if (to != InteractionStatus::Closed) return;
         requireHolder(current, actor);
         const Queue* queue = catalog_.current()->queue(current.queue);

@@ -8,13 +8,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "model/interaction.h"
 #include "model/operator.h"
 #include "pipeline/interaction_service.h"
 #include "routing/routing_catalog.h"
-#include "routing/transaction_runner.h"
+#include "store/transaction_runner.h"
 #include "store/interaction_store.h"
 
 namespace omnigate {
@@ -45,6 +46,15 @@ public:
     // A supervisor gives it to an operator (or to themselves), whatever its status, capacity notwithstanding.
     Interaction assign(std::int64_t id, const std::string& operatorId, const std::string& comment, const Actor& actor);
     Interaction setPriority(std::int64_t id, int priority, const Actor& actor);
+
+    // --- The chatbot of a bot-first queue (actor kind "bot"); 409 not_held_by_bot unless the interaction is in
+    // status bot.
+
+    // Before the bot's reply is sent: its clock stops until the client writes again.
+    Interaction botReplied(std::int64_t id, const Actor& actor);
+    // To people: queued in `queue` (empty: where it is) with `priority` when given.
+    Interaction handOff(std::int64_t id, const std::string& queue, std::optional<int> priority,
+                        const std::string& comment, const Actor& actor);
 
     // ready, break (with a reason from the break reasons) or offline; busy, wrap-up and not responding are
     // omnigate's to set (400). Going on a break or offline withdraws the offers the operator holds.

@@ -7,6 +7,8 @@
 
 #include <sstream>
 
+#include "store/event_sinks.h"
+
 namespace omnigate {
 
 std::string nowDbTime() { return Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%d %H:%M:%S.%i"); }
@@ -47,7 +49,7 @@ void appendEvent(DbSession& session, const std::string& topic, const std::string
                  const Poco::JSON::Object::Ptr& data) {
     const std::string eventId = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     const std::string now = nowDbTime();
-    OutboxBatch::Row row{eventId, topic, formatEvent(eventId, type, dbTimeToIso(now), data), now};
+    OutboxBatch::Row row{eventId, topic, formatEvent(eventId, type, dbTimeToIso(now), data), now, type};
     if (OutboxBatch* batch = session.outboxBatch()) {
         batch->add(std::move(row));
         return;
@@ -77,7 +79,39 @@ void OutboxBatch::flush(DbSession& session) {
         insert.executeUpdate();
         done += chunk;
     }
+    if (!EventSinks::global().empty()) queueDeliveries(session);
     rows_.clear();
+}
+
+void OutboxBatch::queueDeliveries(DbSession& session) {
+    std::vector<std::pair<std::string, const Row*>> deliveries;
+    for (const Row& row : rows_) {
+        for (const std::string& sink : EventSinks::global().sinksFor(row.type)) deliveries.emplace_back(sink, &row);
+    }
+    std::size_t done = 0;
+    while (done < deliveries.size()) {
+        std::size_t chunk = 64;
+        while (chunk > deliveries.size() - done) chunk /= 2;
+        std::string sql =
+            "INSERT INTO integration_deliveries (sink, event_id, type, topic, payload, next_attempt_at, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        for (std::size_t i = 1; i < chunk; ++i) sql += ", (?, ?, ?, ?, ?, ?, ?, ?)";
+        sql::PreparedStatement& insert = session.prepare(sql);
+        for (std::size_t i = 0; i < chunk; ++i) {
+            const auto& [sink, row] = deliveries[done + i];
+            const auto base = static_cast<unsigned>(i * 8);
+            insert.setString(base + 1, sink);
+            insert.setString(base + 2, row->eventId);
+            insert.setString(base + 3, row->type);
+            insert.setString(base + 4, row->topic);
+            insert.setString(base + 5, row->payload);
+            insert.setString(base + 6, row->createdAt);
+            insert.setString(base + 7, row->createdAt);
+            insert.setString(base + 8, row->createdAt);
+        }
+        insert.executeUpdate();
+        done += chunk;
+    }
 }
 
 std::string interactionTopic(std::int64_t interactionId) {

@@ -32,15 +32,19 @@ public:
         std::string topic;
         std::string payload;
         std::string createdAt;
+        std::string type;
     };
 
     void add(Row row) { rows_.push_back(std::move(row)); }
     std::size_t mark() const { return rows_.size(); }
     void discardFrom(std::size_t mark) { rows_.resize(mark); }
-    // Inserts every collected event, in order, and forgets them.
+    // Inserts every collected event, in order, with the deliveries integration sinks want of them
+    // (core/store/event_sinks.h), and forgets them.
     void flush(DbSession& session);
 
 private:
+    void queueDeliveries(DbSession& session);
+
     std::vector<Row> rows_;
 };
 

@@ -223,7 +223,7 @@ std::set<std::int64_t> RoutingStore::lockStillQueued(const std::vector<std::int6
 
 std::vector<std::int64_t> RoutingStore::lockExpiredOffers(std::size_t limit) {
     sql::PreparedStatement& query = session_.prepare(
-        "SELECT id FROM interactions WHERE status IN ('offered', 'transferred') AND offer_expires_at <= ? "
+        "SELECT id FROM interactions WHERE status IN ('offered', 'transferred', 'bot') AND offer_expires_at <= ? "
         "ORDER BY id LIMIT ? "
         "FOR UPDATE SKIP LOCKED");
     query.setString(1, nowDbTime());
@@ -389,6 +389,14 @@ void RoutingStore::refreshBusy(const OperatorLoad& op, const Actor& actor) {
     } else if (op.status == OperatorStatus::Busy && !op.full()) {
         setOperatorStatus(op.id, op.status, OperatorStatus::Ready, "capacity freed", actor);
     }
+}
+
+int RoutingStore::botTimeoutSeconds(const std::string& queue) {
+    sql::PreparedStatement& query = session_.prepare(
+        "SELECT COALESCE(JSON_VALUE(settings, '$.bot_timeout_seconds'), 30) FROM queues WHERE id = ?");
+    query.setString(1, queue);
+    std::unique_ptr<sql::ResultSet> rs(query.executeQuery());
+    return rs->next() ? std::max(1, rs->getInt(1)) : 30;
 }
 
 void RoutingStore::markOffered(const std::string& operatorId, const std::string& at) {

@@ -77,7 +77,8 @@ public:
     std::vector<QueuedInteraction> bestQueued(const std::vector<std::string>& queues, std::size_t limit);
     // Of `ids`, those still queued, locked; rows another daemon holds are skipped.
     std::set<std::int64_t> lockStillQueued(const std::vector<std::int64_t>& ids);
-    // Offers (distributed or by transfer) that have expired, locked (skipping rows others hold).
+    // Offers (distributed or by transfer) that have expired, and interactions whose client a chatbot left
+    // unanswered too long, locked (skipping rows others hold).
     std::vector<std::int64_t> lockExpiredOffers(std::size_t limit);
     // Queued interactions of `queue` that entered it before `enteredBefore` (database time), locked.
     std::vector<std::int64_t> lockOverdue(const std::string& queue, const std::string& enteredBefore, std::size_t limit);
@@ -105,6 +106,8 @@ public:
     // Ready <-> busy as their load says.
     void refreshBusy(const OperatorLoad& op, const Actor& actor);
     void markOffered(const std::string& operatorId, const std::string& at);
+    // How long a bot-first queue's bot may leave a client's message unanswered (30 s by default).
+    int botTimeoutSeconds(const std::string& queue);
     // The operator's status changes, newest first: [{id, from, to, reason, actor_kind, actor_id, at}].
     Poco::JSON::Array::Ptr operatorStatusHistory(const std::string& operatorId, std::size_t limit,
                                                  std::int64_t beforeId);

@@ -176,8 +176,8 @@ QueueCursor QueueCursor::decode(const std::string& encoded) {
 }
 
 const std::vector<std::string>& UnifiedQueueStore::statuses() {
-    static const std::vector<std::string> kStatuses{"new",     "queued",    "offered",    "assigned",
-                                                    "waiting", "postponed", "transferred"};
+    static const std::vector<std::string> kStatuses{"new",     "queued",    "offered",     "assigned",
+                                                    "waiting", "postponed", "transferred", "bot"};
     return kStatuses;
 }
 

@@ -114,7 +114,10 @@ TEST(DemoConfig, ParsesWithItsDefaultsWhenNothingIsSet) {
     EXPECT_TRUE(c.channels[0].settings.isMap());
     EXPECT_EQ(c.channels[0].settings.path(), "channels[0].settings");
     EXPECT_EQ(c.channels[0].settings.file(), OMNIGATE_DEMO_CONFIG);
-    EXPECT_EQ(c.pluginTypes(), std::vector<std::string>{"webchat"});
+    // Channels first, then integrations: the demo has a CRM webhook integration with no subscriptions yet.
+    ASSERT_EQ(c.integrations.size(), 1u);
+    EXPECT_EQ(c.integrations[0].type, "crm");
+    EXPECT_EQ(c.pluginTypes(), (std::vector<std::string>{"webchat", "crm"}));
 }
 
 TEST(DemoConfig, TakesTheAdminTokenFromTheEnvironment) {

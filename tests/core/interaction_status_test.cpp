@@ -1,5 +1,5 @@
 // The lifecycle table as the specification states it, written out here by hand rather than read back from the
-// code: every one of the 100 status pairs is checked, so a transition added or dropped by mistake fails a test.
+// code: every one of the 121 status pairs is checked, so a transition added or dropped by mistake fails a test.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -12,11 +12,13 @@ namespace omnigate {
 namespace {
 
 // From the issues: who may follow whom. Closed is final; blocked and spam can only be released (to new) or closed.
-// Routing added waiting -> queued: the client answered while their operator was not ready.
+// Routing added waiting -> queued: the client answered while their operator was not ready. Integrations added bot:
+// a chatbot holds the interaction (from new or queued) until it hands it to people, a supervisor assigns it, or
+// it is closed.
 const std::map<std::string, std::set<std::string>>& specification() {
     static const std::map<std::string, std::set<std::string>> table{
-        {"new", {"queued", "offered", "assigned", "postponed", "transferred", "closed", "blocked", "spam"}},
-        {"queued", {"offered", "assigned", "postponed", "transferred", "closed", "blocked", "spam"}},
+        {"new", {"queued", "offered", "assigned", "postponed", "transferred", "closed", "blocked", "spam", "bot"}},
+        {"queued", {"offered", "assigned", "postponed", "transferred", "closed", "blocked", "spam", "bot"}},
         {"offered", {"queued", "assigned", "transferred", "closed"}},
         {"assigned", {"waiting", "postponed", "transferred", "queued", "closed"}},
         {"waiting", {"assigned", "queued", "postponed", "transferred", "closed"}},
@@ -25,6 +27,7 @@ const std::map<std::string, std::set<std::string>>& specification() {
         {"closed", {}},
         {"blocked", {"new", "closed"}},
         {"spam", {"new", "closed"}},
+        {"bot", {"queued", "assigned", "closed"}},
     };
     return table;
 }
@@ -35,7 +38,7 @@ InteractionStatus status(const std::string& name) {
     return *parsed;
 }
 
-TEST(InteractionLifecycle, NamesAreExactlyTheTenOfTheSpecificationAndRoundTrip) {
+TEST(InteractionLifecycle, NamesAreExactlyTheElevenOfTheSpecificationAndRoundTrip) {
     std::set<std::string> names;
     for (InteractionStatus s : allInteractionStatuses()) {
         names.insert(toString(s));
@@ -61,7 +64,7 @@ TEST(InteractionLifecycle, EveryPairIsAllowedOrRefusedAsTheTableSays) {
             ++checked;
         }
     }
-    EXPECT_EQ(checked, 100);
+    EXPECT_EQ(checked, 121);
 }
 
 TEST(InteractionLifecycle, AllowedTransitionsListsTheSameSetWithoutRepeats) {

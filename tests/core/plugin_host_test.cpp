@@ -111,7 +111,10 @@ protected:
           writer_(pool_, 1, 10, 10, nullptr),
           catalogs_(pool_, std::chrono::seconds(5)),
           pipeline_(catalogs_, std::chrono::hours(72)),
-          messages_(writer_, pool_, metrics_, pipeline_, [](const std::string&) -> ChannelPlugin* { return nullptr; }) {}
+          messages_(writer_, pool_, metrics_, pipeline_, [](const std::string&) -> ChannelPlugin* { return nullptr; }),
+          health_(metrics_) {}
+
+    PluginServices services() { return {pool_, writer_, health_, "a-long-enough-token", {}}; }
 
     // A config listing `channels` (YAML lines, each starting "  - ") whose plugins come from the test plugin dir.
     // `channels:` is line 10 of the document, so the first entry is on line 11.
@@ -126,7 +129,7 @@ protected:
 
     // Runs loadAll() for a config that must fail and returns the PluginLoadError's sentence.
     std::string loadFailure(const DaemonConfig& config) {
-        PluginManager manager(config, router_, messages_, timer_);
+        PluginManager manager(config, router_, messages_, timer_, services());
         try {
             manager.loadAll();
         } catch (const PluginLoadError& e) {
@@ -137,7 +140,7 @@ protected:
     }
 
     ConfigError loadConfigError(const DaemonConfig& config) {
-        PluginManager manager(config, router_, messages_, timer_);
+        PluginManager manager(config, router_, messages_, timer_, services());
         try {
             manager.loadAll();
         } catch (const ConfigError& e) {
@@ -174,6 +177,7 @@ protected:
     CatalogCache catalogs_;
     InboundPipeline pipeline_;
     MessageService messages_;
+    PluginHealth health_;
     Poco::Util::Timer timer_;
     Router router_;
 };
@@ -181,7 +185,7 @@ protected:
 TEST_F(PluginHostTest, LoadsWhatIsConfiguredAndLetsADecliningPluginGo) {
     const DaemonConfig config = configWith("  - {type: declining, id: a}\n"
                                            "  - {type: echo, id: b, settings: {greeting: hi}}\n");
-    PluginManager manager(config, router_, messages_, timer_);
+    PluginManager manager(config, router_, messages_, timer_, services());
     ASSERT_NO_THROW(manager.loadAll());
     EXPECT_EQ(manager.loaded(), std::vector<std::string>{"echo"});
     EXPECT_EQ(manager.declined(), std::vector<std::string>{"declining"});
@@ -247,7 +251,7 @@ TEST_F(PluginHostTest, AnUnknownKeyInAPluginsSettingsIsRefused) {
 TEST_F(PluginHostTest, APluginsRouteWorksThroughTheRouter) {
     const DaemonConfig config = configWith("  - {type: echo, id: b, settings: {greeting: hi}}\n"
                                            "  - {type: echo, id: c, settings: {greeting: hello}}\n");
-    PluginManager manager(config, router_, messages_, timer_);
+    PluginManager manager(config, router_, messages_, timer_, services());
     manager.loadAll();
 
     const HttpResponse b = serve("GET", "/test/echo/b", "from the test");
@@ -259,7 +263,7 @@ TEST_F(PluginHostTest, APluginsRouteWorksThroughTheRouter) {
 
 TEST_F(PluginHostTest, APluginsApiErrorReachesTheClientUnchanged) {
     const DaemonConfig config = configWith("  - {type: echo, id: b, settings: {greeting: hi}}\n");
-    PluginManager manager(config, router_, messages_, timer_);
+    PluginManager manager(config, router_, messages_, timer_, services());
     manager.loadAll();
     try {
         serve("GET", "/test/echo/nobody");
@@ -273,7 +277,7 @@ TEST_F(PluginHostTest, APluginsApiErrorReachesTheClientUnchanged) {
 
 TEST_F(PluginHostTest, AnExceptionInAPluginsHandlerIsContained) {
     const DaemonConfig config = configWith("  - {type: echo, id: b, settings: {greeting: hi}}\n");
-    PluginManager manager(config, router_, messages_, timer_);
+    PluginManager manager(config, router_, messages_, timer_, services());
     manager.loadAll();
     try {
         serve("GET", "/test/echo/b/throw");
@@ -289,7 +293,7 @@ TEST_F(PluginHostTest, AnExceptionInAPluginsHandlerIsContained) {
 
 TEST_F(PluginHostTest, TimersTickUntilThePluginStops) {
     const DaemonConfig config = configWith("  - {type: echo, id: b, settings: {greeting: hi}}\n");
-    PluginManager manager(config, router_, messages_, timer_);
+    PluginManager manager(config, router_, messages_, timer_, services());
     manager.loadAll();
     manager.startAll();
     const auto ticks = [&] { return std::stoi(serve("GET", "/test/echo/b/ticks").body); };
@@ -303,7 +307,7 @@ TEST_F(PluginHostTest, TimersTickUntilThePluginStops) {
 
 TEST_F(PluginHostTest, SendGoesThroughTheLoadedChannel) {
     const DaemonConfig config = configWith("  - {type: echo, id: b, settings: {greeting: hi}}\n");
-    PluginManager manager(config, router_, messages_, timer_);
+    PluginManager manager(config, router_, messages_, timer_, services());
     manager.loadAll();
     ChannelPlugin* echo = manager.channel("echo");
     ASSERT_NE(echo, nullptr);

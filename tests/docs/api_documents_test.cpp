@@ -122,6 +122,16 @@ protected:
     static void SetUpTestSuite() {
         DaemonOptions options;
         options.instance = "docs";
+        // Integrations register routes too: each is loaded here so its routes are checked like the core's (one
+        // `integrations:` list; add an integration as another item of it).
+        options.channelsYaml += "integrations:\n"
+                                "  - type: crm\n    id: crm\n"
+                                "  - type: chatbot\n    id: docs-bot\n    settings:\n"
+                                "      bot_url: http://127.0.0.1:9/hook\n"
+                                "      secret: docs-chatbot-secret-0123\n"
+                                "      bot_token: docs-chatbot-token-0123\n"
+                                "  - type: knowledge_base\n    id: docs-kb\n    settings:\n      templates:\n"
+                                "        - {id: docs-suggestion, title: Docs, text: The documented suggestion}\n";
         daemon_ = new DaemonProcess(options);
         ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
     }
@@ -189,6 +199,27 @@ TEST_F(ApiDocuments, AnswersAndEventsCarryTheDocumentedFields) {
     const std::set<std::string> seen = expectDocumented(events);
     const std::set<std::string> expected{"client.created", "interaction.created", "message.created", "message.status"};
     for (const std::string& type : expected) EXPECT_EQ(seen.count(type), 1u) << type << " was never published";
+}
+
+// The knowledge-base suggester's event, on both of its documented channels: a template fits the visitor's words.
+TEST_F(ApiDocuments, SuggestionsCarryTheDocumentedFields) {
+    MqttProbe probe("omnigate/v1/interactions/+/suggestions");
+    const HttpResult session = daemon_->http().postJson("/api/v1/webchat/demo/sessions", R"({"name":"Docs"})");
+    ASSERT_EQ(session.status, 201);
+    const HttpResult posted = daemon_->http().postJson("/api/v1/webchat/demo/messages",
+                                                       R"({"text":"documented suggestion please"})",
+                                                       session.json()->getValue<std::string>("token"));
+    ASSERT_EQ(posted.status, 201) << posted.body;
+    const std::string topic =
+        "omnigate/v1/interactions/" + std::to_string(posted.json()->getValue<std::int64_t>("interaction_id")) + "/suggestions";
+    const auto events = probe.waitFor([&](const ReceivedMessage& m) { return m.topic == topic; }, 1, 15s);
+    ASSERT_EQ(events.size(), 1u) << daemon_->log();
+    EXPECT_EQ(expectDocumented(events).count("suggestion.created"), 1u);
+    const auto suggestion = parse(events[0].payload)->getObject("data")->getArray("suggestions")->getObject(0);
+    expectRequired(suggestion,
+                   asyncapi()["components"]["messages"]["SuggestionCreated"]["payload"]["allOf"][1]["properties"]["data"]
+                             ["properties"]["suggestions"]["items"],
+                   "a suggestion");
 }
 
 // The routing actions and their events: a rule sends a visitor's message to a queue whose maximum wait overflows

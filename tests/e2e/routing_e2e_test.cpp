@@ -430,5 +430,21 @@ TEST_F(Routing, AnInteractionWaitingPastTheMaximumOverflowsToAnotherQueue) {
     EXPECT_EQ(told.size(), 1u);
 }
 
+TEST_F(Routing, ABotFirstQueueGivesItToTheBotAndToPeopleWhenTheBotLeavesTheClientWaiting) {
+    const std::string queue = makeQueue(R"("bot_first":true,"bot_timeout_seconds":1)");
+    const std::string word = "w" + unique();
+    addRule(word, queue);
+    const auto [token, id] = visit(word);
+    const auto withBot = waitFor(id, "bot");
+    EXPECT_EQ(withBot->getValue<std::string>("queue"), queue);
+    EXPECT_FALSE(withBot->isNull("offer_expires_at")) << "the bot's deadline";
+    // Nobody answers for the bot (no chatbot integration here): people take over after the timeout.
+    const auto queued = waitFor(id, "queued", "", 5s);
+    EXPECT_TRUE(queued->isNull("operator"));
+    EXPECT_EQ(db_.text("SELECT reason FROM interaction_status_history WHERE interaction_id = " + std::to_string(id) +
+                       " ORDER BY id DESC LIMIT 1"),
+              "the bot did not answer in time");
+}
+
 }  // namespace
 }  // namespace omnigate::test

@@ -4,6 +4,8 @@
 #include <Poco/PipeStream.h>
 #include <Poco/TemporaryFile.h>
 
+#include <sys/wait.h>
+
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -51,6 +53,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
 void DaemonProcess::launch() {
     // Poco closes the parent's write end at launch, so each run needs a pipe (and a reader) of its own.
     output_ = Poco::Pipe();
+    exitCode_.reset();
     Poco::Process::Env env;
     for (const auto& [name, value] : options_.environment) env[name] = value;
     process_ = std::make_unique<Poco::ProcessHandle>(
@@ -80,7 +83,7 @@ std::string DaemonProcess::log() {
 bool DaemonProcess::waitHealthy(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-        if (!Poco::Process::isRunning(*process_)) return false;
+        if (!running()) return false;
         try {
             if (http().get("/healthz").status == 200) return true;
         } catch (const Poco::Exception&) {
@@ -94,7 +97,7 @@ bool DaemonProcess::waitHealthy(std::chrono::milliseconds timeout) {
 bool DaemonProcess::waitReady(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-        if (!Poco::Process::isRunning(*process_)) return false;
+        if (!running()) return false;
         try {
             if (http().get("/readyz").status == 200) return true;
         } catch (const Poco::Exception&) {
@@ -104,11 +107,25 @@ bool DaemonProcess::waitReady(std::chrono::milliseconds timeout) {
     return false;
 }
 
+bool DaemonProcess::running() {
+    if (exitCode_) return false;
+    // Poco::Process::isRunning asks kill(pid, 0), which a dead but unreaped child (a zombie) still passes: a
+    // daemon that crashed at start-up would be waited for until the timeout. waitpid tells, and reaps it.
+    int status = 0;
+    if (::waitpid(static_cast<pid_t>(process_->id()), &status, WNOHANG) != static_cast<pid_t>(process_->id())) {
+        return true;
+    }
+    exitCode_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+}
+
+int DaemonProcess::reap() { return exitCode_ ? *exitCode_ : process_->wait(); }
+
 int DaemonProcess::stop() {
     if (stopped_ || !process_) return 0;
     stopped_ = true;
-    if (Poco::Process::isRunning(*process_)) ::kill(process_->id(), SIGTERM);
-    const int code = process_->wait();
+    if (running()) ::kill(process_->id(), SIGTERM);
+    const int code = reap();
     output_.close(Poco::Pipe::CLOSE_WRITE);
     return code;
 }
@@ -116,8 +133,8 @@ int DaemonProcess::stop() {
 void DaemonProcess::kill9() {
     if (stopped_ || !process_) return;
     stopped_ = true;
-    ::kill(process_->id(), SIGKILL);
-    process_->wait();
+    if (running()) ::kill(process_->id(), SIGKILL);
+    reap();
     output_.close(Poco::Pipe::CLOSE_WRITE);
 }
 

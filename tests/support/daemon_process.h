@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -60,6 +61,8 @@ public:
 
 private:
     void launch();
+    bool running();  // false once the process has exited (reaping it)
+    int reap();      // its exit code, waiting for it when it is still running
 
     DaemonOptions options_;
     int port_ = 0;
@@ -70,6 +73,7 @@ private:
     std::mutex logMutex_;
     std::string log_;
     bool stopped_ = false;
+    std::optional<int> exitCode_;
 };
 
 }  // namespace omnigate::test

@@ -12,6 +12,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "omnigate/sdk/api_error.h"
+#include "support/unused_host.h"
 #include "visitor_token.h"
 #include "webchat_plugin.h"
 
@@ -60,7 +61,7 @@ private:
     std::mutex mutex_;
 };
 
-class FakeHost : public Host {
+class FakeHost : public test::UnusedHost {
 public:
     void log(LogLevel, const std::string& message) override { logged.push_back(message); }
     const std::vector<AccountConfig>& accounts() const override { return accountList; }

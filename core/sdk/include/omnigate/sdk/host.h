@@ -5,8 +5,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "omnigate/sdk/config_node.h"
@@ -25,6 +28,20 @@ struct AccountConfig {
 };
 
 using TimerId = std::uint64_t;
+
+// An event queued durably for one of an integration's sinks (Host::subscribeEvents): written in the same
+// transaction as the change it describes, kept until the integration completes or dead-letters it.
+struct EventDelivery {
+    std::int64_t id = 0;    // the delivery: the same on every attempt
+    std::string sink;
+    std::string eventId;    // the event's own id, as on MQTT
+    std::string type;       // "interaction.updated", …
+    std::string topic;      // its MQTT topic; deliveries of one topic are handed out in order, one at a time
+    std::string payload;    // the whole event, as published on MQTT
+    int attempts = 0;       // failed attempts so far
+    std::string createdAt;  // ISO 8601, UTC
+    std::string lastError;  // of the last failed attempt
+};
 
 class Host {
 public:
@@ -58,6 +75,78 @@ public:
     // Runs `task` every `interval` on the host's timer thread until cancelled. Keep it short.
     virtual TimerId addTimer(std::chrono::milliseconds interval, std::function<void()> task) = 0;
     virtual void cancelTimer(TimerId id) = 0;
+
+    // --- Integrations: every committed event, durably
+
+    // From now on every committed event whose type is in `types` is also queued for `sink` (a name of the
+    // plugin's own, e.g. one per webhook subscription), in the same transaction as the event: nothing committed is
+    // ever missed, even across a crash. Calling it again replaces the types; an empty list stops the queueing
+    // (what is queued stays). Sinks are the plugin's: another plugin's sink of the same name is another sink.
+    virtual void subscribeEvents(const std::string& sink, const std::vector<std::string>& types) = 0;
+    // Up to `limit` deliveries of `sink` that are due, oldest first, each leased for `lease` (not handed out
+    // again meanwhile, also not to another daemon). Of one topic only the oldest pending delivery is handed
+    // out: the next waits until it is completed or dead-lettered, so a receiver sees each topic in order.
+    virtual std::vector<EventDelivery> leaseDeliveries(const std::string& sink, std::size_t limit,
+                                                       std::chrono::seconds lease) = 0;
+    virtual void completeDelivery(std::int64_t id) = 0;  // delivered: forgotten
+    // Failed for now: due again at `notBefore`; attempts counted, the error kept.
+    virtual void retryDelivery(std::int64_t id, std::chrono::system_clock::time_point notBefore,
+                               const std::string& error) = 0;
+    // Failed for good: kept aside (it no longer holds up its topic) until redelivered.
+    virtual void deadLetterDelivery(std::int64_t id, const std::string& error) = 0;
+    virtual std::vector<EventDelivery> deadLetters(const std::string& sink, std::size_t limit) = 0;
+    // Puts dead-lettered deliveries of `sink` back in line (`id` 0: all of them); returns how many.
+    virtual std::size_t redeliver(const std::string& sink, std::int64_t id) = 0;
+    // Pending deliveries of `sink` (for readiness and metrics).
+    virtual std::size_t backlog(const std::string& sink) = 0;
+    // Forgets every delivery of `sink`, pending or dead (a deleted webhook subscription); returns how many.
+    virtual std::size_t purgeDeliveries(const std::string& sink) = 0;
+
+    // --- A small durable key-value store of the plugin's own (what it lets administrators change over REST)
+
+    virtual std::optional<std::string> loadState(const std::string& key) = 0;
+    virtual void saveState(const std::string& key, const std::string& value) = 0;
+    virtual void eraseState(const std::string& key) = 0;
+    // Every key starting with `prefix`, in key order, with its value.
+    virtual std::vector<std::pair<std::string, std::string>> listState(const std::string& prefix) = 0;
+
+    // --- Operations
+
+    // True when the request carries the daemon's admin bearer token (compared in constant time).
+    virtual bool isAdmin(const HttpRequest& request) const = 0;
+    // Shown on /readyz under the plugin's name and `component`; not ready makes the daemon not ready.
+    virtual void setReadiness(const std::string& component, bool ready, const std::string& reason) = 0;
+    // A gauge on /metrics, named omnigate_<plugin>_<name>.
+    virtual void setGauge(const std::string& name, const std::string& help, double value) = 0;
+
+    // Publishes an event (the standard envelope around `dataJson`, a JSON object) on `topic`, which must start
+    // with omnigate/v1/, through the outbox: durable when this returns, on MQTT soon after.
+    virtual void publish(const std::string& topic, const std::string& type, const std::string& dataJson) = 0;
+    // The interaction as the REST API shows it (JSON), or nothing when there is no such interaction.
+    virtual std::optional<std::string> interaction(std::int64_t id) = 0;
+    // The client as the REST API shows it (JSON, card and addresses included), or nothing when unknown.
+    virtual std::optional<std::string> client(std::int64_t id) = 0;
+    // Sets fields of the client's card (a CRM's answer for the single window); other fields stay. client.updated
+    // is published when something changed. ApiError 404 for an unknown client.
+    virtual void updateClientCard(std::int64_t clientId, const std::map<std::string, std::string>& fields) = 0;
+    // The interaction's messages, oldest first, at most the last `limit`.
+    virtual std::vector<StoredMessage> messages(std::int64_t interactionId, std::size_t limit) = 0;
+
+    // --- A chatbot integration acts for the bot of a bot-first queue. Each throws ApiError 409 when the
+    // interaction is not with the bot (status bot), 404 when there is none.
+
+    // Sends the bot's answer to the client through the interaction's channel; the bot's clock stops until the
+    // client writes again.
+    virtual StoredMessage replyAsBot(std::int64_t interactionId, const std::string& text) = 0;
+    // Gives it to people: queued in `queue` (empty: its own) with `priority` and `topics` when given.
+    struct HandOff {
+        std::string queue;
+        std::optional<int> priority;
+        std::vector<std::int64_t> topics;
+        std::string reason;
+    };
+    virtual void handOffToPeople(std::int64_t interactionId, const HandOff& handOff) = 0;
+    virtual void closeAsBot(std::int64_t interactionId, const std::string& resolution) = 0;
 };
 
 }  // namespace omnigate

@@ -1,7 +1,7 @@
-// Routing changes run in short transactions of their own, outside the group-commit writer: they lock an operator
-// and the interactions they hand out, and a deadlock with another daemon or with a writer batch must cost a quiet
-// retry, not a 503 to a whole batch of unrelated messages. READ COMMITTED, because an operator's load must be
-// counted as it is once their row is locked, not as a snapshot taken earlier saw it.
+// Short transactions of their own, outside the group-commit writer, for work that locks rows others lock too
+// (routing claims operators and interactions; integrations lease deliveries): a deadlock with another daemon or a
+// writer batch must cost a quiet retry, not a 503 to a whole batch of unrelated messages. READ COMMITTED, because
+// what is counted or checked once a row is locked must be the row as it is, not as an earlier snapshot saw it.
 #pragma once
 
 #include <functional>

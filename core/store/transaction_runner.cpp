@@ -1,4 +1,4 @@
-#include "routing/transaction_runner.h"
+#include "store/transaction_runner.h"
 
 #include <chrono>
 #include <thread>

@@ -1,0 +1,88 @@
+// Who may call a REST route: the one place that decides. Each route names the scope it needs; the admin token
+// holds every scope, an integration's API token only those it was granted (issue 7, "the integration API").
+// Token lookups are cached briefly so a busy CRM does not cost a query per call; revoking through this daemon
+// takes effect at once, through another daemon on the same database within the cache's lifetime.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "omnigate/sdk/http.h"
+#include "store/api_token_store.h"
+#include "store/connection_pool.h"
+#include "store/interaction_store.h"
+#include "store/write_batcher.h"
+
+namespace omnigate {
+
+enum class Scope {
+    Admin,              // the admin token only; never granted to an API token
+    InteractionsRead,   // list and read interactions and their messages
+    InteractionsWrite,  // start outbound interactions, reply in one
+    ClientsRead,        // search and read clients and their interactions
+    ClientsWrite,       // create clients, edit their cards
+};
+
+const char* toString(Scope scope);
+// A scope an API token may be granted ("interactions:read"…); nullopt for anything else, "admin" included.
+std::optional<Scope> parseScope(const std::string& name);
+const std::vector<Scope>& grantableScopes();
+
+// "og_" and 32 random bytes in base64url: the prefix lets secret scanners and people recognise one.
+std::string newApiToken();
+// Lower-case hex SHA-256: what the database keeps instead of the token.
+std::string hashApiToken(const std::string& token);
+
+class Authenticator {
+public:
+    // Where tokens are looked up (by hash) and their use recorded; storeDirectory() is the database's.
+    struct Directory {
+        std::function<std::optional<ApiToken>(const std::string& tokenHash)> find;
+        std::function<void(std::int64_t tokenId)> touch;
+    };
+    using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+    Authenticator(std::string adminToken, Directory directory,
+                  std::chrono::milliseconds cacheFor = std::chrono::seconds(5),
+                  std::chrono::milliseconds touchEvery = std::chrono::minutes(1),
+                  Clock clock = [] { return std::chrono::steady_clock::now(); });
+
+    // The caller, when it may use a route that needs `scope`. The admin token acts as {admin}, or as the operator
+    // `X-Omnigate-Actor: operator:<id>` names; an active API token with the scope acts as {integration, its name}.
+    // 401 for no token, an unknown or a revoked one; 403 naming the missing scope; 503 when the lookup fails.
+    Actor authorize(const HttpRequest& request, Scope scope);
+
+    // A token revoked through this daemon: the next call with it is looked up again, so it fails at once.
+    void forget(std::int64_t tokenId);
+
+private:
+    struct Cached {
+        std::optional<ApiToken> token;  // nullopt: no such token (a typo'd token would otherwise cost a query a call)
+        std::chrono::steady_clock::time_point fetchedAt;
+    };
+
+    std::optional<ApiToken> lookup(const std::string& token);
+    void touchIfDue(std::int64_t tokenId);
+
+    const std::string adminToken_;
+    const Directory directory_;
+    const std::chrono::milliseconds cacheFor_;
+    const std::chrono::milliseconds touchEvery_;
+    const Clock clock_;
+
+    std::mutex mutex_;
+    std::unordered_map<std::string, Cached> cache_;  // by token hash
+    std::unordered_map<std::int64_t, std::chrono::steady_clock::time_point> touched_;
+    std::uint64_t generation_ = 0;  // bumped by forget(): a lookup that raced with it is not cached
+};
+
+// Tokens from api_tokens through the pool; last_used_at written through the group-commit writer.
+Authenticator::Directory storeDirectory(ConnectionPool& pool, WriteBatcher& writer);
+
+}  // namespace omnigate

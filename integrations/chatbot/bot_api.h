@@ -1,0 +1,39 @@
+// The REST the bot calls to act on what it holds (reply, hand off, close), authenticated with the bot_token of its
+// integration, and the counts for administrators. The host refuses (409 not_held_by_bot) whatever the bot does
+// to an interaction that is not with it; that answer goes back to the bot as it is.
+//   POST /api/v1/integrations/chatbot/{integration}/interactions/{id}/messages  {text}
+//   POST /api/v1/integrations/chatbot/{integration}/interactions/{id}/handoff   {queue_id?, priority?, topic_ids?, comment?}
+//   POST /api/v1/integrations/chatbot/{integration}/interactions/{id}/close     {resolution?}
+//   GET  /api/v1/integrations/chatbot/{integration}/stats                       (admin token)
+#pragma once
+
+#include "bot_stats.h"
+#include "chatbot_config.h"
+#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/http.h"
+
+namespace omnigate::chatbot {
+
+class BotApi {
+public:
+    BotApi(Host& host, const ChatbotConfig& config, BotStats& stats);
+
+    void registerRoutes();
+
+    HttpResponse reply(const HttpRequest& request);
+    HttpResponse handOff(const HttpRequest& request);
+    HttpResponse close(const HttpRequest& request);
+    HttpResponse stats(const HttpRequest& request);
+
+private:
+    // The bot's token checked (401) and the integration known (404); the interaction id of the path.
+    std::int64_t authorize(const HttpRequest& request) const;
+    void requireIntegration(const HttpRequest& request) const;
+    HttpResponse interactionResponse(std::int64_t id);
+
+    Host& host_;
+    const ChatbotConfig& config_;
+    BotStats& stats_;
+};
+
+}  // namespace omnigate::chatbot

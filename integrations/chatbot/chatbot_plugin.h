@@ -1,0 +1,36 @@
+// The chatbot hand-off: interactions of bot-first queues go to a bot endpoint first (a signed webhook with the
+// message and the history), the bot answers in its reply or through our REST (reply, hand off, close), and when it
+// fails the interaction goes to people at once. One entry under `integrations:` (one bot for every bot-first queue).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bot_api.h"
+#include "bot_stats.h"
+#include "chatbot_config.h"
+#include "conversation_worker.h"
+#include "omnigate/sdk/plugin.h"
+
+namespace omnigate::chatbot {
+
+class ChatbotPlugin : public Plugin {
+public:
+    ChatbotPlugin();
+    ~ChatbotPlugin() override;
+
+    std::string name() const override { return "chatbot"; }
+    PluginKind kind() const override { return PluginKind::Integration; }
+    LoadResult load(Host& host) override;
+    void start() override;
+    void stop() override;
+
+private:
+    Host* host_ = nullptr;
+    ChatbotConfig config_;
+    std::unique_ptr<BotStats> stats_;
+    std::unique_ptr<BotApi> api_;
+    std::unique_ptr<ConversationWorker> worker_;
+};
+
+}  // namespace omnigate::chatbot

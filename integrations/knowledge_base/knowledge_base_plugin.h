@@ -1,0 +1,37 @@
+// The knowledge-base suggester [БОТ-суфлер, суфлер БЗ]: for every message a client writes, the best few answers
+// from the configured knowledge base (an HTTP search endpoint) and the response templates, published on MQTT to
+// the operator who holds the interaction; and the templates themselves, with per-operator and per-queue use
+// counts, over admin REST. One entry under `integrations:`; the knowledge base is optional (templates only).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "knowledge_base_config.h"
+#include "omnigate/sdk/plugin.h"
+#include "suggestion_worker.h"
+#include "template_api.h"
+#include "template_store.h"
+
+namespace omnigate::knowledge_base {
+
+class KnowledgeBasePlugin : public Plugin {
+public:
+    KnowledgeBasePlugin();
+    ~KnowledgeBasePlugin() override;
+
+    std::string name() const override { return "knowledge_base"; }
+    PluginKind kind() const override { return PluginKind::Integration; }
+    LoadResult load(Host& host) override;
+    void start() override;
+    void stop() override;
+
+private:
+    Host* host_ = nullptr;
+    KnowledgeBaseConfig config_;
+    std::unique_ptr<TemplateStore> templates_;
+    std::unique_ptr<TemplateApi> api_;
+    std::unique_ptr<SuggestionWorker> worker_;
+};
+
+}  // namespace omnigate::knowledge_base

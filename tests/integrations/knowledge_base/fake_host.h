@@ -1,0 +1,126 @@
+// A fake Host for the suggester's unit tests: an in-memory plugin state, the routes the plugin registers, a queue
+// of deliveries to hand out, the interactions the store would know, and a record of what was published, completed
+// and retried. `failStore` makes every store call throw as the real host does when MariaDB is down.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "omnigate/sdk/api_error.h"
+#include "support/unused_host.h"
+
+namespace omnigate::knowledge_base::test {
+
+class FakeHost : public omnigate::test::UnusedHost {
+public:
+    struct Published {
+        std::string topic;
+        std::string type;
+        std::string data;
+    };
+
+    void log(LogLevel, const std::string& message) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        logged.push_back(message);
+    }
+    const std::vector<AccountConfig>& accounts() const override { return entries; }
+    void addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) override {
+        routes[method + " " + pattern] = std::move(handler);
+    }
+    bool isAdmin(const HttpRequest& request) const override { return request.bearerToken() == "admin-token"; }
+    void setGauge(const std::string& name, const std::string&, double value) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        gauges[name] = value;
+    }
+
+    std::optional<std::string> loadState(const std::string& key) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        checkStore();
+        const auto it = state.find(key);
+        return it == state.end() ? std::nullopt : std::optional<std::string>(it->second);
+    }
+    void saveState(const std::string& key, const std::string& value) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        checkStore();
+        state[key] = value;
+    }
+    void eraseState(const std::string& key) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        checkStore();
+        state.erase(key);
+    }
+    std::vector<std::pair<std::string, std::string>> listState(const std::string& prefix) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        checkStore();
+        std::vector<std::pair<std::string, std::string>> rows;
+        for (auto it = state.lower_bound(prefix); it != state.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+            rows.emplace_back(it->first, it->second);
+        }
+        return rows;
+    }
+
+    void subscribeEvents(const std::string& sink, const std::vector<std::string>& types) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        subscriptions[sink] = types;
+    }
+    std::vector<EventDelivery> leaseDeliveries(const std::string& sink, std::size_t limit,
+                                               std::chrono::seconds) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        checkStore();
+        std::vector<EventDelivery> out;
+        while (!queued.empty() && out.size() < limit) {
+            out.push_back(queued.front());
+            out.back().sink = sink;
+            queued.erase(queued.begin());
+        }
+        return out;
+    }
+    void completeDelivery(std::int64_t id) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        completed.push_back(id);
+    }
+    void retryDelivery(std::int64_t id, std::chrono::system_clock::time_point, const std::string& error) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        retried.emplace_back(id, error);
+    }
+    void deadLetterDelivery(std::int64_t id, const std::string&) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        dead.push_back(id);
+    }
+
+    std::optional<std::string> interaction(std::int64_t id) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        checkStore();
+        const auto it = interactions.find(id);
+        return it == interactions.end() ? std::nullopt : std::optional<std::string>(it->second);
+    }
+    void publish(const std::string& topic, const std::string& type, const std::string& data) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (failPublish) throw ApiError::unavailable("the outbox is down");
+        published.push_back({topic, type, data});
+    }
+
+    std::vector<AccountConfig> entries;
+    std::map<std::string, HttpHandler> routes;
+    std::map<std::string, std::string> state;
+    std::map<std::string, std::vector<std::string>> subscriptions;
+    std::vector<EventDelivery> queued;
+    std::map<std::int64_t, std::string> interactions;
+    std::vector<Published> published;
+    std::vector<std::int64_t> completed;
+    std::vector<std::pair<std::int64_t, std::string>> retried;
+    std::vector<std::int64_t> dead;
+    std::map<std::string, double> gauges;
+    std::vector<std::string> logged;
+    bool failStore = false;
+    bool failPublish = false;
+    std::mutex mutex;
+
+private:
+    void checkStore() const {
+        if (failStore) throw ApiError::unavailable("the database is down");
+    }
+};
+
+}  // namespace omnigate::knowledge_base::test

@@ -1,0 +1,63 @@
+// A Host whose every service throws "not used by this test": a plugin's unit test derives its fake from it and
+// overrides only what the plugin under test should call, so a new Host method never breaks unrelated fakes and an
+// unexpected call fails loudly.
+#pragma once
+
+#include <stdexcept>
+
+#include "omnigate/sdk/host.h"
+
+namespace omnigate::test {
+
+class UnusedHost : public Host {
+public:
+    void log(LogLevel, const std::string&) override {}
+    const std::vector<AccountConfig>& accounts() const override { unused("accounts"); }
+    SubmitResult submitInbound(const InboundMessage&) override { unused("submitInbound"); }
+    std::vector<StoredMessage> history(const std::string&, const Address&, std::size_t) override { unused("history"); }
+    void updateDeliveryStatus(const StatusUpdate&) override { unused("updateDeliveryStatus"); }
+    void rateInteraction(const std::string&, const Address&, std::int64_t, int, const std::string&) override {
+        unused("rateInteraction");
+    }
+    void addRoute(const std::string&, const std::string&, HttpHandler) override { unused("addRoute"); }
+    void addWebSocket(const std::string&, std::shared_ptr<WebSocketHandler>) override { unused("addWebSocket"); }
+    TimerId addTimer(std::chrono::milliseconds, std::function<void()>) override { unused("addTimer"); }
+    void cancelTimer(TimerId) override { unused("cancelTimer"); }
+    void subscribeEvents(const std::string&, const std::vector<std::string>&) override { unused("subscribeEvents"); }
+    std::vector<EventDelivery> leaseDeliveries(const std::string&, std::size_t, std::chrono::seconds) override {
+        unused("leaseDeliveries");
+    }
+    void completeDelivery(std::int64_t) override { unused("completeDelivery"); }
+    void retryDelivery(std::int64_t, std::chrono::system_clock::time_point, const std::string&) override {
+        unused("retryDelivery");
+    }
+    void deadLetterDelivery(std::int64_t, const std::string&) override { unused("deadLetterDelivery"); }
+    std::vector<EventDelivery> deadLetters(const std::string&, std::size_t) override { unused("deadLetters"); }
+    std::size_t redeliver(const std::string&, std::int64_t) override { unused("redeliver"); }
+    std::size_t backlog(const std::string&) override { unused("backlog"); }
+    std::size_t purgeDeliveries(const std::string&) override { unused("purgeDeliveries"); }
+    std::optional<std::string> loadState(const std::string&) override { unused("loadState"); }
+    void saveState(const std::string&, const std::string&) override { unused("saveState"); }
+    void eraseState(const std::string&) override { unused("eraseState"); }
+    std::vector<std::pair<std::string, std::string>> listState(const std::string&) override { unused("listState"); }
+    bool isAdmin(const HttpRequest&) const override { unused("isAdmin"); }
+    void setReadiness(const std::string&, bool, const std::string&) override { unused("setReadiness"); }
+    void setGauge(const std::string&, const std::string&, double) override { unused("setGauge"); }
+    void publish(const std::string&, const std::string&, const std::string&) override { unused("publish"); }
+    std::optional<std::string> interaction(std::int64_t) override { unused("interaction"); }
+    std::optional<std::string> client(std::int64_t) override { unused("client"); }
+    void updateClientCard(std::int64_t, const std::map<std::string, std::string>&) override {
+        unused("updateClientCard");
+    }
+    std::vector<StoredMessage> messages(std::int64_t, std::size_t) override { unused("messages"); }
+    StoredMessage replyAsBot(std::int64_t, const std::string&) override { unused("replyAsBot"); }
+    void handOffToPeople(std::int64_t, const HandOff&) override { unused("handOffToPeople"); }
+    void closeAsBot(std::int64_t, const std::string&) override { unused("closeAsBot"); }
+
+protected:
+    [[noreturn]] static void unused(const char* what) {
+        throw std::logic_error(std::string("Host::") + what + " is not used by this test");
+    }
+};
+
+}  // namespace omnigate::test
