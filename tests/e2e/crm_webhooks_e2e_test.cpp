@@ -8,19 +8,11 @@
 #include <Poco/HMACEngine.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/SHA2Engine.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/UUIDGenerator.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -30,6 +22,7 @@
 
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
+#include "support/fake_crm.h"
 
 namespace omnigate::test {
 namespace {
@@ -65,141 +58,6 @@ bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds time
     }
     return done();
 }
-
-// The CRM. Paths: /hang (no answer until the server stops), /redirect (302 to /target), /huge (4 MiB), /lookup
-// (the client lookup: lookupStatus and lookupBody, or no answer while lookupHangs); any other path answers the
-// status set for it (200 unless told otherwise). Every request is recorded with the status it got.
-class FakeCrm {
-public:
-    struct Request {
-        std::string path;
-        std::string event;
-        std::string delivery;
-        std::string timestamp;
-        std::string signature;
-        std::string body;
-        int status = 0;
-    };
-
-    FakeCrm() : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)) {
-        auto* params = new Poco::Net::HTTPServerParams;
-        params->setMaxThreads(32);
-        params->setKeepAlive(true);
-        server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket_, params);
-        server_->start();
-    }
-    ~FakeCrm() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stopping_ = true;
-        }
-        cv_.notify_all();
-        server_->stopAll(true);
-    }
-
-    std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + path;
-    }
-    void setStatus(const std::string& path, int status) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        statuses_[path] = status;
-    }
-    void setLookup(int status, const std::string& body, bool hangs = false) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        lookupStatus_ = status;
-        lookupBody_ = body;
-        lookupHangs_ = hangs;
-    }
-    std::vector<Request> requests(const std::string& path = "") {
-        std::lock_guard<std::mutex> lock(mutex_);
-        std::vector<Request> out;
-        for (const Request& r : requests_) {
-            if (path.empty() || r.path == path) out.push_back(r);
-        }
-        return out;
-    }
-
-private:
-    void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-        Request seen;
-        seen.path = request.getURI();
-        seen.event = request.get("X-Omnigate-Event", "");
-        seen.delivery = request.get("X-Omnigate-Delivery", "");
-        seen.timestamp = request.get("X-Omnigate-Timestamp", "");
-        seen.signature = request.get("X-Omnigate-Signature", "");
-        std::ostringstream body;
-        Poco::StreamCopier::copyStream(request.stream(), body);
-        seen.body = body.str();
-
-        bool hang = seen.path == "/hang";
-        int status = 200;
-        std::string answer = "{}";
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (seen.path == "/lookup") {
-                status = lookupStatus_;
-                answer = lookupBody_;
-                hang = lookupHangs_;
-            } else if (const auto it = statuses_.find(seen.path); it != statuses_.end()) {
-                status = it->second;
-            }
-            if (seen.path == "/redirect") status = 302;
-            seen.status = hang ? 0 : status;
-            requests_.push_back(seen);
-        }
-        if (hang) {
-            std::unique_lock<std::mutex> lock(mutex_);
-            cv_.wait_for(lock, 20s, [this] { return stopping_; });
-            return;
-        }
-        if (seen.path == "/redirect") {
-            response.redirect(url("/target"), Poco::Net::HTTPResponse::HTTP_FOUND);
-            return;
-        }
-        response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-        response.setContentType("application/json");
-        if (seen.path == "/huge") {
-            response.setChunkedTransferEncoding(true);
-            std::ostream& out = response.send();
-            const std::string block(64 * 1024, 'x');
-            for (int i = 0; i < 64 && out.good(); ++i) out << block;
-            return;
-        }
-        response.send() << answer;
-    }
-
-    class Handler : public Poco::Net::HTTPRequestHandler {
-    public:
-        explicit Handler(FakeCrm& crm) : crm_(crm) {}
-        void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
-            crm_.handle(request, response);
-        }
-
-    private:
-        FakeCrm& crm_;
-    };
-    class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-    public:
-        explicit Factory(FakeCrm& crm) : crm_(crm) {}
-        Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-            return new Handler(crm_);
-        }
-
-    private:
-        FakeCrm& crm_;
-    };
-
-    Poco::Net::ServerSocket socket_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool stopping_ = false;
-    std::map<std::string, int> statuses_;
-    int lookupStatus_ = 200;
-    std::string lookupBody_ = R"({"card":{}})";
-    bool lookupHangs_ = false;
-    std::vector<Request> requests_;
-};
 
 std::string subscriptionYaml(const std::string& id, const std::string& url, const std::string& events) {
     return "      - id: " + id + "\n        url: " + url + "\n        secret: " + kSecret + "\n        events: [" +

@@ -1,19 +1,23 @@
-// Faults under a steady load of a few hundred web chat messages per second: a broker restart, a database restart
-// and a daemon killed with SIGKILL. Afterwards every message answered 2xx is in the database exactly once, its
-// message.created event reached a subscriber (de-duplicated by event id), and the daemon is ready without help.
+// Faults under a steady load of a few hundred web chat messages per second: a broker restart, a database restart,
+// a daemon killed with SIGKILL and a CRM webhook endpoint failing for a while. Afterwards every message answered
+// 2xx is in the database exactly once, its message.created event reached a subscriber (de-duplicated by event id)
+// and the CRM (signed, in order per interaction), and the daemon is ready without help.
 #include <gtest/gtest.h>
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <set>
 #include <thread>
 
+#include "omnigate/sdk/secrets.h"
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
+#include "support/fake_crm.h"
 #include "support/load_generator.h"
 #include "support/mqtt_probe.h"
 #include "support/test_env.h"
@@ -255,6 +259,68 @@ TEST(FaultsUnderLoad, DaemonKilledUnderLoad) {
         },
         [&](const LoadReport& report) {
             EXPECT_GT(report.failuresMatching("connection"), 0u) << "the kill was not felt: " << report.summary();
+        });
+}
+
+TEST(FaultsUnderLoad, CrmEndpointFailingUnderLoad) {
+    FakeCrm crm;
+    const std::string secret = "fault-crm-secret-0123456789";
+    const std::string subscription = "fault-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8);
+    DaemonOptions options;
+    options.instance = "fault-load-crm";
+    // Short backoffs and no pause, so the test waits seconds, not the production minutes.
+    options.channelsYaml += "integrations:\n  - type: crm\n    id: crm\n    settings:\n"
+                            "      backoff_base_ms: 100\n      backoff_max_ms: 1000\n      poll_interval_ms: 100\n"
+                            "      pause_after_failures: 100000\n      subscriptions:\n"
+                            "        - id: " + subscription + "\n          url: " + crm.url("/events") +
+                            "\n          secret: " + secret + "\n          events: [message.created]\n";
+    DaemonProcess daemon(options);
+    runFaultUnderLoad(
+        daemon, "crm endpoint failing",
+        [&] {
+            crm.setStatus("/events", 503);
+            std::this_thread::sleep_for(3s);
+            crm.setStatus("/events", 200);
+        },
+        [&](const LoadReport& report) {
+            // The CRM's outage is the integration's business: the visitors notice nothing.
+            EXPECT_TRUE(report.failures.empty()) << report.summary();
+            std::set<std::int64_t> wanted;
+            for (const LoadMessage& m : report.messages) {
+                if (m.storedId != 0) wanted.insert(m.storedId);
+            }
+            std::set<std::int64_t> delivered;
+            std::size_t refused = 0, badSignatures = 0, outOfOrder = 0;
+            const auto deadline = std::chrono::steady_clock::now() + 60s;
+            for (;;) {
+                delivered.clear();
+                refused = badSignatures = outOfOrder = 0;
+                std::map<std::int64_t, std::int64_t> lastOf;  // interaction -> last message id delivered
+                for (const FakeCrm::Request& r : crm.requests("/events")) {
+                    if (r.status == 503) ++refused;
+                    if (r.status != 200) continue;
+                    if (webhookSignature(secret, r.timestamp, r.body) != r.signature) ++badSignatures;
+                    const auto data = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>()->getObject("data");
+                    const std::int64_t id = data->getValue<std::int64_t>("id");
+                    std::int64_t& last = lastOf[data->getValue<std::int64_t>("interaction_id")];
+                    if (id < last) ++outOfOrder;
+                    last = std::max(last, id);
+                    delivered.insert(id);
+                }
+                const bool all = std::includes(delivered.begin(), delivered.end(), wanted.begin(), wanted.end());
+                if (all || std::chrono::steady_clock::now() > deadline) break;
+                std::this_thread::sleep_for(200ms);
+            }
+            std::size_t missing = 0;
+            for (std::int64_t id : wanted) missing += delivered.count(id) == 0 ? 1 : 0;
+            print("crm endpoint failing: " + std::to_string(refused) + " attempts refused with 503 during the outage, " +
+                  std::to_string(wanted.size()) + " messages, " + std::to_string(missing) + " of their events not at "
+                  "the CRM, " + std::to_string(badSignatures) + " bad signatures, " + std::to_string(outOfOrder) +
+                  " out of order");
+            EXPECT_GT(refused, 0u) << "the outage was not felt";
+            EXPECT_EQ(missing, 0u) << logTail(daemon);
+            EXPECT_EQ(badSignatures, 0u);
+            EXPECT_EQ(outOfOrder, 0u);
         });
 }
 
