@@ -69,40 +69,20 @@ std::string stringify(const Poco::JSON::Object::Ptr& o) {
 }  // namespace
 
 ConversationWorker::ConversationWorker(Host& host, const ChatbotConfig& config, BotStats& stats, std::string sink)
-    : host_(host), config_(config), stats_(stats), client_(config), sink_(std::move(sink)) {}
+    : host_(host), config_(config), stats_(stats), client_(config), sink_(std::move(sink)), loop_(idlePause) {}
 
 ConversationWorker::~ConversationWorker() { stop(); }
 
 void ConversationWorker::start() {
     host_.subscribeEvents(sink_, {"interaction.updated", "message.created"});
-    stopping_ = false;
-    thread_ = std::thread([this] { run(); });
+    loop_.start([this] { return processOnce(); },
+                [this](const std::exception& e) {
+                    // The store is down or a lease failed: the deliveries stay queued, tried again shortly.
+                    host_.log(LogLevel::Warning, std::string("chatbot: leasing events failed: ") + e.what());
+                });
 }
 
-void ConversationWorker::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
-
-void ConversationWorker::run() {
-    while (!stopping_) {
-        std::size_t leased = 0;
-        try {
-            leased = processOnce();
-        } catch (const std::exception& e) {
-            // The store is down or the lease failed: the deliveries stay, try again shortly.
-            host_.log(LogLevel::Warning, std::string("chatbot: leasing events failed: ") + e.what());
-        }
-        if (leased == 0) {
-            std::unique_lock<std::mutex> lock(mutex_);
-            wake_.wait_for(lock, idlePause, [this] { return stopping_.load(); });
-        }
-    }
-}
+void ConversationWorker::stop() { loop_.stop(); }
 
 std::size_t ConversationWorker::processOnce() {
     // The lease covers a bot call that takes all its time plus what the host calls around it need.
@@ -120,7 +100,7 @@ std::size_t ConversationWorker::processOnce() {
 }
 
 void ConversationWorker::process(const EventDelivery& delivery) {
-    if (stopping_) return;  // leased, not lost: handed out again when the lease ends
+    if (loop_.stopping()) return;  // leased, not lost: handed out again when the lease ends
     try {
         handle(delivery);
         host_.completeDelivery(delivery.id);
@@ -219,9 +199,9 @@ void ConversationWorker::callBot(std::int64_t interactionId, const std::string& 
                                  const std::string& body) {
     std::vector<BotAction> actions;
     try {
-        actions = parseBotAnswer(client_.post(event, deliveryId, body, stopping_));
+        actions = parseBotAnswer(client_.post(event, deliveryId, body, loop_.stopping()));
     } catch (const BotCallError& e) {
-        if (stopping_) throw std::runtime_error("the plugin is stopping");  // retried by whoever runs next
+        if (loop_.stopping()) throw std::runtime_error("the plugin is stopping");  // retried by whoever runs next
         handToPeople(interactionId, e.what());
         return;
     } catch (const BotAnswerError& e) {

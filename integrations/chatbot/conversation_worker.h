@@ -5,18 +5,15 @@
 // waiting out the bot's clock. It also follows every interaction in and out of status bot for the counts.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "bot_answer.h"
 #include "bot_client.h"
 #include "bot_stats.h"
 #include "chatbot_config.h"
 #include "omnigate/sdk/host.h"
+#include "omnigate/sdk/polling_thread.h"
 
 namespace omnigate::chatbot {
 
@@ -35,7 +32,6 @@ public:
     void handle(const EventDelivery& delivery);
 
 private:
-    void run();
     void process(const EventDelivery& delivery);
     void onInteractionUpdated(const EventDelivery& delivery, const Poco::JSON::Object::Ptr& data);
     void onMessageCreated(const EventDelivery& delivery, const Poco::JSON::Object::Ptr& data);
@@ -53,10 +49,7 @@ private:
     BotClient client_;
     std::string sink_;
 
-    std::atomic<bool> stopping_{false};
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::thread thread_;
+    PollingThread loop_;
 };
 
 }  // namespace omnigate::chatbot

@@ -77,7 +77,7 @@ std::string eventData(std::int64_t interactionId, std::int64_t messageId, const 
 
 SuggestionWorker::SuggestionWorker(Host& host, const KnowledgeBaseConfig& config, TemplateStore& templates,
                                    std::string sink)
-    : host_(host), config_(config), client_(config), templates_(templates), sink_(std::move(sink)) {}
+    : host_(host), config_(config), client_(config), templates_(templates), sink_(std::move(sink)), loop_(idlePause) {}
 
 SuggestionWorker::~SuggestionWorker() { stop(); }
 
@@ -93,34 +93,14 @@ void SuggestionWorker::start() {
     host_.subscribeEvents(sink_, {"message.created"});
     host_.setGauge("kb_failures_total", "Knowledge-base searches that failed (timeout, error, bad answer)", 0);
     host_.setGauge("suggestions_total", "suggestion.created events published", 0);
-    stopping_ = false;
-    thread_ = std::thread([this] { run(); });
+    loop_.start([this] { return processOnce(); },
+                [this](const std::exception& e) {
+                    // The store is down or a lease failed: the deliveries stay queued, tried again shortly.
+                    host_.log(LogLevel::Warning, std::string("knowledge_base: leasing suggestions failed: ") + e.what());
+                });
 }
 
-void SuggestionWorker::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
-
-void SuggestionWorker::run() {
-    while (!stopping_) {
-        std::size_t leased = 0;
-        try {
-            leased = processOnce();
-        } catch (const std::exception& e) {
-            // The store is down or a lease failed: nothing is lost (the deliveries stay), try again shortly.
-            host_.log(LogLevel::Warning, std::string("knowledge_base: leasing suggestions failed: ") + e.what());
-        }
-        if (leased == 0) {
-            std::unique_lock<std::mutex> lock(mutex_);
-            wake_.wait_for(lock, idlePause, [this] { return stopping_.load(); });
-        }
-    }
-}
+void SuggestionWorker::stop() { loop_.stop(); }
 
 std::size_t SuggestionWorker::processOnce() {
     // The lease covers the worst case: every delivery of the batch waiting for a knowledge base that hangs.
@@ -128,7 +108,7 @@ std::size_t SuggestionWorker::processOnce() {
         30s + config_.timeout * static_cast<long>(batchSize) * 2);
     const std::vector<EventDelivery> deliveries = host_.leaseDeliveries(sink_, batchSize, lease);
     for (const EventDelivery& delivery : deliveries) {
-        if (stopping_) break;  // the rest is leased, not lost: handed out again when the lease ends
+        if (loop_.stopping()) break;  // the rest is leased, not lost: handed out again when the lease ends
         try {
             handle(delivery);
             host_.completeDelivery(delivery.id);
@@ -197,7 +177,7 @@ std::vector<Suggestion> SuggestionWorker::searchKnowledgeBase(const std::string&
     if (!client_.configured()) return {};
     if (consecutiveFailures_ >= failuresBeforeRest && std::chrono::steady_clock::now() < skipUntil_) return {};
     try {
-        std::vector<Suggestion> found = client_.search(text, config_.maxSuggestions, stopping_);
+        std::vector<Suggestion> found = client_.search(text, config_.maxSuggestions, loop_.stopping());
         if (consecutiveFailures_ > 0) {
             host_.log(LogLevel::Info, "knowledge_base: the knowledge base answers again");
         }
@@ -212,7 +192,7 @@ std::vector<Suggestion> SuggestionWorker::searchKnowledgeBase(const std::string&
 }
 
 void SuggestionWorker::countFailure(const std::string& why) {
-    if (stopping_) return;  // our own cancellation, not the knowledge base's fault
+    if (loop_.stopping()) return;  // our own cancellation, not the knowledge base's fault
     ++consecutiveFailures_;
     host_.setGauge("kb_failures_total", "Knowledge-base searches that failed (timeout, error, bad answer)",
                    ++failures_);

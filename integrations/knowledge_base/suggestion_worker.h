@@ -6,16 +6,13 @@
 // could not be read or published) makes the delivery retry.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <chrono>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "knowledge_base_client.h"
 #include "knowledge_base_config.h"
 #include "omnigate/sdk/host.h"
+#include "omnigate/sdk/polling_thread.h"
 #include "template_store.h"
 
 namespace omnigate::knowledge_base {
@@ -35,7 +32,6 @@ public:
     static std::string operatorTopic(const std::string& operatorId);
 
 private:
-    void run();
     void handle(const EventDelivery& delivery);
     std::vector<Suggestion> searchKnowledgeBase(const std::string& text);
     void countFailure(const std::string& why);
@@ -46,10 +42,7 @@ private:
     TemplateStore& templates_;
     std::string sink_;
 
-    std::atomic<bool> stopping_{false};
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::thread thread_;
+    PollingThread loop_;
 
     // A knowledge base that failed several times in a row is left alone for a while, so a dead one does not cost
     // every message timeout_ms and let the queue grow behind it. Only the worker thread touches these.
