@@ -16,6 +16,7 @@ namespace {
 
 constexpr std::size_t kTextFieldMax = 255;  // reason, resolution, subject: VARCHAR(255) columns
 constexpr std::size_t kMessagesMax = 1000;
+constexpr std::size_t kAttachmentsMax = 20;
 
 std::string toDbTime(const Poco::DateTime& time) {
     return Poco::DateTimeFormatter::format(time, "%Y-%m-%d %H:%M:%S.%i");
@@ -73,8 +74,9 @@ Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRES
 
 }  // namespace
 
-InteractionsApi::InteractionsApi(Authenticator& authenticator, InteractionService& interactions, MessageService& messages)
-    : authenticator_(authenticator), interactions_(interactions), messages_(messages) {}
+InteractionsApi::InteractionsApi(Authenticator& authenticator, InteractionService& interactions, MessageService& messages,
+                                 FileStore& files)
+    : authenticator_(authenticator), interactions_(interactions), messages_(messages), files_(files) {}
 
 void InteractionsApi::registerRoutes(Router& router) {
     const auto route = [&](const char* method, const char* pattern, Scope scope,
@@ -254,8 +256,28 @@ HttpResponse InteractionsApi::rate(const HttpRequest& request, const Actor& acto
 
 HttpResponse InteractionsApi::reply(const HttpRequest& request, const Actor& /*actor*/) {
     const std::int64_t id = api::pathId(request);
-    const std::string text = requiredText(api::parseBody(request), "text");
-    return api::jsonResponse(201, toJson(messages_.reply(id, text)));
+    const auto body = api::parseBody(request);
+    api::rejectUnknownFields(body, {"text", "attachments"}, "a reply");
+    // Files uploaded first (POST /api/v1/files), named here by id; the text may then be empty.
+    std::vector<Attachment> attachments;
+    if (body->has("attachments") && !body->isNull("attachments")) {
+        const Poco::JSON::Array::Ptr ids = body->getArray("attachments");
+        if (!ids) throw ApiError::badRequest("'attachments' must be an array of file ids");
+        if (ids->size() > kAttachmentsMax) {
+            throw ApiError::badRequest("'attachments' may name at most " + std::to_string(kAttachmentsMax) + " files");
+        }
+        for (std::size_t i = 0; i < ids->size(); ++i) {
+            const std::string field = "attachments[" + std::to_string(i) + "]";
+            const Poco::Dynamic::Var value = ids->get(static_cast<unsigned>(i));
+            if (!value.isString()) throw ApiError::badRequest("'" + field + "' must be a file id (a string)");
+            const auto file = files_.describe(value.extract<std::string>());
+            if (!file) throw ApiError::badRequest("'" + field + "': no file '" + value.extract<std::string>() + "'");
+            attachments.push_back(*file);
+        }
+    }
+    const std::string text = attachments.empty() ? requiredText(body, "text")
+                                                 : api::optionalString(body, "text").value_or("");
+    return api::jsonResponse(201, toJson(messages_.reply(id, text, AuthorKind::Operator, std::move(attachments))));
 }
 
 HttpResponse InteractionsApi::listMessages(const HttpRequest& request, const Actor& /*actor*/) {

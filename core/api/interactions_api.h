@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/authenticator.h"
+#include "store/file_store.h"
 #include "http/router.h"
 #include "pipeline/interaction_service.h"
 #include "pipeline/message_service.h"
@@ -12,7 +13,8 @@ namespace omnigate {
 
 class InteractionsApi {
 public:
-    InteractionsApi(Authenticator& authenticator, InteractionService& interactions, MessageService& messages);
+    InteractionsApi(Authenticator& authenticator, InteractionService& interactions, MessageService& messages,
+                    FileStore& files);
 
     void registerRoutes(Router& router);
 
@@ -31,6 +33,7 @@ private:
     Authenticator& authenticator_;
     InteractionService& interactions_;
     MessageService& messages_;
+    FileStore& files_;
 };
 
 }  // namespace omnigate

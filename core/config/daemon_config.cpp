@@ -97,7 +97,7 @@ std::vector<std::string> DaemonConfig::pluginTypes() const {
 }
 
 DaemonConfig parseDaemonConfig(const ConfigNode& root) {
-    root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "channels",
+    root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "files", "channels",
                      "integrations", "interactions", "routing"});
     DaemonConfig c;
     c.file = root.file();
@@ -158,6 +158,16 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     Poco::Path dir(plugins.getString("directory"));
     if (dir.isRelative()) dir = Poco::Path(Poco::Path(root.file()).makeAbsolute().parent()).append(dir);
     c.pluginDirectory = dir.makeAbsolute().toString();
+
+    // Files default to files/ beside the config file; the demo config and the test scripts put them under var/.
+    const ConfigNode files = root["files"];
+    files.expectKeys({"directory", "max_bytes"});
+    Poco::Path filesDir(files.getString("directory", "files"));
+    if (filesDir.isRelative()) {
+        filesDir = Poco::Path(Poco::Path(root.file()).makeAbsolute().parent()).append(filesDir);
+    }
+    c.files.directory = filesDir.makeAbsolute().toString();
+    c.files.maxBytes = files.getInt("max_bytes", c.files.maxBytes, 1024, std::int64_t{1} << 31);
 
     const ConfigNode interactions = root["interactions"];
     interactions.expectKeys({"rating_request_text", "rating_window_hours"});

@@ -49,6 +49,12 @@ struct InteractionsConfig {
     int ratingWindowHours = 72;  // how long after the request a client's lone digit counts as the rating
 };
 
+// Where attachments and media are kept (their bytes; the database names them).
+struct FilesConfig {
+    std::string directory;                         // absolute, or relative to the config file's folder
+    std::int64_t maxBytes = 25 * 1024 * 1024;      // one file at most
+};
+
 // A channel account or an integration: `type` names the plugin, `settings` is the plugin's to validate.
 struct PluginEntry {
     std::string type;
@@ -87,6 +93,7 @@ struct DaemonConfig {
     DatabaseConfig database;
     MqttConfig mqtt;
     InteractionsConfig interactions;
+    FilesConfig files;
     std::string pluginDirectory;  // absolute, or relative to the config file's folder
     std::vector<PluginEntry> channels;
     std::vector<PluginEntry> integrations;

@@ -98,6 +98,7 @@ void Daemon::start() {
     }
 
     pluginHealth_ = std::make_unique<PluginHealth>(metrics_);
+    files_ = std::make_unique<FileStore>(config_.files, *pool_, *writer_);
     admin_ = std::make_unique<AdminApi>(*pool_, *bus_, metrics_, *pluginHealth_);
     admin_->registerRoutes(router_);
     const auto invalidateCatalogs = [this] { catalogs_->invalidate(); };
@@ -134,17 +135,19 @@ void Daemon::start() {
     routingActionsApi_ = std::make_unique<RoutingActionsApi>(config_, *routingService_, *pool_);
     routingActionsApi_->registerRoutes(router_);
     authenticator_ = std::make_unique<Authenticator>(config_.adminToken, storeDirectory(*pool_, *writer_));
-    interactionsApi_ = std::make_unique<InteractionsApi>(*authenticator_, *interactions_, *messages_);
+    interactionsApi_ = std::make_unique<InteractionsApi>(*authenticator_, *interactions_, *messages_, *files_);
     interactionsApi_->registerRoutes(router_);
     clients_ = std::make_unique<ClientsApi>(*authenticator_, *writer_, *pool_);
     clients_->registerRoutes(router_);
     apiTokensApi_ = std::make_unique<ApiTokensApi>(*authenticator_, *writer_, *pool_);
     apiTokensApi_->registerRoutes(router_);
+    filesApi_ = std::make_unique<FilesApi>(*authenticator_, *files_);
+    filesApi_->registerRoutes(router_);
     supervisorApi_ = std::make_unique<SupervisorApi>(config_, *pool_);
     supervisorApi_->registerRoutes(router_);
 
     plugins_ = std::make_unique<PluginManager>(config_, router_, *messages_, timer_,
-                                               PluginServices{*pool_, *writer_, *pluginHealth_, config_.adminToken,
+                                               PluginServices{*pool_, *writer_, *files_, *pluginHealth_, config_.adminToken,
                                                               botActions()});
     try {
         plugins_->loadAll();

@@ -12,6 +12,7 @@
 #include "api/blacklist_api.h"
 #include "api/break_reasons_api.h"
 #include "api/clients_api.h"
+#include "api/files_api.h"
 #include "api/interactions_api.h"
 #include "api/operator_groups_api.h"
 #include "api/operators_api.h"
@@ -81,6 +82,8 @@ private:
     std::unique_ptr<InteractionService> interactions_;
     std::unique_ptr<RoutingService> routingService_;
     std::unique_ptr<RoutingActionsApi> routingActionsApi_;
+    std::unique_ptr<FileStore> files_;
+    std::unique_ptr<FilesApi> filesApi_;
     std::unique_ptr<PluginHealth> pluginHealth_;  // outlives the plugins: /readyz and /metrics read it
     std::unique_ptr<AdminApi> admin_;
     std::unique_ptr<Authenticator> authenticator_;  // outlives every API that asks it

@@ -101,7 +101,8 @@ void MessageService::updateDeliveryStatus(const std::string& channel, const Stat
     }
 }
 
-StoredMessage MessageService::reply(std::int64_t interactionId, const std::string& text, AuthorKind author) {
+StoredMessage MessageService::reply(std::int64_t interactionId, const std::string& text, AuthorKind author,
+                                    std::vector<Attachment> attachments) {
     StoredMessage stored;
     Address to;
     writer_.run([&](DbSession& session) {
@@ -116,6 +117,7 @@ StoredMessage MessageService::reply(std::int64_t interactionId, const std::strin
         m.direction = Direction::Outbound;
         m.author = author;
         m.text = text;
+        m.attachments = attachments;
         m.status = DeliveryStatus::Pending;
         to = interaction->address;
         stored = store.insertMessage(m);
@@ -140,6 +142,7 @@ StoredMessage MessageService::deliver(StoredMessage stored, const Address& to, c
         out.author = stored.author;
         out.subject = subject;
         out.text = stored.text;
+        out.attachments = stored.attachments;
         out.createdAt = stored.createdAt;
         try {
             sent = plugin->send(out);

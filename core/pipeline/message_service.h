@@ -34,7 +34,9 @@ public:
 
     // Stores the operator's message, hands it to the channel, records the outcome. Throws ApiError 404 for an
     // unknown interaction; a channel's refusal is not an exception but a message with status failed.
-    StoredMessage reply(std::int64_t interactionId, const std::string& text, AuthorKind author = AuthorKind::Operator);
+    // `attachments` name stored files (FileStore), already checked by the caller.
+    StoredMessage reply(std::int64_t interactionId, const std::string& text, AuthorKind author = AuthorKind::Operator,
+                        std::vector<Attachment> attachments = {});
 
     std::vector<StoredMessage> messagesOf(std::int64_t interactionId, std::size_t limit);
 

@@ -220,6 +220,16 @@ std::size_t PluginContext::purgeDeliveries(const std::string& sink) {
     return count;
 }
 
+Attachment PluginContext::storeFile(const std::string& bytes, const std::string& mimeType, const std::string& name) {
+    return services_.files.put(bytes, mimeType, name, name_);
+}
+
+std::optional<Host::File> PluginContext::readFile(const std::string& fileId) {
+    auto content = services_.files.get(fileId);
+    if (!content) return std::nullopt;
+    return File{std::move(content->meta), std::move(content->bytes)};
+}
+
 std::optional<std::string> PluginContext::loadState(const std::string& key) {
     return read<std::optional<std::string>>("plugin state", [&](DbSession& session) -> std::optional<std::string> {
         sql::PreparedStatement& q = session.prepare("SELECT value FROM plugin_state WHERE plugin = ? AND state_key = ?");

@@ -13,6 +13,7 @@
 #include "pipeline/message_service.h"
 #include "plugins/plugin_health.h"
 #include "store/connection_pool.h"
+#include "store/file_store.h"
 #include "store/interaction_store.h"
 #include "store/transaction_runner.h"
 #include "store/write_batcher.h"
@@ -23,6 +24,7 @@ namespace omnigate {
 struct PluginServices {
     ConnectionPool& pool;
     WriteBatcher& writer;
+    FileStore& files;
     PluginHealth& health;
     std::string adminToken;
     // What a chatbot integration does for its bot, done by routing (which the daemon wires in: the plugin host
@@ -64,6 +66,8 @@ public:
     std::size_t redeliver(const std::string& sink, std::int64_t id) override;
     std::size_t backlog(const std::string& sink) override;
     std::size_t purgeDeliveries(const std::string& sink) override;
+    Attachment storeFile(const std::string& bytes, const std::string& mimeType, const std::string& name) override;
+    std::optional<File> readFile(const std::string& fileId) override;
     std::optional<std::string> loadState(const std::string& key) override;
     void saveState(const std::string& key, const std::string& value) override;
     void eraseState(const std::string& key) override;

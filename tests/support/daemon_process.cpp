@@ -44,6 +44,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
                                             : "  writers: 1\n  write_queue_max: " + std::to_string(options_.writeQueueMax) + "\n")
            << "mqtt:\n  url: tcp://127.0.0.1:" << requireEnv("OMNIGATE_MQTT_PORT") << "\n  keep_alive_seconds: 5\n"
            << "plugins:\n  directory: " << requireEnv("OMNIGATE_PLUGIN_DIR") << "\n"
+           << "files:\n  directory: " << requireEnv("OMNIGATE_VAR_DIR") << "/files\n"
            << "channels:\n" << options_.channelsYaml;
     config.close();
 

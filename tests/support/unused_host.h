@@ -36,6 +36,8 @@ public:
     std::size_t redeliver(const std::string&, std::int64_t) override { unused("redeliver"); }
     std::size_t backlog(const std::string&) override { unused("backlog"); }
     std::size_t purgeDeliveries(const std::string&) override { unused("purgeDeliveries"); }
+    Attachment storeFile(const std::string&, const std::string&, const std::string&) override { unused("storeFile"); }
+    std::optional<File> readFile(const std::string&) override { unused("readFile"); }
     std::optional<std::string> loadState(const std::string&) override { unused("loadState"); }
     void saveState(const std::string&, const std::string&) override { unused("saveState"); }
     void eraseState(const std::string&) override { unused("eraseState"); }

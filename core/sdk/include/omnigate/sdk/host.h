@@ -102,6 +102,18 @@ public:
     // Forgets every delivery of `sink`, pending or dead (a deleted webhook subscription); returns how many.
     virtual std::size_t purgeDeliveries(const std::string& sink) = 0;
 
+    // --- The file store: media and attachments (a WhatsApp photo, a mail's PDF), by id
+
+    // Keeps the bytes and returns what a message's attachment names (fileId, name, mimeType, size); durable when it
+    // returns. ApiError 413 over the configured size limit, 400 for an empty file, 503 when the disk fails.
+    virtual Attachment storeFile(const std::string& bytes, const std::string& mimeType, const std::string& name) = 0;
+    // The bytes of a stored file (an operator's attachment to send); nothing for an unknown id.
+    struct File {
+        Attachment meta;
+        std::string bytes;
+    };
+    virtual std::optional<File> readFile(const std::string& fileId) = 0;
+
     // --- A small durable key-value store of the plugin's own (what it lets administrators change over REST)
 
     virtual std::optional<std::string> loadState(const std::string& key) = 0;

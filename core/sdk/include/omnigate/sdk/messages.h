@@ -74,7 +74,8 @@ struct OutboundMessage {
     Address to;
     AuthorKind author = AuthorKind::Operator;  // System for auto-replies and rating requests
     std::string subject;                       // the interaction's subject (email uses it)
-    std::string text;
+    std::string text;                          // may be empty when there are attachments
+    std::vector<Attachment> attachments;       // their bytes: Host::readFile(fileId)
     std::string createdAt;
 };
 
