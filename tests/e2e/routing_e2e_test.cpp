@@ -446,5 +446,46 @@ TEST_F(Routing, ABotFirstQueueGivesItToTheBotAndToPeopleWhenTheBotLeavesTheClien
               "the bot did not answer in time");
 }
 
+// Without a rule, the first queue whose sources accept the channel account takes the interaction. The daemon of
+// this test has a web chat account of its own, so its queue pulls in nobody else's interactions.
+TEST(RoutingBySources, AQueueTakesItsSourcesInteractionsWhenNoRuleMatches) {
+    const std::string account = "acct-" + unique();
+    DaemonOptions options;
+    options.instance = "routing-sources-" + unique();
+    options.channelsYaml += "  - type: webchat\n    id: " + account +
+                            "\n    settings:\n      token_secret: test-webchat-secret-0123456789\n";
+    DaemonProcess daemon(options);
+    ASSERT_TRUE(daemon.waitReady()) << daemon.log();
+    const auto admin = [&](const std::string& method, const std::string& path, const std::string& body) {
+        return daemon.http().request(method, path, body,
+                                     {{"Authorization", "Bearer " + daemon.adminToken()},
+                                      {"Content-Type", "application/json"}});
+    };
+    const std::string queue = "q-" + unique();
+    HttpResult r = admin("POST", "/api/v1/queues",
+                         R"({"id":")" + queue + R"(","name":"By source","sources":[{"channel":"webchat","account":")" +
+                             account + R"("}]})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const HttpResult session = daemon.http().postJson("/api/v1/webchat/" + account + "/sessions", R"({"name":"V"})");
+    ASSERT_EQ(session.status, 201) << session.body;
+    const HttpResult message = daemon.http().postJson("/api/v1/webchat/" + account + "/messages",
+                                                      R"({"text":"no rule mentions this"})",
+                                                      session.json()->getValue<std::string>("token"));
+    ASSERT_EQ(message.status, 201) << message.body;
+    const std::string id = std::to_string(message.json()->getValue<std::int64_t>("interaction_id"));
+    std::string status, inQueue;
+    for (int i = 0; i < 100 && status != "queued"; ++i) {
+        const auto interaction = admin("GET", "/api/v1/interactions/" + id, "").json()->getObject("interaction");
+        status = interaction->getValue<std::string>("status");
+        inQueue = interaction->isNull("queue") ? "" : interaction->getValue<std::string>("queue");
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(status, "queued");
+    EXPECT_EQ(inQueue, queue);
+    // Leave no queue behind that takes an account other tests might one day configure.
+    r = admin("PATCH", "/api/v1/queues/" + queue, R"({"sources":[]})");
+    EXPECT_EQ(r.status, 200) << r.body;
+}
+
 }  // namespace
 }  // namespace omnigate::test
