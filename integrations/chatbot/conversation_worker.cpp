@@ -9,10 +9,15 @@
 #include <sstream>
 #include <vector>
 
+#include "json_fields.h"
 #include "omnigate/sdk/api_error.h"
 #include "webhook_payload.h"
 
 namespace omnigate::chatbot {
+
+using integrations::intOr;
+using integrations::parseObject;
+using integrations::stringOr;
 
 namespace {
 
@@ -29,26 +34,6 @@ constexpr int maxAttempts = 5;
 // The interactions the bot holds, as this plugin saw them enter status bot: only the event stream says how they
 // leave it (the event carries the new status, not the old one).
 std::string heldKey(std::int64_t id) { return "held." + std::to_string(id); }
-
-std::string stringOr(const Poco::JSON::Object::Ptr& o, const std::string& key, const std::string& fallback = "") {
-    if (!o || !o->has(key) || o->isNull(key)) return fallback;
-    const Poco::Dynamic::Var v = o->get(key);
-    return v.isString() ? v.extract<std::string>() : fallback;
-}
-
-std::int64_t intOr(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || o->isNull(key) || !o->get(key).isInteger()) return 0;
-    return o->getValue<std::int64_t>(key);
-}
-
-Poco::JSON::Object::Ptr parseObject(const std::string& text) {
-    try {
-        const Poco::Dynamic::Var v = Poco::JSON::Parser().parse(text);
-        if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception&) {
-    }
-    return nullptr;
-}
 
 bool changed(const Poco::JSON::Object::Ptr& data, const std::string& field) {
     if (!data->has("changes") || data->get("changes").type() != typeid(Poco::JSON::Array::Ptr)) return false;

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "bounded_download.h"
 #include "utf8_text.h"
 
 namespace omnigate::knowledge_base {
@@ -67,36 +68,13 @@ std::optional<Suggestion> suggestionOf(const Poco::Dynamic::Var& entry) {
     return s;
 }
 
-struct Download {
-    std::string body;
-    std::size_t limit = 0;
-    bool tooLarge = false;
-    const std::atomic<bool>* cancel = nullptr;
-};
-
-size_t onBody(char* data, size_t size, size_t count, void* user) {
-    auto* download = static_cast<Download*>(user);
-    const std::size_t bytes = size * count;
-    if (download->body.size() + bytes > download->limit) {
-        download->tooLarge = true;
-        return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
-    }
-    download->body.append(data, bytes);
-    return bytes;
-}
-
-int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-    return static_cast<Download*>(user)->cancel->load() ? 1 : 0;
-}
-
-struct CurlDeleter {
-    void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
-struct HeadersDeleter {
-    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-
 }  // namespace
+
+using integrations::CurlDeleter;
+using integrations::Download;
+using integrations::HeadersDeleter;
+using integrations::onBody;
+using integrations::onProgress;
 
 std::vector<Suggestion> parseSearchAnswer(const std::string& body, std::size_t limit) {
     Poco::Dynamic::Var parsed;

@@ -9,10 +9,15 @@
 #include <cmath>
 #include <sstream>
 
+#include "json_fields.h"
 #include "omnigate/sdk/api_error.h"
 #include "suggestion_ranker.h"
 
 namespace omnigate::knowledge_base {
+
+using integrations::intOr;
+using integrations::parseObject;
+using integrations::stringOr;
 
 namespace {
 
@@ -28,26 +33,6 @@ constexpr int maxAttempts = 8;
 
 // The operator holds the interaction in these statuses; an offer is not held yet.
 bool held(const std::string& status) { return status == "assigned" || status == "waiting" || status == "postponed"; }
-
-std::string stringOr(const Poco::JSON::Object::Ptr& o, const std::string& key, const std::string& fallback = "") {
-    if (!o || !o->has(key) || o->isNull(key)) return fallback;
-    const Poco::Dynamic::Var v = o->get(key);
-    return v.isString() ? v.extract<std::string>() : fallback;
-}
-
-std::int64_t intOr(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || o->isNull(key) || !o->get(key).isInteger()) return 0;
-    return o->getValue<std::int64_t>(key);
-}
-
-Poco::JSON::Object::Ptr parseObject(const std::string& text) {
-    try {
-        const Poco::Dynamic::Var v = Poco::JSON::Parser().parse(text);
-        if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception&) {
-    }
-    return nullptr;
-}
 
 std::string eventData(std::int64_t interactionId, std::int64_t messageId, const std::string& operatorId,
                       const std::string& queue, const std::vector<Suggestion>& suggestions) {
