@@ -72,6 +72,49 @@ std::string statusNames() {
 
 Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 
+struct TemplateChoice {
+    std::string name;
+    std::string language;
+    std::vector<std::string> parameters;
+};
+
+// "template": {"name", "language", "parameters": [strings]}: a provider's pre-approved message (WhatsApp). Whether
+// the channel knows it is the channel's to say (prepareOutbound); here only the shape is checked.
+std::optional<TemplateChoice> optionalTemplate(const Poco::JSON::Object::Ptr& body) {
+    if (!body->has("template") || body->isNull("template")) return std::nullopt;
+    const Poco::JSON::Object::Ptr object = body->getObject("template");
+    if (!object) throw ApiError::badRequest("'template' must be an object {name, language, parameters}");
+    api::rejectUnknownFields(object, {"name", "language", "parameters"}, "a template");
+    TemplateChoice choice;
+    const auto name = boundedString(object, "name", 512);
+    if (!name || blank(*name)) throw ApiError::badRequest("'template.name' is required");
+    choice.name = *name;
+    const auto language = boundedString(object, "language", 15);
+    if (!language || blank(*language)) throw ApiError::badRequest("'template.language' is required (e.g. \"ru\")");
+    choice.language = *language;
+    if (object->has("parameters") && !object->isNull("parameters")) {
+        const Poco::JSON::Array::Ptr list = object->getArray("parameters");
+        if (!list) throw ApiError::badRequest("'template.parameters' must be an array of strings");
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const Poco::Dynamic::Var value = list->get(static_cast<unsigned>(i));
+            if (!value.isString()) {
+                throw ApiError::badRequest("'template.parameters[" + std::to_string(i) + "]' must be a string");
+            }
+            choice.parameters.push_back(value.extract<std::string>());
+        }
+    }
+    return choice;
+}
+
+// "visibility": "public" | "private": how to answer a public appeal (a VK wall comment).
+std::string optionalVisibility(const Poco::JSON::Object::Ptr& body) {
+    const std::string value = api::optionalString(body, "visibility").value_or("");
+    if (!value.empty() && value != "public" && value != "private") {
+        throw ApiError::badRequest("'visibility' must be \"public\" or \"private\"");
+    }
+    return value;
+}
+
 }  // namespace
 
 InteractionsApi::InteractionsApi(Authenticator& authenticator, InteractionService& interactions, MessageService& messages,
@@ -172,7 +215,15 @@ HttpResponse InteractionsApi::create(const HttpRequest& request, const Actor& ac
     draft.account = requiredText(body, "account");
     if (body->has("address") && !body->isNull("address")) draft.address = requiredAddress(body, "address");
     draft.subject = boundedString(body, "subject", kTextFieldMax).value_or("");
-    draft.text = requiredText(body, "text");
+    const auto chosen = optionalTemplate(body);
+    if (chosen) {
+        draft.templateName = chosen->name;
+        draft.templateLanguage = chosen->language;
+        draft.templateParameters = chosen->parameters;
+        draft.text = api::optionalString(body, "text").value_or("");
+    } else {
+        draft.text = requiredText(body, "text");
+    }
     const OutboundResult created = interactions_.createOutbound(draft, actor);
     auto answer = object();
     answer->set("interaction", toJson(created.interaction));
@@ -257,7 +308,7 @@ HttpResponse InteractionsApi::rate(const HttpRequest& request, const Actor& acto
 HttpResponse InteractionsApi::reply(const HttpRequest& request, const Actor& /*actor*/) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
-    api::rejectUnknownFields(body, {"text", "attachments"}, "a reply");
+    api::rejectUnknownFields(body, {"text", "attachments", "visibility", "template"}, "a reply");
     // Files uploaded first (POST /api/v1/files), named here by id; the text may then be empty.
     std::vector<Attachment> attachments;
     if (body->has("attachments") && !body->isNull("attachments")) {
@@ -275,9 +326,19 @@ HttpResponse InteractionsApi::reply(const HttpRequest& request, const Actor& /*a
             attachments.push_back(*file);
         }
     }
-    const std::string text = attachments.empty() ? requiredText(body, "text")
-                                                 : api::optionalString(body, "text").value_or("");
-    return api::jsonResponse(201, toJson(messages_.reply(id, text, AuthorKind::Operator, std::move(attachments))));
+    OutboundMessage draft;
+    draft.author = AuthorKind::Operator;
+    draft.visibility = optionalVisibility(body);
+    if (const auto chosen = optionalTemplate(body)) {
+        draft.templateName = chosen->name;
+        draft.templateLanguage = chosen->language;
+        draft.templateParameters = chosen->parameters;
+    }
+    // A template brings its own text; otherwise text, attachments or both.
+    draft.text = attachments.empty() && draft.templateName.empty() ? requiredText(body, "text")
+                                                                   : api::optionalString(body, "text").value_or("");
+    draft.attachments = std::move(attachments);
+    return api::jsonResponse(201, toJson(messages_.reply(id, std::move(draft))));
 }
 
 HttpResponse InteractionsApi::listMessages(const HttpRequest& request, const Actor& /*actor*/) {

@@ -125,6 +125,9 @@ void Daemon::start() {
     spamWordsApi_->registerRoutes(router_);
     autoRepliesApi_ = std::make_unique<AutoRepliesApi>(config_, *writer_, *pool_, invalidateCatalogs);
     autoRepliesApi_->registerRoutes(router_);
+    channelNotifier_ = std::make_unique<ChannelNotifier>([this](const std::string& channel) {
+        return plugins_ ? plugins_->channel(channel) : nullptr;
+    });
     interactions_ = std::make_unique<InteractionService>(config_, *writer_, *pool_, *messages_,
                                                          [this](const std::string& channel) {
                                                              return plugins_ ? plugins_->channel(channel) : nullptr;
@@ -146,9 +149,12 @@ void Daemon::start() {
     supervisorApi_ = std::make_unique<SupervisorApi>(config_, *pool_);
     supervisorApi_->registerRoutes(router_);
 
-    plugins_ = std::make_unique<PluginManager>(config_, router_, *messages_, timer_,
-                                               PluginServices{*pool_, *writer_, *files_, *pluginHealth_, config_.adminToken,
-                                                              botActions()});
+    PluginServices services{*pool_, *writer_, *files_, *pluginHealth_, config_.adminToken, botActions(), {}};
+    services.closeInteraction = [this](std::int64_t id, const std::string& resolution, const std::string& reason,
+                                       const Actor& by) {
+        interactions_->changeStatus(id, InteractionStatus::Closed, by, reason, resolution, "", std::nullopt);
+    };
+    plugins_ = std::make_unique<PluginManager>(config_, router_, *messages_, timer_, std::move(services));
     try {
         plugins_->loadAll();
     } catch (const std::exception& e) {
@@ -205,6 +211,7 @@ void Daemon::stop() {
     if (http_) http_->stop();
     if (hub_) hub_->stop();
     if (messages_) messages_->finishDeliveries();
+    channelNotifier_.reset();  // stops listening and lets what it queued reach the plugins while they still run
     if (plugins_) plugins_->stopAll();
     timer_.cancel(true);
     if (distributor_) distributor_->stop();

@@ -31,6 +31,7 @@
 #include "http/router.h"
 #include "http/websocket_hub.h"
 #include "pipeline/catalog_cache.h"
+#include "pipeline/channel_notifier.h"
 #include "pipeline/inbound_pipeline.h"
 #include "pipeline/message_service.h"
 #include "plugins/plugin_manager.h"
@@ -79,6 +80,7 @@ private:
     std::unique_ptr<InboundPipeline> pipeline_;
     std::unique_ptr<MessageService> messages_;
     std::unique_ptr<PluginManager> plugins_;
+    std::unique_ptr<ChannelNotifier> channelNotifier_;  // after plugins_: gone before them
     std::unique_ptr<InteractionService> interactions_;
     std::unique_ptr<RoutingService> routingService_;
     std::unique_ptr<RoutingActionsApi> routingActionsApi_;

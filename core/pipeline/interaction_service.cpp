@@ -101,36 +101,14 @@ ChannelPlugin* InteractionService::requireChannel(const std::string& channel, co
     throw ApiError::notFound("no " + channel + " account '" + account + "' is configured");
 }
 
-void InteractionService::notifyChannel(const Interaction& interaction, bool ratingRequested) {
-    ChannelPlugin* plugin = channels_(interaction.channel);
-    if (plugin == nullptr) return;
-    InteractionUpdate update;
-    update.interactionId = interaction.id;
-    update.account = interaction.account;
-    update.client = interaction.address;
-    update.status = toString(interaction.status);
-    update.resolution = interaction.resolution;
-    update.ratingRequested = ratingRequested;
-    try {
-        plugin->onInteractionUpdate(update);
-    } catch (const std::exception& e) {
-        logger().error("the %s plugin failed on the update of interaction %Ld: %s", interaction.channel, interaction.id,
-                       std::string(e.what()));
-    } catch (...) {
-        logger().error("the %s plugin failed on the update of interaction %Ld", interaction.channel, interaction.id);
-    }
-}
-
 Interaction InteractionService::changeStatus(std::int64_t id, InteractionStatus to, const Actor& actor,
                                              const std::string& reason, const std::string& resolution,
                                              const std::string& postponedUntil, std::optional<int> expectedVersion) {
     Interaction before;
     Interaction updated;
     std::optional<StoredMessage> ratingRequest;
-    bool channelAsks = false;
     writer_.run([&](DbSession& session) {
         ratingRequest.reset();
-        channelAsks = false;
         InteractionStore store(session);
         const Interaction current = loadLocked(store, id);
         if (hooks_.check) hooks_.check(current, to, resolution, actor);
@@ -144,10 +122,8 @@ Interaction InteractionService::changeStatus(std::int64_t id, InteractionStatus 
         if (askForRating) store.markRatingRequested(id);
         updated = store.changeStatus(id, to, actor, reason, resolution, postponedUntil, expectedVersion);
         if (!askForRating) return;
-        if (asksForRatingItself(*plugin, current.channel)) {
-            channelAsks = true;
-            return;
-        }
+        // The channel shows its own form (web chat), told by the ChannelNotifier.
+        if (asksForRatingItself(*plugin, current.channel)) return;
         StoredMessage m;
         m.interactionId = id;
         m.clientId = updated.clientId;
@@ -160,7 +136,6 @@ Interaction InteractionService::changeStatus(std::int64_t id, InteractionStatus 
         m.status = DeliveryStatus::Pending;
         ratingRequest = store.insertMessage(m);
     });
-    notifyChannel(updated, channelAsks);
     if (hooks_.changed) {
         try {
             hooks_.changed(before, updated);
@@ -212,9 +187,10 @@ Interaction InteractionService::classify(std::int64_t id, std::vector<std::int64
 }
 
 OutboundResult InteractionService::createOutbound(const OutboundDraft& draft, const Actor& actor) {
-    requireChannel(draft.channel, draft.account);
+    ChannelPlugin* plugin = requireChannel(draft.channel, draft.account);
     OutboundResult result;
     Address to;
+    OutboundMessage out;
     writer_.run([&](DbSession& session) {
         InteractionStore store(session);
         const auto aliasOf = store.clientAliasOf(draft.clientId);
@@ -243,6 +219,18 @@ OutboundResult InteractionService::createOutbound(const OutboundDraft& draft, co
         }
         requireNoOtherOpen(store, draft.clientId, draft.channel, draft.account, to, 0);
 
+        // The channel may refuse (WhatsApp: free text to someone who has not written for 24 hours) or render a
+        // template's text; refusing here rolls the whole job back.
+        out.account = draft.account;
+        out.to = to;
+        out.subject = draft.subject;
+        out.text = draft.text;
+        out.templateName = draft.templateName;
+        out.templateLanguage = draft.templateLanguage;
+        out.templateParameters = draft.templateParameters;
+        plugin->prepareOutbound(out);
+        if (out.text.empty()) throw ApiError::badRequest("'text' is empty: nothing to send");
+
         Interaction interaction;
         interaction.channel = draft.channel;
         interaction.account = draft.account;
@@ -260,11 +248,11 @@ OutboundResult InteractionService::createOutbound(const OutboundDraft& draft, co
         m.account = draft.account;
         m.direction = Direction::Outbound;
         m.author = AuthorKind::Operator;
-        m.text = draft.text;
+        m.text = out.text;
         m.status = DeliveryStatus::Pending;
         result.message = store.insertMessage(m);
     });
-    result.message = messages_.deliver(result.message, to, draft.subject);
+    result.message = messages_.deliver(result.message, std::move(out));
     return result;
 }
 

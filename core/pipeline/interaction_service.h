@@ -27,6 +27,10 @@ struct OutboundDraft {
     std::optional<Address> address;  // default: the client's first address of the kind the channel uses
     std::string subject;
     std::string text;
+    // What the channel needs besides the text: its prepareOutbound sees them (a WhatsApp template, say).
+    std::string templateName;
+    std::string templateLanguage;
+    std::vector<std::string> templateParameters;
 };
 
 struct OutboundResult {
@@ -88,7 +92,6 @@ public:
 private:
     // 400 naming the loaded channels when `channel` has no plugin; 404 when the account is not configured.
     ChannelPlugin* requireChannel(const std::string& channel, const std::string& account) const;
-    void notifyChannel(const Interaction& interaction, bool ratingRequested);
 
     const DaemonConfig& config_;
     WriteBatcher& writer_;

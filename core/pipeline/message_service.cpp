@@ -103,44 +103,78 @@ void MessageService::updateDeliveryStatus(const std::string& channel, const Stat
 
 StoredMessage MessageService::reply(std::int64_t interactionId, const std::string& text, AuthorKind author,
                                     std::vector<Attachment> attachments) {
+    OutboundMessage draft;
+    draft.author = author;
+    draft.text = text;
+    draft.attachments = std::move(attachments);
+    return reply(interactionId, std::move(draft));
+}
+
+StoredMessage MessageService::reply(std::int64_t interactionId, OutboundMessage draft) {
+    const auto interaction = [&] {
+        PooledSession session = pool_.acquire();
+        try {
+            return InteractionStore(*session).load(interactionId);
+        } catch (const sql::SQLException& e) {
+            if (isConnectionError(e)) session->markBroken();
+            throw ApiError::unavailable(std::string("reading the interaction failed: ") + e.what());
+        }
+    }();
+    if (!interaction) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
+    draft.interactionId = interaction->id;
+    draft.account = interaction->account;
+    draft.to = interaction->address;
+    draft.subject = interaction->subject;
+    // The channel may refuse (outside WhatsApp's 24-hour window, an unknown template) before anything is stored.
+    if (ChannelPlugin* plugin = channels_(interaction->channel)) plugin->prepareOutbound(draft);
+    if (draft.text.empty() && draft.attachments.empty()) {
+        throw ApiError::badRequest("'text' is empty and there are no attachments: nothing to send");
+    }
+
     StoredMessage stored;
-    Address to;
     writer_.run([&](DbSession& session) {
         InteractionStore store(session);
-        const auto interaction = store.load(interactionId);
-        if (!interaction) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
+        // Loaded again under the writer: it may have moved to another channel meanwhile.
+        const auto current = store.load(interactionId);
+        if (!current) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
+        if (current->channel != interaction->channel || current->account != interaction->account) {
+            throw ApiError(409, "channel_changed", "interaction " + std::to_string(interactionId) +
+                                                      " moved to another channel meanwhile; send again");
+        }
         StoredMessage m;
-        m.interactionId = interaction->id;
-        m.clientId = interaction->clientId;
-        m.channel = interaction->channel;
-        m.account = interaction->account;
+        m.interactionId = current->id;
+        m.clientId = current->clientId;
+        m.channel = current->channel;
+        m.account = current->account;
         m.direction = Direction::Outbound;
-        m.author = author;
-        m.text = text;
-        m.attachments = attachments;
+        m.author = draft.author;
+        m.text = draft.text;
+        m.attachments = draft.attachments;
         m.status = DeliveryStatus::Pending;
-        to = interaction->address;
         stored = store.insertMessage(m);
         // Response times are the operators': a bot's instant answer would make every report look perfect.
-        if (author == AuthorKind::Operator) store.markFirstResponse(interaction->id);
+        if (draft.author == AuthorKind::Operator) store.markFirstResponse(current->id);
     });
-
-    return deliver(stored, to, "");
+    return deliver(stored, std::move(draft));
 }
 
 StoredMessage MessageService::deliver(StoredMessage stored, const Address& to, const std::string& subject) {
+    OutboundMessage out;
+    out.to = to;
+    out.subject = subject;
+    return deliver(std::move(stored), std::move(out));
+}
+
+StoredMessage MessageService::deliver(StoredMessage stored, OutboundMessage out) {
     SendResult sent;
     ChannelPlugin* plugin = channels_(stored.channel);
     if (plugin == nullptr) {
         sent = {DeliveryStatus::Failed, "", "channel_unavailable", "no " + stored.channel + " plugin is loaded"};
     } else {
-        OutboundMessage out;
         out.messageId = stored.id;
         out.interactionId = stored.interactionId;
         out.account = stored.account;
-        out.to = to;
         out.author = stored.author;
-        out.subject = subject;
         out.text = stored.text;
         out.attachments = stored.attachments;
         out.createdAt = stored.createdAt;
@@ -165,6 +199,64 @@ StoredMessage MessageService::deliver(StoredMessage stored, const Address& to, c
     stored.errorCode = sent.errorCode;
     stored.errorText = sent.errorText;
     metrics_.countMessage("out", stored.channel);
+    return stored;
+}
+
+bool MessageService::amendInbound(const std::string& channel, const InboundAmendment& amendment) {
+    if (amendment.externalId.empty()) throw ApiError::badRequest("the amendment names no external id");
+    if (amendment.replaceText && amendment.text.size() > 16 * 1024 * 1024 - 1) {
+        throw ApiError(413, "text_too_long", "the text is larger than 16 MiB");
+    }
+    bool found = false;
+    writer_.run([&](DbSession& session) {
+        InteractionStore store(session);
+        const auto message =
+            store.findMessageByExternalId(channel, amendment.account, Direction::Inbound, amendment.externalId);
+        if (!message) return;
+        found = true;
+        store.amendMessage(*message, amendment);
+    });
+    if (!found) {
+        logger().information("a %s amendment of unknown message %s on account %s was ignored", channel,
+                             amendment.externalId, amendment.account);
+    }
+    return found;
+}
+
+std::optional<std::int64_t> MessageService::clientIdByAddress(const Address& address) {
+    if (address.kind.empty() || address.value.empty()) return std::nullopt;
+    const Address normalized = normalizeAddress(address);
+    PooledSession session = pool_.acquire();
+    try {
+        // A merge moves the absorbed client's addresses to the survivor: the address names the live client.
+        const std::int64_t id = InteractionStore(*session).findClientByAddress(normalized);
+        if (id == 0) return std::nullopt;
+        return id;
+    } catch (const sql::SQLException& e) {
+        if (isConnectionError(e)) session->markBroken();
+        throw ApiError::unavailable(std::string("reading the client failed: ") + e.what());
+    }
+}
+
+StoredMessage MessageService::addSystemMessage(std::int64_t interactionId, const std::string& text,
+                                               std::vector<Attachment> attachments) {
+    StoredMessage stored;
+    writer_.run([&](DbSession& session) {
+        InteractionStore store(session);
+        const auto interaction = store.load(interactionId);
+        if (!interaction) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
+        StoredMessage m;
+        m.interactionId = interaction->id;
+        m.clientId = interaction->clientId;
+        m.channel = interaction->channel;
+        m.account = interaction->account;
+        m.direction = Direction::Inbound;
+        m.author = AuthorKind::System;
+        m.text = text;
+        m.attachments = std::move(attachments);
+        m.status = DeliveryStatus::Delivered;
+        stored = store.insertMessage(m);
+    });
     return stored;
 }
 

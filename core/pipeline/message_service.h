@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,11 +33,24 @@ public:
 
     void updateDeliveryStatus(const std::string& channel, const StatusUpdate& update);
 
+    // A provider's later word on an inbound message (edited, deleted, media arrived). False when unknown.
+    bool amendInbound(const std::string& channel, const InboundAmendment& amendment);
+
+    // The client reached at this address (normalised like inbound senders, merges followed), or nothing.
+    std::optional<std::int64_t> clientIdByAddress(const Address& address);
+
+    // A message by the system on an interaction (a call's recording); 404 for an unknown interaction.
+    StoredMessage addSystemMessage(std::int64_t interactionId, const std::string& text,
+                                   std::vector<Attachment> attachments);
+
     // Stores the operator's message, hands it to the channel, records the outcome. Throws ApiError 404 for an
     // unknown interaction; a channel's refusal is not an exception but a message with status failed.
     // `attachments` name stored files (FileStore), already checked by the caller.
     StoredMessage reply(std::int64_t interactionId, const std::string& text, AuthorKind author = AuthorKind::Operator,
                         std::vector<Attachment> attachments = {});
+    // An operator's reply with the channel's extras (a public or private answer, a template): the channel's
+    // prepareOutbound may refuse it (nothing stored) or render its text first.
+    StoredMessage reply(std::int64_t interactionId, OutboundMessage draft);
 
     std::vector<StoredMessage> messagesOf(std::int64_t interactionId, std::size_t limit);
 
@@ -47,6 +61,8 @@ public:
     // Hands a stored outbound message to its channel plugin and records the outcome (status, provider id or
     // error) with its message.status event. A plugin's refusal or exception becomes status failed.
     StoredMessage deliver(StoredMessage stored, const Address& to, const std::string& subject);
+    // The same with the extras prepareOutbound saw (visibility, template), kept for send().
+    StoredMessage deliver(StoredMessage stored, OutboundMessage out);
 
     // Waits until the auto-replies already accepted have been handed to their channels (at shutdown, before the
     // plugins stop).

@@ -55,7 +55,17 @@ bool ThreadingStage::run(InboundContext& context, DbSession& session) {
     const InboundMessage& m = context.message;
     const Actor client{"client", std::to_string(context.clientId)};
 
-    if (auto open = store.findOpen(context.clientId, context.channel, m.account, m.from, m.threadKey)) {
+    // The channel's own threading (an email's "[#42]" tag) wins, but only for this client's own open interaction on
+    // this account: quoting someone else's tag must never put a message into their conversation.
+    std::optional<Interaction> pinned;
+    if (m.interactionId > 0) {
+        pinned = store.load(m.interactionId);
+        if (pinned && (pinned->clientId != context.clientId || pinned->channel != context.channel ||
+                       pinned->account != m.account || !isOpen(pinned->status))) {
+            pinned.reset();
+        }
+    }
+    if (auto open = pinned ? pinned : store.findOpen(context.clientId, context.channel, m.account, m.from, m.threadKey)) {
         if (open->status == InteractionStatus::Waiting && !context.blocked && !context.spam) {
             open = returnFromWaiting(*open, session, client);
         } else if (open->status == InteractionStatus::Bot && open->offerExpiresAt.empty()) {

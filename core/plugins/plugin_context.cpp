@@ -83,6 +83,26 @@ void PluginContext::updateDeliveryStatus(const StatusUpdate& update) {
     messages_.updateDeliveryStatus(name_, update);
 }
 
+bool PluginContext::amendInbound(const InboundAmendment& amendment) {
+    checkAccount(amendment.account);
+    return messages_.amendInbound(name_, amendment);
+}
+
+std::optional<std::int64_t> PluginContext::clientIdByAddress(const Address& address) {
+    return messages_.clientIdByAddress(address);
+}
+
+void PluginContext::closeInteraction(std::int64_t interactionId, const std::string& resolution,
+                                     const std::string& reason) {
+    if (!services_.closeInteraction) throw ApiError::unavailable("routing is not running");
+    services_.closeInteraction(interactionId, resolution, reason, Actor{"channel", name_});
+}
+
+StoredMessage PluginContext::addSystemMessage(std::int64_t interactionId, const std::string& text,
+                                              const std::vector<Attachment>& attachments) {
+    return messages_.addSystemMessage(interactionId, text, attachments);
+}
+
 void PluginContext::rateInteraction(const std::string& account, const Address& client, std::int64_t interactionId,
                                     int rating, const std::string& comment) {
     checkAccount(account);

@@ -35,6 +35,9 @@ struct PluginServices {
         std::function<void(std::int64_t id, const std::string& resolution, const Actor& bot)> close;
     };
     BotActions bot;
+    // A channel closes an interaction (a caller hung up), from any open status, freeing its operator's place.
+    std::function<void(std::int64_t id, const std::string& resolution, const std::string& reason, const Actor& by)>
+        closeInteraction;
 };
 
 class PluginContext : public Host {
@@ -48,6 +51,12 @@ public:
     SubmitResult submitInbound(const InboundMessage& message) override;
     std::vector<StoredMessage> history(const std::string& account, const Address& client, std::size_t limit) override;
     void updateDeliveryStatus(const StatusUpdate& update) override;
+    bool amendInbound(const InboundAmendment& amendment) override;
+    std::optional<std::int64_t> clientIdByAddress(const Address& address) override;
+    void closeInteraction(std::int64_t interactionId, const std::string& resolution,
+                          const std::string& reason) override;
+    StoredMessage addSystemMessage(std::int64_t interactionId, const std::string& text,
+                                   const std::vector<Attachment>& attachments) override;
     void rateInteraction(const std::string& account, const Address& client, std::int64_t interactionId, int rating,
                          const std::string& comment) override;
     void addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) override;

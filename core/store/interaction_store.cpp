@@ -15,7 +15,9 @@ namespace {
 const char* const kMessageColumns =
     "SELECT id, interaction_id, client_id, channel, account, direction, author, COALESCE(external_id, ''), body, "
     "status, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), COALESCE(attachments, ''), auto_generated, spam, "
-    "COALESCE(error_code, ''), COALESCE(error_text, '') FROM messages ";
+    "COALESCE(error_code, ''), COALESCE(error_text, ''), "
+    "COALESCE(DATE_FORMAT(edited_at, '%Y-%m-%d %H:%i:%s.%f'), ''), "
+    "COALESCE(DATE_FORMAT(deleted_at, '%Y-%m-%d %H:%i:%s.%f'), '') FROM messages ";
 
 const char* const kInteractionColumns =
     "SELECT id, channel, account, kind, client_id, address_kind, address_value, thread_key, subject, status, "
@@ -101,6 +103,8 @@ Poco::JSON::Object::Ptr toJson(const StoredMessage& m) {
     if (!m.errorCode.empty()) o->set("error_code", m.errorCode);
     if (!m.errorText.empty()) o->set("error_text", m.errorText);
     o->set("created_at", m.createdAt);
+    if (!m.editedAt.empty()) o->set("edited_at", m.editedAt);
+    if (!m.deletedAt.empty()) o->set("deleted_at", m.deletedAt);
     return o;
 }
 
@@ -125,6 +129,8 @@ std::vector<StoredMessage> InteractionStore::readMessages(sql::PreparedStatement
         m.spam = rs->getBoolean(14);
         m.errorCode = rs->getString(15);
         m.errorText = rs->getString(16);
+        m.editedAt = isoOrEmpty(rs->getString(17));
+        m.deletedAt = isoOrEmpty(rs->getString(18));
         out.push_back(std::move(m));
     }
     return out;
@@ -242,6 +248,30 @@ void InteractionStore::updateStatus(std::int64_t messageId, std::int64_t interac
     if (!errorCode.empty()) data->set("error_code", errorCode);
     if (!errorText.empty()) data->set("error_text", errorText);
     appendEvent(session_, interactionTopic(interactionId), "message.status", data);
+}
+
+StoredMessage InteractionStore::amendMessage(StoredMessage m, const InboundAmendment& amendment) {
+    const std::string now = nowDbTime();
+    if (amendment.replaceText) {
+        m.text = amendment.text;
+        m.editedAt = dbTimeToIso(now);
+    }
+    if (amendment.deleted && m.deletedAt.empty()) m.deletedAt = dbTimeToIso(now);
+    m.attachments.insert(m.attachments.end(), amendment.addAttachments.begin(), amendment.addAttachments.end());
+    sql::PreparedStatement& update = session_.prepare(
+        "UPDATE messages SET body = ?, attachments = NULLIF(?, ''), updated_at = ?, "
+        "edited_at = IF(?, ?, edited_at), deleted_at = IF(? AND deleted_at IS NULL, ?, deleted_at) WHERE id = ?");
+    update.setString(1, m.text);
+    update.setString(2, attachmentsToJson(m.attachments));
+    update.setString(3, now);
+    update.setBoolean(4, amendment.replaceText);
+    update.setString(5, now);
+    update.setBoolean(6, amendment.deleted);
+    update.setString(7, now);
+    update.setInt64(8, m.id);
+    update.executeUpdate();
+    appendEvent(session_, interactionTopic(m.interactionId), "message.updated", toJson(m));
+    return m;
 }
 
 std::vector<StoredMessage> InteractionStore::history(const std::string& channel, const std::string& account,
@@ -556,6 +586,7 @@ Poco::JSON::Object::Ptr toJson(const Interaction& i) {
     o->set("closed_at", i.closedAt.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(i.closedAt));
     o->set("rating", i.rating ? Poco::Dynamic::Var(*i.rating) : Poco::Dynamic::Var());
     if (!i.ratingComment.empty()) o->set("rating_comment", i.ratingComment);
+    if (!i.ratingRequestedAt.empty()) o->set("rating_requested_at", i.ratingRequestedAt);
     o->set("version", i.version);
     return o;
 }

@@ -92,6 +92,8 @@ public:
     void updateStatus(std::int64_t messageId, std::int64_t interactionId, DeliveryStatus status,
                       const std::string& externalId, const std::string& errorCode, const std::string& errorText);
 
+    // The client edited or deleted it, or its media arrived; publishes message.updated.
+    StoredMessage amendMessage(StoredMessage message, const InboundAmendment& amendment);
     std::vector<StoredMessage> history(const std::string& channel, const std::string& account, const Address& client,
                                        std::size_t limit);
     std::vector<StoredMessage> messagesOf(std::int64_t interactionId, std::size_t limit);

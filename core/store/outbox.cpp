@@ -7,6 +7,7 @@
 
 #include <sstream>
 
+#include "store/committed_events.h"
 #include "store/event_sinks.h"
 
 namespace omnigate {
@@ -80,7 +81,16 @@ void OutboxBatch::flush(DbSession& session) {
         done += chunk;
     }
     if (!EventSinks::global().empty()) queueDeliveries(session);
+    flushed_ = rows_.size();
+}
+
+void OutboxBatch::announceCommitted() {
+    const CommittedEvents& observers = CommittedEvents::global();
+    if (!observers.empty()) {
+        for (std::size_t i = 0; i < flushed_ && i < rows_.size(); ++i) observers.announce(rows_[i].type, rows_[i].payload);
+    }
     rows_.clear();
+    flushed_ = 0;
 }
 
 void OutboxBatch::queueDeliveries(DbSession& session) {

@@ -39,13 +39,16 @@ public:
     std::size_t mark() const { return rows_.size(); }
     void discardFrom(std::size_t mark) { rows_.resize(mark); }
     // Inserts every collected event, in order, with the deliveries integration sinks want of them
-    // (core/store/event_sinks.h), and forgets them.
+    // (core/store/event_sinks.h). The rows stay for announceCommitted().
     void flush(DbSession& session);
+    // After COMMIT: tells the in-process observers (core/store/committed_events.h), and forgets the rows.
+    void announceCommitted();
 
 private:
     void queueDeliveries(DbSession& session);
 
     std::vector<Row> rows_;
+    std::size_t flushed_ = 0;  // rows written by flush(): only those can have committed
 };
 
 std::string interactionTopic(std::int64_t interactionId);

@@ -60,6 +60,7 @@ void TransactionRunner::run(DbSession& session, const Job& job) {
             rollbackQuietly(session);
             throw;
         }
+        events.announceCommitted();
         if (committed_) committed_();
         return;
     }

@@ -172,6 +172,7 @@ void WriteBatcher::commitBatch(DbSession& session, std::vector<Pending>& batch) 
             batch[i].done.set_value();
         }
     }
+    if (anySucceeded) events.announceCommitted();
     if (anySucceeded && onCommit_) onCommit_();
 }
 

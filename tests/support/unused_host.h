@@ -16,6 +16,12 @@ public:
     SubmitResult submitInbound(const InboundMessage&) override { unused("submitInbound"); }
     std::vector<StoredMessage> history(const std::string&, const Address&, std::size_t) override { unused("history"); }
     void updateDeliveryStatus(const StatusUpdate&) override { unused("updateDeliveryStatus"); }
+    bool amendInbound(const InboundAmendment&) override { unused("amendInbound"); }
+    std::optional<std::int64_t> clientIdByAddress(const Address&) override { unused("clientIdByAddress"); }
+    void closeInteraction(std::int64_t, const std::string&, const std::string&) override { unused("closeInteraction"); }
+    StoredMessage addSystemMessage(std::int64_t, const std::string&, const std::vector<Attachment>&) override {
+        unused("addSystemMessage");
+    }
     void rateInteraction(const std::string&, const Address&, std::int64_t, int, const std::string&) override {
         unused("rateInteraction");
     }

@@ -63,6 +63,23 @@ public:
     // A provider's delivery report for a message this plugin sent.
     virtual void updateDeliveryStatus(const StatusUpdate& update) = 0;
 
+    // The client edited or deleted an inbound message, or its media arrived: the stored message changes and
+    // message.updated is published. False when no such inbound message is stored (nothing changes).
+    virtual bool amendInbound(const InboundAmendment& amendment) = 0;
+
+    // The client with this address (after merges), or nothing.
+    virtual std::optional<std::int64_t> clientIdByAddress(const Address& address) = 0;
+
+    // Closes an open interaction for the channel (a caller hung up while queued: resolution "abandoned"), from
+    // whatever open status it is in. ApiError 404 unknown, 409 already closed.
+    virtual void closeInteraction(std::int64_t interactionId, const std::string& resolution,
+                                  const std::string& reason) = 0;
+
+    // Adds a message by the system to an interaction (a call's recording, a note of what happened on the line),
+    // with its message.created event. ApiError 404 for an unknown interaction.
+    virtual StoredMessage addSystemMessage(std::int64_t interactionId, const std::string& text,
+                                           const std::vector<Attachment>& attachments) = 0;
+
     // The client's 1-5 rating of an interaction of theirs on this account (0: their latest closed one).
     // Throws ApiError 404 (no such interaction of this client), 409 (not closed, or already rated), 400 (range).
     virtual void rateInteraction(const std::string& account, const Address& client, std::int64_t interactionId,

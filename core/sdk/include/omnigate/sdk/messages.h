@@ -41,6 +41,20 @@ struct InboundMessage {
     bool autoSubmitted = false;     // sent by a machine (auto-responder, bounce): never auto-answered
     std::string text;
     std::vector<Attachment> attachments;
+    // Optional: the plugin's own threading pinned it to this interaction (an email's "[#42]" subject tag, a
+    // reply whose References name one of its messages). Joined only when that interaction is open and belongs to
+    // the same client, channel and account; otherwise the usual threading applies.
+    std::int64_t interactionId = 0;
+};
+
+// A provider's later word on an inbound message: the client edited it, deleted it, or its media arrived late.
+struct InboundAmendment {
+    std::string account;
+    std::string externalId;                 // of the stored inbound message
+    bool replaceText = false;               // the client edited the text: `text` replaces it
+    std::string text;
+    bool deleted = false;                   // the client deleted it: kept for the record, marked deleted
+    std::vector<Attachment> addAttachments; // media fetched after the message was stored
 };
 
 struct StoredMessage {
@@ -60,6 +74,8 @@ struct StoredMessage {
     std::string errorCode;       // when failed: the provider's code and text
     std::string errorText;
     std::string createdAt;  // ISO 8601, UTC, milliseconds
+    std::string editedAt;   // when the client edited it (empty: never)
+    std::string deletedAt;  // when the client deleted it; the text stays for the record (empty: not deleted)
 };
 
 struct SubmitResult {
@@ -77,6 +93,13 @@ struct OutboundMessage {
     std::string text;                          // may be empty when there are attachments
     std::vector<Attachment> attachments;       // their bytes: Host::readFile(fileId)
     std::string createdAt;
+    // For a public appeal (a VK wall comment): "public" answers where the client wrote, "private" by a private
+    // message; empty is the channel's default (public for a public appeal).
+    std::string visibility;
+    // A provider's pre-approved template (WhatsApp) instead of free text: its name, language and {{n}} values.
+    std::string templateName;
+    std::string templateLanguage;
+    std::vector<std::string> templateParameters;
 };
 
 // An interaction's status changed; a channel may tell the client (web chat pushes it to the visitor's page).
@@ -85,6 +108,7 @@ struct InteractionUpdate {
     std::string account;
     Address client;
     std::string status;          // new, queued, offered, assigned, waiting, postponed, transferred, closed…
+    std::string operatorId;      // the operator it is offered or assigned to, if any
     std::string resolution;      // when closed
     bool ratingRequested = false;  // closed, and the client is asked for a 1-5 rating
 };

@@ -43,6 +43,12 @@ public:
     // Delivers an operator's message to the client. Failed with the provider's code and text when refused.
     virtual SendResult send(const OutboundMessage& message) = 0;
 
+    // Called before an operator's (or an outbound interaction's) message is stored: throw ApiError to refuse it
+    // with nothing stored (409 "outside the 24-hour window, use a template"; 400 for an unknown template), or fill
+    // in `text` (a template's body with its parameters) so the stored message shows what the client reads.
+    // Default: accepts free text and refuses templates and visibility the channel does not know.
+    virtual void prepareOutbound(OutboundMessage& message);
+
     // Called after an interaction of this channel changed status. Default: nothing.
     virtual void onInteractionUpdate(const InteractionUpdate&) {}
 
