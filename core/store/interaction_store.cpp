@@ -252,10 +252,9 @@ void InteractionStore::updateStatus(std::int64_t messageId, std::int64_t interac
 
 StoredMessage InteractionStore::amendMessage(StoredMessage m, const InboundAmendment& amendment) {
     const std::string now = nowDbTime();
-    if (amendment.replaceText) {
-        m.text = amendment.text;
-        m.editedAt = dbTimeToIso(now);
-    }
+    const bool edited = amendment.replaceText && amendment.byClient;
+    if (amendment.replaceText) m.text = amendment.text;
+    if (edited) m.editedAt = dbTimeToIso(now);
     if (amendment.deleted && m.deletedAt.empty()) m.deletedAt = dbTimeToIso(now);
     m.attachments.insert(m.attachments.end(), amendment.addAttachments.begin(), amendment.addAttachments.end());
     sql::PreparedStatement& update = session_.prepare(
@@ -264,7 +263,7 @@ StoredMessage InteractionStore::amendMessage(StoredMessage m, const InboundAmend
     update.setString(1, m.text);
     update.setString(2, attachmentsToJson(m.attachments));
     update.setString(3, now);
-    update.setBoolean(4, amendment.replaceText);
+    update.setBoolean(4, edited);
     update.setString(5, now);
     update.setBoolean(6, amendment.deleted);
     update.setString(7, now);

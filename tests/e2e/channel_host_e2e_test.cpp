@@ -155,6 +155,13 @@ TEST_F(ChannelHost, AnAmendmentEditsOrMarksDeletedAndPublishesTheMessage) {
     EXPECT_NE(messages.body.find("hello world"), std::string::npos);
 
     EXPECT_EQ(hostCall("POST", "amend", "id=nobody-" + uniqueId() + "&text=x").body, "unknown");
+
+    // The channel's own correction (late media replacing its placeholder) changes the text but is no edit.
+    const std::string mediaId = "media-" + uniqueId();
+    const Submitted media = submit(mediaId, "carol-" + uniqueId(), "(photo: downloading)");
+    ASSERT_EQ(hostCall("POST", "amend", "id=" + encode(mediaId) + "&text=photo&by_client=0").body, "found");
+    EXPECT_EQ(db_.rows("SELECT body, edited_at IS NULL FROM messages WHERE id = " + std::to_string(media.message)),
+              (std::vector<std::vector<std::string>>{{"photo", "1"}}));
 }
 
 TEST_F(ChannelHost, TheChannelClosesAnInteractionFromAnyOpenStatusOnce) {

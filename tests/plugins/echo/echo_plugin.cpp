@@ -109,6 +109,7 @@ private:
             a.replaceText = !request.queryParam("text").empty();
             a.text = request.queryParam("text");
             a.deleted = request.queryParam("deleted") == "1";
+            a.byClient = request.queryParam("by_client") != "0";
             return text(host.amendInbound(a) ? "found" : "unknown");
         });
         host.addRoute("POST", "/test/echo/{account}/host/close", [&host](const HttpRequest& request) {

@@ -51,8 +51,11 @@ struct InboundMessage {
 struct InboundAmendment {
     std::string account;
     std::string externalId;                 // of the stored inbound message
-    bool replaceText = false;               // the client edited the text: `text` replaces it
+    bool replaceText = false;               // `text` replaces the stored text
     std::string text;
+    // True: the client edited it (shown as edited). False: the channel's own correction, e.g. the placeholder of
+    // media that has now arrived.
+    bool byClient = true;
     bool deleted = false;                   // the client deleted it: kept for the record, marked deleted
     std::vector<Attachment> addAttachments; // media fetched after the message was stored
 };
