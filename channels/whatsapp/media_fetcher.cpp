@@ -1,0 +1,68 @@
+#include "media_fetcher.h"
+
+#include "json_fields.h"
+
+namespace omnigate::whatsapp {
+
+namespace {
+
+std::string describe(const GraphResponse& r) {
+    if (!r.transportError.empty()) return r.transportError;
+    const GraphError error = graphErrorOf(r.body);
+    std::string text = "HTTP " + std::to_string(r.httpStatus);
+    if (!error.code.empty()) text += ", error " + error.code + ": " + error.message;
+    return text;
+}
+
+}  // namespace
+
+FetchedMedia fetchMedia(const GraphApiClient& client, const WhatsappConfig& config, const std::string& mediaId,
+                        const std::string& declaredMimeType) {
+    FetchedMedia media;
+    const GraphResponse info = client.get(config.endpoint(mediaId), 64 * 1024);
+    if (!info.ok()) {
+        media.error = "the media's URL could not be had (" + describe(info) + ")";
+        return media;
+    }
+    const Poco::JSON::Object::Ptr meta = integrations::parseObject(info.body);
+    const std::string url = integrations::stringOr(meta, "url");
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+        media.error = "the media's metadata names no http(s) URL";
+        return media;
+    }
+    const std::int64_t declaredSize = integrations::intOr(meta, "file_size");
+    const std::string sizeText = integrations::stringOr(meta, "file_size");  // documented as a string
+    std::uint64_t size = declaredSize > 0 ? static_cast<std::uint64_t>(declaredSize) : 0;
+    if (size == 0 && !sizeText.empty() && sizeText.size() < 20) {
+        try {
+            size = std::stoull(sizeText);
+        } catch (const std::exception&) {
+            size = 0;
+        }
+    }
+    if (size > config.maxMediaBytes) {
+        media.permanent = true;
+        media.error = "the media is " + std::to_string(size) + " bytes, more than max_media_bytes (" +
+                      std::to_string(config.maxMediaBytes) + ")";
+        return media;
+    }
+    const GraphResponse bytes = client.get(url, config.maxMediaBytes);
+    if (!bytes.ok()) {
+        media.permanent = bytes.httpStatus == 0 && bytes.transportError.find("larger than") != std::string::npos;
+        media.error = "the media could not be downloaded (" + describe(bytes) + ")";
+        return media;
+    }
+    if (bytes.body.empty()) {
+        media.error = "the media download was empty";
+        return media;
+    }
+    media.ok = true;
+    media.bytes = bytes.body;
+    media.mimeType = integrations::stringOr(meta, "mime_type");
+    if (media.mimeType.empty()) media.mimeType = declaredMimeType;
+    if (media.mimeType.empty()) media.mimeType = bytes.contentType;
+    if (media.mimeType.empty()) media.mimeType = "application/octet-stream";
+    return media;
+}
+
+}  // namespace omnigate::whatsapp

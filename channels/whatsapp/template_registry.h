@@ -1,0 +1,43 @@
+// The WhatsApp templates registry [шаблоны WhatsApp] and its admin REST: GET/POST /api/v1/whatsapp/templates and
+// GET/PUT/DELETE /api/v1/whatsapp/templates/{name}/{language}. Entries live in the host's durable plugin state
+// (one key per name and language), so every daemon of an installation sees the same registry and operators'
+// template messages are checked against it before anything is sent.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "omnigate/sdk/host.h"
+#include "whatsapp_template.h"
+
+namespace omnigate::whatsapp {
+
+class TemplateRegistry {
+public:
+    explicit TemplateRegistry(Host& host) : host_(host) {}
+
+    void registerRoutes();
+    std::optional<WhatsappTemplate> find(const std::string& name, const std::string& language);
+    // Meta reviewed a template (a message_template_status_update webhook): the registered one of that name and
+    // language takes the new status. False when none is registered (Meta's word alone has no body to keep).
+    bool applyReview(const std::string& name, const std::string& language, const std::string& status);
+
+private:
+    HttpResponse list(const HttpRequest& request);
+    HttpResponse create(const HttpRequest& request);
+    HttpResponse get(const HttpRequest& request);
+    HttpResponse replace(const HttpRequest& request);
+    HttpResponse remove(const HttpRequest& request);
+    HttpHandler adminOnly(HttpResponse (TemplateRegistry::*handler)(const HttpRequest&));
+    WhatsappTemplate existing(const HttpRequest& request);  // by the path's name and language, else 404
+    void save(const WhatsappTemplate& t);
+
+    Host& host_;
+    // Serialises read-modify-write of one daemon (POST's existence check, PUT's version check). The registry is
+    // edited by administrators, rarely: a lock is simpler than a compare-and-set the state API does not offer.
+    std::mutex writeMutex_;
+};
+
+}  // namespace omnigate::whatsapp
