@@ -1,0 +1,39 @@
+// Builds the RFC 5322 mail omnigate sends: our Message-ID, the reply headers that thread it in the client's mail
+// program, the "[#id]" subject tag that threads the client's answer back to us, UTF-8 headers RFC 2047-encoded,
+// text plus an HTML rendering, and attachments. Pure: the bytes are handed in, nothing is looked up.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace omnigate::email {
+
+struct OutgoingAttachment {
+    std::string name;
+    std::string mimeType;
+    std::string bytes;
+};
+
+struct OutgoingMail {
+    std::string fromAddress;
+    std::string fromName;
+    std::string toAddress;
+    std::string subject;     // UTF-8, with its tag already in it
+    std::string messageId;   // without angle brackets
+    std::string inReplyTo;   // without angle brackets; empty for none
+    std::vector<std::string> references;
+    bool autoReply = false;  // Auto-Submitted: auto-replied (RFC 3834)
+    std::string text;
+    std::vector<OutgoingAttachment> attachments;
+    std::string date;        // RFC 5322 date; empty: now
+};
+
+std::string composeMail(const OutgoingMail& mail);
+
+// "Re: <subject> [#id]": the tag appended once, "Re: " once when it is a reply.
+std::string taggedSubject(const std::string& subject, long long interactionId, bool reply);
+
+// A Message-ID of ours: unique, and recognisably from this account's domain.
+std::string newMessageId(const std::string& fromAddress, long long interactionId, long long messageId);
+
+}  // namespace omnigate::email
