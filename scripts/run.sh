@@ -46,7 +46,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Services that were already running (e.g. from another terminal) are used but left running on exit.
-for s in mariadb mosquitto; do
+for s in mariadb mosquitto dovecot smtp; do
   if "$services" status "$s" >/dev/null; then
     echo "run: $s already running, leaving it running on exit"
   else
@@ -68,6 +68,8 @@ omnigate is starting:
   MQTT              mqtt://127.0.0.1:$OMNIGATE_MQTT_PORT
   MQTT (WebSockets) ws://127.0.0.1:$OMNIGATE_MQTT_WS_PORT
   MariaDB           mysql://$OMNIGATE_DB_USER@127.0.0.1:$OMNIGATE_DB_PORT/$OMNIGATE_DB_NAME
+  IMAP (demo mail)  imap://127.0.0.1:${OMNIGATE_IMAP_PORT:-1143}/INBOX  user demo@omnigate.test, password demo-password
+  SMTP (demo mail)  smtp://127.0.0.1:${OMNIGATE_SMTP_PORT:-2525}
   Admin token       $OMNIGATE_ADMIN_TOKEN $admin_note
 
 Try, from other terminals (README.md explains what you see):

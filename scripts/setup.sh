@@ -6,9 +6,11 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libpoco-dev libpaho-mqttpp-dev libpaho-mqtt-dev libyaml-cpp-dev libmysqlcppconn-dev libcurl4-openssl-dev
-  libxlsxwriter-dev
+  libxlsxwriter-dev libsofia-sip-ua-dev
+  clang libclang-rt-14-dev
   libgtest-dev libgmock-dev
   mariadb-server mariadb-client mosquitto mosquitto-clients curl
+  dovecot-imapd python3-aiosmtpd sip-tester openssl
 )
 
 missing=()

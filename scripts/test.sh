@@ -20,6 +20,8 @@ export OMNIGATE_DB_USER=omnigate
 export OMNIGATE_DB_PASSWORD=omnigate_test
 export OMNIGATE_MQTT_PORT=11883
 export OMNIGATE_MQTT_WS_PORT=19001
+export OMNIGATE_IMAP_PORT=11143
+export OMNIGATE_SMTP_PORT=12525
 export OMNIGATE_SERVICES=$services
 export OMNIGATE_PLUGIN_DIR=$repo/build/plugins
 export OMNIGATE_TEST_PLUGIN_DIR=$repo/build/tests/plugins
@@ -54,3 +56,9 @@ rm -rf "$OMNIGATE_VAR_DIR"
 
 phase=ctest
 ctest --test-dir build --output-on-failure -j1 --timeout 600 "$@"
+
+# The parsers of what strangers send (webhooks, mail) under libFuzzer, bounded: OMNIGATE_FUZZ_SECONDS per target.
+if [ $# -eq 0 ]; then
+  phase=fuzz
+  "$repo/scripts/fuzz.sh" "${OMNIGATE_FUZZ_SECONDS:-20}"
+fi

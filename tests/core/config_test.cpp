@@ -107,7 +107,9 @@ TEST(DemoConfig, ParsesWithItsDefaultsWhenNothingIsSet) {
     EXPECT_EQ(c.http.port, 8080);
     EXPECT_EQ(c.database.name, "omnigate");
     EXPECT_EQ(c.mqtt.url, "tcp://127.0.0.1:1884");
-    ASSERT_EQ(c.channels.size(), 1u);
+    // One demo account of every channel, each named demo.
+    ASSERT_EQ(c.channels.size(), 5u);
+    for (const auto& channel : c.channels) EXPECT_EQ(channel.id, "demo") << channel.type;
     EXPECT_EQ(c.channels[0].type, "webchat");
     EXPECT_EQ(c.channels[0].id, "demo");
     // The plugin's settings are handed on unread, still knowing where they are in the file.
@@ -117,7 +119,7 @@ TEST(DemoConfig, ParsesWithItsDefaultsWhenNothingIsSet) {
     // Channels first, then integrations: the demo has a CRM webhook integration with no subscriptions yet.
     ASSERT_EQ(c.integrations.size(), 1u);
     EXPECT_EQ(c.integrations[0].type, "crm");
-    EXPECT_EQ(c.pluginTypes(), (std::vector<std::string>{"webchat", "crm"}));
+    EXPECT_EQ(c.pluginTypes(), (std::vector<std::string>{"webchat", "email", "vk", "whatsapp", "voice", "crm"}));
 }
 
 TEST(DemoConfig, TakesTheAdminTokenFromTheEnvironment) {

@@ -124,6 +124,16 @@ protected:
         options.instance = "docs";
         // Integrations register routes too: each is loaded here so its routes are checked like the core's (one
         // `integrations:` list; add an integration as another item of it).
+        // Channel plugins with routes of their own are added to the `channels:` list the same way.
+        options.channelsYaml += "  - type: vk\n    id: docs-vk\n    settings:\n      group_id: 1\n"
+                                "      access_token: docs-vk-token\n      secret: docs-vk-secret\n"
+                                "      confirmation: docs-vk-confirmation\n      api_url: http://127.0.0.1:9/method\n";
+        options.channelsYaml += "  - type: whatsapp\n    id: docs-wa\n    settings:\n      phone_number_id: '1'\n"
+                                "      app_secret: docs-wa-secret\n      verify_token: docs-wa-verify\n"
+                                "      access_token: docs-wa-token\n      graph_url: http://127.0.0.1:9\n";
+        // The voice channel listens for SIP on a port of its own (the voice e2e tests use 15060-15070).
+        options.channelsYaml += "  - type: voice\n    id: docs-voice\n    settings:\n      listen: 127.0.0.1:15098\n"
+                                "      rtp_ports: {min: 16400, max: 16439}\n      max_concurrent_calls: 5\n";
         options.channelsYaml += "integrations:\n"
                                 "  - type: crm\n    id: crm\n"
                                 "  - type: chatbot\n    id: docs-bot\n    settings:\n"
