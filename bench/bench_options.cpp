@@ -13,7 +13,7 @@ namespace {
 const char* const kUsage = R"(usage: omnigate_bench --daemon-pid PID [options]
 Load: --duration S (20)  --rate N msgs/s, 0 = highest (0)  --clients N (200)  --threads N (16)  --json FILE
 Servers: --http-port P (28080)  --mqtt-port P (21883)  --db-port P (23306)  --db-name/--db-user/--db-password
-Other: --account ID (demo)  --baseline-seconds S (3)  --drain-seconds S (30)  --db-pid PID  --broker-pid PID
+Other: --channel webchat|whatsapp (webchat)  --whatsapp-secret S  --whatsapp-phone-number-id ID  --account ID (demo)  --baseline-seconds S (3)  --drain-seconds S (30)  --db-pid PID  --broker-pid PID
 Normally started by bench/run.sh, which starts the servers and the daemon and passes their ports and pids.
 )";
 
@@ -52,6 +52,12 @@ BenchOptions parseOptions(int argc, char** argv) {
         {"--drain-seconds", [&](auto& k, auto& v) { o.drainSeconds = toNumber(k, v, 1, 3600); }},
         {"--json", [&](auto&, auto& v) { o.jsonPath = v; }},
         {"--account", [&](auto&, auto& v) { o.account = v; }},
+        {"--channel", [&](auto& k, auto& v) {
+             if (v != "webchat" && v != "whatsapp") throw std::invalid_argument(k + ": webchat or whatsapp");
+             o.channel = v;
+         }},
+        {"--whatsapp-secret", [&](auto&, auto& v) { o.whatsappSecret = v; }},
+        {"--whatsapp-phone-number-id", [&](auto&, auto& v) { o.whatsappPhoneNumberId = v; }},
         {"--http-host", [&](auto&, auto& v) { o.httpHost = v; }},
         {"--http-port", [&](auto& k, auto& v) { o.httpPort = toInt(k, v, 1, 65535); }},
         {"--mqtt-port", [&](auto& k, auto& v) { o.mqttPort = toInt(k, v, 1, 65535); }},
@@ -84,6 +90,10 @@ BenchOptions parseOptions(int argc, char** argv) {
         setter->second(key, value);
     }
     if (o.daemonPid == 0) throw std::invalid_argument("--daemon-pid: required (bench/run.sh passes it)");
+    if (o.channel == "whatsapp" && (o.whatsappSecret.empty() || o.whatsappPhoneNumberId.empty())) {
+        throw std::invalid_argument("--channel whatsapp: needs --whatsapp-secret and --whatsapp-phone-number-id "
+                                    "(bench/run.sh passes them)");
+    }
     return o;
 }
 

@@ -15,6 +15,11 @@ struct BenchOptions {
     double drainSeconds = 30;  // how long to wait after the run for the events of answered messages
     std::string jsonPath;
     std::string account = "demo";
+    // What the load goes through: "webchat" (visitors' REST posts) or "whatsapp" (Meta-signed webhooks, one
+    // message each, from `clients` distinct phone numbers).
+    std::string channel = "webchat";
+    std::string whatsappSecret;         // the bench account's app secret (bench/run.sh passes it)
+    std::string whatsappPhoneNumberId;  // and its phone number id
 
     std::string httpHost = "127.0.0.1";
     int httpPort = 28080;

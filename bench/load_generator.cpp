@@ -1,14 +1,18 @@
 #include "load_generator.h"
 
+#include <Poco/DigestEngine.h>
+#include <Poco/HMACEngine.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/NumberParser.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
 
 #include <algorithm>
+#include <functional>
 #include <stdexcept>
 
 namespace omnigate::bench {
@@ -31,13 +35,19 @@ struct Answer {
     std::string retryAfter;
 };
 
-Answer post(Poco::Net::HTTPClientSession& session, const std::string& path, const std::string& authorization,
-            const std::string& body) {
+class SHA256Engine : public Poco::SHA2Engine {
+public:
+    enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
+    SHA256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
+};
+
+Answer post(Poco::Net::HTTPClientSession& session, const std::string& path,
+            const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body) {
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path, Poco::Net::HTTPMessage::HTTP_1_1);
     request.setKeepAlive(true);
     request.setContentType("application/json");
     request.setContentLength(static_cast<std::streamsize>(body.size()));
-    if (!authorization.empty()) request.set("Authorization", authorization);
+    for (const auto& [name, value] : headers) request.set(name, value);
     session.sendRequest(request) << body;
     Poco::Net::HTTPResponse response;
     std::istream& in = session.receiveResponse(response);
@@ -57,19 +67,25 @@ LoadGenerator::LoadGenerator(const BenchOptions& options, std::string runId)
 LoadGenerator::~LoadGenerator() { join(); }
 
 void LoadGenerator::openVisitors() {
+    if (options_.channel == "whatsapp") {
+        // WhatsApp senders need no session: a wa_id each, distinct per run so every run starts new clients.
+        const long long base = 7000000000000LL + static_cast<long long>(std::hash<std::string>{}(runId_) % 1000000) * 1000000LL;
+        for (int i = 0; i < options_.clients; ++i) visitors_.push_back({"", std::to_string(base + i)});
+        return;
+    }
     Poco::Net::HTTPClientSession session(options_.httpHost, static_cast<Poco::UInt16>(options_.httpPort));
     session.setKeepAlive(true);
     session.setTimeout(Poco::Timespan(10, 0));
     const std::string path = "/api/v1/webchat/" + options_.account + "/sessions";
     visitors_.reserve(static_cast<std::size_t>(options_.clients));
     for (int i = 0; i < options_.clients; ++i) {
-        const Answer answer = post(session, path, "", R"({"name":"bench )" + runId_ + " visitor " + std::to_string(i) + "\"}");
+        const Answer answer = post(session, path, {}, R"({"name":"bench )" + runId_ + " visitor " + std::to_string(i) + "\"}");
         if (answer.status != 201) {
             throw std::runtime_error("POST " + path + " answered " + std::to_string(answer.status) + ": " + answer.body);
         }
         Poco::JSON::Parser parser;
         const auto reply = parser.parse(answer.body).extract<Poco::JSON::Object::Ptr>();
-        visitors_.push_back({"Bearer " + reply->getValue<std::string>("token")});
+        visitors_.push_back({"Bearer " + reply->getValue<std::string>("token"), ""});
     }
 }
 
@@ -99,11 +115,33 @@ void LoadGenerator::recordFailure(const std::string& what) {
     if (failureSamples_.size() < kFailureSamples) failureSamples_.push_back(what);
 }
 
+LoadGenerator::Request LoadGenerator::request(const Visitor& visitor, std::uint64_t sequence,
+                                              const std::string& text) const {
+    Request r;
+    if (options_.channel != "whatsapp") {
+        r.path = "/api/v1/webchat/" + options_.account + "/messages";
+        r.body = R"({"text":")" + text + "\"}";
+        r.headers.emplace_back("Authorization", visitor.authorization);
+        return r;
+    }
+    // The shape of Meta's messages webhook (one text message), signed with the app secret as Meta signs it.
+    r.path = "/webhooks/whatsapp/" + options_.account;
+    r.body = R"({"object":"whatsapp_business_account","entry":[{"id":"bench","changes":[{"field":"messages",)"
+             R"("value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"0","phone_number_id":")" +
+             options_.whatsappPhoneNumberId + R"("},"contacts":[{"profile":{"name":"bench )" + visitor.phone +
+             R"("},"wa_id":")" + visitor.phone + R"("}],"messages":[{"from":")" + visitor.phone +
+             R"(","id":"wamid.bench-)" + runId_ + "-" + std::to_string(sequence) + R"(","timestamp":")" +
+             std::to_string(nowUs() / 1000000) + R"(","type":"text","text":{"body":")" + text + R"("}}]}}]}]})";
+    Poco::HMACEngine<SHA256Engine> hmac(options_.whatsappSecret);
+    hmac.update(r.body);
+    r.headers.emplace_back("X-Hub-Signature-256", "sha256=" + Poco::DigestEngine::digestToHex(hmac.digest()));
+    return r;
+}
+
 void LoadGenerator::work(int thread) {
     Poco::Net::HTTPClientSession session(options_.httpHost, static_cast<Poco::UInt16>(options_.httpPort));
     session.setKeepAlive(true);
     session.setTimeout(Poco::Timespan(10, 0));
-    const std::string path = "/api/v1/webchat/" + options_.account + "/messages";
     const auto end = startedAt_ + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(options_.durationSeconds));
     // Paced runs: thread t owns every threads-th slot of the overall schedule, offset so threads interleave.
@@ -133,11 +171,11 @@ void LoadGenerator::work(int thread) {
         const std::uint64_t sequence = nextSequence_++;
         const Visitor& visitor = visitors_[sequence % visitors_.size()];
         const std::int64_t startUs = nowUs();
-        const std::string body = R"({"text":"bench )" + runId_ + " " + std::to_string(sequence) + " " +
-                                 std::to_string(startUs) + "\"}";
+        const Request r =
+            request(visitor, sequence, "bench " + runId_ + " " + std::to_string(sequence) + " " + std::to_string(startUs));
         ++sent_;
         try {
-            const Answer answer = post(session, path, visitor.authorization, body);
+            const Answer answer = post(session, r.path, r.headers, r.body);
             if (answer.status >= 200 && answer.status < 300) {
                 ++durable_;
                 durable.push_back(sequence);

@@ -1,6 +1,7 @@
-// The offered load: many distinct web chat visitors posting through the real HTTP endpoint, from a few threads
-// with one keep-alive connection each, either flat out or paced against a fixed schedule. A 2xx means the message
-// is durable; a 503 is the daemon shedding load, and that thread then waits the Retry-After it was given.
+// The offered load: many distinct clients writing through a real HTTP endpoint (web chat visitors' REST posts, or
+// WhatsApp webhooks signed like Meta's), from a few threads with one keep-alive connection each, either flat out or
+// paced against a fixed schedule. A 2xx means the message is durable; a 503 is the daemon shedding load, and that
+// thread then waits the Retry-After it was given.
 #pragma once
 
 #include <atomic>
@@ -20,7 +21,8 @@ public:
     LoadGenerator(const BenchOptions& options, std::string runId);
     ~LoadGenerator();
 
-    // Opens options.clients web chat sessions (one visitor each). Throws with the daemon's answer on failure.
+    // Web chat: opens options.clients sessions (one visitor each); WhatsApp: makes up as many phone numbers.
+    // Throws with the daemon's answer on failure.
     void openVisitors();
 
     void start();  // the threads run for options.durationSeconds
@@ -43,10 +45,17 @@ public:
 
 private:
     struct Visitor {
-        std::string authorization;  // "Bearer <token>"
+        std::string authorization;  // web chat: "Bearer <token>"
+        std::string phone;          // WhatsApp: the sender's wa_id
+    };
+    struct Request {
+        std::string path;
+        std::string body;
+        std::vector<std::pair<std::string, std::string>> headers;
     };
 
     void work(int thread);
+    Request request(const Visitor& visitor, std::uint64_t sequence, const std::string& text) const;
     void recordFailure(const std::string& what);
 
     const BenchOptions& options_;

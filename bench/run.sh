@@ -60,7 +60,7 @@ done
 echo "bench: installing what is missing and building"
 "$repo/scripts/setup.sh"
 [ -f build/CMakeCache.txt ] || cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-cmake --build build -j2 --target omnigate omnigate_webchat omnigate_bench
+cmake --build build -j2 --target omnigate omnigate_webchat omnigate_whatsapp omnigate_bench
 
 echo "bench: starting MariaDB and Mosquitto under $var_dir"
 # Servers left by an aborted earlier run must be stopped before their data dir is wiped under them.
@@ -68,9 +68,14 @@ echo "bench: starting MariaDB and Mosquitto under $var_dir"
 rm -rf "$var_dir"
 mkdir -p "$var_dir"
 services_started=1
-"$services" start all
+# Only what the load needs: the mail servers would take run.sh's ports.
+"$services" start mariadb
+"$services" start mosquitto
 
 config=$var_dir/omnigate.yaml
+# The bench's own WhatsApp account: the generator signs its webhooks with this secret (--channel whatsapp).
+wa_app_secret=bench-whatsapp-secret-not-secret
+wa_phone_number_id=100000000000001
 cat >"$config" <<YAML
 # Written by bench/run.sh for one run: the demo configuration on bench ports, logging only warnings.
 instance: bench
@@ -99,6 +104,15 @@ channels:
     settings:
       token_secret: bench-webchat-secret-not-secret
       token_ttl_seconds: 86400
+  - type: whatsapp
+    id: demo
+    settings:
+      phone_number_id: "$wa_phone_number_id"
+      app_secret: $wa_app_secret
+      verify_token: bench-whatsapp-verify-not-secret
+      access_token: bench-whatsapp-token-not-secret
+      # Text messages need no Graph API call; nothing listens here.
+      graph_url: http://127.0.0.1:9
 YAML
 
 echo "bench: starting omnigate (log: $daemon_log)"
@@ -120,5 +134,6 @@ fi
   --http-port "$OMNIGATE_HTTP_PORT" --mqtt-port "$OMNIGATE_MQTT_PORT" --db-port "$OMNIGATE_DB_PORT" \
   --db-name "$OMNIGATE_DB_NAME" --db-user "$OMNIGATE_DB_USER" --db-password "$OMNIGATE_DB_PASSWORD" \
   --daemon-pid "$daemon_pid" \
+  --whatsapp-secret "$wa_app_secret" --whatsapp-phone-number-id "$wa_phone_number_id" \
   --db-pid "$(cat "$var_dir/mariadb/mariadbd.pid")" --broker-pid "$(cat "$var_dir/mosquitto/mosquitto.pid")" \
   "$@"

@@ -6,7 +6,10 @@ namespace omnigate {
 
 bool ClientIdentificationStage::run(InboundContext& context, DbSession& session) {
     const InboundMessage& m = context.message;
-    context.clientId = InteractionStore(session).resolveClient(m.from, m.clientName, m.contacts);
+    // A known sender needs nothing more; a new one is created with their addresses.
+    context.clientId = context.lookup && context.lookup->clientId != 0
+                           ? context.lookup->clientId
+                           : InteractionStore(session).resolveClient(m.from, m.clientName, m.contacts);
     return true;
 }
 

@@ -5,6 +5,11 @@
 namespace omnigate {
 
 bool DeduplicationStage::run(InboundContext& context, DbSession& session) {
+    if (context.lookup) {
+        if (context.lookup->duplicateId == 0) return true;
+        context.duplicateOf = InteractionStore(session).findMessage(context.lookup->duplicateId);
+        return !context.duplicateOf;
+    }
     context.duplicateOf = InteractionStore(session).findMessageByExternalId(
         context.channel, context.message.account, Direction::Inbound, context.message.externalId);
     return !context.duplicateOf;

@@ -12,6 +12,7 @@
 #include "model/interaction.h"
 #include "omnigate/sdk/messages.h"
 #include "pipeline/catalog_cache.h"
+#include "store/interaction_store.h"
 
 namespace omnigate {
 
@@ -26,6 +27,7 @@ struct InboundContext {
     // inside a writer lane's open transaction.
     std::shared_ptr<const Catalog> catalog;
 
+    std::optional<InteractionStore::InboundLookup> lookup;  // lookup: what the next stages need, read at once
     std::optional<StoredMessage> duplicateOf;  // de-duplication: this external id was stored before
     bool blocked = false;                      // black list: the sender is on it
     bool spam = false;                         // spam words: the text matched one

@@ -4,6 +4,7 @@
 #include "pipeline/blacklist_stage.h"
 #include "pipeline/client_identification_stage.h"
 #include "pipeline/deduplication_stage.h"
+#include "pipeline/lookup_stage.h"
 #include "pipeline/persist_stage.h"
 #include "pipeline/spam_filter_stage.h"
 #include "pipeline/threading_stage.h"
@@ -11,6 +12,7 @@
 namespace omnigate {
 
 InboundPipeline::InboundPipeline(CatalogCache& catalogs, std::chrono::hours ratingWindow) : catalogs_(catalogs) {
+    stages_.push_back(std::make_unique<LookupStage>());
     stages_.push_back(std::make_unique<DeduplicationStage>());
     stages_.push_back(std::make_unique<BlacklistStage>());
     stages_.push_back(std::make_unique<SpamFilterStage>());

@@ -65,7 +65,10 @@ bool ThreadingStage::run(InboundContext& context, DbSession& session) {
             pinned.reset();
         }
     }
-    if (auto open = pinned ? pinned : store.findOpen(context.clientId, context.channel, m.account, m.from, m.threadKey)) {
+    const bool looked = context.lookup && context.lookup->clientId == context.clientId;
+    if (auto open = pinned  ? pinned
+                    : looked ? context.lookup->open
+                             : store.findOpen(context.clientId, context.channel, m.account, m.from, m.threadKey)) {
         if (open->status == InteractionStatus::Waiting && !context.blocked && !context.spam) {
             open = returnFromWaiting(*open, session, client);
         } else if (open->status == InteractionStatus::Bot && open->offerExpiresAt.empty()) {

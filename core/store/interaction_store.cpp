@@ -408,6 +408,42 @@ std::optional<Interaction> InteractionStore::findLatest(std::int64_t clientId, c
     return readInteraction(*rs);
 }
 
+InteractionStore::InboundLookup InteractionStore::lookupInbound(const std::string& channel, const std::string& account,
+                                                               const std::string& externalId, const Address& from,
+                                                               const std::string& threadKey) {
+    // The interaction's columns, then the two answers; the interaction side is all NULL when there is none.
+    static const std::string sql = [] {
+        std::string columns(kInteractionColumns);
+        columns.erase(columns.rfind("FROM interactions"));
+        return columns +
+               ", k.dup, k.cid FROM (SELECT "
+               "(SELECT id FROM messages WHERE channel = ? AND account = ? AND direction = 'in' AND external_id = ?) "
+               "AS dup, (SELECT client_id FROM client_addresses WHERE kind = ? AND value = ?) AS cid) AS k "
+               "LEFT JOIN interactions ON interactions.id = (SELECT x.id FROM interactions x WHERE x.client_id = k.cid "
+               "AND x.channel = ? AND x.account = ? AND x.address_kind = ? AND x.address_value = ? "
+               "AND x.thread_key = ? AND x.status <> 'closed' ORDER BY x.id DESC LIMIT 1)";
+    }();
+    sql::PreparedStatement& q = session_.prepare(sql);
+    q.setString(1, channel);
+    q.setString(2, account);
+    q.setString(3, externalId);
+    q.setString(4, from.kind);
+    q.setString(5, from.value);
+    q.setString(6, channel);
+    q.setString(7, account);
+    q.setString(8, from.kind);
+    q.setString(9, from.value);
+    q.setString(10, threadKey);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    InboundLookup found;
+    if (!rs->next()) return found;
+    const unsigned columns = rs->getMetaData()->getColumnCount();
+    found.duplicateId = rs->isNull(columns - 1) ? 0 : rs->getInt64(columns - 1);
+    found.clientId = rs->isNull(columns) ? 0 : rs->getInt64(columns);
+    if (!rs->isNull(1)) found.open = readInteraction(*rs);
+    return found;
+}
+
 std::optional<Interaction> InteractionStore::findOpen(std::int64_t clientId, const std::string& channel,
                                                       const std::string& account, const Address& address,
                                                       const std::string& threadKey) {

@@ -50,6 +50,16 @@ public:
     // The client's open (not closed) interaction on this account, address and thread, and the latest closed one.
     // The address is part of the key: after a merge one client may write from two web chat visitors, and each
     // conversation must keep answering the address it came from.
+    // What the inbound pipeline's first stages each need, in one round trip: the stored message with this
+    // external id (0: none), the client at `from` (0: none), and that client's latest open interaction on the
+    // account for this address and thread key.
+    struct InboundLookup {
+        std::int64_t duplicateId = 0;
+        std::int64_t clientId = 0;
+        std::optional<Interaction> open;
+    };
+    InboundLookup lookupInbound(const std::string& channel, const std::string& account, const std::string& externalId,
+                                const Address& from, const std::string& threadKey);
     std::optional<Interaction> findOpen(std::int64_t clientId, const std::string& channel, const std::string& account,
                                         const Address& address, const std::string& threadKey);
     std::optional<Interaction> findLatestClosed(std::int64_t clientId, const std::string& channel,

@@ -1,0 +1,12 @@
+#include "pipeline/lookup_stage.h"
+
+namespace omnigate {
+
+bool LookupStage::run(InboundContext& context, DbSession& session) {
+    const InboundMessage& m = context.message;
+    context.lookup =
+        InteractionStore(session).lookupInbound(context.channel, m.account, m.externalId, m.from, m.threadKey);
+    return true;
+}
+
+}  // namespace omnigate
