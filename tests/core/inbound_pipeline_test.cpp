@@ -127,6 +127,36 @@ TEST_F(InboundPipelineTest, DeduplicationStopsARetryWithTheSameExternalId) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE external_id = 'ext-" + visitor + "'"), 1);
 }
 
+TEST_F(InboundPipelineTest, OneLookupFindsTheStoredIdTheClientAndOnlyTheirOpenInteractionOfThatThread) {
+    const std::string visitor = "v-" + unique();
+    const Address from{"webchat", visitor};
+    InteractionStore store(*session_);
+    auto nothing = store.lookupInbound("webchat", account_, "ext-" + visitor, from, "");
+    EXPECT_EQ(nothing.duplicateId, 0);
+    EXPECT_EQ(nothing.clientId, 0);
+    EXPECT_FALSE(nothing.open);
+
+    const InboundContext first = submit(message(visitor, "hello", "ext-" + visitor));
+    auto found = store.lookupInbound("webchat", account_, "ext-" + visitor, from, "");
+    EXPECT_EQ(found.duplicateId, first.stored.id);
+    EXPECT_EQ(found.clientId, first.clientId);
+    ASSERT_TRUE(found.open);
+    EXPECT_EQ(found.open->id, first.interaction->id);
+    EXPECT_EQ(found.open->status, InteractionStatus::New);
+
+    // Another external id, another thread, another account: the client is known, nothing else matches.
+    auto other = store.lookupInbound("webchat", account_, "ext2-" + visitor, from, "another-thread");
+    EXPECT_EQ(other.duplicateId, 0);
+    EXPECT_EQ(other.clientId, first.clientId);
+    EXPECT_FALSE(other.open);
+    EXPECT_FALSE(store.lookupInbound("webchat", "other-" + account_, "x", from, "").open);
+
+    store.changeStatus(first.interaction->id, InteractionStatus::Closed, Actor{"system", ""}, "", "done", "",
+                       std::nullopt);
+    EXPECT_FALSE(store.lookupInbound("webchat", account_, "ext3-" + visitor, from, "").open)
+        << "a closed interaction is never joined";
+}
+
 TEST_F(InboundPipelineTest, BlackListedSenderIsStoredButBlocked) {
     const std::string visitor = "v-" + unique();
     blacklist("webchat", visitor);
