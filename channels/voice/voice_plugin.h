@@ -22,8 +22,8 @@ public:
     // A phone line carries no text: an operator's message to a voice interaction fails with a reason.
     SendResult send(const OutboundMessage& message) override;
     void onInteractionUpdate(const InteractionUpdate& update) override;
-    // A caller cannot be asked by text message; no rating request is sent down a line that cannot carry it.
-    bool asksForRatingItself() const override { return true; }
+    // A caller cannot be asked by text message: no rating request goes down a line that cannot carry it.
+    bool canAskForRating() const override { return false; }
 
 private:
     HttpResponse listRecordings(const HttpRequest& request);  // GET  /api/v1/interactions/{id}/recordings

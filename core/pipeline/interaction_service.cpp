@@ -63,6 +63,17 @@ bool asksForRatingItself(const ChannelPlugin& plugin, const std::string& channel
     return false;
 }
 
+bool canAskForRating(const ChannelPlugin& plugin, const std::string& channel) {
+    try {
+        return plugin.canAskForRating();
+    } catch (const std::exception& e) {
+        logger().error("the %s plugin failed to say whether it can ask for ratings: %s", channel, std::string(e.what()));
+    } catch (...) {
+        logger().error("the %s plugin failed to say whether it can ask for ratings", channel);
+    }
+    return false;
+}
+
 template <typename Read>
 auto readStore(ConnectionPool& pool, const char* what, Read read) {
     PooledSession session = pool.acquire();
@@ -116,6 +127,7 @@ Interaction InteractionService::changeStatus(std::int64_t id, InteractionStatus 
         ChannelPlugin* plugin = channels_(current.channel);
         // Spam and black-listed senders are not asked; nor is a client whose channel is not loaded to ask them.
         const bool askForRating = to == InteractionStatus::Closed && plugin != nullptr &&
+                                  canAskForRating(*plugin, current.channel) &&
                                   current.status != InteractionStatus::Spam &&
                                   current.status != InteractionStatus::Blocked;
         // Before the change, so its interaction.updated event already shows it; an illegal change rolls it back.

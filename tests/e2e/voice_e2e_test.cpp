@@ -396,9 +396,16 @@ TEST_F(VoiceEndToEnd, ACallIsQueuedOfferedBridgedToTheOperatorsPhoneRecordedAndA
     EXPECT_EQ(beyond.headers.at("Content-Range"), "bytes */" + std::to_string(wavFile.body.size()));
     EXPECT_EQ(daemon_->http().get("/api/v1/recordings/" + fileId).status, 401);
 
-    // The operator wraps up; their place frees for the next test.
-    admin("POST", "/api/v1/interactions/" + std::to_string(id) + "/status",
-          R"({"status":"closed","resolution":"answered"})", {{"X-Omnigate-Actor", "operator:" + operator_}});
+    // The operator wraps up; their place frees for the next test. A phone line cannot carry a rating request:
+    // none is stored and the caller is not marked as asked.
+    const HttpResult closed = admin("POST", "/api/v1/interactions/" + std::to_string(id) + "/status",
+                                    R"({"status":"closed","resolution":"answered"})",
+                                    {{"X-Omnigate-Actor", "operator:" + operator_}});
+    ASSERT_EQ(closed.status, 200) << closed.body;
+    EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM messages WHERE interaction_id = " + std::to_string(id) +
+                         " AND direction = 'out'"),
+              0);
+    EXPECT_EQ(db_.scalar("SELECT rating_requested_at IS NULL FROM interactions WHERE id = " + std::to_string(id)), 1);
 }
 
 TEST_F(VoiceEndToEnd, ACallerWhoHangsUpInTheQueueMakesTheInteractionAbandonedWithTheTimeWaited) {

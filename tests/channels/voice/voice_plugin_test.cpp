@@ -96,7 +96,7 @@ TEST(VoicePlugin, ATextMessageFailsWithAReason) {
     const SendResult result = plugin.send(OutboundMessage{});
     EXPECT_EQ(result.status, DeliveryStatus::Failed);
     EXPECT_EQ(result.errorCode, "voice_has_no_text");
-    EXPECT_TRUE(plugin.asksForRatingItself());
+    EXPECT_FALSE(plugin.canAskForRating()) << "a phone line cannot carry a rating request";
 }
 
 TEST(VoicePlugin, ListsOnlyTheSystemMessagesWavAttachments) {

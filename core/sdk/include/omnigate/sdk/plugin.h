@@ -55,6 +55,9 @@ public:
     // True when the channel asks for ratings itself (web chat shows a form and posts to its rating endpoint);
     // otherwise the core sends a rating request message whose digit reply becomes the rating.
     virtual bool asksForRatingItself() const { return false; }
+
+    // False for a channel that cannot carry a rating request at all (a phone line): its clients are not asked.
+    virtual bool canAskForRating() const { return true; }
 };
 
 }  // namespace omnigate
