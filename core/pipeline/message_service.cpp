@@ -32,6 +32,24 @@ void validate(const InboundMessage& m) {
     if (m.text.size() > 16 * 1024 * 1024 - 1) throw ApiError(413, "text_too_long", "the text is larger than 16 MiB");
 }
 
+// Providers do not promise to report in order (Meta: "delivered" may arrive after "read"): a report never moves a
+// message back. Failed counts only before the client has it.
+bool movesForward(DeliveryStatus current, DeliveryStatus reported) {
+    const auto rank = [](DeliveryStatus s) {
+        switch (s) {
+            case DeliveryStatus::Pending: return 0;
+            case DeliveryStatus::Sent: return 1;
+            case DeliveryStatus::Delivered: return 2;
+            case DeliveryStatus::Read: return 3;
+            case DeliveryStatus::Failed: return 4;
+        }
+        return 0;
+    };
+    if (current == DeliveryStatus::Failed) return false;
+    if (reported == DeliveryStatus::Failed) return rank(current) <= rank(DeliveryStatus::Sent);
+    return rank(reported) > rank(current);
+}
+
 }  // namespace
 
 MessageService::MessageService(WriteBatcher& writer, ConnectionPool& pool, Metrics& metrics, InboundPipeline& pipeline,
@@ -88,16 +106,24 @@ std::vector<StoredMessage> MessageService::messagesOf(std::int64_t interactionId
 
 void MessageService::updateDeliveryStatus(const std::string& channel, const StatusUpdate& update) {
     bool found = false;
+    bool stale = false;
     writer_.run([&](DbSession& session) {
         InteractionStore store(session);
         const auto message = store.findMessageByExternalId(channel, update.account, Direction::Outbound, update.externalId);
         if (!message) return;
         found = true;
+        if (!movesForward(message->status, update.status)) {
+            stale = true;
+            return;
+        }
         store.updateStatus(message->id, message->interactionId, update.status, "", update.errorCode, update.errorText);
     });
     if (!found) {
         logger().information("a %s status for unknown message %s on account %s was ignored", channel,
                              update.externalId, update.account);
+    } else if (stale) {
+        logger().debug("a late %s status %s for message %s was ignored", channel, std::string(toString(update.status)),
+                       update.externalId);
     }
 }
 

@@ -1,8 +1,8 @@
 // What the host offers a channel beyond submitting messages, through the real daemon and the echo test channel:
 // pinning a message to an interaction (only the sender's own open one), amending a stored message (edited,
 // deleted), closing an interaction for the channel (a caller hung up), a system message, the client behind an
-// address, the status updates a channel is told of after commit (with the operator), and prepareOutbound's say
-// over what an operator sends (a template rendered, visibility refused).
+// address, the status updates a channel is told of after commit (with the operator), prepareOutbound's say
+// over what an operator sends (a template rendered, visibility refused), and delivery reports arriving out of order.
 #include <gtest/gtest.h>
 
 #include <Poco/URI.h>
@@ -265,6 +265,39 @@ TEST_F(ChannelHost, PrepareOutboundRendersATemplateOrRefusesWithNothingStored) {
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_NE(r.body.find("template.name"), std::string::npos) << r.body;
     EXPECT_EQ(outbound(), 1);
+}
+
+TEST_F(ChannelHost, ALateDeliveryReportNeverMovesAMessageBack) {
+    const Submitted s = submit("late-" + uniqueId(), "hugo-" + uniqueId(), "hello");
+    const auto send = [&] {
+        const HttpResult r =
+            admin("POST", "/api/v1/interactions/" + std::to_string(s.interaction) + "/messages", R"({"text":"hi"})");
+        EXPECT_EQ(r.status, 201) << r.body;
+        return r.json()->getValue<std::int64_t>("id");
+    };
+    const auto report = [&](std::int64_t id, const std::string& status) {
+        ASSERT_EQ(hostCall("POST", "status", "id=echo:" + std::to_string(id) + "&status=" + status).status, 200);
+    };
+    const auto status = [&](std::int64_t id) {
+        return db_.text("SELECT status FROM messages WHERE id = " + std::to_string(id));
+    };
+
+    const std::int64_t first = send();
+    report(first, "read");
+    EXPECT_EQ(status(first), "read");
+    report(first, "delivered");  // Meta may send it after "read"
+    EXPECT_EQ(status(first), "read");
+    report(first, "failed");  // the client has read it: a failure report cannot be right
+    EXPECT_EQ(status(first), "read");
+
+    const std::int64_t second = send();
+    report(second, "delivered");
+    EXPECT_EQ(status(second), "delivered");
+    const std::int64_t third = send();
+    report(third, "failed");
+    EXPECT_EQ(status(third), "failed");
+    report(third, "delivered");
+    EXPECT_EQ(status(third), "failed");
 }
 
 }  // namespace

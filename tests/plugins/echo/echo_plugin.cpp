@@ -2,7 +2,7 @@
 // errors from inside a plugin can be checked), registers a route that echoes what it was given, one that throws
 // (the host must contain it), a timer whose ticks a route reports, and answers send() without a provider. Its
 // /test/echo/{account}/host/… routes hand query parameters to the Host calls a channel makes (submit, amend,
-// close, system message, client lookup) and list the interaction updates it was told of, for the e2e tests.
+// close, system message, client lookup, delivery reports) and list the interaction updates it was told of, for the e2e tests.
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -121,6 +121,19 @@ private:
             const StoredMessage note =
                 host.addSystemMessage(number(request, "interaction"), request.queryParam("text"), {});
             return text("message=" + std::to_string(note.id));
+        });
+        host.addRoute("POST", "/test/echo/{account}/host/status", [&host](const HttpRequest& request) {
+            StatusUpdate u;
+            u.account = request.param("account");
+            u.externalId = request.queryParam("id");
+            const std::string status = request.queryParam("status");
+            u.status = status == "sent"        ? DeliveryStatus::Sent
+                       : status == "delivered" ? DeliveryStatus::Delivered
+                       : status == "read"      ? DeliveryStatus::Read
+                                               : DeliveryStatus::Failed;
+            if (u.status == DeliveryStatus::Failed) u.errorCode = "test_failure";
+            host.updateDeliveryStatus(u);
+            return text("reported");
         });
         host.addRoute("GET", "/test/echo/{account}/host/client", [&host](const HttpRequest& request) {
             const auto id = host.clientIdByAddress(Address{request.queryParam("kind"), request.queryParam("value")});
