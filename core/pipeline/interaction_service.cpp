@@ -240,7 +240,7 @@ OutboundResult InteractionService::createOutbound(const OutboundDraft& draft, co
         out.templateName = draft.templateName;
         out.templateLanguage = draft.templateLanguage;
         out.templateParameters = draft.templateParameters;
-        plugin->prepareOutbound(out);
+        MessageService::prepareOutbound(*plugin, draft.channel, out);
         if (out.text.empty()) throw ApiError::badRequest("'text' is empty: nothing to send");
 
         Interaction interaction;

@@ -152,7 +152,7 @@ StoredMessage MessageService::reply(std::int64_t interactionId, OutboundMessage 
     draft.to = interaction->address;
     draft.subject = interaction->subject;
     // The channel may refuse (outside WhatsApp's 24-hour window, an unknown template) before anything is stored.
-    if (ChannelPlugin* plugin = channels_(interaction->channel)) plugin->prepareOutbound(draft);
+    if (ChannelPlugin* plugin = channels_(interaction->channel)) prepareOutbound(*plugin, interaction->channel, draft);
     if (draft.text.empty() && draft.attachments.empty()) {
         throw ApiError::badRequest("'text' is empty and there are no attachments: nothing to send");
     }
@@ -182,6 +182,20 @@ StoredMessage MessageService::reply(std::int64_t interactionId, OutboundMessage 
         if (draft.author == AuthorKind::Operator) store.markFirstResponse(current->id);
     });
     return deliver(stored, std::move(draft));
+}
+
+void MessageService::prepareOutbound(ChannelPlugin& plugin, const std::string& channel, OutboundMessage& draft) {
+    try {
+        plugin.prepareOutbound(draft);
+    } catch (const ApiError&) {
+        throw;
+    } catch (const std::exception& e) {
+        logger().error("the %s plugin failed to prepare a message: %s", channel, std::string(e.what()));
+        throw ApiError(502, "plugin_error", "the " + channel + " channel failed on this message; see the omnigate log");
+    } catch (...) {
+        logger().error("the %s plugin failed to prepare a message with a non-standard exception", channel);
+        throw ApiError(502, "plugin_error", "the " + channel + " channel failed on this message; see the omnigate log");
+    }
 }
 
 StoredMessage MessageService::deliver(StoredMessage stored, const Address& to, const std::string& subject) {

@@ -64,6 +64,10 @@ public:
     // The same with the extras prepareOutbound saw (visibility, template), kept for send().
     StoredMessage deliver(StoredMessage stored, OutboundMessage out);
 
+    // Lets the channel refuse or render an outbound message before it is stored (ChannelPlugin::prepareOutbound).
+    // Its ApiError passes through; anything else it throws is logged and answered 502, never let loose.
+    static void prepareOutbound(ChannelPlugin& plugin, const std::string& channel, OutboundMessage& draft);
+
     // Waits until the auto-replies already accepted have been handed to their channels (at shutdown, before the
     // plugins stop).
     void finishDeliveries() { background_.drain(); }
