@@ -70,6 +70,9 @@ omnigate is starting:
   MariaDB           mysql://$OMNIGATE_DB_USER@127.0.0.1:$OMNIGATE_DB_PORT/$OMNIGATE_DB_NAME
   IMAP (demo mail)  imap://127.0.0.1:${OMNIGATE_IMAP_PORT:-1143}/INBOX  user demo@omnigate.test, password demo-password
   SMTP (demo mail)  smtp://127.0.0.1:${OMNIGATE_SMTP_PORT:-2525}
+  WhatsApp webhook  $http/webhooks/whatsapp/demo  (Graph API: ${OMNIGATE_WA_GRAPH_URL:-https://graph.facebook.com})
+  VK Callback API   $http/webhooks/vk/demo  (VK API: ${OMNIGATE_VK_API_URL:-https://api.vk.com/method})
+  SIP (voice)       sip:${OMNIGATE_SIP_ADDRESS:-127.0.0.1:5060}  (UDP and TCP)
   Admin token       $OMNIGATE_ADMIN_TOKEN $admin_note
 
 Try, from other terminals (README.md explains what you see):
