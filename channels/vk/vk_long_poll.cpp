@@ -60,8 +60,16 @@ void VkLongPoll::fetchServer() {
     if (server.empty() || key.empty()) throw VkTransportError("groups.getLongPollServer gave no server or key");
     server_ = server;
     key_ = key;
+    if (!tsRestored_) {
+        ts_ = host_.loadState(tsKey()).value_or("");
+        savedTs_ = ts_;
+        tsRestored_ = true;
+    }
+    // A ts VK no longer holds history for is answered failed 1 with the ts to go on from.
     if (ts_.empty()) ts_ = tsOf(session);
 }
+
+std::string VkLongPoll::tsKey() const { return "longpoll_ts/" + account_.id; }
 
 void VkLongPoll::pause(std::chrono::seconds duration) {
     const auto until = std::chrono::steady_clock::now() + duration;
@@ -144,6 +152,10 @@ std::size_t VkLongPoll::poll() {
         }
     }
     if (!next.empty()) ts_ = next;
+    if (ts_ != savedTs_) {
+        host_.saveState(tsKey(), ts_);
+        savedTs_ = ts_;
+    }
     return 1;
 }
 

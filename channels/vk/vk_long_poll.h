@@ -2,6 +2,8 @@
 // key and ts, then a_check waits up to `wait` seconds for events on a thread of its own. Each batch is handled
 // through the same VkInbound as the Callback API's events before ts moves on, so a batch that could not be stored
 // is fetched again (and de-duplicated). `failed` 1 takes the new ts, 2 a new key, 3 a new key and ts (VK's docs).
+// The ts is kept in the plugin's durable state, so the events VK still holds that came while omnigate was down are
+// fetched after a restart instead of skipped.
 #pragma once
 
 #include <atomic>
@@ -29,6 +31,7 @@ public:
 
 private:
     void fetchServer();
+    std::string tsKey() const;
     std::size_t poll();
     void pause(std::chrono::seconds duration);
 
@@ -40,6 +43,8 @@ private:
     std::string server_;
     std::string key_;
     std::string ts_;
+    bool tsRestored_ = false;  // the durable ts was read (once, on the polling thread, which retries on failure)
+    std::string savedTs_;      // the ts last written to the durable state
 };
 
 }  // namespace omnigate::vk

@@ -591,6 +591,45 @@ TEST_F(VkEndToEnd, LongPollDeliversEventsAndRecoversFromEveryFailedCode) {
               4);
 }
 
+TEST(VkLongPollRestart, EventsThatCameWhileTheDaemonWasDownAreFetchedAfterItsRestart) {
+    FakeVkApi api("vk-test-token-0123", kLongPollGroup);
+    const std::string account = "vkrestart-" + unique();
+    DaemonOptions options;
+    options.instance = "vk-restart";
+    options.channelsYaml = "  - type: vk\n    id: " + account + "\n    settings:\n      group_id: " +
+                           str(kLongPollGroup) + "\n      access_token: vk-test-token-0123\n      mode: longpoll\n"
+                           "      api_url: " + api.apiUrl() + "\n";
+    DaemonProcess daemon(options);
+    ASSERT_TRUE(daemon.waitReady()) << daemon.log();
+    DbProbe db;
+    const std::int64_t user = 770000000 + static_cast<std::int64_t>(std::hash<std::string>{}(account) % 100000000);
+    const auto push = [&](std::int64_t id) {
+        api.pushEvent(envelope("message_new", messageObject(id, user, "message " + str(id)), kLongPollGroup, ""));
+    };
+    const auto count = [&](std::int64_t id) {
+        return db.scalar("SELECT COUNT(*) FROM messages WHERE channel = 'vk' AND account = '" + account +
+                         "' AND direction = 'in' AND external_id = 'msg:" + str(id) + "'");
+    };
+    const auto waitStored = [&](std::int64_t id) {
+        for (int i = 0; i < 150 && count(id) == 0; ++i) std::this_thread::sleep_for(100ms);
+        return count(id);
+    };
+    const std::int64_t base = 880000000 + static_cast<std::int64_t>(std::hash<std::string>{}(account) % 100000);
+    push(base);
+    ASSERT_EQ(waitStored(base), 1) << daemon.log();
+
+    ASSERT_EQ(daemon.stop(), 0) << daemon.log();
+    push(base + 1);  // VK keeps them for a while; a restart must not skip them
+    push(base + 2);
+    daemon.restart();
+    ASSERT_TRUE(daemon.waitReady()) << daemon.log();
+    EXPECT_EQ(waitStored(base + 1), 1) << daemon.log();
+    EXPECT_EQ(waitStored(base + 2), 1) << daemon.log();
+    push(base + 3);
+    EXPECT_EQ(waitStored(base + 3), 1) << daemon.log();
+    EXPECT_EQ(count(base), 1) << "nothing fetched twice is stored twice";
+}
+
 TEST(VkLongPollShutdown, AWaitingLongPollDoesNotHoldUpTheShutdown) {
     FakeVkApi api("vk-test-token-0123", kLongPollGroup);
     DaemonOptions options;
