@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "omnigate/sdk/secrets.h"
+#include "fault_checks.h"
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
 #include "support/fake_crm.h"
@@ -35,14 +36,6 @@ constexpr auto kEventWait = 30s;
 // Traffic must flow again after the fault, not merely the readiness probe: a quarter of the target rate (400/s)
 // leaves room for a busy two-core machine.
 constexpr std::size_t kLeastAcknowledgedAfterRecovery = 400;
-
-void print(const std::string& line) { std::cout << "[ counts   ] " << line << std::endl; }
-
-std::string logTail(DaemonProcess& daemon) {
-    const std::string log = daemon.log();
-    constexpr std::size_t kTail = 8000;
-    return "---- daemon log (tail) ----\n" + (log.size() > kTail ? log.substr(log.size() - kTail) : log);
-}
 
 // The unique key makes a second row for the same external id impossible, so "exactly once" is checked as: one row
 // per message, carrying the id its 2xx answer named, and no row of these visitors that no message explains.
@@ -98,64 +91,13 @@ void expectStoredExactlyOnce(const LoadGenerator& load, const LoadReport& report
 
 // A consumer de-duplicates on the event id, so a redelivery must carry the same id: each message has exactly one
 // distinct message.created event id, however often it arrived.
-void expectEventsArrived(MqttProbe& probe, const LoadReport& report, DaemonProcess& daemon) {
-    std::map<std::int64_t, std::string> expected;  // message id -> external id
+// The message ids the 2xx answers named, with the external ids they were stored under.
+std::map<std::int64_t, std::string> acknowledged(const LoadReport& report) {
+    std::map<std::int64_t, std::string> expected;
     for (const LoadMessage& m : report.messages) {
         if (m.answer != 0) expected[m.storedId] = m.externalId();
     }
-    std::map<std::int64_t, std::set<std::string>> eventIds;
-    std::size_t deliveries = 0, wrongExternalId = 0, processed = 0;
-    const auto deadline = std::chrono::steady_clock::now() + kEventWait;
-    for (;;) {
-        const std::vector<ReceivedMessage> received = probe.all();
-        for (; processed < received.size(); ++processed) {
-            const std::string& payload = received[processed].payload;
-            if (payload.find("\"message.created\"") == std::string::npos) continue;
-            const auto event = Poco::JSON::Parser().parse(payload).extract<Poco::JSON::Object::Ptr>();
-            if (event->getValue<std::string>("type") != "message.created") continue;
-            const auto data = event->getObject("data");
-            const auto it = expected.find(data->getValue<std::int64_t>("id"));
-            if (it == expected.end()) continue;  // another test's message, or one of ours never answered 2xx
-            ++deliveries;
-            eventIds[it->first].insert(event->getValue<std::string>("id"));
-            if (data->getValue<std::string>("external_id") != it->second) ++wrongExternalId;
-        }
-        if (eventIds.size() == expected.size() || std::chrono::steady_clock::now() >= deadline) break;
-        std::this_thread::sleep_for(200ms);
-    }
-    std::size_t oneEventId = 0;
-    for (const auto& [id, ids] : eventIds) {
-        if (ids.size() == 1) {
-            ++oneEventId;
-        } else {
-            ADD_FAILURE() << "message " << id << " has " << ids.size() << " distinct message.created event ids";
-        }
-    }
-    std::size_t shown = 0;
-    for (const auto& [id, externalId] : expected) {
-        if (eventIds.count(id) == 0 && shown++ < 10) ADD_FAILURE() << "no message.created for message " << id;
-    }
-    print("mqtt: " + std::to_string(eventIds.size()) + " of " + std::to_string(expected.size()) +
-          " messages answered 2xx had their message.created event (" + std::to_string(deliveries) +
-          " deliveries, " + std::to_string(deliveries - std::min(deliveries, eventIds.size())) +
-          " redelivered, de-duplicated by event id; " + std::to_string(oneEventId) + " with exactly one event id)");
-    EXPECT_EQ(eventIds.size(), expected.size()) << logTail(daemon);
-    EXPECT_EQ(oneEventId, eventIds.size());
-    EXPECT_EQ(wrongExternalId, 0u);
-}
-
-// The relay deletes an event only after the broker's PUBACK: once everything arrived, none of this run's events
-// may be left behind (they would be published again at every restart).
-void expectOutboxDrained(const LoadGenerator& load) {
-    DbProbe db;
-    const std::string query = "SELECT COUNT(*) FROM outbox WHERE payload LIKE '%" + load.runId() + "%'";
-    std::int64_t left = db.scalar(query);
-    for (int i = 0; i < 100 && left > 0; ++i) {
-        std::this_thread::sleep_for(100ms);
-        left = db.scalar(query);
-    }
-    print("outbox: " + std::to_string(left) + " events of this run left");
-    EXPECT_EQ(left, 0);
+    return expected;
 }
 
 // No request may be refused as malformed or fail with a 500: the only acceptable failures of a fault are "not
@@ -204,8 +146,8 @@ void runFaultUnderLoad(DaemonProcess& daemon, const std::string& name, const std
     onReport(report);
 
     expectStoredExactlyOnce(load, report, daemon);
-    expectEventsArrived(*probe, report, daemon);
-    expectOutboxDrained(load);
+    expectEventsArrived(*probe, acknowledged(report), daemon, kEventWait);
+    expectOutboxDrained(load.runId());
     EXPECT_TRUE(daemon.waitReady(10s)) << logTail(daemon);
 }
 

@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "fault_checks.h"
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
 #include "support/fake_graph_api.h"
@@ -36,14 +37,6 @@ constexpr std::size_t kLeastAcknowledgedAfterRecovery = 400;
 const std::string appSecret = "fault-wa-app-secret-0123456789";
 const std::string accessToken = "fault-wa-access-token";
 const std::string phoneNumberId = "106540352242922";
-
-void print(const std::string& line) { std::cout << "[ counts   ] " << line << std::endl; }
-
-std::string logTail(DaemonProcess& daemon) {
-    const std::string log = daemon.log();
-    constexpr std::size_t kTail = 8000;
-    return "---- daemon log (tail) ----\n" + (log.size() > kTail ? log.substr(log.size() - kTail) : log);
-}
 
 // A daemon with a whatsapp account of this run's own: the test database keeps earlier runs' rows, and the
 // account scopes every row this test reads.
@@ -157,65 +150,6 @@ std::map<std::string, std::int64_t> expectStoredExactlyOnce(const WebhookLoad& l
     return ids;
 }
 
-// A consumer de-duplicates on the event id, so a redelivery must carry the same id: each message has exactly one
-// distinct message.created event id, however often it arrived.
-void expectEventsArrived(MqttProbe& probe, const std::map<std::string, std::int64_t>& stored, DaemonProcess& daemon) {
-    std::map<std::int64_t, std::string> expected;  // message id -> wamid
-    for (const auto& [wamid, id] : stored) expected[id] = wamid;
-    std::map<std::int64_t, std::set<std::string>> eventIds;
-    std::size_t deliveries = 0, wrongExternalId = 0, processed = 0;
-    const auto deadline = std::chrono::steady_clock::now() + kEventWait;
-    for (;;) {
-        const std::vector<ReceivedMessage> received = probe.all();
-        for (; processed < received.size(); ++processed) {
-            const std::string& payload = received[processed].payload;
-            if (payload.find("\"message.created\"") == std::string::npos) continue;
-            const auto event = Poco::JSON::Parser().parse(payload).extract<Poco::JSON::Object::Ptr>();
-            if (event->getValue<std::string>("type") != "message.created") continue;
-            const auto data = event->getObject("data");
-            const auto it = expected.find(data->getValue<std::int64_t>("id"));
-            if (it == expected.end()) continue;  // another test's message
-            ++deliveries;
-            eventIds[it->first].insert(event->getValue<std::string>("id"));
-            if (data->getValue<std::string>("external_id") != it->second) ++wrongExternalId;
-        }
-        if (eventIds.size() == expected.size() || std::chrono::steady_clock::now() >= deadline) break;
-        std::this_thread::sleep_for(200ms);
-    }
-    std::size_t oneEventId = 0;
-    for (const auto& [id, ids] : eventIds) {
-        if (ids.size() == 1) {
-            ++oneEventId;
-        } else {
-            ADD_FAILURE() << "message " << id << " has " << ids.size() << " distinct message.created event ids";
-        }
-    }
-    std::size_t shown = 0;
-    for (const auto& [id, wamid] : expected) {
-        if (eventIds.count(id) == 0 && shown++ < 10) ADD_FAILURE() << "no message.created for " << wamid;
-    }
-    print("mqtt: " + std::to_string(eventIds.size()) + " of " + std::to_string(expected.size()) +
-          " stored messages had their message.created event (" + std::to_string(deliveries) + " deliveries, " +
-          std::to_string(deliveries - std::min(deliveries, eventIds.size())) +
-          " redelivered, de-duplicated by event id; " + std::to_string(oneEventId) + " with exactly one event id)");
-    EXPECT_EQ(eventIds.size(), expected.size()) << logTail(daemon);
-    EXPECT_EQ(oneEventId, eventIds.size());
-    EXPECT_EQ(wrongExternalId, 0u);
-}
-
-// The relay deletes an event only after the broker's PUBACK: none of this run's events may be left behind.
-void expectOutboxDrained(const WebhookLoad& load) {
-    DbProbe db;
-    const std::string query = "SELECT COUNT(*) FROM outbox WHERE payload LIKE '%" + load.runId() + "%'";
-    std::int64_t left = db.scalar(query);
-    for (int i = 0; i < 100 && left > 0; ++i) {
-        std::this_thread::sleep_for(100ms);
-        left = db.scalar(query);
-    }
-    print("outbox: " + std::to_string(left) + " events of this run left");
-    EXPECT_EQ(left, 0);
-}
-
 // Meta's webhook is never malformed or wrongly signed here, so a 4xx or a 500 is the daemon's fault: the only
 // acceptable failures of a fault are "not now" (503) and, when the daemon itself dies, a lost connection.
 void expectOnlyTransientFailures(const WebhookLoadReport& report) {
@@ -264,8 +198,10 @@ void runFaultUnderLoad(WhatsappDaemon& wa, const std::string& name, const std::f
     onReport(report);
 
     const auto stored = expectStoredExactlyOnce(load, report, wa.account, daemon);
-    expectEventsArrived(*probe, stored, daemon);
-    expectOutboxDrained(load);
+    std::map<std::int64_t, std::string> expected;  // message id -> wamid
+    for (const auto& [wamid, id] : stored) expected[id] = wamid;
+    expectEventsArrived(*probe, expected, daemon, kEventWait);
+    expectOutboxDrained(load.runId());
     EXPECT_TRUE(daemon.waitReady(10s)) << logTail(daemon);
 }
 

@@ -1,3 +1,4 @@
+#include "support/http_failures.h"
 #include "support/load_generator.h"
 
 #include <Poco/JSON/Parser.h>
@@ -24,23 +25,6 @@ using Clock = std::chrono::steady_clock;
 // A real widget backs off a little after a failure and honours Retry-After, but no page waits longer than this.
 constexpr auto kRetryDelay = std::chrono::milliseconds(100);
 constexpr auto kLongestRetryDelay = std::chrono::milliseconds(1000);
-
-std::string failureKind(const Poco::Exception& e) {
-    if (dynamic_cast<const Poco::Net::ConnectionRefusedException*>(&e)) return "connection refused";
-    if (dynamic_cast<const Poco::Net::ConnectionResetException*>(&e)) return "connection reset";
-    if (dynamic_cast<const Poco::Net::NoMessageException*>(&e)) return "connection closed without an answer";
-    if (dynamic_cast<const Poco::TimeoutException*>(&e)) return "connection timed out";
-    return std::string("connection failed: ") + e.name();
-}
-
-std::string errorCodeOf(const std::string& body) {
-    try {
-        const auto root = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-        return root->getObject("error")->getValue<std::string>("code");
-    } catch (const std::exception&) {  // Poco's exceptions too
-        return "(no JSON error)";
-    }
-}
 
 std::string quoted(const std::string& text) {
     // Only test-made ASCII goes in here; quotes and backslashes never occur in it.

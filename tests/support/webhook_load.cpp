@@ -1,3 +1,4 @@
+#include "support/http_failures.h"
 #include "support/webhook_load.h"
 
 #include <Poco/JSON/Parser.h>
@@ -27,23 +28,6 @@ using Clock = std::chrono::steady_clock;
 // Retry-After up to a second.
 constexpr auto kRetryDelay = std::chrono::milliseconds(100);
 constexpr auto kLongestRetryDelay = std::chrono::milliseconds(1000);
-
-std::string failureKind(const Poco::Exception& e) {
-    if (dynamic_cast<const Poco::Net::ConnectionRefusedException*>(&e)) return "connection refused";
-    if (dynamic_cast<const Poco::Net::ConnectionResetException*>(&e)) return "connection reset";
-    if (dynamic_cast<const Poco::Net::NoMessageException*>(&e)) return "connection closed without an answer";
-    if (dynamic_cast<const Poco::TimeoutException*>(&e)) return "connection timed out";
-    return std::string("connection failed: ") + e.name();
-}
-
-std::string errorCodeOf(const std::string& body) {
-    try {
-        const auto root = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-        return root->getObject("error")->getValue<std::string>("code");
-    } catch (const std::exception&) {  // Poco's exceptions too
-        return "(no JSON error)";
-    }
-}
 
 }  // namespace
 
