@@ -10,6 +10,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "support/daemon_process.h"
@@ -164,14 +165,25 @@ TEST_F(WebchatEndToEnd, ManyVisitorsAtOnceAreAllStored) {
     std::vector<std::string> tokens;
     for (int v = 0; v < kVisitors; ++v) tokens.push_back(openSession("Load " + std::to_string(v)));
     std::atomic<int> stored{0};
+    std::mutex refusedMutex;
+    std::string refused;  // the answers that were not 201, for the failure message
     std::vector<std::thread> threads;
     for (int v = 0; v < kVisitors; ++v) {
         threads.emplace_back([&, v] {
-            for (int i = 0; i < kMessagesEach; ++i) stored += post(tokens[v], "message " + std::to_string(i)).status == 201;
+            for (int i = 0; i < kMessagesEach; ++i) {
+                const HttpResult r = post(tokens[v], "message " + std::to_string(i));
+                if (r.status == 201) {
+                    ++stored;
+                } else {
+                    std::lock_guard<std::mutex> lock(refusedMutex);
+                    refused += "visitor " + std::to_string(v) + " message " + std::to_string(i) + ": " +
+                               std::to_string(r.status) + " " + r.body.substr(0, 300) + "\n";
+                }
+            }
         });
     }
     for (auto& t : threads) t.join();
-    EXPECT_EQ(stored.load(), kVisitors * kMessagesEach);
+    EXPECT_EQ(stored.load(), kVisitors * kMessagesEach) << refused;
     EXPECT_EQ(daemon_->http().get("/healthz").status, 200);
     for (const std::string& token : tokens) {
         const auto messages = daemon_->http().get("/api/v1/webchat/demo/messages?limit=100", token).json()->getArray("messages");
