@@ -127,6 +127,19 @@ TEST_F(InboundPipelineTest, DeduplicationStopsARetryWithTheSameExternalId) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE external_id = 'ext-" + visitor + "'"), 1);
 }
 
+TEST_F(InboundPipelineTest, ExternalIdsThatDifferOnlyInCaseAreTwoMessages) {
+    // WhatsApp's ids are base64: "wamid.HBgLAbC" and "wamid.HBgLaBc" are two messages, and neither is a retry.
+    const std::string visitor = "v-" + unique();
+    const InboundContext upper = submit(message(visitor, "one", "wamid.HBgL-" + visitor + "-AbC"));
+    const InboundContext lower = submit(message(visitor, "two", "wamid.HBgL-" + visitor + "-aBc"));
+    EXPECT_FALSE(lower.duplicateOf) << "an id differing only in case was taken for a retry";
+    EXPECT_NE(lower.stored.id, upper.stored.id);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE external_id LIKE 'wamid.HBgL-" + visitor + "-%'"), 2);
+    const InboundContext retry = submit(message(visitor, "two", "wamid.HBgL-" + visitor + "-aBc"));
+    ASSERT_TRUE(retry.duplicateOf);
+    EXPECT_EQ(retry.duplicateOf->id, lower.stored.id);
+}
+
 TEST_F(InboundPipelineTest, OneLookupFindsTheStoredIdTheClientAndOnlyTheirOpenInteractionOfThatThread) {
     const std::string visitor = "v-" + unique();
     const Address from{"webchat", visitor};
