@@ -6,9 +6,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
-#include <Poco/UUIDGenerator.h>
 
 #include "omnigate/sdk/api_error.h"
+#include "omnigate/sdk/unique_id.h"
 
 namespace omnigate::webchat {
 
@@ -85,7 +85,7 @@ Poco::JSON::Object::Ptr messageObject(const StoredMessage& message, const std::s
 
 std::string inboundExternalId(const std::string& visitorId, const std::optional<std::string>& clientMessageId) {
     if (clientMessageId) return visitorId + ":" + *clientMessageId;
-    return visitorId + "/" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    return visitorId + "/" + randomUuid();
 }
 
 std::optional<std::string> clientMessageIdOf(const StoredMessage& message, const std::string& visitorId) {

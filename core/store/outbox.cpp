@@ -3,10 +3,10 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Timestamp.h>
-#include <Poco/UUIDGenerator.h>
 
 #include <sstream>
 
+#include "omnigate/sdk/unique_id.h"
 #include "store/committed_events.h"
 #include "store/event_sinks.h"
 
@@ -48,7 +48,7 @@ std::string formatEvent(const std::string& eventId, const std::string& type, con
 
 void appendEvent(DbSession& session, const std::string& topic, const std::string& type,
                  const Poco::JSON::Object::Ptr& data) {
-    const std::string eventId = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    const std::string eventId = randomUuid();
     const std::string now = nowDbTime();
     OutboxBatch::Row row{eventId, topic, formatEvent(eventId, type, dbTimeToIso(now), data), now, type};
     if (OutboxBatch* batch = session.outboxBatch()) {
