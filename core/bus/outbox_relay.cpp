@@ -57,23 +57,43 @@ void OutboxRelay::acknowledged() {
     wake_.notify_one();
 }
 
+void OutboxRelay::offer(std::vector<Event> events) {
+    if (events.empty()) return;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        // A relay that fell far behind reads the outbox instead of piling up copies here.
+        if (offered_.size() >= kWindow) {
+            woken_ = true;
+        } else {
+            offered_.insert(offered_.end(), std::make_move_iterator(events.begin()),
+                            std::make_move_iterator(events.end()));
+        }
+    }
+    wake_.notify_one();
+}
+
 void OutboxRelay::loop() {
     std::unique_ptr<DbSession> session;
     bool lookForNew = true;  // look once at start-up: events may be left from before a restart
+    std::vector<Event> offered;
     while (running_) {
         {
             std::unique_lock<std::mutex> lock(mutex_);
             // Woken by commits (new events) and by acknowledgements; the timeout is the safety net for a missed
             // wake-up, for the broker coming back and for acknowledgements that never come.
             wake_.wait_for(lock, std::chrono::milliseconds(inFlight_.empty() ? 500 : 50),
-                           [this] { return woken_ || acked_ || !running_; });
-            // A commit (woken_) or a timeout (neither flag) may mean new events; an acknowledgement alone does not.
-            lookForNew = lookForNew || woken_ || !acked_;
+                           [this] { return woken_ || acked_ || !offered_.empty() || !running_; });
+            // A commit that offered nothing (woken_) or a timeout (no news at all) may mean events to read; an
+            // acknowledgement or an offer alone does not.
+            lookForNew = lookForNew || woken_ || (!acked_ && offered_.empty());
             woken_ = false;
             acked_ = false;
+            offered.swap(offered_);
+            offered_.clear();
         }
         if (!running_) break;
         if (!bus_.connected()) {
+            offered.clear();  // still in the outbox: read again after the reconnect
             // What was in flight is published again after the reconnect; a relay without a broker hands the lead
             // to a daemon that may have one.
             forgetInFlight();
@@ -90,32 +110,41 @@ void OutboxRelay::loop() {
                 std::unique_ptr<sql::ResultSet> rs(
                     session->prepare("SELECT GET_LOCK('omnigate.outbox_relay', 0)").executeQuery());
                 leader_ = rs->next() && rs->getInt(1) == 1;
-                if (!leader_) continue;
+                if (!leader_) {
+                    offered.clear();  // the leading daemon reads them from the outbox
+                    continue;
+                }
             }
-            round(*session, lookForNew);
+            round(*session, lookForNew, offered);
             lookForNew = false;
         } catch (const sql::SQLException& e) {
             logger().warning("outbox relay: database error, retrying: %s", std::string(e.what()));
             session.reset();
             leader_ = false;
             forgetInFlight();
+            offered.clear();
             lookForNew = true;
         } catch (const ApiError&) {
             session.reset();
             leader_ = false;
             forgetInFlight();
+            offered.clear();
             lookForNew = true;
         } catch (const mqtt::exception& e) {
             logger().warning("outbox relay: broker error, retrying: %s", std::string(e.what()));
             forgetInFlight();
+            offered.clear();
             lookForNew = true;
         }
     }
 }
 
-void OutboxRelay::round(DbSession& session, bool lookForNew) {
+void OutboxRelay::round(DbSession& session, bool lookForNew, std::vector<Event>& offered) {
     const std::size_t before = inFlight_.size();
     const bool dropped = reap(session);
+    // After a dropped window the outbox is read from its oldest row anyway; offered events are among those.
+    if (!dropped && !publishOffered(session, offered)) lookForNew = true;
+    offered.clear();
     // A full window that drained, or a failure that dropped it, may have left events behind: look again.
     if (lookForNew || dropped || (before >= kWindow && inFlight_.size() < kWindow)) {
         publishNew(session);
@@ -160,6 +189,33 @@ bool OutboxRelay::reap(DbSession& session) {
     return dropped;
 }
 
+bool OutboxRelay::publishOffered(DbSession& session, std::vector<Event>& offered) {
+    for (Event& event : offered) {
+        // Read from the outbox and sent already, by a round that ran between the commit and this one.
+        if (inFlightIds_.count(event.id) != 0) continue;
+        if (inFlight_.size() >= kWindow || !send(session, event.id, event.topic, event.payload)) return false;
+    }
+    return true;
+}
+
+bool OutboxRelay::send(DbSession& session, std::int64_t id, const std::string& topic, const std::string& payload) {
+    if (!publishableTopic(topic)) {
+        // Mosquitto drops the connection of a client that publishes to such a topic, and Paho would send it again
+        // after every reconnect: it must never reach Paho.
+        deadLetter(session, id, "not a valid MQTT topic name");
+        return true;
+    }
+    try {
+        inFlight_.push_back({id, bus_.publish(topic, payload), std::chrono::steady_clock::now()});
+    } catch (const mqtt::exception& e) {
+        // Refused before it left (Paho's queue is full, or the connection just dropped): the rest waits.
+        logger().warning("outbox relay: publish refused, continuing later: %s", std::string(e.what()));
+        return false;
+    }
+    inFlightIds_.insert(id);
+    return true;
+}
+
 bool OutboxRelay::publishNew(DbSession& session) {
     if (inFlight_.size() >= kWindow) return false;
     sql::PreparedStatement& select = session.prepare("SELECT id, topic, payload FROM outbox ORDER BY id LIMIT ?");
@@ -169,21 +225,7 @@ bool OutboxRelay::publishNew(DbSession& session) {
     while (rs->next() && inFlight_.size() < kWindow) {
         const std::int64_t id = rs->getInt64(1);
         if (inFlightIds_.count(id) != 0) continue;
-        const std::string topic = rs->getString(2);
-        if (!publishableTopic(topic)) {
-            // Mosquitto drops the connection of a client that publishes to such a topic, and Paho would send it
-            // again after every reconnect: it must never reach Paho.
-            deadLetter(session, id, "not a valid MQTT topic name");
-            continue;
-        }
-        try {
-            inFlight_.push_back({id, bus_.publish(topic, rs->getString(3)), std::chrono::steady_clock::now()});
-        } catch (const mqtt::exception& e) {
-            // Refused before it left (Paho's queue is full, or the connection just dropped): the rest waits.
-            logger().warning("outbox relay: publish refused, continuing later: %s", std::string(e.what()));
-            break;
-        }
-        inFlightIds_.insert(id);
+        if (!send(session, id, rs->getString(2), rs->getString(3))) break;
         any = true;
     }
     return any;

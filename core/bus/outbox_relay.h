@@ -2,9 +2,11 @@
 // events and loses none. Delivery is at least once: consumers de-duplicate on the event id.
 //
 // The relay keeps a window of events in flight instead of waiting for each page's acknowledgements, so an event
-// committed while others are on their way goes out at once (the tail latency of events). Each round it takes the
-// oldest rows that are not in flight: writer lanes commit in parallel, so a lower id can become visible after a
-// higher one, and a cursor would skip it.
+// committed while others are on their way goes out at once (the tail latency of events). A writer hands it what
+// each commit wrote (offer()), so under load the events go out without being read back; the outbox is read only
+// when something may have been missed (start-up, a reconnect, a full window, a commit that offered nothing, a
+// quiet half second). Each such read takes the oldest rows that are not in flight: writer lanes commit in
+// parallel, so a lower id can become visible after a higher one, and a cursor would skip it.
 #pragma once
 
 #include <mqtt/async_client.h>
@@ -16,6 +18,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "bus/mqtt_bus.h"
 #include "store/connection_pool.h"
@@ -29,8 +32,17 @@ public:
 
     void start();
     void stop();
+    struct Event {
+        std::int64_t id = 0;  // in the outbox table
+        std::string topic;
+        std::string payload;
+    };
+
     void wake();          // after a commit: there may be new events
     void acknowledged();  // the broker acknowledged a publish: reap
+    // After a commit: the events it wrote. Published from memory when this relay leads and its window has room;
+    // otherwise they wait in the outbox for the next read.
+    void offer(std::vector<Event> events);
 
     std::int64_t backlog() const { return backlog_; }          // events waiting, as last counted
     std::int64_t published() const { return published_; }      // events acknowledged by the broker since start
@@ -46,7 +58,11 @@ private:
     void loop();
     // One round: reap acknowledgements and delete what was acknowledged; when there may be new events (or the
     // window has room after a failure), publish them.
-    void round(DbSession& session, bool lookForNew);
+    void round(DbSession& session, bool lookForNew, std::vector<Event>& offered);
+    // Publishes what writers offered; false when some did not fit in the window (a read must find them).
+    bool publishOffered(DbSession& session, std::vector<Event>& offered);
+    // Sends one event and puts it in flight; false when Paho refused it before it left.
+    bool send(DbSession& session, std::int64_t id, const std::string& topic, const std::string& payload);
     // Deletes the acknowledged prefix; true when a failure or timeout dropped the window (to be sent again).
     bool reap(DbSession& session);
     bool publishNew(DbSession& session);
@@ -68,6 +84,7 @@ private:
     std::condition_variable wake_;
     bool woken_ = false;   // new events may be in the outbox
     bool acked_ = false;   // acknowledgements may be waiting
+    std::vector<Event> offered_;  // committed events handed over by writers
     std::thread thread_;
 
     // Relay thread only.

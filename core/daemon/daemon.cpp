@@ -51,6 +51,21 @@ void Daemon::waitForDatabase() {
     }
 }
 
+void Daemon::afterWrite(const std::vector<OutboxBatch::Row>& events) {
+    std::vector<OutboxRelay::Event> offered;
+    offered.reserve(events.size());
+    // Routing cares about interactions, operators and queues that appeared or changed, not about messages: most
+    // commits under load only add messages to conversations already routed. A commit without events may have
+    // changed anything.
+    bool onlyMessages = !events.empty();
+    for (const OutboxBatch::Row& row : events) {
+        offered.push_back({row.id, row.topic, row.payload});
+        onlyMessages = onlyMessages && row.type.rfind("message.", 0) == 0;
+    }
+    relay_->offer(std::move(offered));
+    if (!onlyMessages) distributor_->wake();
+}
+
 void Daemon::start() {
     pool_ = std::make_unique<ConnectionPool>(config_.database);
     waitForDatabase();
@@ -61,9 +76,8 @@ void Daemon::start() {
     bus_->onDelivered([this] { relay_->acknowledged(); });
     writer_ = std::make_unique<WriteBatcher>(*pool_, config_.database.writers, config_.database.batchMax,
                                              static_cast<std::size_t>(config_.database.writeQueueMax),
-                                             [this] {
-                                                 relay_->wake();
-                                                 distributor_->wake();  // a new interaction, perhaps
+                                             [this](const std::vector<OutboxBatch::Row>& events) {
+                                                 afterWrite(events);
                                              });
     routingCatalog_ = std::make_unique<RoutingCatalog>(*pool_, kCatalogMaxAge);
     // Two runners: the distributor's own commits must not wake the distributor again.

@@ -61,6 +61,9 @@ public:
     int httpPort() const { return http_ ? http_->port() : 0; }
 
 private:
+    // After each group commit: hands its events to the relay and wakes routing when they concern it.
+    void afterWrite(const std::vector<OutboxBatch::Row>& events);
+
     void waitForDatabase();
     PluginServices::BotActions botActions();
 

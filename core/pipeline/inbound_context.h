@@ -13,10 +13,11 @@
 #include "omnigate/sdk/messages.h"
 #include "pipeline/catalog_cache.h"
 #include "store/interaction_store.h"
+#include "store/write_batcher.h"
 
 namespace omnigate {
 
-struct InboundContext {
+struct InboundContext : WriteBatcher::PreludeItem {
     InboundContext(std::string channelType, const InboundMessage& inbound)
         : channel(std::move(channelType)), message(inbound), receivedAt(std::chrono::system_clock::now()) {}
 
@@ -27,7 +28,8 @@ struct InboundContext {
     // inside a writer lane's open transaction.
     std::shared_ptr<const Catalog> catalog;
 
-    std::optional<InteractionStore::InboundLookup> lookup;  // lookup: what the next stages need, read at once
+    // lookup: what the next stages need, read at once (for a whole batch by InboundBatchLookup, or by LookupStage)
+    std::optional<InteractionStore::InboundLookup> lookup;
     std::optional<StoredMessage> duplicateOf;  // de-duplication: this external id was stored before
     bool blocked = false;                      // black list: the sender is on it
     bool spam = false;                         // spam words: the text matched one

@@ -3,6 +3,7 @@
 namespace omnigate {
 
 bool LookupStage::run(InboundContext& context, DbSession& session) {
+    if (context.lookup) return true;  // read with the rest of its batch
     const InboundMessage& m = context.message;
     context.lookup =
         InteractionStore(session).lookupInbound(context.channel, m.account, m.externalId, m.from, m.threadKey);

@@ -68,7 +68,8 @@ SubmitResult MessageService::submitInbound(const std::string& channel, const Inb
     // One lane per sender: their messages stay in order and never race each other to create a client.
     // Validated above, so the pipeline is not expected to fail: it runs without a savepoint of its own.
     writer_.runTrusted([&](DbSession& session) { pipeline_.run(context, session); },
-                       channel + "/" + message.account + "/" + message.from.kind + "/" + message.from.value);
+                       channel + "/" + message.account + "/" + message.from.kind + "/" + message.from.value,
+                       &batchLookup_, &context);
     if (context.duplicateOf) return {*context.duplicateOf, true};
     metrics_.countMessage("in", channel);
 

@@ -10,6 +10,7 @@
 
 #include "http/metrics.h"
 #include "omnigate/sdk/plugin.h"
+#include "pipeline/inbound_batch_lookup.h"
 #include "pipeline/inbound_pipeline.h"
 #include "pipeline/task_queue.h"
 #include "store/connection_pool.h"
@@ -77,6 +78,7 @@ private:
     ConnectionPool& pool_;
     Metrics& metrics_;
     InboundPipeline& pipeline_;
+    InboundBatchLookup batchLookup_;
     ChannelLookup channels_;
     TaskQueue background_;  // last member: destroyed first, finishing its sends while the rest still exists
 };

@@ -36,6 +36,10 @@ struct Actor {
     std::string id;
 };
 
+// Binary collations compare strings as MariaDB's PAD SPACE rules do: trailing spaces do not count. Code that tells
+// keys apart in memory the way the database will must drop them too.
+std::string withoutTrailingSpaces(const std::string& s);
+
 class InteractionStore {
 public:
     explicit InteractionStore(DbSession& session) : session_(session) {}
@@ -60,6 +64,18 @@ public:
     };
     InboundLookup lookupInbound(const std::string& channel, const std::string& account, const std::string& externalId,
                                 const Address& from, const std::string& threadKey);
+    // The same for several messages in two statements, whatever their number: what a batch of inbound messages
+    // needs (core/pipeline/inbound_batch_lookup.h). The keys must differ in their addresses and external ids.
+    // Nothing when a row that came back matches no key as C++ compares strings (MariaDB's collations found it
+    // equal to one): the caller then looks each message up alone.
+    struct InboundKey {
+        std::string channel;
+        std::string account;
+        std::string externalId;
+        Address from;
+        std::string threadKey;
+    };
+    std::optional<std::vector<InboundLookup>> lookupInboundMany(const std::vector<InboundKey>& keys);
     std::optional<Interaction> findOpen(std::int64_t clientId, const std::string& channel, const std::string& account,
                                         const Address& address, const std::string& threadKey);
     std::optional<Interaction> findLatestClosed(std::int64_t clientId, const std::string& channel,

@@ -28,6 +28,7 @@ void appendEvent(DbSession& session, const std::string& topic, const std::string
 class OutboxBatch {
 public:
     struct Row {
+        std::int64_t id = 0;  // the outbox row's id, once flush() wrote it
         std::string eventId;
         std::string topic;
         std::string payload;
@@ -39,8 +40,10 @@ public:
     std::size_t mark() const { return rows_.size(); }
     void discardFrom(std::size_t mark) { rows_.resize(mark); }
     // Inserts every collected event, in order, with the deliveries integration sinks want of them
-    // (core/store/event_sinks.h). The rows stay for announceCommitted().
+    // (core/store/event_sinks.h), and notes each row's outbox id. The rows stay for announceCommitted().
     void flush(DbSession& session);
+    // What flush() wrote, with the ids: after COMMIT the relay publishes these without reading them back.
+    const std::vector<Row>& rows() const { return rows_; }
     // After COMMIT: tells the in-process observers (core/store/committed_events.h), and forgets the rows.
     void announceCommitted();
 

@@ -7,6 +7,7 @@
 #include <cppconn/resultset.h>
 
 #include "pipeline/auto_reply_stage.h"
+#include "pipeline/inbound_batch_lookup.h"
 #include "pipeline/inbound_pipeline.h"
 #include "pipeline/spam_filter_stage.h"
 #include "pipeline/threading_stage.h"
@@ -168,6 +169,81 @@ TEST_F(InboundPipelineTest, OneLookupFindsTheStoredIdTheClientAndOnlyTheirOpenIn
                        std::nullopt);
     EXPECT_FALSE(store.lookupInbound("webchat", account_, "ext3-" + visitor, from, "").open)
         << "a closed interaction is never joined";
+}
+
+TEST_F(InboundPipelineTest, TheBatchLookupAnswersWhatEachSingleLookupAnswers) {
+    // Known with an open interaction and a stored message; known with a second thread open; known with only a
+    // closed interaction; unknown; and the stored id under another account.
+    const std::string a = "v-" + unique(), b = "v-" + unique(), c = "v-" + unique(), d = "v-" + unique();
+    const InboundContext first = submit(message(a, "hello", "ext-" + a));
+    submit(message(b, "hello"));
+    InboundMessage threaded = message(b, "about my order");
+    threaded.threadKey = "order-7";
+    submit(threaded);
+    const InboundContext closing = submit(message(c, "bye"));
+    InteractionStore store(*session_);
+    store.changeStatus(closing.interaction->id, InteractionStatus::Closed, Actor{"system", ""}, "", "done", "",
+                       std::nullopt);
+
+    std::vector<InteractionStore::InboundKey> keys{
+        {"webchat", account_, "ext-" + a, {"webchat", a}, ""},          // a retry
+        {"webchat", account_, "new-" + a, {"webchat", b}, "order-7"},   // b's second thread
+        {"webchat", account_, "new-" + b, {"webchat", c}, ""},          // c: nothing open
+        {"webchat", account_, "new-" + c, {"webchat", d}, ""},          // d: a stranger
+        {"webchat", "other-" + account_, "ext-" + a, {"email", "x-" + a + "@example.org"}, ""}};
+    const auto many = store.lookupInboundMany(keys);
+    ASSERT_TRUE(many);
+    ASSERT_EQ(many->size(), keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        const auto& k = keys[i];
+        const auto one = store.lookupInbound(k.channel, k.account, k.externalId, k.from, k.threadKey);
+        EXPECT_EQ((*many)[i].duplicateId, one.duplicateId) << "key " << i;
+        EXPECT_EQ((*many)[i].clientId, one.clientId) << "key " << i;
+        EXPECT_EQ((*many)[i].open.has_value(), one.open.has_value()) << "key " << i;
+        if ((*many)[i].open && one.open) {
+            EXPECT_EQ((*many)[i].open->id, one.open->id) << "key " << i;
+        }
+    }
+    // Not vacuous: the answers differ from key to key.
+    EXPECT_EQ((*many)[0].duplicateId, first.stored.id);
+    ASSERT_TRUE((*many)[1].open);
+    EXPECT_EQ((*many)[1].open->threadKey, "order-7");
+    EXPECT_NE((*many)[2].clientId, 0);
+    EXPECT_FALSE((*many)[2].open);
+    EXPECT_EQ((*many)[3].clientId, 0);
+    EXPECT_EQ((*many)[4].duplicateId, 0) << "another account's message with that id is not a duplicate";
+}
+
+TEST_F(InboundPipelineTest, ABatchLeavesAMessageThatDependsOnAnEarlierOneToLookForItself) {
+    // One batch: a stranger's first two messages, a retry of the first, and someone else's message. Read before
+    // the batch, the stranger's second message would not see the client the first one creates, nor the retry
+    // its original.
+    const std::string x = "v-" + unique(), y = "v-" + unique();
+    const InboundMessage m1 = message(x, "first", "ext-" + x);
+    const InboundMessage m2 = message(x, "second");
+    const InboundMessage m3 = message(x, "first", "ext-" + x);
+    const InboundMessage m4 = message(y, "hi");
+    std::vector<std::unique_ptr<InboundContext>> contexts;
+    std::vector<WriteBatcher::PreludeItem*> items;
+    for (const InboundMessage* m : {&m1, &m2, &m3, &m4}) {
+        contexts.push_back(std::make_unique<InboundContext>("webchat", *m));
+        pipeline_.prepare(*contexts.back());
+        items.push_back(contexts.back().get());
+    }
+    InboundBatchLookup().runBefore(*session_, items);
+    EXPECT_TRUE(contexts[0]->lookup);
+    EXPECT_FALSE(contexts[1]->lookup) << "same sender as an earlier message of the batch";
+    EXPECT_FALSE(contexts[2]->lookup) << "same external id as an earlier message of the batch";
+    EXPECT_TRUE(contexts[3]->lookup);
+    for (auto& context : contexts) pipeline_.run(*context, *session_);
+
+    EXPECT_EQ(contexts[1]->clientId, contexts[0]->clientId) << "one client, not two";
+    ASSERT_TRUE(contexts[1]->interaction);
+    EXPECT_EQ(contexts[1]->interaction->id, contexts[0]->interaction->id);
+    ASSERT_TRUE(contexts[2]->duplicateOf);
+    EXPECT_EQ(contexts[2]->duplicateOf->id, contexts[0]->stored.id);
+    EXPECT_NE(contexts[3]->clientId, contexts[0]->clientId);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM client_addresses WHERE value = '" + x + "'"), 1);
 }
 
 TEST_F(InboundPipelineTest, BlackListedSenderIsStoredButBlocked) {

@@ -139,5 +139,109 @@ TEST_F(WriteBatcherTest, TheEventsOfARolledBackJobAreNotWritten) {
     EXPECT_EQ(events("-c"), 1);
 }
 
+// Remembers what it was given, and marks each item so its job can tell whether the prelude ran before it.
+struct CountingPrelude : WriteBatcher::Prelude {
+    struct Item : WriteBatcher::PreludeItem {
+        explicit Item(std::string n) : name(std::move(n)) {}
+        std::string name;
+        bool prepared = false;
+    };
+    void runBefore(DbSession& session, const std::vector<WriteBatcher::PreludeItem*>& items) override {
+        std::string names;
+        for (WriteBatcher::PreludeItem* item : items) {
+            auto* mine = static_cast<Item*>(item);
+            mine->prepared = true;
+            names += mine->name;
+        }
+        runs.push_back(names);
+        if (failWith) session.execute(failWith);  // a statement the server refuses
+    }
+    std::vector<std::string> runs;
+    const char* failWith = nullptr;
+};
+
+class WriteBatcherPreludeTest : public WriteBatcherTest {
+protected:
+    // Queues the jobs one after another (so their order in the batch is known), then starts the writer.
+    // Each job stores its name when its item was prepared before it ran, and "!" + name otherwise.
+    std::vector<std::string> runInOrder(const std::vector<std::pair<std::string, bool>>& jobs) {
+        std::vector<std::future<std::string>> outcomes;
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            auto item = std::make_shared<CountingPrelude::Item>(jobs[i].first);
+            items_.push_back(item);
+            const bool withPrelude = jobs[i].second;
+            outcomes.push_back(std::async(std::launch::async, [this, item, withPrelude]() -> std::string {
+                try {
+                    writer_.runTrusted(
+                        [this, item](DbSession& session) {
+                            session.execute("INSERT INTO spam_words (word, created_at) VALUES ('" + word_ +
+                                            (item->prepared ? "" : "!") + item->name + "', NOW(3))");
+                        },
+                        "", withPrelude ? &prelude_ : nullptr, withPrelude ? item.get() : nullptr);
+                    return "ok";
+                } catch (const ApiError& e) {
+                    return std::to_string(e.status());
+                }
+            }));
+            for (int wait = 0; wait < 200 && writer_.backlog() <= i; ++wait) std::this_thread::sleep_for(5ms);
+        }
+        EXPECT_EQ(writer_.backlog(), jobs.size());
+        writer_.start();
+        std::vector<std::string> results;
+        for (auto& o : outcomes) results.push_back(o.get());
+        return results;
+    }
+    std::int64_t stored(const std::string& suffix) {
+        sql::PreparedStatement& q = probe_->prepare("SELECT COUNT(*) FROM spam_words WHERE word = ?");
+        q.setString(1, word_ + suffix);
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        rs->next();
+        return rs->getInt64(1);
+    }
+
+    CountingPrelude prelude_;
+    std::vector<std::shared_ptr<CountingPrelude::Item>> items_;
+};
+
+TEST_F(WriteBatcherPreludeTest, EachRunOfJobsNamingThePreludeIsPreparedOnceBeforeItsFirstJob) {
+    const auto results = runInOrder({{"a", true}, {"b", true}, {"x", false}, {"c", true}});
+    EXPECT_EQ(results, (std::vector<std::string>{"ok", "ok", "ok", "ok"}));
+    // A job without the prelude splits the runs: what it writes may change what the later jobs would read.
+    EXPECT_EQ(prelude_.runs, (std::vector<std::string>{"ab", "c"}));
+    EXPECT_EQ(stored("a") + stored("b") + stored("c"), 3) << "every job saw its item prepared";
+    EXPECT_EQ(stored("!x"), 1);
+}
+
+TEST_F(WriteBatcherPreludeTest, APreludeTheServerRefusesLeavesItsJobsToReadAlone) {
+    prelude_.failWith = "SELECT no_such_column FROM spam_words";
+    const auto results = runInOrder({{"a", true}, {"b", true}});
+    EXPECT_EQ(results, (std::vector<std::string>{"ok", "ok"})) << "a failed shortcut must not fail the writes";
+    EXPECT_EQ(prelude_.runs.size(), 1u);
+    EXPECT_EQ(count(), 2);
+}
+
+TEST_F(WriteBatcherTest, TheCommitObserverHearsEveryEventWithItsOutboxId) {
+    std::mutex mutex;
+    std::vector<OutboxBatch::Row> heard;
+    WriteBatcher observed(pool_, 1, 100, 100, [&](const std::vector<OutboxBatch::Row>& rows) {
+        std::lock_guard<std::mutex> lock(mutex);
+        heard.insert(heard.end(), rows.begin(), rows.end());
+    });
+    observed.start();
+    observed.run(withEvent("-a", false));
+    observed.run(withEvent("-b", false));
+    EXPECT_THROW(observed.run(withEvent("-c", true)), ApiError);
+    observed.stop();
+    std::lock_guard<std::mutex> lock(mutex);
+    ASSERT_EQ(heard.size(), 2u) << "a rolled-back job's event is not heard";
+    for (const OutboxBatch::Row& row : heard) {
+        sql::PreparedStatement& q = probe_->prepare("SELECT topic FROM outbox WHERE id = ?");
+        q.setInt64(1, row.id);
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        ASSERT_TRUE(rs->next()) << "no outbox row " << row.id;
+        EXPECT_EQ(rs->getString(1), row.topic);
+    }
+}
+
 }  // namespace
 }  // namespace omnigate
