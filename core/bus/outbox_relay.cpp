@@ -17,6 +17,8 @@ constexpr std::size_t kWindow = 1000;                 // events in flight at mos
 constexpr auto kPubackTimeout = std::chrono::seconds(10);
 constexpr auto kBacklogCountEvery = std::chrono::seconds(1);
 constexpr int kRefusalsBeforeDeadLetter = 5;
+// Seconds of events at full rate: far longer than a writer takes from its COMMIT to its offer.
+constexpr std::size_t kRecentlyDone = 16 * kWindow;
 
 // What MQTT allows as a topic to publish to: non-empty, at most 65535 bytes, no wildcards, no NUL.
 bool publishableTopic(const std::string& topic) {
@@ -179,6 +181,7 @@ bool OutboxRelay::reap(DbSession& session) {
         ids += (ids.empty() ? "" : ",") + std::to_string(head.id);
         ++acknowledged;
         inFlightIds_.erase(head.id);
+        rememberDone(head.id);
         inFlight_.pop_front();
         refusals_ = 0;
     }
@@ -192,10 +195,19 @@ bool OutboxRelay::reap(DbSession& session) {
 bool OutboxRelay::publishOffered(DbSession& session, std::vector<Event>& offered) {
     for (Event& event : offered) {
         // Read from the outbox and sent already, by a round that ran between the commit and this one.
-        if (inFlightIds_.count(event.id) != 0) continue;
+        if (inFlightIds_.count(event.id) != 0 || recentIds_.count(event.id) != 0) continue;
         if (inFlight_.size() >= kWindow || !send(session, event.id, event.topic, event.payload)) return false;
     }
     return true;
+}
+
+void OutboxRelay::rememberDone(std::int64_t id) {
+    recentIds_.insert(id);
+    recentOrder_.push_back(id);
+    if (recentOrder_.size() > kRecentlyDone) {
+        recentIds_.erase(recentOrder_.front());
+        recentOrder_.pop_front();
+    }
 }
 
 bool OutboxRelay::send(DbSession& session, std::int64_t id, const std::string& topic, const std::string& payload) {

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "bus/mqtt_bus.h"
@@ -61,6 +62,7 @@ private:
     void round(DbSession& session, bool lookForNew, std::vector<Event>& offered);
     // Publishes what writers offered; false when some did not fit in the window (a read must find them).
     bool publishOffered(DbSession& session, std::vector<Event>& offered);
+    void rememberDone(std::int64_t id);
     // Sends one event and puts it in flight; false when Paho refused it before it left.
     bool send(DbSession& session, std::int64_t id, const std::string& topic, const std::string& payload);
     // Deletes the acknowledged prefix; true when a failure or timeout dropped the window (to be sent again).
@@ -91,6 +93,10 @@ private:
     bool leader_ = false;  // holds the database's named lock: the one relay that publishes
     std::deque<InFlight> inFlight_;
     std::set<std::int64_t> inFlightIds_;
+    // Events published and acknowledged lately: a read of the outbox may have sent one before its writer's offer
+    // came, and it must not go out a second time.
+    std::unordered_set<std::int64_t> recentIds_;
+    std::deque<std::int64_t> recentOrder_;
     std::int64_t refusedId_ = 0;
     int refusals_ = 0;
     std::chrono::steady_clock::time_point counted_;
