@@ -16,6 +16,7 @@ Poco::Logger& logger() { return Poco::Logger::get("omnigate.outbox"); }
 constexpr std::size_t kWindow = 1000;                 // events in flight at most
 constexpr auto kPubackTimeout = std::chrono::seconds(10);
 constexpr auto kBacklogCountEvery = std::chrono::seconds(1);
+constexpr auto kReadAtLeastEvery = std::chrono::milliseconds(500);
 constexpr int kRefusalsBeforeDeadLetter = 5;
 // Seconds of events at full rate: far longer than a writer takes from its COMMIT to its offer.
 constexpr std::size_t kRecentlyDone = 16 * kWindow;
@@ -147,8 +148,13 @@ void OutboxRelay::round(DbSession& session, bool lookForNew, std::vector<Event>&
     // After a dropped window the outbox is read from its oldest row anyway; offered events are among those.
     if (!dropped && !publishOffered(session, offered)) lookForNew = true;
     offered.clear();
-    // A full window that drained, or a failure that dropped it, may have left events behind: look again.
-    if (lookForNew || dropped || (before >= kWindow && inFlight_.size() < kWindow)) {
+    // A full window that drained, or a failure that dropped it, may have left events behind: look again. So may a
+    // commit that neither offered its events nor woke the relay; under a steady load no quiet timeout comes to
+    // find those, so the outbox is read at least every half second.
+    const auto now = std::chrono::steady_clock::now();
+    if (lookForNew || dropped || (before >= kWindow && inFlight_.size() < kWindow) ||
+        now - lastRead_ >= kReadAtLeastEvery) {
+        lastRead_ = now;
         publishNew(session);
     }
     if (std::chrono::steady_clock::now() - counted_ >= kBacklogCountEvery) countBacklog(session);

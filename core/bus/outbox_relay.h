@@ -100,6 +100,7 @@ private:
     std::int64_t refusedId_ = 0;
     int refusals_ = 0;
     std::chrono::steady_clock::time_point counted_;
+    std::chrono::steady_clock::time_point lastRead_;
 };
 
 }  // namespace omnigate
