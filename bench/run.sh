@@ -94,6 +94,7 @@ database:
   user: $OMNIGATE_DB_USER
   password: $OMNIGATE_DB_PASSWORD
   pool_size: 8
+${OMNIGATE_BENCH_WRITERS:+  writers: $OMNIGATE_BENCH_WRITERS}
 mqtt:
   url: tcp://127.0.0.1:$OMNIGATE_MQTT_PORT
 plugins:

@@ -3,10 +3,10 @@
 // per message (field notes: ~3,200 single-row commits/s vs ~55,000 rows/s batched). A job that fails is rolled
 // back to its own savepoint without harming its neighbours.
 //
-// Several writers ("lanes") commit in parallel, each on its own connection, because a writer spends most of its
-// time waiting for MariaDB's answers. A job names a partition key and always runs in the lane of that key: all
-// messages of one sender go through one lane, in order, so two of them never race to create the same client or
-// interaction.
+// Several writers ("lanes") may commit in parallel, each on its own connection, for when a writer spends most of
+// its time waiting for MariaDB's answers (a distant server); on one machine a single lane with bigger batches does
+// more. A job names a partition key and always runs in the lane of that key: all messages of one sender go through
+// one lane, in order, so two of them never race to create the same client or interaction.
 //
 // A job may name a Prelude: reads that its neighbours in the batch need too, done once for all of them (one SELECT
 // for a batch's inbound messages instead of one each: the statements, and the round trips a lane waits on, are
