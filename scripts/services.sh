@@ -47,10 +47,11 @@ proc_alive() {
   [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
 }
 
-# Prints the pid from a pid file if that process is alive.
+# Prints the pid from a pid file if that process is alive. A server that is exiting may delete its pid file
+# between the test and the read: that is "not running", not a shell error.
 live_pid() {
   local pid
-  [ -s "$1" ] && pid=$(tr -dc '0-9' <"$1") && [ -n "$pid" ] && proc_alive "$pid" "$2" && echo "$pid"
+  [ -s "$1" ] && pid=$(tr -dc '0-9' 2>/dev/null <"$1") && [ -n "$pid" ] && proc_alive "$pid" "$2" && echo "$pid"
 }
 
 # SIGTERM lets MariaDB flush InnoDB and Mosquitto save its persistence file; SIGKILL only after a timeout. Waits
