@@ -1,5 +1,6 @@
 #include "config/daemon_config.h"
 
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Path.h>
 
 #include "config/config_json.h"
@@ -69,6 +70,54 @@ RoutingConfig parseRouting(const ConfigNode& routing) {
     return c;
 }
 
+std::chrono::seconds getSeconds(const ConfigNode& node, const std::string& key, std::chrono::seconds fallback,
+                                int max) {
+    return std::chrono::seconds(node.getInt(key, fallback.count(), 1, max));
+}
+
+void parseSlowClientLimits(const ConfigNode& http, HttpConfig& c) {
+    c.requestHeaderTimeout = getSeconds(http, "request_header_timeout_seconds", c.requestHeaderTimeout, 3600);
+    c.requestBodyTimeout = getSeconds(http, "request_body_timeout_seconds", c.requestBodyTimeout, 3600);
+    c.keepAliveTimeout = getSeconds(http, "keep_alive_timeout_seconds", c.keepAliveTimeout, 3600);
+    c.maxWebSockets = static_cast<int>(http.getInt("max_websockets", c.maxWebSockets, 1, 1000000));
+    // At least one frame of the largest size must fit, or a reply that size could never be sent.
+    c.webSocketSendQueueBytes = http.getInt("websocket_send_queue_bytes", c.webSocketSendQueueBytes,
+                                            c.maxWebSocketFrameBytes + 14, 1LL << 30);
+    c.webSocketSendTimeout = getSeconds(http, "websocket_send_timeout_seconds", c.webSocketSendTimeout, 3600);
+    c.webSocketFrameTimeout = getSeconds(http, "websocket_frame_timeout_seconds", c.webSocketFrameTimeout, 3600);
+}
+
+RateLimitConfig parseRateLimit(const ConfigNode& node, RateLimitConfig fallback) {
+    if (!node.defined()) return fallback;
+    node.expectKeys({"burst", "per_minute"});
+    RateLimitConfig limit;
+    limit.burst = static_cast<int>(node.getInt("burst", fallback.burst, 1, 1000000));
+    limit.perMinute = static_cast<int>(node.getInt("per_minute", fallback.perMinute, 1, 60000000));
+    return limit;
+}
+
+void parseFloodLimits(const ConfigNode& http, HttpConfig& c) {
+    const ConfigNode limits = http["rate_limits"];
+    if (limits.defined()) limits.expectKeys({"webchat_sessions", "webchat_messages", "failed_auth"});
+    c.webchatSessions = parseRateLimit(limits["webchat_sessions"], c.webchatSessions);
+    c.webchatMessages = parseRateLimit(limits["webchat_messages"], c.webchatMessages);
+    c.failedAuth = parseRateLimit(limits["failed_auth"], c.failedAuth);
+    for (const ConfigNode& proxy : http["trusted_proxies"].elements()) {
+        const std::string value = proxy.asString();
+        const std::size_t slash = value.find('/');
+        Poco::Net::IPAddress address;
+        bool valid = Poco::Net::IPAddress::tryParse(value.substr(0, slash), address);
+        if (valid && slash != std::string::npos) {
+            const std::string prefix = value.substr(slash + 1);
+            const unsigned bits = address.family() == Poco::Net::IPAddress::IPv4 ? 32 : 128;
+            valid = !prefix.empty() && prefix.size() <= 3 &&
+                    prefix.find_first_not_of("0123456789") == std::string::npos && std::stoul(prefix) <= bits;
+        }
+        if (!valid) proxy.fail("expected an IP address like 10.0.0.7 or a network like 10.0.0.0/8");
+        c.trustedProxies.push_back(value);
+    }
+}
+
 }  // namespace
 
 std::string RoutingItem::locate(const std::string& message) const {
@@ -109,7 +158,10 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
 
     const ConfigNode http = root["http"];
     http.expectKeys({"host", "port", "max_threads", "max_queued", "max_body_bytes", "max_websocket_frame_bytes",
-                     "cors_origins"});
+                     "cors_origins", "request_header_timeout_seconds", "request_body_timeout_seconds",
+                     "keep_alive_timeout_seconds", "max_websockets", "websocket_send_queue_bytes",
+                     "websocket_send_timeout_seconds", "websocket_frame_timeout_seconds", "rate_limits",
+                     "trusted_proxies"});
     c.http.host = http.getString("host", c.http.host);
     c.http.port = static_cast<int>(http.getInt("port", c.http.port, 0, 65535));
     c.http.maxThreads = static_cast<int>(http.getInt("max_threads", c.http.maxThreads, 2, 1024));
@@ -124,6 +176,8 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
         }
         c.http.corsOrigins.push_back(value);
     }
+    parseSlowClientLimits(http, c.http);
+    parseFloodLimits(http, c.http);
 
     const ConfigNode admin = root.child("admin");
     admin.expectKeys({"token"});

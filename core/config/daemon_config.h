@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -12,6 +13,12 @@
 #include "omnigate/sdk/config_node.h"
 
 namespace omnigate {
+
+// A token bucket: `burst` requests at once, then `perMinute` a minute.
+struct RateLimitConfig {
+    int burst = 1;
+    int perMinute = 1;
+};
 
 struct HttpConfig {
     std::string host = "127.0.0.1";
@@ -22,6 +29,23 @@ struct HttpConfig {
     int maxWebSocketFrameBytes = 64 * 1024;
     // Browser origins allowed to call the API (a chat widget on the customer's site); "*" allows any.
     std::vector<std::string> corsOrigins;
+
+    // Slow clients: what a connection may take before it is closed.
+    std::chrono::seconds requestHeaderTimeout{10};  // from a request's first byte to its last header
+    std::chrono::seconds requestBodyTimeout{60};    // to read a body once its headers are in
+    std::chrono::seconds keepAliveTimeout{15};      // an idle connection between two requests
+    int maxWebSockets = 4096;                       // open WebSockets of all visitors together; beyond: 1013
+    std::int64_t webSocketSendQueueBytes = 1024 * 1024;  // unsent bytes a socket may queue; beyond: 1008
+    std::chrono::seconds webSocketSendTimeout{10};  // queued bytes that cannot be sent for this long: 1008
+    std::chrono::seconds webSocketFrameTimeout{10};  // from a frame's first byte to its last: 1008 beyond
+
+    // Floods. The first two are keyed by the client's IP address: the peer's own, or the one the trusted proxies
+    // named in X-Forwarded-For.
+    RateLimitConfig webchatSessions{20, 10};
+    RateLimitConfig webchatMessages{30, 60};  // per visitor
+    RateLimitConfig failedAuth{20, 10};
+    // Addresses ("10.0.0.7") or networks ("10.0.0.0/8") of reverse proxies whose X-Forwarded-For is believed.
+    std::vector<std::string> trustedProxies;
 };
 
 struct DatabaseConfig {

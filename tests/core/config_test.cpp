@@ -449,5 +449,76 @@ TEST(DaemonConfigInteractions, UnknownKeysAreErrors) {
     EXPECT_NE(e.problem().find("unknown key"), std::string::npos) << e.what();
 }
 
+// --- Slow and flooding clients (docs/security.md) ----------------------------------------------------------------
+
+TEST(DaemonConfigFloods, DefaultsWhenNothingIsSet) {
+    const HttpConfig c = parse(yaml({REQUIRED_SECTIONS})).http;
+    EXPECT_EQ(c.requestHeaderTimeout, std::chrono::seconds(10));
+    EXPECT_EQ(c.requestBodyTimeout, std::chrono::seconds(60));
+    EXPECT_EQ(c.keepAliveTimeout, std::chrono::seconds(15));
+    EXPECT_EQ(c.maxWebSockets, 4096);
+    EXPECT_EQ(c.webSocketSendQueueBytes, 1024 * 1024);
+    EXPECT_EQ(c.webSocketSendTimeout, std::chrono::seconds(10));
+    EXPECT_EQ(c.webSocketFrameTimeout, std::chrono::seconds(10));
+    EXPECT_EQ(c.webchatSessions.burst, 20);
+    EXPECT_EQ(c.webchatSessions.perMinute, 10);
+    EXPECT_EQ(c.webchatMessages.burst, 30);
+    EXPECT_EQ(c.webchatMessages.perMinute, 60);
+    EXPECT_EQ(c.failedAuth.burst, 20);
+    EXPECT_EQ(c.failedAuth.perMinute, 10);
+    EXPECT_TRUE(c.trustedProxies.empty()) << "X-Forwarded-For is believed only from proxies named";
+}
+
+TEST(DaemonConfigFloods, ReadsEveryKey) {
+    const HttpConfig c = parse(yaml({REQUIRED_SECTIONS, "http:", "  request_header_timeout_seconds: 3",
+                                     "  request_body_timeout_seconds: 20", "  keep_alive_timeout_seconds: 5",
+                                     "  max_websockets: 100", "  websocket_send_queue_bytes: 200000",
+                                     "  websocket_send_timeout_seconds: 4", "  websocket_frame_timeout_seconds: 6",
+                                     "  rate_limits:", "    webchat_sessions: {burst: 5, per_minute: 2}",
+                                     "    failed_auth: {per_minute: 100}",
+                                     "  trusted_proxies: [10.0.0.7, '192.168.0.0/16', '::1', 'fd00::/8']"}))
+                             .http;
+    EXPECT_EQ(c.requestHeaderTimeout, std::chrono::seconds(3));
+    EXPECT_EQ(c.requestBodyTimeout, std::chrono::seconds(20));
+    EXPECT_EQ(c.keepAliveTimeout, std::chrono::seconds(5));
+    EXPECT_EQ(c.maxWebSockets, 100);
+    EXPECT_EQ(c.webSocketSendQueueBytes, 200000);
+    EXPECT_EQ(c.webSocketSendTimeout, std::chrono::seconds(4));
+    EXPECT_EQ(c.webSocketFrameTimeout, std::chrono::seconds(6));
+    EXPECT_EQ(c.webchatSessions.burst, 5);
+    EXPECT_EQ(c.webchatSessions.perMinute, 2);
+    EXPECT_EQ(c.webchatMessages.burst, 30) << "a limit left out keeps its default";
+    EXPECT_EQ(c.failedAuth.burst, 20) << "a key left out keeps its default";
+    EXPECT_EQ(c.failedAuth.perMinute, 100);
+    EXPECT_EQ(c.trustedProxies, (std::vector<std::string>{"10.0.0.7", "192.168.0.0/16", "::1", "fd00::/8"}));
+}
+
+TEST(DaemonConfigFloods, RefusesAnUnknownRateLimit) {
+    const ConfigError e =
+        refusal(yaml({REQUIRED_SECTIONS, "http:", "  rate_limits:", "    webchat_session: {burst: 5}"}));
+    EXPECT_EQ(e.keyPath(), "http.rate_limits.webchat_session");
+}
+
+TEST(DaemonConfigFloods, RefusesARateOfZero) {
+    const ConfigError e =
+        refusal(yaml({REQUIRED_SECTIONS, "http:", "  rate_limits:", "    failed_auth: {burst: 5, per_minute: 0}"}));
+    EXPECT_EQ(e.keyPath(), "http.rate_limits.failed_auth.per_minute");
+}
+
+TEST(DaemonConfigFloods, RefusesATrustedProxyThatIsNoAddress) {
+    for (const char* bad : {"proxy.example.com", "10.0.0.0/33", "10.0.0.0/", "10.0.0.1/8x", "::1/129"}) {
+        const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "http:", "  trusted_proxies:",
+                                            (std::string("    - '") + bad + "'").c_str()}));
+        EXPECT_EQ(e.keyPath(), "http.trusted_proxies[0]") << bad;
+        EXPECT_NE(e.problem().find("10.0.0.0/8"), std::string::npos) << e.problem();
+    }
+}
+
+TEST(DaemonConfigFloods, RefusesASendQueueSmallerThanTheLargestFrame) {
+    const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "http:", "  max_websocket_frame_bytes: 65536",
+                                        "  websocket_send_queue_bytes: 65536"}));
+    EXPECT_EQ(e.keyPath(), "http.websocket_send_queue_bytes");
+}
+
 }  // namespace
 }  // namespace omnigate
