@@ -175,7 +175,12 @@ void Daemon::start() {
         throw StartupError(e.what());
     }
 
-    hub_ = std::make_unique<WebSocketHub>(config_.http.maxWebSocketFrameBytes);
+    WebSocketHub::Limits socketLimits;
+    socketLimits.maxSockets = static_cast<std::size_t>(config_.http.maxWebSockets);
+    socketLimits.sendQueueBytes = static_cast<std::size_t>(config_.http.webSocketSendQueueBytes);
+    socketLimits.sendTimeout = config_.http.webSocketSendTimeout;
+    socketLimits.frameTimeout = config_.http.webSocketFrameTimeout;
+    hub_ = std::make_unique<WebSocketHub>(config_.http.maxWebSocketFrameBytes, socketLimits);
     hub_->start();
     metrics_.addGauge("omnigate_websocket_connections", "Open WebSocket connections.",
                       [this] { return static_cast<double>(hub_->size()); });

@@ -36,6 +36,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
            << "http:\n  host: 127.0.0.1\n  port: " << port_ << "\n  max_body_bytes: " << options_.maxBodyBytes
            << "\n  max_websocket_frame_bytes: 4096\n"
            << (options_.corsOrigin.empty() ? "" : "  cors_origins: ['" + options_.corsOrigin + "']\n")
+           << options_.httpYaml
            << "admin:\n  token: " << options_.adminToken << "\n"
            << "database:\n  host: 127.0.0.1\n  port: " << requireEnv("OMNIGATE_DB_PORT")
            << "\n  name: " << requireEnv("OMNIGATE_DB_NAME") << "\n  user: " << requireEnv("OMNIGATE_DB_USER")

@@ -29,6 +29,8 @@ struct DaemonOptions {
     std::string adminToken = "test-admin-token-0123";
     std::int64_t maxBodyBytes = 1048576;
     std::string corsOrigin;  // http.cors_origins: [this] when set
+    // More lines of the `http:` section, each indented two spaces: the limits and timeouts a test is about.
+    std::string httpYaml;
     int writeQueueMax = 0;   // database.write_queue_max when set (with one writer lane), to provoke back-pressure
     std::map<std::string, std::string> environment;
 };
