@@ -85,6 +85,10 @@ http:
   port: $OMNIGATE_HTTP_PORT
   max_threads: 64
   max_queued: 1024
+  # The load comes from one address: per-client limits would throttle the benchmark, not measure the daemon.
+  rate_limits:
+    webchat_sessions: {burst: 1000000, per_minute: 1000000}
+    webchat_messages: {burst: 1000000, per_minute: 1000000}
 admin:
   token: bench-admin-token-not-secret
 database:

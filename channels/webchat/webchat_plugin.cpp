@@ -121,6 +121,13 @@ VisitorToken WebchatPlugin::visitorOf(const HttpRequest& request) const {
 HttpResponse WebchatPlugin::createSession(const HttpRequest& request) {
     const std::string account = request.param("account");
     const WebchatConfig& config = accounts_->find(account);
+    // Each session is a new visitor, with its own message allowance: without this a script would mint them.
+    const std::chrono::seconds wait = host_->throttle(Host::RateLimit::WebchatSessions, request.clientIp);
+    if (wait.count() > 0) {
+        throw ApiError::rateLimited("too many new chat sessions from " + request.clientIp +
+                                        "; try again in " + std::to_string(wait.count()) + " s",
+                                    wait);
+    }
     const Poco::JSON::Object::Ptr body = parseObject(request.body, "the request body", true);
 
     VisitorToken visitor = VisitorToken::issue(account, VisitorToken::currentTime(), config.tokenTtl.count());
@@ -142,6 +149,13 @@ HttpResponse WebchatPlugin::createSession(const HttpRequest& request) {
 HttpResponse WebchatPlugin::postMessage(const HttpRequest& request) {
     const VisitorToken visitor = visitorOf(request);
     const WebchatConfig& config = accounts_->find(visitor.account);
+    const std::chrono::seconds wait =
+        host_->throttle(Host::RateLimit::WebchatMessages, visitor.account + "/" + visitor.visitorId);
+    if (wait.count() > 0) {
+        throw ApiError::rateLimited("too many messages from this visitor; try again in " +
+                                        std::to_string(wait.count()) + " s",
+                                    wait);
+    }
     const Poco::JSON::Object::Ptr body = parseObject(request.body, "the request body", false);
 
     const std::optional<std::string> text = optionalString(*body, "text");

@@ -163,10 +163,17 @@ void Daemon::start() {
     supervisorApi_ = std::make_unique<SupervisorApi>(config_, *pool_);
     supervisorApi_->registerRoutes(router_);
 
-    PluginServices services{*pool_, *writer_, *files_, *pluginHealth_, config_.adminToken, botActions(), {}};
+    PluginServices services{*pool_, *writer_, *files_, *pluginHealth_, config_.adminToken, botActions(), {}, {}};
     services.closeInteraction = [this](std::int64_t id, const std::string& resolution, const std::string& reason,
                                        const Actor& by) {
         interactions_->changeStatus(id, InteractionStatus::Closed, by, reason, resolution, "", std::nullopt);
+    };
+    webchatSessions_ = std::make_unique<TokenBucket>(
+        TokenBucket::Rate{config_.http.webchatSessions.burst, config_.http.webchatSessions.perMinute});
+    webchatMessages_ = std::make_unique<TokenBucket>(
+        TokenBucket::Rate{config_.http.webchatMessages.burst, config_.http.webchatMessages.perMinute});
+    services.throttle = [this](Host::RateLimit limit, const std::string& key) {
+        return (limit == Host::RateLimit::WebchatSessions ? *webchatSessions_ : *webchatMessages_).take(key);
     };
     plugins_ = std::make_unique<PluginManager>(config_, router_, *messages_, timer_, std::move(services));
     try {

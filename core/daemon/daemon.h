@@ -29,6 +29,7 @@
 #include "http/http_server.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/token_bucket.h"
 #include "http/websocket_hub.h"
 #include "pipeline/catalog_cache.h"
 #include "pipeline/channel_notifier.h"
@@ -105,6 +106,8 @@ private:
     std::unique_ptr<BlacklistApi> blacklistApi_;
     std::unique_ptr<SpamWordsApi> spamWordsApi_;
     std::unique_ptr<AutoRepliesApi> autoRepliesApi_;
+    std::unique_ptr<TokenBucket> webchatSessions_;  // Host::throttle's buckets
+    std::unique_ptr<TokenBucket> webchatMessages_;
     std::unique_ptr<WebSocketHub> hub_;
     std::unique_ptr<HttpServer> http_;
 };

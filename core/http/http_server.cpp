@@ -3,19 +3,30 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/Net/TCPServerDispatcher.h>
 #include <Poco/Net/WebSocket.h>
 #include <Poco/String.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <optional>
 #include <sstream>
 
+#include "http/connection_gate.h"
+#include "http/token_bucket.h"
+#include "http/trusted_proxies.h"
 #include "omnigate/sdk/api_error.h"
 
 namespace omnigate {
@@ -25,6 +36,22 @@ namespace {
 Poco::Logger& logger() { return Poco::Logger::get("omnigate.http"); }
 
 constexpr std::int64_t kMaxDrainBytes = 8 * 1024 * 1024;
+
+// What every request's handler shares.
+struct Shared {
+    const HttpConfig& config;
+    Router& router;
+    Metrics& metrics;
+    WebSocketHub& hub;
+    TokenBucket failedAuth;  // per client IP: a token spent by every 401 to a request that carried credentials
+    TrustedProxies proxies;
+    std::unique_ptr<ConnectionGate> gate;
+};
+
+// A token of any kind (admin, API, bot, visitor) came with the request: its 401 is a guess that failed.
+bool carriesCredentials(const HttpRequest& request) {
+    return !request.header("authorization").empty() || !request.queryParam("token").empty();
+}
 
 void sendResponse(Poco::Net::HTTPServerResponse& out, const HttpResponse& response) {
     out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
@@ -37,16 +64,29 @@ void sendResponse(Poco::Net::HTTPServerResponse& out, const HttpResponse& respon
 
 class RequestHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    RequestHandler(const HttpConfig& config, Router& router, Metrics& metrics, WebSocketHub& hub)
-        : config_(config), router_(router), metrics_(metrics), hub_(hub) {}
+    explicit RequestHandler(Shared& shared)
+        : shared_(shared), config_(shared.config), router_(shared.router), metrics_(shared.metrics), hub_(shared.hub) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
         const auto started = std::chrono::steady_clock::now();
         HttpResponse response;
         bool upgraded = false;
+        bool guess = false;  // a 401 to this request costs its client a token of shared_.failedAuth
+        std::string clientIp;
         try {
             HttpRequest request = describe(in);
+            clientIp = request.clientIp;
+            guess = carriesCredentials(request);
             allowOrigin(in, out);
+            // Checked before the token: once the allowance is spent even the right token waits, or guessing on
+            // would still tell a hit from a miss.
+            const std::chrono::seconds wait = guess ? shared_.failedAuth.wait(clientIp) : std::chrono::seconds(0);
+            if (wait.count() > 0) {
+                out.setKeepAlive(false);  // the body is left unread
+                throw ApiError::rateLimited("too many failed authentications from " + clientIp +
+                                                "; try again in " + std::to_string(wait.count()) + " s",
+                                            wait);
+            }
             if (request.method == "OPTIONS" && in.has("Access-Control-Request-Method")) {
                 response = preflight(in, out, request);
             } else if (Poco::icompare(in.get("Upgrade", ""), "websocket") == 0) {
@@ -57,11 +97,13 @@ public:
             }
         } catch (const ApiError& e) {
             response = HttpResponse::json(e.status(), errorBody(e.code(), e.what()));
+            if (e.retryAfter().count() > 0) response.headers.emplace_back("Retry-After", std::to_string(e.retryAfter().count()));
             if (e.status() == 400 && !bodyRead_) out.setKeepAlive(false);
         } catch (const std::exception& e) {
             logger().error("%s %s failed: %s", in.getMethod(), in.getURI(), std::string(e.what()));
             response = HttpResponse::json(500, errorBody("internal", "the request failed inside omnigate; see its log"));
         }
+        if (guess && response.status == 401) shared_.failedAuth.take(clientIp);
         if (response.status >= 400) metrics_.countHttpError(response.status);
         try {
             sendResponse(out, response);
@@ -85,6 +127,7 @@ private:
         }
         for (const auto& [name, value] : in) request.headers[Poco::toLower(name)] = value;
         request.remoteAddress = in.clientAddress().toString();
+        request.clientIp = shared_.proxies.clientIp(in.clientAddress().host(), request.header("x-forwarded-for"));
         return request;
     }
 
@@ -152,12 +195,26 @@ private:
             return ApiError(413, "body_too_large", "the request body exceeds the limit of " + std::to_string(limit) + " bytes");
         };
         if (in.hasContentLength() && in.getContentLength64() > limit) throw tooLarge();
+        // A client trickling its body would hold this thread: past the deadline the gate ends the read.
+        const ConnectionGate::Deadline deadline(*shared_.gate, static_cast<Poco::Net::HTTPServerRequestImpl&>(in).socket(),
+                                                std::chrono::steady_clock::now() + config_.requestBodyTimeout);
         std::string body;
         char chunk[16384];
-        while (stream) {
-            stream.read(chunk, sizeof chunk);
-            body.append(chunk, static_cast<std::size_t>(stream.gcount()));
-            if (static_cast<std::int64_t>(body.size()) > limit) throw tooLarge();
+        try {
+            while (stream) {
+                stream.read(chunk, sizeof chunk);
+                body.append(chunk, static_cast<std::size_t>(stream.gcount()));
+                if (static_cast<std::int64_t>(body.size()) > limit) throw tooLarge();
+            }
+        } catch (const Poco::Exception&) {
+            if (!deadline.expired()) throw;  // a broken chunked encoding or a reset: nobody to answer
+        }
+        const bool truncated = in.hasContentLength() && static_cast<std::int64_t>(body.size()) < in.getContentLength64();
+        if (deadline.expired() || truncated) {
+            out.setKeepAlive(false);
+            throw ApiError(408, "request_timeout",
+                           "the request body did not arrive within " +
+                               std::to_string(config_.requestBodyTimeout.count()) + " s");
         }
         request.body = std::move(body);
         bodyRead_ = true;
@@ -177,6 +234,7 @@ private:
         return true;
     }
 
+    Shared& shared_;
     const HttpConfig& config_;
     Router& router_;
     Metrics& metrics_;
@@ -184,23 +242,143 @@ private:
     bool bodyRead_ = false;
 };
 
-class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+// POCO's session, with the bytes it has read ahead (a pipelined request) in sight.
+class Session : public Poco::Net::HTTPServerSession {
 public:
-    HandlerFactory(const HttpConfig& config, Router& router, Metrics& metrics, WebSocketHub& hub)
-        : config_(config), router_(router), metrics_(metrics), hub_(hub) {}
+    using HTTPServerSession::HTTPServerSession;
+    using HTTPServerSession::buffered;
+};
 
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new RequestHandler(config_, router_, metrics_, hub_);
+// What POCO's HTTPServerConnection does, except that a kept-alive connection goes back to the gate between
+// requests instead of holding its worker thread while the client thinks.
+class HttpConnection : public Poco::Net::TCPServerConnection {
+public:
+    HttpConnection(const Poco::Net::StreamSocket& socket, Shared& shared,
+                   const Poco::Net::HTTPServerParams::Ptr& params)
+        : TCPServerConnection(socket), shared_(shared), params_(params) {}
+
+    void run() override {
+        socket().setSendTimeout(params_->getTimeout());  // POCO sets only the receive timeout
+        Session session(socket(), params_);
+        if (!session.hasMoreRequests()) return;  // the gate saw a request head: this returns at once
+        for (;;) {
+            if (!serve(session)) return;
+            if (!session.getKeepAlive() || !session.socket().impl()->initialized()) return;  // closing, or upgraded
+            if (session.buffered() == 0) {
+                shared_.gate->park(session.detachSocket());
+                return;
+            }
+        }
     }
 
 private:
-    const HttpConfig& config_;
-    Router& router_;
-    Metrics& metrics_;
-    WebSocketHub& hub_;
+    // One request; false when the connection is done with.
+    bool serve(Session& session) {
+        try {
+            Poco::Net::HTTPServerResponseImpl response(session);
+            std::optional<Poco::Net::HTTPServerRequestImpl> request;
+            {
+                // The gate saw the first head whole; a pipelined one may still be arriving.
+                const ConnectionGate::Deadline deadline(*shared_.gate, session.socket(),
+                                                        std::chrono::steady_clock::now() +
+                                                            shared_.config.requestHeaderTimeout);
+                request.emplace(response, session, params_.get());
+            }
+            response.setDate(Poco::Timestamp());
+            response.setVersion(request->getVersion());
+            response.setKeepAlive(params_->getKeepAlive() && request->getKeepAlive());
+            if (request->getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK) {
+                response.sendContinue();
+            }
+            RequestHandler(shared_).handleRequest(*request, response);
+            session.setKeepAlive(params_->getKeepAlive() && response.getKeepAlive());
+            return true;
+        } catch (const Poco::Net::NoMessageException&) {
+            return false;  // the client closed the connection
+        } catch (const Poco::Net::MessageException&) {
+            answerMalformed(session);
+            return false;
+        } catch (const Poco::Exception& e) {
+            logger().debug("HTTP connection ended: %s", e.displayText());  // reset, timed out…
+            return false;
+        }
+    }
+
+    static void answerMalformed(Session& session) {
+        try {
+            Poco::Net::HTTPServerResponseImpl response(session);
+            response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
+            response.setKeepAlive(false);
+            const std::string body = errorBody("bad_request", "the request is not well-formed HTTP");
+            response.setContentType("application/json");
+            response.setContentLength(static_cast<std::streamsize>(body.size()));
+            response.send() << body;
+        } catch (const Poco::Exception&) {
+            // The client may be gone already.
+        }
+    }
+
+    Shared& shared_;
+    Poco::Net::HTTPServerParams::Ptr params_;
+};
+
+class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+public:
+    ConnectionFactory(Shared& shared, Poco::Net::HTTPServerParams::Ptr params)
+        : shared_(shared), params_(std::move(params)) {}
+
+    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+        return new HttpConnection(socket, shared_, params_);
+    }
+
+private:
+    Shared& shared_;
+    Poco::Net::HTTPServerParams::Ptr params_;
 };
 
 }  // namespace
+
+struct HttpServer::Running {
+    Running(const HttpConfig& config, Router& router, Metrics& metrics, WebSocketHub& hub)
+        : shared{config,
+                 router,
+                 metrics,
+                 hub,
+                 TokenBucket({config.failedAuth.burst, config.failedAuth.perMinute}),
+                 TrustedProxies(config.trustedProxies),
+                 nullptr},
+          listener(Poco::Net::SocketAddress(config.host, static_cast<Poco::UInt16>(config.port)), 256),
+          params(new Poco::Net::HTTPServerParams),
+          pool(2, config.maxThreads) {
+        params->setMaxThreads(config.maxThreads);
+        params->setMaxQueued(config.maxQueued);
+        params->setKeepAlive(true);
+        // A worker blocked on a client, sending or receiving, gives up after this; the gate's deadlines bound
+        // the whole head and body, this each single call.
+        params->setTimeout(Poco::Timespan(config.requestBodyTimeout.count(), 0));
+        dispatcher = new Poco::Net::TCPServerDispatcher(new ConnectionFactory(shared, params), pool, params);
+        ConnectionGate::Limits limits;
+        limits.headerTimeout = config.requestHeaderTimeout;
+        limits.keepAliveTimeout = config.keepAliveTimeout;
+        shared.gate = std::make_unique<ConnectionGate>(listener, limits, [this](const Poco::Net::StreamSocket& socket) {
+            // A full queue drops the connection, as POCO's own server does.
+            dispatcher->enqueue(socket);
+        });
+    }
+
+    ~Running() {
+        shared.gate->stop();
+        dispatcher->stop();
+        pool.joinAll();
+        dispatcher->release();
+    }
+
+    Shared shared;
+    Poco::Net::ServerSocket listener;
+    Poco::Net::HTTPServerParams::Ptr params;
+    Poco::ThreadPool pool;
+    Poco::Net::TCPServerDispatcher* dispatcher = nullptr;
+};
 
 std::string errorBody(const std::string& code, const std::string& message) {
     Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -219,25 +397,12 @@ HttpServer::HttpServer(const HttpConfig& config, Router& router, Metrics& metric
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::start() {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(config_.host, static_cast<Poco::UInt16>(config_.port)), 256);
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(config_.maxThreads);
-    params->setMaxQueued(config_.maxQueued);
-    params->setKeepAlive(true);
-    params->setMaxKeepAliveRequests(0);  // unlimited: load generators and proxies keep connections open
-    params->setKeepAliveTimeout(Poco::Timespan(15, 0));
-    params->setTimeout(Poco::Timespan(30, 0));
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(config_, router_, metrics_, hub_), socket, params);
-    server_->start();
+    running_ = std::make_unique<Running>(config_, router_, metrics_, hub_);
+    running_->shared.gate->start();
 }
 
-void HttpServer::stop() {
-    if (server_) {
-        server_->stopAll(true);
-        server_.reset();
-    }
-}
+void HttpServer::stop() { running_.reset(); }
 
-int HttpServer::port() const { return server_ ? server_->port() : 0; }
+int HttpServer::port() const { return running_ ? running_->listener.address().port() : 0; }
 
 }  // namespace omnigate

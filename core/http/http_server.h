@@ -1,9 +1,9 @@
-// The daemon's HTTP front door: a POCO HTTPServer with bounded threads and queue. It reads bodies up to the
-// configured limit, routes, upgrades WebSockets into the hub, and turns every failure into the JSON error shape
-// {"error":{"code":…,"message":…}} so no client ever has to parse an HTML error page.
+// The daemon's HTTP front door: POCO's HTTP parsing and a bounded pool of worker threads, behind a gate
+// (connection_gate.h) that holds connections until a request head has arrived whole, so slow or idle clients do
+// not hold the workers. It reads bodies up to the configured limit and within the body timeout, routes, upgrades
+// WebSockets into the hub, refuses callers whose tokens keep failing (429), and turns every failure into the JSON
+// error shape {"error":{"code":…,"message":…}} so no client ever has to parse an HTML error page.
 #pragma once
-
-#include <Poco/Net/HTTPServer.h>
 
 #include <memory>
 
@@ -24,11 +24,12 @@ public:
     int port() const;  // the bound port (useful with port 0)
 
 private:
+    struct Running;
     HttpConfig config_;
     Router& router_;
     Metrics& metrics_;
     WebSocketHub& hub_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<Running> running_;
 };
 
 std::string errorBody(const std::string& code, const std::string& message);

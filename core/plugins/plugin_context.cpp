@@ -305,6 +305,10 @@ bool PluginContext::isAdmin(const HttpRequest& request) const {
     return !services_.adminToken.empty() && constantTimeEquals(request.bearerToken(), services_.adminToken);
 }
 
+std::chrono::seconds PluginContext::throttle(RateLimit limit, const std::string& key) {
+    return services_.throttle ? services_.throttle(limit, key) : std::chrono::seconds(0);
+}
+
 void PluginContext::setReadiness(const std::string& component, bool ready, const std::string& reason) {
     services_.health.setReadiness(name_ + "/" + component, ready, reason);
 }

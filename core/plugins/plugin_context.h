@@ -35,6 +35,8 @@ struct PluginServices {
         std::function<void(std::int64_t id, const std::string& resolution, const Actor& bot)> close;
     };
     BotActions bot;
+    // The rate limits of Host::throttle (the daemon's token buckets).
+    std::function<std::chrono::seconds(Host::RateLimit limit, const std::string& key)> throttle;
     // A channel closes an interaction (a caller hung up), from any open status, freeing its operator's place.
     std::function<void(std::int64_t id, const std::string& resolution, const std::string& reason, const Actor& by)>
         closeInteraction;
@@ -82,6 +84,7 @@ public:
     void eraseState(const std::string& key) override;
     std::vector<std::pair<std::string, std::string>> listState(const std::string& prefix) override;
     bool isAdmin(const HttpRequest& request) const override;
+    std::chrono::seconds throttle(RateLimit limit, const std::string& key) override;
     void setReadiness(const std::string& component, bool ready, const std::string& reason) override;
     void setGauge(const std::string& name, const std::string& help, double value) override;
     void publish(const std::string& topic, const std::string& type, const std::string& dataJson) override;

@@ -114,7 +114,7 @@ protected:
           messages_(writer_, pool_, metrics_, pipeline_, [](const std::string&) -> ChannelPlugin* { return nullptr; }),
           health_(metrics_) {}
 
-    PluginServices services() { return {pool_, writer_, files_, health_, "a-long-enough-token", {}, {}}; }
+    PluginServices services() { return {pool_, writer_, files_, health_, "a-long-enough-token", {}, {}, {}}; }
 
     // A config listing `channels` (YAML lines, each starting "  - ") whose plugins come from the test plugin dir.
     // `channels:` is line 10 of the document, so the first entry is on line 11.

@@ -29,8 +29,14 @@ struct DaemonOptions {
     std::string adminToken = "test-admin-token-0123";
     std::int64_t maxBodyBytes = 1048576;
     std::string corsOrigin;  // http.cors_origins: [this] when set
-    // More lines of the `http:` section, each indented two spaces: the limits and timeouts a test is about.
-    std::string httpYaml;
+    // More lines of the `http:` section, each indented two spaces. The default lifts the rate limits, which every
+    // other test (all from 127.0.0.1, many sessions, bad tokens on purpose) would trip; the tests of the limits,
+    // timeouts and WebSocket caps set their own.
+    std::string httpYaml =
+        "  rate_limits:\n"
+        "    webchat_sessions: {burst: 1000000, per_minute: 1000000}\n"
+        "    webchat_messages: {burst: 1000000, per_minute: 1000000}\n"
+        "    failed_auth: {burst: 1000000, per_minute: 1000000}\n";
     int writeQueueMax = 0;   // database.write_queue_max when set (with one writer lane), to provoke back-pressure
     std::map<std::string, std::string> environment;
 };

@@ -49,6 +49,7 @@ public:
     void eraseState(const std::string&) override { unused("eraseState"); }
     std::vector<std::pair<std::string, std::string>> listState(const std::string&) override { unused("listState"); }
     bool isAdmin(const HttpRequest&) const override { unused("isAdmin"); }
+    std::chrono::seconds throttle(RateLimit, const std::string&) override { unused("throttle"); }
     void setReadiness(const std::string&, bool, const std::string&) override { unused("setReadiness"); }
     void setGauge(const std::string&, const std::string&, double) override { unused("setGauge"); }
     void publish(const std::string&, const std::string&, const std::string&) override { unused("publish"); }

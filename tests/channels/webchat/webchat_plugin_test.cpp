@@ -30,6 +30,7 @@ struct Reply {
     int status = 0;
     std::string code;
     std::string body;
+    std::chrono::seconds retryAfter{0};
     Poco::JSON::Object::Ptr json() const {
         return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
     }
@@ -123,6 +124,12 @@ public:
     }
     TimerId addTimer(std::chrono::milliseconds, std::function<void()>) override { return 0; }
     void cancelTimer(TimerId) override {}
+    std::chrono::seconds throttle(RateLimit limit, const std::string& key) override {
+        throttled.emplace_back(limit, key);
+        return throttleWait;
+    }
+    std::vector<std::pair<RateLimit, std::string>> throttled;
+    std::chrono::seconds throttleWait{0};  // what the daemon's bucket would answer
 
     Reply call(const std::string& method, const std::string& pattern, const std::string& account,
                const std::string& body = {}, const std::string& token = {},
@@ -132,6 +139,7 @@ public:
         request.pathParams["account"] = account;
         request.body = body;
         request.query = std::move(query);
+        request.clientIp = "198.51.100.7";
         if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
         Reply reply;
         try {
@@ -142,6 +150,7 @@ public:
             reply.status = e.status();
             reply.code = e.code();
             reply.body = e.what();
+            reply.retryAfter = e.retryAfter();
         }
         return reply;
     }
@@ -246,6 +255,35 @@ TEST_F(WebchatPluginTest, SessionAnswersTokenVisitorAndExpiry) {
                                      std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")))
             << reply.body;
     }
+}
+
+TEST_F(WebchatPluginTest, SessionsAreRateLimitedPerClientIp) {
+    openSession();
+    ASSERT_EQ(host.throttled.size(), 1U);
+    EXPECT_EQ(host.throttled[0].first, Host::RateLimit::WebchatSessions);
+    EXPECT_EQ(host.throttled[0].second, "198.51.100.7");
+    host.throttleWait = std::chrono::seconds(4);
+    const Reply refused = host.call("POST", sessions, "demo", "{}");
+    EXPECT_EQ(refused.status, 429);
+    EXPECT_EQ(refused.code, "rate_limited");
+    EXPECT_EQ(refused.retryAfter, std::chrono::seconds(4));
+}
+
+TEST_F(WebchatPluginTest, MessagesAreRateLimitedPerVisitorBeforeAnythingIsStored) {
+    const std::string token = openSession();
+    host.throttled.clear();
+    ASSERT_EQ(host.call("POST", messages, "demo", R"({"text":"hi"})", token).status, 201);
+    ASSERT_EQ(host.throttled.size(), 1U);
+    EXPECT_EQ(host.throttled[0].first, Host::RateLimit::WebchatMessages);
+    EXPECT_EQ(host.throttled[0].second, "demo/" + visitorIdOf(token));
+    host.throttleWait = std::chrono::seconds(2);
+    const Reply refused = host.call("POST", messages, "demo", R"({"text":"again"})", token);
+    EXPECT_EQ(refused.status, 429);
+    EXPECT_EQ(refused.retryAfter, std::chrono::seconds(2));
+    EXPECT_EQ(host.submitted.size(), 1U);
+    host.throttled.clear();
+    EXPECT_EQ(host.call("POST", messages, "demo", R"({"text":"x"})", "forged").status, 401);
+    EXPECT_TRUE(host.throttled.empty()) << "a stranger spends no visitor's allowance";
 }
 
 TEST_F(WebchatPluginTest, SessionDetailsReachTheStoreWithEveryMessage) {

@@ -143,6 +143,14 @@ public:
 
     // True when the request carries the daemon's admin bearer token (compared in constant time).
     virtual bool isAdmin(const HttpRequest& request) const = 0;
+    // The daemon's limits against floods (http.rate_limits), a token bucket per key: spends one token of `limit`
+    // for `key` and answers zero, or answers how long until the key has one again (and spends nothing); a route
+    // then throws ApiError::rateLimited with that wait, which the client gets as 429 and Retry-After.
+    enum class RateLimit {
+        WebchatSessions,  // new web chat sessions, keyed by the client's IP address (HttpRequest::clientIp)
+        WebchatMessages,  // messages, keyed by the visitor
+    };
+    virtual std::chrono::seconds throttle(RateLimit limit, const std::string& key) = 0;
     // Shown on /readyz under the plugin's name and `component`; not ready makes the daemon not ready.
     virtual void setReadiness(const std::string& component, bool ready, const std::string& reason) = 0;
     // A gauge on /metrics, named omnigate_<plugin>_<name>.

@@ -17,7 +17,10 @@ struct HttpRequest {
     std::vector<std::pair<std::string, std::string>> query;
     std::map<std::string, std::string> headers;           // names lower-cased
     std::string body;
-    std::string remoteAddress;
+    std::string remoteAddress;                            // the peer, "ip:port"
+    // The client's IP address: the peer's, or the one a trusted proxy (http.trusted_proxies) put in
+    // X-Forwarded-For. What rate limits per client are keyed by.
+    std::string clientIp;
 
     // Empty when absent.
     std::string header(const std::string& lowerCaseName) const;
