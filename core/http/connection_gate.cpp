@@ -82,6 +82,12 @@ void ConnectionGate::park(const Poco::Net::StreamSocket& socket) {
     admit(socket, Clock::now() + limits_.keepAliveTimeout, true);
 }
 
+bool ConnectionGate::headArrived(const Poco::Net::StreamSocket& socket) {
+    static thread_local char head[kMaxHeadBytes];
+    const ssize_t n = ::recv(socket.impl()->sockfd(), head, sizeof head, MSG_PEEK | MSG_DONTWAIT);
+    return n > 0 && std::string_view(head, static_cast<std::size_t>(n)).find("\r\n\r\n") != std::string_view::npos;
+}
+
 void ConnectionGate::admit(Poco::Net::StreamSocket socket, Clock::time_point deadline, bool idle) {
     const std::uint64_t id = nextId_++;
     std::lock_guard<std::mutex> lock(mutex_);

@@ -39,6 +39,8 @@ public:
 
     // A kept-alive connection whose response went out: it waits here for its next request.
     void park(const Poco::Net::StreamSocket& socket);
+    // A whole request head is waiting to be read (looked at without reading it, and without waiting).
+    static bool headArrived(const Poco::Net::StreamSocket& socket);
 
     // While one lives, a read blocked on `socket` ends (recv returns 0, as at EOF) once `deadline` passes.
     class Deadline {
