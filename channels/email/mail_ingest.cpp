@@ -4,6 +4,7 @@
 #include <Poco/SHA2Engine.h>
 
 #include "mime_text.h"
+#include "omnigate/sdk/address_rule.h"
 #include "omnigate/sdk/api_error.h"
 
 namespace omnigate::email {
@@ -60,8 +61,9 @@ IngestOutcome MailIngest::ingest(const std::string& raw, bool headerOnly, std::u
     InboundMessage in;
     in.account = config_.id;
     in.externalId = externalIdOf(mail, raw);
-    // A mail without a usable From still arrived: kept under a placeholder rather than lost.
-    in.from = {"email", mail.fromAddress.empty() ? "unknown-sender@invalid" : mail.fromAddress};
+    // A mail without a usable From (none, or not one mailbox, which the host would refuse) still arrived: kept
+    // under a placeholder rather than lost.
+    in.from = {"email", isMailbox(mail.fromAddress) ? mail.fromAddress : "unknown-sender@invalid"};
     in.clientName = mail.fromName;
     in.subject = mail.subject;
     // Mail from our own address (a copy of what we sent, a forwarding loop) is never answered automatically.

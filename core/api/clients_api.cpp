@@ -4,7 +4,6 @@
 #include <cppconn/exception.h>
 
 #include <algorithm>
-#include <cctype>
 #include <limits>
 #include <set>
 
@@ -18,7 +17,6 @@ namespace omnigate {
 namespace {
 
 constexpr std::size_t kMaxNameChars = 255;
-constexpr std::size_t kMaxAddressBytes = 255;  // the column's width
 constexpr std::size_t kMaxCardKeyChars = 64;
 constexpr std::size_t kMaxCardValueChars = 1024;
 constexpr std::size_t kMaxFlagChars = 32;
@@ -55,21 +53,7 @@ Address parseAddress(const Poco::JSON::Object::Ptr& object, const std::string& p
     if (!validKind(kind)) {
         throw ApiError::badRequest("'" + field("kind") + "' must be 1 to 32 of a-z and _, like email, phone, webchat");
     }
-    const Address address = normalizeAddress({kind, value});
-    if (address.value.empty()) throw ApiError::badRequest("'" + field("value") + "' is empty");
-    if (address.value.size() > kMaxAddressBytes) {
-        throw ApiError::badRequest("'" + field("value") + "' is longer than " + std::to_string(kMaxAddressBytes) + " bytes");
-    }
-    if (kind == "email" && address.value.find('@') == std::string::npos) {
-        throw ApiError::badRequest("'" + field("value") + "' must be an email address (no '@' in '" + value + "')");
-    }
-    if (kind == "phone" || kind == "whatsapp") {
-        const std::size_t digits = address.value.size() - 1;
-        if (address.value[0] != '+' || digits < 3 || digits > 15) {
-            throw ApiError::badRequest("'" + field("value") + "' must be a phone number of 3 to 15 digits, got '" + value + "'");
-        }
-    }
-    return address;
+    return checkedAddress({kind, value}, "'" + field("value") + "'", AddressSource::Typed);
 }
 
 Poco::JSON::Object::Ptr objectField(const Poco::JSON::Object::Ptr& body, const std::string& field) {

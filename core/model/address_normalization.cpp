@@ -5,6 +5,8 @@
 
 #include <cctype>
 
+#include "omnigate/sdk/api_error.h"
+
 namespace omnigate {
 
 Address normalizeAddress(Address address) {
@@ -19,6 +21,11 @@ Address normalizeAddress(Address address) {
         address.value = digits.empty() ? address.value : "+" + digits;
     }
     return address;
+}
+
+Address checkedAddress(const Address& raw, const std::string& field, AddressSource source) {
+    if (const auto problem = addressProblem(raw, source)) throw ApiError::badRequest(field + " " + *problem);
+    return normalizeAddress(raw);
 }
 
 }  // namespace omnigate

@@ -15,9 +15,11 @@ Poco::Logger& logger() { return Poco::Logger::get("omnigate.pipeline"); }
 
 // Everything the columns would refuse is refused here, with a sentence, before the message reaches the writer.
 void validateAddress(const Address& a, const std::string& what) {
-    if (a.kind.empty() || a.value.empty()) throw ApiError::badRequest(what + " is empty");
+    if (a.kind.empty()) throw ApiError::badRequest(what + " has no kind");
     if (a.kind.size() > 32) throw ApiError::badRequest(what + "'s kind is longer than 32 bytes");
-    if (a.value.size() > 255) throw ApiError::badRequest(what + " is longer than 255 bytes");
+    if (const auto problem = addressProblem(a, AddressSource::Provider)) {
+        throw ApiError::badRequest(what + " (" + a.kind + ") " + *problem);
+    }
 }
 
 void validate(const InboundMessage& m) {

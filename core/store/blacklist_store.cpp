@@ -19,13 +19,6 @@ const char* const kColumns =
     "SELECT id, kind, value, reason, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') FROM blacklist ";
 
 constexpr int kDuplicateKey = 1062;  // ER_DUP_ENTRY
-constexpr std::size_t kMaxPhoneDigits = 15;  // E.164
-
-std::size_t characters(const std::string& text) {
-    return static_cast<std::size_t>(
-        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 BlacklistEntry read(sql::ResultSet& rs) {
     return {rs.getInt64(1), rs.getString(2), rs.getString(3), rs.getString(4),
             dbTimeToIso(std::string(rs.getString(5)).substr(0, 23))};
@@ -53,24 +46,7 @@ void BlacklistStore::validateKind(const std::string& kind, const std::string& fi
 }
 
 std::string BlacklistStore::normalizeValue(const std::string& kind, const std::string& value) {
-    const std::string normal = normalizeAddress({kind, value}).value;
-    if (normal.find_first_not_of(" \t\r\n") == std::string::npos) throw ApiError::badRequest("'value' is empty");
-    if (characters(normal) > 255) throw ApiError::badRequest("'value' is longer than 255 characters");
-    if (kind == "phone" || kind == "whatsapp") {
-        const bool digitsOnly = normal.size() >= 2 && normal[0] == '+' &&
-                                std::all_of(normal.begin() + 1, normal.end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (!digitsOnly || normal.size() - 1 > kMaxPhoneDigits) {
-            throw ApiError::badRequest("'value' must be a phone number of 1 to 15 digits for kind " + kind + ", not '" +
-                                       value + "'");
-        }
-    } else if (kind == "email") {
-        const std::size_t at = normal.find('@');
-        if (at == 0 || at == std::string::npos || at + 1 == normal.size() ||
-            normal.find_first_of(" \t\r\n") != std::string::npos) {
-            throw ApiError::badRequest("'value' must be an email address for kind email, not '" + value + "'");
-        }
-    }
-    return normal;
+    return checkedAddress({kind, value}, "'value'", AddressSource::Typed).value;
 }
 
 std::vector<BlacklistEntry> BlacklistStore::list(const BlacklistFilter& filter, std::int64_t afterId,

@@ -33,8 +33,8 @@ public:
 
     // 400 naming 'kind' unless it is [a-z_]{1,32}.
     static void validateKind(const std::string& kind, const std::string& field = "kind");
-    // The value as normalizeAddress() spells it; 400 naming 'value' when empty, too long, or not an email
-    // address / phone number for those kinds.
+    // The value as normalizeAddress() spells it; 400 naming 'value' when checkedAddress() refuses it, as it
+    // would refuse the same value as a client's address.
     static std::string normalizeValue(const std::string& kind, const std::string& value);
 
     // Entries after the id `afterId`, oldest first, at most `limit`.

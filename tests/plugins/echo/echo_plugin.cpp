@@ -93,7 +93,9 @@ private:
             InboundMessage m;
             m.account = request.param("account");
             m.externalId = request.queryParam("id");
-            m.from = Address{"echo", request.queryParam("from")};
+            const std::string kind = request.queryParam("kind");
+            m.from = Address{kind.empty() ? "echo" : kind, request.queryParam("from")};
+            if (!request.queryParam("email").empty()) m.contacts.push_back({"email", request.queryParam("email")});
             m.text = request.queryParam("text");
             m.threadKey = request.queryParam("thread");
             m.interactionId = number(request, "pin");

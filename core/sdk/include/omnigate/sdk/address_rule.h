@@ -1,0 +1,30 @@
+// The one rule for a client's address, applied wherever an address comes in (web chat form, REST, what channels
+// submit) and again where one goes out (SMTP commands, mail headers). An address ends up inside an SMTP command
+// line, a mail header and provider requests: a line break or an angle bracket in it would let whoever typed it
+// add recipients or headers, so such values never get in, whatever the kind.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "omnigate/sdk/messages.h"
+
+namespace omnigate {
+
+enum class AddressSource {
+    Typed,     // a person typed it (a form, the REST API): a phone must be a number
+    Provider,  // a channel's provider reported it: a phone may be a caller id such as "anonymous"
+};
+
+// Why `address` cannot be stored as a client's address, as the rest of a sentence that begins with the field's
+// name ("must not contain control characters, '<' or '>'"), or nullopt when it can. Every kind: 1 to 255 bytes
+// after trimming spaces, no control character (below 0x20, DEL), no '<' or '>'. email: one RFC 5321 mailbox.
+// whatsapp, and phone when typed: a number of 3 to 15 digits (E.164), spaces, '+', '-', '(', ')' and '.' allowed.
+std::optional<std::string> addressProblem(const Address& address, AddressSource source);
+
+// One RFC 5321 Mailbox: Local-part "@" ( Domain / address-literal ), ASCII, nothing around it, local part at most
+// 64 bytes, the whole at most 254. Only such a value goes into MAIL FROM, RCPT TO or an addr-spec header.
+bool isMailbox(std::string_view text);
+
+}  // namespace omnigate
