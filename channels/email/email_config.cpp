@@ -2,6 +2,8 @@
 
 #include <Poco/URI.h>
 
+#include "omnigate/sdk/address_rule.h"
+
 namespace omnigate::email {
 
 namespace {
@@ -47,9 +49,7 @@ EmailConfig parseEmailConfig(const std::string& accountId, const ConfigNode& set
     config.id = accountId;
     const ConfigNode address = settings.child("address");
     config.address = address.asString();
-    const auto at = config.address.find('@');
-    if (at == std::string::npos || at == 0 || at + 1 >= config.address.size() ||
-        config.address.find_first_of(" \t<>\"\r\n") != std::string::npos) {
+    if (!isMailbox(config.address)) {
         address.fail("must be a plain mail address like support@example.com, got '" + config.address + "'");
     }
     config.displayName = settings.getString("display_name", "");

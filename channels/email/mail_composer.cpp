@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "mime_text.h"
+#include "omnigate/sdk/address_rule.h"
 
 namespace omnigate::email {
 
@@ -103,6 +104,9 @@ std::string newMessageId(const std::string& fromAddress, long long interactionId
 }
 
 std::string composeMail(const OutgoingMail& mail) {
+    // Not quoted in the error: it would carry the line breaks into the log and the operator's view.
+    if (!isMailbox(mail.fromAddress)) throw InvalidAddress("the From address is not one mail address (RFC 5321)");
+    if (!isMailbox(mail.toAddress)) throw InvalidAddress("the To address is not one mail address (RFC 5321)");
     std::string out;
     out.reserve(mail.text.size() * 3 + 1024);
     const std::string date = mail.date.empty()

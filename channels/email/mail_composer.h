@@ -3,6 +3,7 @@
 // text plus an HTML rendering, and attachments. Pure: the bytes are handed in, nothing is looked up.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ struct OutgoingMail {
     std::string date;        // RFC 5322 date; empty: now
 };
 
+// The From or To address is not one RFC 5321 mailbox: no mail is built around it, so a stored address with a
+// line break can never add a header.
+class InvalidAddress : public std::invalid_argument {
+public:
+    using std::invalid_argument::invalid_argument;
+};
+
+// Throws InvalidAddress when fromAddress or toAddress is not one mailbox (omnigate/sdk/address_rule.h).
 std::string composeMail(const OutgoingMail& mail);
 
 // "Re: <subject> [#id]": the tag appended once, "Re: " once when it is a reply.

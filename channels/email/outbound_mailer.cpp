@@ -38,9 +38,9 @@ std::string OutboundMailer::subjectOf(const OutboundMessage& message) {
 }
 
 SendResult OutboundMailer::send(const OutboundMessage& message) {
-    if (message.to.kind != "email" || message.to.value.find('@') == std::string::npos ||
-        message.to.value.find_first_of(" \t\r\n<>") != std::string::npos) {
-        return {DeliveryStatus::Failed, "", "bad_address", "'" + message.to.value + "' is not a mail address"};
+    if (message.to.kind != "email") {
+        return {DeliveryStatus::Failed, "", "bad_address",
+                "the email channel reaches email addresses only, not a '" + message.to.kind + "' address"};
     }
     const bool autoReply = message.author == AuthorKind::System;
     if (autoReply && !allowAutoReply(message.to.value)) {
@@ -82,7 +82,12 @@ SendResult OutboundMailer::send(const OutboundMessage& message) {
         mail.attachments.push_back({a.name.empty() ? file->meta.name : a.name,
                                     a.mimeType.empty() ? file->meta.mimeType : a.mimeType, file->bytes});
     }
-    const std::string data = composeMail(mail);
+    std::string data;
+    try {
+        data = composeMail(mail);
+    } catch (const InvalidAddress& e) {
+        return {DeliveryStatus::Failed, "", "invalid_address", e.what()};
+    }
 
     const SmtpSender sender(config_.smtp, config_.tlsVerify, config_.timeout);
     auto delay = config_.smtpRetryDelay;
@@ -102,6 +107,8 @@ SendResult OutboundMailer::send(const OutboundMessage& message) {
             return {DeliveryStatus::Sent, mail.messageId, "", ""};
         case SmtpOutcome::Kind::Permanent:
             return {DeliveryStatus::Failed, mail.messageId, "smtp_" + std::to_string(outcome.code), outcome.reply};
+        case SmtpOutcome::Kind::InvalidAddress:
+            return {DeliveryStatus::Failed, "", "invalid_address", outcome.reply};
         case SmtpOutcome::Kind::Temporary:
             break;
     }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "mime_text.h"
+#include "omnigate/sdk/address_rule.h"
 
 namespace omnigate::email {
 
@@ -31,6 +32,12 @@ SmtpSender::SmtpSender(const ServerEndpoint& endpoint, bool tlsVerify, std::chro
 
 SmtpOutcome SmtpSender::send(const std::string& envelopeFrom, const std::vector<std::string>& recipients,
                              const std::string& data) const {
+    if (!isMailbox(envelopeFrom)) {
+        return {SmtpOutcome::Kind::InvalidAddress, 0, "the sender is not one mail address (RFC 5321)"};
+    }
+    for (const std::string& rcpt : recipients) {
+        if (!isMailbox(rcpt)) return {SmtpOutcome::Kind::InvalidAddress, 0, "a recipient is not one mail address (RFC 5321)"};
+    }
     const Poco::Timespan timeout(static_cast<long>(timeout_.count()), 0);
     try {
         Poco::Net::Context::Ptr context;

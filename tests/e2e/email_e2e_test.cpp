@@ -476,6 +476,37 @@ TEST_F(EmailEndToEnd, RefusedRecipientFailsWithTheServersReplyAndATemporaryOneIs
     }
 }
 
+// An address stored before the address rule existed (here written into the tables as such a row would be) is never
+// mailed: the reply fails with invalid_address, and neither the client nor anyone the address names gets anything
+// from the real relay.
+TEST_F(EmailEndToEnd, AStoredAddressThatIsNotOneMailboxFailsTheReplyAndNothingIsSent) {
+    const std::string client = "stored-" + unique() + "@omnigate.test";
+    const std::string victim = "victim-" + unique() + "@omnigate.test";
+    const std::string id = "src-" + unique() + "@example.test";
+    append(address_, mail(client, address_, "Question", id, "Hello?"));
+    const std::int64_t interaction = interactionOf(waitForMessage(id));
+    const std::string clientId =
+        std::to_string(db_.scalar("SELECT client_id FROM interactions WHERE id = " + std::to_string(interaction)));
+    std::vector<std::string> answers;
+    for (const std::string& stored : {"CONCAT('" + client + "', CHAR(13), CHAR(10), 'Bcc: " + victim + "')",
+                                      "CONCAT('" + client + ">', CHAR(13), CHAR(10), 'RCPT TO:<" + victim + "')",
+                                      "'" + client + "," + victim + "'", "CONCAT('" + client + "', CHAR(127))"}) {
+        db_.execute("UPDATE client_addresses SET value = " + stored + " WHERE kind = 'email' AND client_id = " + clientId);
+        db_.execute("UPDATE interactions SET address_value = " + stored + " WHERE id = " + std::to_string(interaction));
+        answers.push_back("Answer-" + unique());
+        const HttpResult sent = reply(interaction, answers.back());
+        ASSERT_EQ(sent.status, 201) << sent.body;
+        const auto json = sent.json();
+        EXPECT_EQ(json->getValue<std::string>("status"), "failed") << stored << ": " << sent.body;
+        EXPECT_EQ(json->optValue<std::string>("error_code", ""), "invalid_address") << stored << ": " << sent.body;
+    }
+    // The replies failed synchronously, before any SMTP: what the mailboxes hold now is all they will get.
+    EXPECT_TRUE(mailbox(victim).empty());
+    for (const std::string& m : mailbox(client)) {
+        for (const std::string& answer : answers) EXPECT_EQ(m.find(answer), std::string::npos) << m;
+    }
+}
+
 TEST_F(EmailEndToEnd, RestartInTheMiddleOfAMailboxLosesAndDuplicatesNothing) {
     ASSERT_EQ(daemon_->stop(), 0);
     const std::string client = "many-" + unique() + "@example.test";

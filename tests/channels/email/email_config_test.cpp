@@ -94,5 +94,14 @@ TEST(EmailConfig, MistakesNameTheirPosition) {
     EXPECT_EQ(e.keyPath(), "settings.idle_renew_seconds");
 }
 
+TEST(EmailConfig, AddressMustBeOneMailbox) {
+    for (const std::string& bad : {std::string("\"a@b.c\\r\\nBcc: x@y.z\""), std::string("a@b.c,x@y.z"),
+                                   std::string("\"<a@b.c>\"")}) {
+        const ConfigError e = errorOf("settings:\n  address: " + bad +
+                                      "\n  imap_url: imaps://x\n  imap_user: u\n  imap_password: p\n  smtp_url: smtp://x\n");
+        EXPECT_EQ(e.keyPath(), "settings.address") << bad << ": " << e.what();
+    }
+}
+
 }  // namespace
 }  // namespace omnigate::email

@@ -66,5 +66,24 @@ TEST(MailComposer, HeaderInjectionIsImpossible) {
     EXPECT_EQ(raw.find("\r\nBcc:"), std::string::npos);
 }
 
+// A stored address from before the address rule (or written into the database by hand) builds no mail at all.
+TEST(MailComposer, AnAddressThatIsNotOneMailboxBuildsNoMail) {
+    OutgoingMail mail;
+    mail.fromAddress = "support@omnigate.test";
+    mail.subject = "Hi";
+    mail.messageId = "x@y";
+    for (const std::string& to : {std::string("anna@example.ru\r\nBcc: victim@example.com"),
+                                  std::string("anna@example.ru\nBcc: victim@example.com"),
+                                  std::string("anna@example.ru>\r\nBcc: <victim@example.com"),
+                                  std::string("anna@example.ru,victim@example.com"), std::string("anna@example.ru\x7f"),
+                                  std::string("<anna@example.ru>"), std::string("")}) {
+        mail.toAddress = to;
+        EXPECT_THROW(composeMail(mail), InvalidAddress) << to;
+    }
+    mail.toAddress = "anna@example.ru";
+    mail.fromAddress = "support@omnigate.test\r\nBcc: victim@example.com";
+    EXPECT_THROW(composeMail(mail), InvalidAddress);
+}
+
 }  // namespace
 }  // namespace omnigate::email
