@@ -7,6 +7,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Timestamp.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "omnigate/sdk/api_error.h"
@@ -88,16 +89,20 @@ WhatsappTemplate TemplateRegistry::existing(const HttpRequest& request) {
     return *t;
 }
 
-bool TemplateRegistry::applyReview(const std::string& name, const std::string& language, const std::string& status) {
+ReviewOutcome TemplateRegistry::applyReview(const std::string& name, const std::string& language,
+                                            const std::string& status, const std::set<std::string>& signers) {
     std::lock_guard<std::mutex> lock(writeMutex_);
     std::optional<WhatsappTemplate> t = find(name, language);
-    if (!t) return false;
-    if (t->status == status) return true;
+    if (!t) return ReviewOutcome::NotRegistered;
+    if (std::none_of(signers.begin(), signers.end(), [&](const std::string& a) { return t->usableBy(a); })) {
+        return ReviewOutcome::NotTheSigners;
+    }
+    if (t->status == status) return ReviewOutcome::Applied;
     t->status = status;
     ++t->version;
     t->updatedAt = now();
     save(*t);
-    return true;
+    return ReviewOutcome::Applied;
 }
 
 HttpResponse TemplateRegistry::list(const HttpRequest& request) {

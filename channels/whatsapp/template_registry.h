@@ -6,6 +6,7 @@
 
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,15 +15,19 @@
 
 namespace omnigate::whatsapp {
 
+enum class ReviewOutcome { Applied, NotRegistered, NotTheSigners };
+
 class TemplateRegistry {
 public:
     explicit TemplateRegistry(Host& host) : host_(host) {}
 
     void registerRoutes();
     std::optional<WhatsappTemplate> find(const std::string& name, const std::string& language);
-    // Meta reviewed a template (a message_template_status_update webhook): the registered one of that name and
-    // language takes the new status. False when none is registered (Meta's word alone has no body to keep).
-    bool applyReview(const std::string& name, const std::string& language, const std::string& status);
+    // Meta reviewed a template (a message_template_status_update webhook) in a webhook the app secrets of the
+    // accounts `signers` signed: the registered one of that name and language takes the new status when one of
+    // them may use it. NotRegistered: none is (Meta's word alone has no body to keep).
+    ReviewOutcome applyReview(const std::string& name, const std::string& language, const std::string& status,
+                              const std::set<std::string>& signers);
 
 private:
     HttpResponse list(const HttpRequest& request);

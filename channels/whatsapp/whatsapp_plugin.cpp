@@ -136,12 +136,22 @@ const WhatsappConfig& WhatsappPlugin::configOf(const std::string& account) const
     return found->second;
 }
 
-std::string WhatsappPlugin::accountFor(const std::string& urlAccount, const std::string& phoneNumberId) const {
+std::string WhatsappPlugin::accountFor(const std::string& urlAccount, const std::string& phoneNumberId,
+                                      const std::set<std::string>& signers, const std::string& what) const {
     if (phoneNumberId.empty() || configOf(urlAccount).phoneNumberId == phoneNumberId) return urlAccount;
-    // One Meta app delivers the webhooks of all its numbers to one callback URL.
+    // One Meta app delivers the webhooks of all its numbers to one callback URL, signed with that app's secret: a
+    // number of another app's account is only believed from a webhook that app's secret signed.
+    std::string otherApp;
     for (const auto& [id, config] : accounts_) {
-        if (config.phoneNumberId == phoneNumberId) return id;
+        if (config.phoneNumberId != phoneNumberId) continue;
+        if (signers.count(id) != 0) return id;
+        otherApp = id;
     }
+    host_->log(LogLevel::Warning,
+               "whatsapp: " + urlAccount + ": " + what + " is for phone number id " + phoneNumberId +
+                   (otherApp.empty() ? ", which no account has"
+                                      : " of account " + otherApp + ", whose app_secret did not sign this webhook") +
+                   ": dropped");
     return {};
 }
 
@@ -183,16 +193,17 @@ HttpResponse WhatsappPlugin::receiveWebhook(const HttpRequest& request) {
     } catch (const PayloadError& e) {
         throw ApiError(400, "invalid_payload", std::string("not a WhatsApp webhook: ") + e.what());
     }
+    std::set<std::string> signers;
+    for (const auto& [id, other] : accounts_) {
+        if (id == urlAccount || verifyHubSignature(other.appSecret, request.body, signature)) signers.insert(id);
+    }
     std::size_t skipped = payload.notes.size();
     for (const std::string& note : payload.notes) host_->log(LogLevel::Info, "whatsapp: " + urlAccount + ": " + note);
 
     std::size_t stored = 0;
     for (const ParsedMessage& message : payload.messages) {
-        const std::string account = accountFor(urlAccount, message.phoneNumberId);
+        const std::string account = accountFor(urlAccount, message.phoneNumberId, signers, "message " + message.wamid);
         if (account.empty()) {
-            host_->log(LogLevel::Warning, "whatsapp: " + urlAccount + ": message " + message.wamid +
-                                              " is for phone number id " + message.phoneNumberId +
-                                              ", which no account has: skipped");
             ++skipped;
             continue;
         }
@@ -201,7 +212,8 @@ HttpResponse WhatsappPlugin::receiveWebhook(const HttpRequest& request) {
     }
     std::size_t statuses = 0;
     for (const ParsedStatus& status : payload.statuses) {
-        const std::string account = accountFor(urlAccount, status.phoneNumberId);
+        const std::string account =
+            accountFor(urlAccount, status.phoneNumberId, signers, "the status of message " + status.wamid);
         if (account.empty()) {
             ++skipped;
             continue;
@@ -220,13 +232,25 @@ HttpResponse WhatsappPlugin::receiveWebhook(const HttpRequest& request) {
         if (status.empty()) {
             host_->log(LogLevel::Info, "whatsapp: template " + change.name + "/" + change.language + ": Meta's event " +
                                            change.event + " leaves its status as it is");
-        } else if (templates_->applyReview(change.name, change.language, status)) {
-            host_->log(LogLevel::Info, "whatsapp: template " + change.name + "/" + change.language + " is " + status +
-                                           " after Meta's " + change.event + " (reason: " + change.reason + ")");
-        } else {
-            host_->log(LogLevel::Info, "whatsapp: Meta reviewed template " + change.name + "/" + change.language +
-                                           " (" + change.event + "), which is not in the registry: ignored");
-            ++skipped;
+            continue;
+        }
+        switch (templates_->applyReview(change.name, change.language, status, signers)) {
+            case ReviewOutcome::Applied:
+                host_->log(LogLevel::Info, "whatsapp: template " + change.name + "/" + change.language + " is " +
+                                               status + " after Meta's " + change.event + " (reason: " +
+                                               change.reason + ")");
+                break;
+            case ReviewOutcome::NotRegistered:
+                host_->log(LogLevel::Info, "whatsapp: Meta reviewed template " + change.name + "/" + change.language +
+                                               " (" + change.event + "), which is not in the registry: ignored");
+                ++skipped;
+                break;
+            case ReviewOutcome::NotTheSigners:
+                host_->log(LogLevel::Warning, "whatsapp: " + urlAccount + ": a review of template " + change.name +
+                                                  "/" + change.language + " (" + change.event + ") came signed by "
+                                                  "no account the template is registered for: dropped");
+                ++skipped;
+                break;
         }
     }
     Poco::JSON::Object reply(Poco::JSON_PRESERVE_KEY_ORDER);

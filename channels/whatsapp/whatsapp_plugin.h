@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_set>
 
@@ -45,8 +46,10 @@ private:
     HttpResponse receiveWebhook(const HttpRequest& request);      // POST /webhooks/whatsapp/{account}
     void storeMessage(const std::string& account, const WhatsappConfig& config, const ParsedMessage& message);
     // The configured account a change of `phoneNumberId` belongs to: the webhook's own account when it matches
-    // (or the payload names no number), else another account with that number; empty when none has it.
-    std::string accountFor(const std::string& urlAccount, const std::string& phoneNumberId) const;
+    // (or the payload names no number), else another account with that number among `signers`, the accounts
+    // whose app_secret signed this webhook; empty when none of them has it (logged: the change is dropped).
+    std::string accountFor(const std::string& urlAccount, const std::string& phoneNumberId,
+                           const std::set<std::string>& signers, const std::string& what) const;
     const WhatsappConfig& configOf(const std::string& account) const;  // ApiError 404 when unknown
     bool recentlyStored(const std::string& key);
     void rememberStored(const std::string& key);

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
@@ -26,6 +27,10 @@ const std::string appSecret = "e2e-wa-app-secret";
 const std::string verifyToken = "e2e-wa-verify-token";
 const std::string accessToken = "e2e-wa-access-token";
 const std::string phoneNumberId = "106540352242922";
+// A second Meta app's account (its own app secret), and a second number of the first app (the same secret).
+const std::string otherAppSecret = "e2e-wa-other-app-secret";
+const std::string otherPhoneNumberId = "206540352242922";
+const std::string siblingPhoneNumberId = "306540352242922";
 
 Poco::JSON::Object::Ptr parse(const std::string& text) {
     return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
@@ -43,21 +48,23 @@ std::string uniquePhone() {
 
 std::string sqlQuoted(const std::string& s) { return "'" + s + "'"; }
 
-std::string envelope(const std::string& valueFields) {
+std::string envelope(const std::string& valueFields, const std::string& numberId = phoneNumberId) {
     return R"({"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{)"
            R"("messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":")" +
-           phoneNumberId + R"("},)" + valueFields + R"(},"field":"messages"}]}]})";
+           numberId + R"("},)" + valueFields + R"(},"field":"messages"}]}]})";
 }
 
 std::string inbound(const std::string& phone, const std::string& name, const std::string& wamid,
-                    const std::string& type, const std::string& content) {
+                    const std::string& type, const std::string& content, const std::string& numberId = phoneNumberId) {
     return envelope(R"("contacts":[{"profile":{"name":")" + name + R"("},"wa_id":")" + phone +
                     R"("}],"messages":[{"from":")" + phone + R"(","id":")" + wamid +
-                    R"(","timestamp":"1749416383","type":")" + type + "\"," + content + "}]");
+                    R"(","timestamp":"1749416383","type":")" + type + "\"," + content + "}]",
+                    numberId);
 }
 
-std::string textOf(const std::string& phone, const std::string& wamid, const std::string& text) {
-    return inbound(phone, "Sheena Nelson", wamid, "text", R"("text":{"body":")" + text + "\"}");
+std::string textOf(const std::string& phone, const std::string& wamid, const std::string& text,
+                   const std::string& numberId = phoneNumberId) {
+    return inbound(phone, "Sheena Nelson", wamid, "text", R"("text":{"body":")" + text + "\"}", numberId);
 }
 
 std::string eventType(const ReceivedMessage& m) { return parse(m.payload)->getValue<std::string>("type"); }
@@ -79,6 +86,18 @@ protected:
                                 "      graph_url: " + graph_->baseUrl() + "\n"
                                 "      retry_backoff_ms: 20\n"
                                 "      media_retry_seconds: 1\n";
+        for (const auto& [id, number, secret] :
+             {std::tuple<std::string, std::string, std::string>{"other", otherPhoneNumberId, otherAppSecret},
+              {"sibling", siblingPhoneNumberId, appSecret}}) {
+            options.channelsYaml += "  - type: whatsapp\n"
+                                    "    id: " + id + "\n"
+                                    "    settings:\n"
+                                    "      phone_number_id: '" + number + "'\n"
+                                    "      app_secret: " + secret + "\n"
+                                    "      verify_token: " + verifyToken + "\n"
+                                    "      access_token: " + accessToken + "\n"
+                                    "      graph_url: " + graph_->baseUrl() + "\n";
+        }
         daemon_ = new DaemonProcess(options);
         ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
     }
@@ -494,6 +513,61 @@ TEST_F(WhatsappEndToEnd, OutboundInteractionToAQuietClientNeedsATemplate) {
     EXPECT_EQ(out->getValue<std::string>("to"), phone);
     EXPECT_EQ(out->getObject("template")->getValue<std::string>("name"), name);
     EXPECT_EQ(out->getObject("template")->getObject("language")->getValue<std::string>("code"), "ru");
+}
+
+// The URL's account vouches only for what its own app secret signed. One Meta app (one secret) may deliver all its
+// numbers' webhooks to one URL, so a number of the same app is routed; a number of another app's account, named in
+// a payload signed with this app's secret, is not: its message, status and template review are dropped (200, as
+// Meta expects, and logged).
+TEST_F(WhatsappEndToEnd, WebhooksReachOnlyAccountsWhoseAppSecretSignedThem) {
+    // The other app's client writes, signed with the other app's secret: stored for "other".
+    const std::string phone = uniquePhone();
+    const std::string wamid = "wamid." + uniqueId();
+    const std::string own = textOf(phone, wamid, "hello", otherPhoneNumberId);
+    ASSERT_EQ(webhook(own, signWhatsappWebhook(otherAppSecret, own), "other").status, 200);
+    const std::int64_t interaction = db_.scalar("SELECT interaction_id FROM messages WHERE external_id = " + sqlQuoted(wamid));
+    ASSERT_GT(interaction, 0);
+    EXPECT_EQ(db_.text("SELECT account FROM messages WHERE external_id = " + sqlQuoted(wamid)), "other");
+    const HttpResult sent = reply(interaction, R"({"text":"We are on it"})");
+    ASSERT_EQ(sent.status, 201) << sent.body;
+    const std::string outbound = sent.json()->getValue<std::string>("external_id");
+    ASSERT_EQ(db_.text("SELECT status FROM messages WHERE external_id = " + sqlQuoted(outbound)), "sent");
+
+    // Whoever holds the first app's secret names the other app's number: a message, a status and a review.
+    const std::string forged = "wamid." + uniqueId();
+    const HttpResult message = deliver(textOf(uniquePhone(), forged, "forged", otherPhoneNumberId));
+    ASSERT_EQ(message.status, 200) << message.body;
+    EXPECT_EQ(message.json()->getValue<int>("messages"), 0) << message.body;
+    EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM messages WHERE external_id = " + sqlQuoted(forged)), 0);
+    const HttpResult status = deliver(envelope(R"("statuses":[{"id":")" + outbound + R"(","status":"failed","timestamp":"3",)"
+                                               R"("recipient_id":")" + phone + R"(","errors":[{"code":131026,"title":"x"}]}])",
+                                               otherPhoneNumberId));
+    ASSERT_EQ(status.status, 200) << status.body;
+    EXPECT_EQ(status.json()->getValue<int>("statuses"), 0) << status.body;
+    EXPECT_EQ(db_.text("SELECT status FROM messages WHERE external_id = " + sqlQuoted(outbound)), "sent");
+
+    const std::string name = "other_only_" + uniquePhone();
+    const std::string path = "/api/v1/whatsapp/templates/" + name + "/en";
+    ASSERT_EQ(admin("POST", "/api/v1/whatsapp/templates",
+                    R"({"name":")" + name + R"(","language":"en","category":"UTILITY","body":"Hi","accounts":["other"]})")
+                  .status,
+              201);
+    const std::string review = R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":)"
+                               R"("message_template_status_update","value":{"event":"APPROVED","message_template_id":1,)"
+                               R"("message_template_name":")" + name + R"(","message_template_language":"en","reason":"NONE"}}]}]})";
+    ASSERT_EQ(deliver(review).status, 200);
+    EXPECT_EQ(admin("GET", path).json()->getValue<std::string>("status"), "PENDING");
+    const std::string log = daemon_->log();
+    EXPECT_NE(log.find("whose app_secret did not sign this webhook: dropped"), std::string::npos);
+    EXPECT_NE(log.find("came signed by no account the template is registered for: dropped"), std::string::npos);
+    // Signed by the other app, the same review applies.
+    ASSERT_EQ(webhook(review, signWhatsappWebhook(otherAppSecret, review), "other").status, 200);
+    EXPECT_EQ(admin("GET", path).json()->getValue<std::string>("status"), "APPROVED");
+
+    // A second number of the first app, same secret, same URL: routed to its account.
+    const std::string sibling = "wamid." + uniqueId();
+    ASSERT_EQ(deliver(textOf(uniquePhone(), sibling, "hi", siblingPhoneNumberId)).status, 200);
+    EXPECT_EQ(db_.text("SELECT account FROM messages WHERE external_id = " + sqlQuoted(sibling)), "sibling");
 }
 
 TEST_F(WhatsappEndToEnd, TemplatesRegistry) {
