@@ -1,5 +1,6 @@
 #include "email_config.h"
 
+#include <Poco/Net/IPAddress.h>
 #include <Poco/URI.h>
 
 #include "omnigate/sdk/address_rule.h"
@@ -38,6 +39,20 @@ ServerEndpoint parseEndpoint(const ConfigNode& url, const std::string& plainSche
     return endpoint;
 }
 
+bool isLoopback(const std::string& host) {
+    Poco::Net::IPAddress ip;
+    return host == "localhost" || (Poco::Net::IPAddress::tryParse(host, ip) && ip.isLoopback());
+}
+
+// Plaintext IMAP or SMTP sends the account's password and the clients' mail readable on the wire: acceptable only
+// where the wire is this machine's own.
+void requireLoopbackForPlaintext(const ConfigNode& allowPlaintext, const ConfigNode& url,
+                                 const ServerEndpoint& endpoint) {
+    if (endpoint.tls != TlsMode::None || isLoopback(endpoint.host)) return;
+    allowPlaintext.fail("applies to loopback hosts only, but " + url.path() + " names '" + endpoint.host +
+                        "'; without allow_plaintext, imap:// and smtp:// use STARTTLS");
+}
+
 }  // namespace
 
 EmailConfig parseEmailConfig(const std::string& accountId, const ConfigNode& settings) {
@@ -66,6 +81,10 @@ EmailConfig parseEmailConfig(const std::string& accountId, const ConfigNode& set
     config.imap.user = settings.getString("imap_user");
     config.imap.password = settings.getString("imap_password");
     config.smtp = parseEndpoint(settings.child("smtp_url"), "smtp", "smtps", 587, 465, config.allowPlaintext, nullptr);
+    if (config.allowPlaintext) {
+        requireLoopbackForPlaintext(settings["allow_plaintext"], settings.child("imap_url"), config.imap);
+        requireLoopbackForPlaintext(settings["allow_plaintext"], settings.child("smtp_url"), config.smtp);
+    }
     config.smtp.user = settings.getString("smtp_user", "");
     config.smtp.password = settings.getString("smtp_password", "");
 

@@ -49,6 +49,13 @@ std::string perform(CURL* c, Download& download, std::string* contentType = null
         throw VkTransportError("the answer is larger than " + std::to_string(download.limit) + " bytes");
     }
     if (result == CURLE_ABORTED_BY_CALLBACK) throw VkTransportError("cancelled: the plugin is stopping");
+    if (result == CURLE_UNSUPPORTED_PROTOCOL) {
+        long status = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 300 && status <= 399) {
+            throw VkRefusedRedirect("redirected to a URL that is not https://");
+        }
+    }
     if (result != CURLE_OK) throw VkTransportError(std::string("the request failed: ") + curl_easy_strerror(result));
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -132,8 +139,10 @@ HttpAnswer VkHttp::download(const std::string& url, std::size_t limit, std::chro
     download.limit = limit;
     download.cancel = &cancel;
     auto curl = handle(url, download, timeout);
-    // VK's media CDN answers from other hosts now and then.
+    // VK's media CDN answers from other hosts now and then, always over https: a redirect elsewhere (to http, to a
+    // plaintext service inside our network) is someone else's choice of where the daemon connects.
     curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl.get(), CURLOPT_REDIR_PROTOCOLS_STR, "https");
     curl_easy_setopt(curl.get(), CURLOPT_MAXREDIRS, 3L);
     HttpAnswer answer;
     answer.body = perform(curl.get(), download, &answer.contentType);

@@ -19,6 +19,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A download was redirected to a URL that is not https://: not followed, and asking again would not help.
+class VkRefusedRedirect : public VkTransportError {
+public:
+    using VkTransportError::VkTransportError;
+};
+
 using FormParams = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpAnswer {
@@ -37,7 +43,8 @@ public:
     static std::string postFile(const std::string& url, const std::string& field, const std::string& bytes,
                                 const std::string& fileName, const std::string& mimeType,
                                 std::chrono::milliseconds timeout, const std::atomic<bool>& cancel);
-    // Throws VkTransportError, saying "larger than" when the file exceeds `limit`.
+    // Follows redirects to https:// URLs only (VkRefusedRedirect otherwise). Throws VkTransportError, saying
+    // "larger than" when the file exceeds `limit`.
     static HttpAnswer download(const std::string& url, std::size_t limit, std::chrono::milliseconds timeout,
                                const std::atomic<bool>& cancel);
 };

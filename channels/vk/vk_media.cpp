@@ -75,6 +75,10 @@ VkMediaFetcher::Fetched VkMediaFetcher::fetch(const VkAccount& account, const st
                 m.url, account.config.maxMediaBytes,
                 std::chrono::duration_cast<std::chrono::milliseconds>(account.config.requestTimeout), cancel_);
             out.attachments.push_back(host_.storeFile(answer.body, m.mimeType, m.name));
+        } catch (const VkRefusedRedirect& e) {
+            host_.log(LogLevel::Warning, "vk: account '" + account.id + "': a " + m.kind + " was not fetched: " +
+                                             e.what());
+            out.notes.push_back("[VK " + describe(m) + ": " + e.what() + ", not downloaded]");
         } catch (const VkTransportError& e) {
             const std::string why = e.what();
             if (why.find("larger than") != std::string::npos) {

@@ -1,5 +1,8 @@
 #include "media_fetcher.h"
 
+#include <Poco/String.h>
+#include <Poco/URI.h>
+
 #include "json_fields.h"
 
 namespace omnigate::whatsapp {
@@ -14,6 +17,21 @@ std::string describe(const GraphResponse& r) {
     return text;
 }
 
+// The media download carries the account's access token, so it goes only where no one can read it on the way and
+// no one else answers: an https:// URL, or the origin of graph_url itself, which the operator configured (and which
+// is how tests reach a local fake over http).
+bool mayCarryToken(const std::string& url, const std::string& graphUrl) {
+    try {
+        const Poco::URI target(url);
+        if (target.getScheme() == "https" && !target.getHost().empty()) return true;
+        const Poco::URI graph(graphUrl);
+        return target.getScheme() == graph.getScheme() && Poco::icompare(target.getHost(), graph.getHost()) == 0 &&
+               target.getPort() == graph.getPort();
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+}
+
 }  // namespace
 
 FetchedMedia fetchMedia(const GraphApiClient& client, const WhatsappConfig& config, const std::string& mediaId,
@@ -26,8 +44,14 @@ FetchedMedia fetchMedia(const GraphApiClient& client, const WhatsappConfig& conf
     }
     const Poco::JSON::Object::Ptr meta = integrations::parseObject(info.body);
     const std::string url = integrations::stringOr(meta, "url");
-    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-        media.error = "the media's metadata names no http(s) URL";
+    if (url.empty()) {
+        media.error = "the media's metadata names no URL";
+        return media;
+    }
+    if (!mayCarryToken(url, config.graphUrl)) {
+        media.permanent = true;  // the metadata's URL is not ours to choose: asking again would name it again
+        media.error = "the media's URL is neither https:// nor on graph_url's origin, so the access token was not "
+                      "sent there";
         return media;
     }
     const std::int64_t declaredSize = integrations::intOr(meta, "file_size");

@@ -11,7 +11,7 @@ namespace omnigate::whatsapp {
 
 struct FetchedMedia {
     bool ok = false;
-    bool permanent = false;  // retrying cannot help (larger than max_media_bytes)
+    bool permanent = false;  // retrying cannot help (larger than max_media_bytes, a URL the token may not go to)
     std::string bytes;
     std::string mimeType;
     std::string error;  // when not ok: which step failed and how

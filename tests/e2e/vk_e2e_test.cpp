@@ -372,6 +372,25 @@ TEST_F(VkEndToEnd, MediaIsFetchedIntoTheFileStoreAndRetriedWhenItFails) {
     EXPECT_NE(db_.text("SELECT attachments" + where("msg:" + str(lateId))).find("contract.pdf"), std::string::npos);
 }
 
+// VK's CDN redirects now and then, always to https://: a redirect to plain http (here to a file the same server would
+// serve) is not followed, and the message says so instead of waiting for a retry that would be redirected again.
+TEST_F(VkEndToEnd, MediaRedirectsAreFollowedToHttpsOnly) {
+    const std::string target = "target" + unique() + ".pdf";
+    const std::string moved = "moved" + unique() + ".pdf";
+    api_->serveFile(target, "%PDF-1.4 elsewhere", "application/pdf");
+    api_->redirectFile(moved, api_->fileUrl(target));
+    const std::int64_t id = nextId(), user = nextId();
+    const std::string doc = R"([{"type":"doc","doc":{"id":6,"owner_id":)" + str(user) +
+                            R"(,"title":"invoice","ext":"pdf","size":18,"url":")" + api_->fileUrl(moved) + R"("}}])";
+    ASSERT_EQ(postEvent(envelope("message_new", messageObject(id, user, "invoice attached", doc))).body, "ok");
+    EXPECT_EQ(count("msg:" + str(id)), 1);
+    EXPECT_EQ(api_->fileRequests(moved), 1);
+    EXPECT_EQ(api_->fileRequests(target), 0);
+    EXPECT_EQ(db_.text("SELECT body" + where("msg:" + str(id))),
+              "invoice attached\n[VK document 'invoice.pdf': redirected to a URL that is not https://, not downloaded]");
+    EXPECT_EQ(db_.text("SELECT COALESCE(attachments, '')" + where("msg:" + str(id))), "");
+}
+
 TEST_F(VkEndToEnd, AWallCommentIsAnsweredPubliclyOrPrivately) {
     const std::int64_t user = nextId(), post = nextId(), comment = nextId();
     ASSERT_EQ(postEvent(envelope("wall_reply_new", wallReply(comment, user, post, "is the shop open?"))).body, "ok");

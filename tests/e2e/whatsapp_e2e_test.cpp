@@ -313,6 +313,26 @@ TEST_F(WhatsappEndToEnd, MediaIsInTheFileStore) {
     EXPECT_EQ(graph_->requests("/v19.0/file-" + phone).size(), 1u);
 }
 
+// The media download carries the access token: it goes to an https:// URL or to graph_url's own origin, never to
+// a plain http URL elsewhere that the metadata names (here a second server, which would have answered the bytes).
+TEST_F(WhatsappEndToEnd, MediaUrlOffTheGraphOriginWithoutHttpsGetsNoToken) {
+    FakeGraphApi elsewhere(accessToken);
+    const std::string phone = uniquePhone();
+    const std::string wamid = "wamid." + uniqueId();
+    elsewhere.addMedia("away-" + phone, "image/png", "PNG-AWAY");
+    graph_->addMedia("away-" + phone, "image/png", "PNG-AWAY", elsewhere.baseUrl());
+    ASSERT_EQ(deliver(inbound(phone, "Faraway", wamid, "image",
+                              R"("image":{"caption":"look","mime_type":"image/png","id":"away-)" + phone + "\"}"))
+                  .status,
+              200);
+    EXPECT_EQ(graph_->requests("/v19.0/away-" + phone).size(), 1u);
+    EXPECT_TRUE(elsewhere.requests().empty()) << elsewhere.requests().front().authorization;
+    const std::string body = db_.text("SELECT body FROM messages WHERE external_id = " + sqlQuoted(wamid));
+    EXPECT_NE(body.find("could not be kept"), std::string::npos) << body;
+    EXPECT_NE(body.find("https://"), std::string::npos) << body;
+    EXPECT_EQ(db_.text("SELECT COALESCE(attachments, '') FROM messages WHERE external_id = " + sqlQuoted(wamid)), "");
+}
+
 TEST_F(WhatsappEndToEnd, FailedMediaIsStoredThenRetriedAndAttached) {
     MqttProbe probe("omnigate/v1/#");
     const std::string phone = uniquePhone();

@@ -127,9 +127,11 @@ FakeGraphApi::~FakeGraphApi() { server_->stopAll(true); }
 
 std::string FakeGraphApi::baseUrl() const { return "http://127.0.0.1:" + std::to_string(socket_.address().port()); }
 
-void FakeGraphApi::addMedia(const std::string& mediaId, const std::string& mimeType, const std::string& bytes) {
+void FakeGraphApi::addMedia(const std::string& mediaId, const std::string& mimeType, const std::string& bytes,
+                           const std::string& urlBase) {
     std::lock_guard<std::mutex> lock(mutex_);
     media_[mediaId] = Upload{mimeType, "", bytes};
+    if (!urlBase.empty()) mediaUrlBases_[mediaId] = urlBase;
 }
 
 void FakeGraphApi::failMediaDownloads(const std::string& mediaId, int times) {
@@ -217,7 +219,9 @@ void FakeGraphApi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
                 status = 400;
                 body = graphError(100, "Unsupported get request. Object with ID '" + parts[1] + "' does not exist");
             } else {
-                body = R"({"messaging_product":"whatsapp","url":")" + baseUrl() + "/media-bytes/" + parts[1] +
+                const auto base = mediaUrlBases_.find(parts[1]);
+                body = R"({"messaging_product":"whatsapp","url":")" +
+                       (base == mediaUrlBases_.end() ? baseUrl() : base->second) + "/media-bytes/" + parts[1] +
                        R"(","mime_type":")" + found->second.mimeType + R"(","sha256":"00","file_size":")" +
                        std::to_string(found->second.bytes.size()) + R"(","id":")" + parts[1] + "\"}";
             }

@@ -47,8 +47,10 @@ public:
 
     std::string baseUrl() const;  // http://127.0.0.1:<port>, the plugin's graph_url
 
-    // A client's media, as the webhook will name it.
-    void addMedia(const std::string& mediaId, const std::string& mimeType, const std::string& bytes);
+    // A client's media, as the webhook will name it. Its metadata's URL points at this server, or at `urlBase`
+    // (another origin, another scheme) when given.
+    void addMedia(const std::string& mediaId, const std::string& mimeType, const std::string& bytes,
+                  const std::string& urlBase = "");
     // The next `times` downloads of the media's bytes answer 500.
     void failMediaDownloads(const std::string& mediaId, int times);
     // The next `times` POSTs to /messages answer Meta's error `code`: 131047, 130429, 131056, 80007, 4, 190, 500
@@ -75,6 +77,7 @@ private:
     std::mutex mutex_;
     std::map<std::string, Upload> media_;  // both the client's media and uploads, by id
     std::map<std::string, Upload> uploads_;
+    std::map<std::string, std::string> mediaUrlBases_;
     std::map<std::string, int> downloadFailures_;
     std::deque<int> messageErrors_;
     std::vector<Request> requests_;

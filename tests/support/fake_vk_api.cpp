@@ -171,6 +171,16 @@ void FakeVkApi::serveFile(const std::string& name, const std::string& bytes, con
     files_[name] = {bytes, contentType};
 }
 
+void FakeVkApi::redirectFile(const std::string& name, const std::string& location) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    fileRedirects_[name] = location;
+}
+
+int FakeVkApi::fileRequests(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return fileRequests_[name];
+}
+
 void FakeVkApi::failFile(const std::string& name, int times) {
     std::lock_guard<std::mutex> lock(mutex_);
     fileFailures_[name] = times;
@@ -240,6 +250,15 @@ void FakeVkApi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPSer
     if (path.rfind("/files/", 0) == 0) {
         const std::string name = path.substr(7);
         std::unique_lock<std::mutex> lock(mutex_);
+        ++fileRequests_[name];
+        if (auto r = fileRedirects_.find(name); r != fileRedirects_.end()) {
+            const std::string location = r->second;
+            lock.unlock();
+            response.setStatus(Poco::Net::HTTPResponse::HTTP_FOUND);
+            response.set("Location", location);
+            response.send() << "{}";
+            return;
+        }
         if (auto f = fileFailures_.find(name); f != fileFailures_.end() && f->second > 0) {
             --f->second;
             lock.unlock();

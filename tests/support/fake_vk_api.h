@@ -1,7 +1,7 @@
 // VK's API for tests, written from its public documentation: a real HTTP server on loopback serving
 // /method/<name> (form-encoded POST or GET; access_token and v checked; {"response":…} or
 // {"error":{"error_code","error_msg","request_params"}}), the upload servers of docs and photos, media files to
-// download, and a Bots Long Poll server (a_check with key and ts; told to answer failed 1, 2 or 3 it behaves as
+// download (or redirect elsewhere), and a Bots Long Poll server (a_check with key and ts; told to answer failed 1, 2 or 3 it behaves as
 // the docs describe). It records every call, honours messages.send's random_id and the comments' guid (a repeat
 // is not sent twice) and can be scripted to fail a method with a VK error code a number of times.
 #pragma once
@@ -59,6 +59,10 @@ public:
     void serveFile(const std::string& name, const std::string& bytes, const std::string& contentType);
     void failFile(const std::string& name, int times);
     std::string fileUrl(const std::string& name) const { return url("/files/" + name); }
+    // GET /files/<name> answers 302 Found to `location`.
+    void redirectFile(const std::string& name, const std::string& location);
+    // How many GET /files/<name> arrived.
+    int fileRequests(const std::string& name);
 
     // Long Poll: an update (a whole event object) becomes the next event; failLongPoll makes the next a_check
     // answer {"failed": code} (2 and 3 also rotate the key, 3 forgets the history, as a server restart does).
@@ -88,6 +92,8 @@ private:
     std::map<std::string, std::vector<int>> failures_;
     std::map<std::string, std::pair<std::string, std::string>> files_;  // name -> bytes, content type
     std::map<std::string, int> fileFailures_;
+    std::map<std::string, std::string> fileRedirects_;
+    std::map<std::string, int> fileRequests_;
     std::map<std::string, std::string> idempotent_;  // method/peer/random_id or method/guid -> the answer
     std::map<std::string, std::size_t> posted_;
     std::int64_t nextId_ = 1000;

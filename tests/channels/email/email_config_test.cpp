@@ -2,6 +2,8 @@
 // allow_plaintext, an unknown key) becomes a ConfigError pointing at the file, line, column and key.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "email_config.h"
 #include "omnigate/sdk/config_node.h"
 
@@ -101,6 +103,42 @@ TEST(EmailConfig, AddressMustBeOneMailbox) {
                                       "\n  imap_url: imaps://x\n  imap_user: u\n  imap_password: p\n  smtp_url: smtp://x\n");
         EXPECT_EQ(e.keyPath(), "settings.address") << bad << ": " << e.what();
     }
+}
+
+// Plaintext sends the password and the mail readable on the wire: only where the wire is this machine's.
+TEST(EmailConfig, PlaintextIsForLoopbackHostsOnly) {
+    const auto config = [](const std::string& imap, const std::string& smtp) {
+        return "settings:\n"
+               "  address: support@example.com\n"
+               "  imap_url: " + imap + "\n"
+               "  imap_user: u\n"
+               "  imap_password: p\n"
+               "  smtp_url: " + smtp + "\n"
+               "  allow_plaintext: true\n";
+    };
+    for (const auto& [imap, smtp] : {std::pair<std::string, std::string>{"imap://127.0.0.1:1143", "smtp://127.0.0.1:2525"},
+                                     {"imap://localhost", "smtp://127.1.2.3"},
+                                     {"imap://[::1]:1143", "smtps://smtp.example.com"},
+                                     {"imaps://imap.example.com", "smtp://localhost:25"}}) {
+        const EmailConfig c = parseEmailConfig("demo", settingsOf(config(imap, smtp)));
+        EXPECT_TRUE(c.allowPlaintext) << imap << " " << smtp;
+    }
+    for (const auto& [imap, smtp, named] :
+         {std::tuple<std::string, std::string, std::string>{"imap://imap.example.com", "smtp://127.0.0.1", "imap_url"},
+          {"imaps://imap.example.com", "smtp://192.168.1.10:25", "smtp_url"},
+          {"imap://127.0.0.1", "smtp://localhost.example.com", "smtp_url"},
+          {"imap://10.0.0.1", "smtps://smtp.example.com", "imap_url"}}) {
+        const ConfigError e = errorOf(config(imap, smtp));
+        EXPECT_EQ(e.keyPath(), "settings.allow_plaintext") << imap << " " << smtp << ": " << e.what();
+        EXPECT_EQ(e.line(), 7) << e.what();
+        EXPECT_NE(e.problem().find("loopback"), std::string::npos) << e.what();
+        EXPECT_NE(e.problem().find(named), std::string::npos) << e.what();
+    }
+    // Without allow_plaintext the same remote hosts are fine: smtp:// and imap:// then use STARTTLS.
+    const EmailConfig tls = parseEmailConfig(
+        "demo", settingsOf("settings:\n  address: a@b.c\n  imap_url: imap://imap.example.com\n  imap_user: u\n"
+                           "  imap_password: p\n  smtp_url: smtp://smtp.example.com\n"));
+    EXPECT_EQ(tls.smtp.tls, TlsMode::StartTls);
 }
 
 }  // namespace
