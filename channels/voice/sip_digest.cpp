@@ -3,7 +3,9 @@
 #include <Poco/DigestEngine.h>
 #include <Poco/MD5Engine.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "omnigate/sdk/secrets.h"
 
@@ -12,6 +14,15 @@ namespace omnigate::voice {
 namespace {
 
 constexpr std::time_t nonceLifetime = 300;
+// Accepted answers remembered at most; beyond it the oldest nonces are retired early (their peers get stale=true
+// and answer a fresh one), never forgotten while still usable.
+constexpr std::size_t maxRemembered = 10000;
+
+// An 8-digit hex nonce count (RFC 2617 3.2.2), or 0 when it is not one.
+std::uint32_t nonceCount(const std::string& nc) {
+    if (nc.size() != 8 || nc.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return 0;
+    return static_cast<std::uint32_t>(std::stoul(nc, nullptr, 16));
+}
 
 }  // namespace
 
@@ -53,45 +64,72 @@ std::map<std::string, std::string> parseDigestParams(const std::string& params) 
 SipDigest::SipDigest(DigestCredentials credentials, std::string nonceSecret)
     : credentials_(std::move(credentials)), nonceSecret_(std::move(nonceSecret)) {}
 
-std::string SipDigest::nonceAt(std::time_t issued) const {
-    const std::string stamp = std::to_string(static_cast<long long>(issued));
+std::string SipDigest::nonceOf(std::time_t issued, const std::string& serial) const {
+    const std::string stamp = std::to_string(static_cast<long long>(issued)) + "." + serial;
     return stamp + "." + md5Hex(nonceSecret_ + ":" + stamp).substr(0, 16);
 }
 
-std::string SipDigest::challenge(std::time_t now) const {
-    return "Digest realm=\"" + credentials_.realm + "\", nonce=\"" + nonceAt(now) +
-           "\", algorithm=MD5, qop=\"auth\"";
+std::string SipDigest::challenge(std::time_t now, bool stale) {
+    char serial[17];
+    std::snprintf(serial, sizeof serial, "%llx", static_cast<unsigned long long>(++serial_));
+    return "Digest realm=\"" + credentials_.realm + "\", nonce=\"" + nonceOf(now, serial) +
+           "\", algorithm=MD5, qop=\"auth\"" + (stale ? ", stale=true" : "");
 }
 
-bool SipDigest::verify(const std::map<std::string, std::string>& params, const std::string& method,
-                       std::time_t now) const {
+void SipDigest::forgetExpired(std::time_t now) {
+    while (!counts_.empty() && now - counts_.begin()->first.first > nonceLifetime) counts_.erase(counts_.begin());
+    while (counts_.size() > maxRemembered) {
+        retiredUpTo_ = std::max(retiredUpTo_, counts_.begin()->first.first);
+        while (!counts_.empty() && counts_.begin()->first.first <= retiredUpTo_) counts_.erase(counts_.begin());
+    }
+}
+
+DigestVerdict SipDigest::verify(const std::map<std::string, std::string>& params, const std::string& method,
+                                const std::string& requestUri, std::time_t now) {
     auto get = [&](const char* key) {
         const auto found = params.find(key);
         return found == params.end() ? std::string() : found->second;
     };
+    // "<issued>.<serial>.<signature>"
     const std::string nonce = get("nonce");
     const std::size_t dot = nonce.find('.');
-    if (dot == std::string::npos || dot == 0 || dot > 12) return false;
+    if (dot == std::string::npos || dot == 0 || dot > 12) return DigestVerdict::Refused;
+    const std::size_t second = nonce.find('.', dot + 1);
+    if (second == std::string::npos || second == dot + 1 || second - dot - 1 > 16) return DigestVerdict::Refused;
     const std::string stamp = nonce.substr(0, dot);
-    if (stamp.find_first_not_of("0123456789") != std::string::npos) return false;
+    const std::string serial = nonce.substr(dot + 1, second - dot - 1);
+    if (stamp.find_first_not_of("0123456789") != std::string::npos) return DigestVerdict::Refused;
     const std::time_t issued = static_cast<std::time_t>(std::stoll(stamp));
-    if (issued > now + 5 || now - issued > nonceLifetime) return false;
-    if (!constantTimeEquals(nonce, nonceAt(issued))) return false;
-    if (get("username") != credentials_.username || get("realm") != credentials_.realm) return false;
+    if (issued > now + 5) return DigestVerdict::Refused;
+    if (!constantTimeEquals(nonce, nonceOf(issued, serial))) return DigestVerdict::Refused;
+    if (get("username") != credentials_.username || get("realm") != credentials_.realm) return DigestVerdict::Refused;
+    // An answer computed for another Request-URI was captured elsewhere (or is meant for another target).
+    if (get("uri") != requestUri) return DigestVerdict::Refused;
     const std::string algorithm = get("algorithm");
-    if (!algorithm.empty() && algorithm != "MD5" && algorithm != "md5") return false;
+    if (!algorithm.empty() && algorithm != "MD5" && algorithm != "md5") return DigestVerdict::Refused;
     const std::string ha1 = md5Hex(credentials_.username + ":" + credentials_.realm + ":" + credentials_.password);
-    const std::string ha2 = md5Hex(method + ":" + get("uri"));
+    const std::string ha2 = md5Hex(method + ":" + requestUri);
     const std::string qop = get("qop");
     std::string expected;
+    std::uint32_t count = 1;  // without qop there is no count: such a nonce is good for one request
     if (qop.empty()) {
         expected = md5Hex(ha1 + ":" + nonce + ":" + ha2);
     } else if (qop == "auth") {
+        count = nonceCount(get("nc"));
+        if (count == 0) return DigestVerdict::Refused;
         expected = md5Hex(ha1 + ":" + nonce + ":" + get("nc") + ":" + get("cnonce") + ":auth:" + ha2);
     } else {
-        return false;
+        return DigestVerdict::Refused;
     }
-    return constantTimeEquals(get("response"), expected);
+    if (!constantTimeEquals(get("response"), expected)) return DigestVerdict::Refused;
+
+    // The password is proven; whether this nonce may still be used is another matter.
+    forgetExpired(now);
+    if (now - issued > nonceLifetime || issued <= retiredUpTo_) return DigestVerdict::Stale;
+    std::uint32_t& highest = counts_[{issued, nonce}];
+    if (count <= highest) return DigestVerdict::Stale;
+    highest = count;
+    return DigestVerdict::Accepted;
 }
 
 }  // namespace omnigate::voice

@@ -64,6 +64,15 @@ std::string userOf(const url_t* url) {
     return url->url_host != nullptr ? url->url_host : "";
 }
 
+// The Request-URI as text, which a digest answer's `uri` must equal.
+std::string requestUriOf(const sip_t* sip) {
+    if (sip->sip_request == nullptr) return {};
+    char buffer[1024];
+    const issize_t length = url_e(buffer, sizeof buffer, sip->sip_request->rq_url);
+    if (length <= 0 || static_cast<std::size_t>(length) >= sizeof buffer) return {};
+    return std::string(buffer, static_cast<std::size_t>(length));
+}
+
 // What may go into the user part of a From we build: a caller id from the network is not trusted to be clean.
 std::string sipUser(const std::string& text) {
     std::string out;
@@ -223,7 +232,11 @@ SipEngine::Impl::Impl(Host& h, std::vector<VoiceAccount> list) : host(h) {
         account->index = i;
         account->id = list[i].id;
         account->config = std::move(list[i].config);
-        if (account->config.auth) account->digest = std::make_unique<SipDigest>(*account->config.auth, nonceSecret);
+        // Each account signs its nonces apart, so a nonce one account issued is no use at another with the same
+        // credentials (each remembers only its own nonce counts).
+        if (account->config.auth) {
+            account->digest = std::make_unique<SipDigest>(*account->config.auth, nonceSecret + ":" + account->id);
+        }
         accounts.push_back(std::move(account));
     }
 }
@@ -479,16 +492,23 @@ void SipEngine::Impl::onInvite(AccountRuntime& account, nua_handle_t* nh, const 
 
     // 3. Digest credentials, when the account wants them.
     if (account.digest) {
-        bool ok = false;
-        for (const msg_auth_t* auth = sip->sip_authorization; auth != nullptr && !ok; auth = auth->au_next) {
+        const std::string requestUri = requestUriOf(sip);
+        DigestVerdict verdict = DigestVerdict::Refused;
+        for (const msg_auth_t* auth = sip->sip_authorization; auth != nullptr && verdict != DigestVerdict::Accepted;
+             auth = auth->au_next) {
             if (auth->au_scheme == nullptr || strcasecmp(auth->au_scheme, "Digest") != 0) continue;
             std::string params;
             for (const msg_param_t* p = auth->au_params; p != nullptr && *p != nullptr; ++p) {
                 params += (params.empty() ? "" : ", ") + std::string(*p);
             }
-            ok = account.digest->verify(parseDigestParams(params), "INVITE", now);
+            const DigestVerdict one = account.digest->verify(parseDigestParams(params), "INVITE", requestUri, now);
+            if (one != DigestVerdict::Refused) verdict = one;
         }
-        if (!ok) {
+        if (verdict == DigestVerdict::Stale) {
+            return reject(nh, SIP_401_UNAUTHORIZED, "digest credentials for an expired or used nonce",
+                          "WWW-Authenticate", account.digest->challenge(now, true));
+        }
+        if (verdict != DigestVerdict::Accepted) {
             return reject(nh, SIP_401_UNAUTHORIZED, "no or wrong digest credentials", "WWW-Authenticate",
                           account.digest->challenge(now));
         }

@@ -30,6 +30,11 @@ bool isSipUri(const std::string& uri) {
            uri.find_first_of(" \t\r\n<>\"") == std::string::npos;
 }
 
+// Entirely inside 127.0.0.0/8.
+bool isLoopback(const Ipv4Network& network) {
+    return (network.mask & 0xFF000000u) == 0xFF000000u && (network.address & 0xFF000000u) == 0x7F000000u;
+}
+
 }  // namespace
 
 std::optional<std::uint32_t> parseIpv4(const std::string& text) {
@@ -78,7 +83,7 @@ std::optional<Ipv4Network> parseNetwork(const std::string& text) {
 std::string VoiceConfig::listenUrl() const { return "sip:" + listenHost + ":" + std::to_string(listenPort); }
 
 VoiceConfig parseVoiceConfig(const ConfigNode& settings) {
-    settings.expectKeys({"listen", "rtp_address", "rtp_ports", "allow", "auth", "max_concurrent_calls",
+    settings.expectKeys({"listen", "rtp_address", "rtp_ports", "allow", "allow_unauthenticated", "auth", "max_concurrent_calls",
                          "retry_after_seconds", "max_invites_per_second", "announcement", "hold_audio",
                          "operators", "trunk", "caller_id", "rtp_timeout_seconds", "max_call_seconds",
                          "operator_answer_seconds"});
@@ -128,6 +133,23 @@ VoiceConfig parseVoiceConfig(const ConfigNode& settings) {
                                       auth.getString("password")};
         if (credentials.password.size() < 8) auth["password"].fail("must be at least 8 characters long");
         config.auth = credentials;
+    }
+
+    // An address is no proof of who calls (UDP sources are spoofed, networks are shared): beyond this host, the
+    // caller must also know the password, unless the administrator says in so many words that the network is theirs.
+    const bool openToNetwork = settings.getBool("allow_unauthenticated", false);
+    if (openToNetwork && config.auth) {
+        settings["allow_unauthenticated"].fail("cannot be true together with 'auth': every INVITE must authenticate");
+    }
+    if (settings.has("allow") && !config.auth && !openToNetwork) {
+        const std::vector<ConfigNode> entries = settings["allow"].elements();
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            if (!isLoopback(config.allow[i])) {
+                entries[i].fail("'" + entries[i].asString() +
+                                "' is not loopback: set 'auth' (digest credentials) for peers beyond this host, or "
+                                "'allow_unauthenticated: true' to let them call without");
+            }
+        }
     }
 
     config.maxConcurrentCalls = static_cast<int>(settings.getInt("max_concurrent_calls", 30, 1, 10000));

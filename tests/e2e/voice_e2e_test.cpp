@@ -187,6 +187,7 @@ protected:
             "      rtp_ports: {min: 16150, max: 16199}\n"
             "      max_concurrent_calls: 2\n"
             "      allow: [192.0.2.0/24]\n"
+            "      allow_unauthenticated: true\n"
             "  - type: webchat\n"
             "    id: " + chatAccount_ + "\n"
             "    settings:\n"
@@ -503,10 +504,14 @@ TEST_F(VoiceEndToEnd, ABurstOverTheCallLimitGets503WithRetryAfterAndTheRestAreAn
     EXPECT_EQ(open, 0);
 }
 
+// SIPp computes its digest answer for sip:<remote ip>:<port> unless told the Request-URI (sip:[service]@…), which
+// a real trunk uses and omnigate requires.
+constexpr const char* kAuthUri = "8005550144@127.0.0.1:15068";
+
 TEST_F(VoiceEndToEnd, DigestCredentialsAreDemandedAndACallWithoutAudioIsEndedByTheSilenceTimeout) {
     const std::string number = uniqueNumber();
     auto args = caller("voice_digest_then_silence.xml", number, "8005550144", 15074, 16760, 0, 15068);
-    args.insert(args.end() - 1, {"-au", "trunk", "-ap", "trunk-password-1"});
+    args.insert(args.end() - 1, {"-au", "trunk", "-ap", "trunk-password-1", "-auth_uri", kAuthUri});
     Sipp call(args);
     EXPECT_EQ(call.wait(20s), 0) << call.output();  // 401, then answered, then our BYE after 2 s of silence
     const std::int64_t id = interactionOf(authAccount_, number, 2s);
@@ -516,14 +521,38 @@ TEST_F(VoiceEndToEnd, DigestCredentialsAreDemandedAndACallWithoutAudioIsEndedByT
                                         std::to_string(id) + " AND to_status = 'closed'");
     EXPECT_EQ(reason.rfind("the call ended (rtp_timeout) after", 0), 0u) << reason;
 
-    // Wrong credentials: 401 again, never answered, nothing stored.
+    // Wrong credentials: 401 again, with a fresh challenge that does not call the nonce stale, never answered,
+    // nothing stored. The scenario fails on any other answer.
     const std::string stranger = uniqueNumber();
-    auto wrong = caller("voice_digest_then_silence.xml", stranger, "8005550144", 15074, 16760, 0, 15068);
-    wrong.insert(wrong.end() - 1, {"-au", "trunk", "-ap", "not-the-password", "-timeout", "3s"});
+    auto wrong = caller("voice_digest_refused.xml", stranger, "8005550144", 15074, 16760, 0, 15068);
+    wrong.insert(wrong.end() - 1, {"-au", "trunk", "-ap", "not-the-password", "-auth_uri", kAuthUri});
     Sipp refused(wrong);
-    EXPECT_NE(refused.wait(10s), 0) << refused.output();
+    EXPECT_EQ(refused.wait(15s), 0) << refused.output();
     EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM interactions WHERE address_value = '" + stranger + "'"), 0);
-    EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM interactions WHERE address_value = '" + stranger + "'"), 0);
+}
+
+TEST_F(VoiceEndToEnd, ADigestAnswerForAnotherRequestUriIsRefused) {
+    // The right password, but the answer was computed for sip:8005550199@…, not the Request-URI it came with.
+    const std::string number = uniqueNumber();
+    auto args = caller("voice_digest_refused.xml", number, "8005550144", 15074, 16760, 0, 15068);
+    args.insert(args.end() - 1, {"-au", "trunk", "-ap", "trunk-password-1", "-auth_uri", "8005550199@127.0.0.1:15068"});
+    Sipp call(args);
+    EXPECT_EQ(call.wait(15s), 0) << call.output();
+    EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM interactions WHERE address_value = '" + number + "'"), 0);
+}
+
+TEST_F(VoiceEndToEnd, ADigestAnswerUsedTwiceIsStale) {
+    // Answered once (and hung up at once), then the same nonce with the same count again: 401 with stale=true.
+    const std::string number = uniqueNumber();
+    auto args = caller("voice_digest_replay.xml", number, "8005550144", 15074, 16760, 0, 15068);
+    args.insert(args.end() - 1, {"-au", "trunk", "-ap", "trunk-password-1", "-auth_uri", kAuthUri});
+    Sipp call(args);
+    EXPECT_EQ(call.wait(20s), 0) << call.output();
+    // Only the first INVITE became a call.
+    const std::int64_t id = interactionOf(authAccount_, number, 5s);
+    ASSERT_NE(id, 0);
+    EXPECT_EQ(waitForStatus(id, "closed"), "closed");
+    EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM interactions WHERE address_value = '" + number + "'"), 1);
 }
 
 TEST_F(VoiceEndToEnd, APeerOffTheAllowListGets403) {

@@ -108,6 +108,33 @@ TEST(VoiceConfig, MistakesNameTheirKey) {
     EXPECT_NE(std::string(unknown.what()).find("codecs"), std::string::npos) << unknown.what();
 }
 
+TEST(VoiceConfig, PeersBeyondThisHostMustAuthenticateUnlessTheConfigSaysOtherwise) {
+    const std::string listen = "settings:\n  listen: 127.0.0.1:5060\n";
+    // Loopback entries alone need no credentials.
+    EXPECT_EQ(parseVoiceConfig(settingsOf(listen + "  allow: [127.0.0.1, 127.0.0.0/8]\n")).allow.size(), 2u);
+
+    // The first entry beyond loopback is named, with what to do about it.
+    const ConfigError open = errorOf(listen + "  allow: [127.0.0.1, 10.0.0.0/8]\n");
+    EXPECT_EQ(open.keyPath(), "settings.allow[1]");
+    EXPECT_NE(std::string(open.what()).find("allow_unauthenticated"), std::string::npos) << open.what();
+    EXPECT_EQ(errorOf(listen + "  allow: [0.0.0.0/0]\n").keyPath(), "settings.allow[0]");
+    EXPECT_EQ(errorOf(listen + "  allow: [126.0.0.0/7]\n").keyPath(), "settings.allow[0]") << "wider than loopback";
+
+    // With credentials, or said explicitly, the network may call.
+    EXPECT_TRUE(parseVoiceConfig(settingsOf(listen + "  allow: [10.0.0.0/8]\n"
+                                                     "  auth: {username: trunk, password: long-enough}\n")).auth);
+    EXPECT_EQ(parseVoiceConfig(settingsOf(listen + "  allow: [10.0.0.0/8]\n  allow_unauthenticated: true\n"))
+                  .allow.size(),
+              1u);
+    EXPECT_EQ(errorOf(listen + "  allow: [10.0.0.0/8]\n  allow_unauthenticated: false\n").keyPath(),
+              "settings.allow[0]");
+    EXPECT_EQ(errorOf(listen + "  allow: [10.0.0.0/8]\n  allow_unauthenticated: yes please\n").keyPath(),
+              "settings.allow_unauthenticated");
+    EXPECT_EQ(errorOf(listen + "  allow_unauthenticated: true\n  auth: {username: trunk, password: long-enough}\n")
+                  .keyPath(),
+              "settings.allow_unauthenticated");
+}
+
 TEST(VoiceConfig, AnAnnouncementMustBeATelephoneWav) {
     const std::string wav = "/tmp/voice-config-test-stereo-" + std::to_string(::getpid()) + ".wav";
     {
