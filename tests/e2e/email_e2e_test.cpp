@@ -519,10 +519,13 @@ TEST_F(EmailEndToEnd, RestartInTheMiddleOfAMailboxLosesAndDuplicatesNothing) {
     }
     const std::string count = "SELECT COUNT(*) FROM messages WHERE direction = 'in' AND external_id LIKE 'many-" + batch + "-%'";
     daemon_->restart();
-    std::int64_t atKill = 0;
-    for (int i = 0; i < 400 && (atKill = db_.scalar(count)) < 5; ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 2000 && db_.scalar(count) == 0; ++i) std::this_thread::sleep_for(5ms);
     daemon_->kill9();
+    // Counted once the daemon is gone: a kill before the first mail or after the last would prove nothing.
+    const std::int64_t atKill = db_.scalar(count);
     std::cerr << "killed the daemon with " << atKill << " of " << total << " mails stored\n";
+    ASSERT_GT(atKill, 0) << "the daemon was killed before it stored any mail";
+    ASSERT_LT(atKill, total) << "the daemon was killed after it had stored every mail";
     daemon_->restart();
     ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
     for (int i = 0; i < 300 && db_.scalar(count) < total; ++i) std::this_thread::sleep_for(50ms);

@@ -31,6 +31,8 @@ TEST(MqttBusReconnect, SubscriptionsSurviveABrokerRestart) {
     config.url = "tcp://127.0.0.1:" + test::requireEnv("OMNIGATE_MQTT_PORT");
     config.keepAliveSeconds = 2;
     MqttBus bus(config, "bus-reconnect-test");
+    std::atomic<int> connects{0};
+    bus.onConnected([&] { ++connects; });
     std::atomic<int> received{0};
     bus.subscribe("omnigate/v1/test/bus-reconnect/+", [&](const std::string&, const std::string& payload) {
         if (payload == "ping") ++received;
@@ -59,12 +61,16 @@ TEST(MqttBusReconnect, SubscriptionsSurviveABrokerRestart) {
     EXPECT_TRUE(publishUntilReceived(before + 1)) << "no delivery after the reconnect: the subscription was lost";
 
     // Someone else takes the client id with a clean start: the broker drops our session and its subscriptions.
+    const int connectsBefore = connects;
     {
         mqtt::async_client intruder(config.url, "omnigate-bus-reconnect-test");
         auto options = mqtt::connect_options_builder().clean_session(true).finalize();
         intruder.connect(options)->wait();
         intruder.disconnect()->wait();
     }
+    // connected() may still read true before the bus notices it was thrown off: a new connect proves it was.
+    ASSERT_TRUE(eventually([&] { return connects > connectsBefore; }, 20s))
+        << "the takeover never disconnected the bus, so what follows would test nothing";
     ASSERT_TRUE(eventually([&] { return bus.connected(); }, 20s)) << "the bus did not come back after the takeover";
     const int afterTakeover = received;
     EXPECT_TRUE(publishUntilReceived(afterTakeover + 1)) << "no delivery after the session was lost: no re-subscribe";
