@@ -1,5 +1,8 @@
-// Two daemons on one database distribute 2,000 queued interactions to 50 operators at once: no interaction goes to
-// two operators, no operator gets more than their capacity, and none is left behind. This is what the
+// Two daemons on one database distribute 2,000 queued interactions to 50 operators, in contention: both run before
+// the interactions are queued, and operators come free two at a time, one through each daemon at the same moment,
+// so both distributors claim from the same queue and the same free operators at once. No interaction goes to two
+// operators, no operator gets more than their capacity, none is left behind, and each daemon makes at least a fifth
+// of the decisions (so the locks were contended, not just one daemon working alone). This is what the
 // SELECT … FOR UPDATE SKIP LOCKED claims in the distributor are for; a plain SELECT makes this test fail.
 #include <gtest/gtest.h>
 
@@ -82,21 +85,32 @@ TEST(RoutingTwoDaemons, ShareTheWorkWithoutDoubleAssignmentOrLeftovers) {
         db.execute(sql.str());
     }
 
-    // Everyone ready at once, half through each daemon, so both distribute.
-    const auto started = std::chrono::steady_clock::now();
-    auto readyHalf = [&](DaemonProcess& daemon, int parity) {
-        for (int i = parity; i < kOperators; i += 2) {
-            const HttpResult r = admin(daemon, "PUT", "/api/v1/operators/" + operators[i] + "/status", R"({"status":"ready"})");
-            if (r.status != 200) return r.body;
-        }
-        return std::string();
-    };
-    auto first = std::async(std::launch::async, readyHalf, std::ref(a), 0);
-    auto second = std::async(std::launch::async, readyHalf, std::ref(b), 1);
-    ASSERT_EQ(first.get(), "");
-    ASSERT_EQ(second.get(), "");
-
+    // Operators come free two at a time, one through each daemon, both requests at once: each daemon is woken by
+    // its own operator and both passes reach for the same best interactions. Which request leaves first alternates,
+    // so neither daemon has the head start every time. A round ends when its two operators are full.
     const std::string ours = "queue = '" + queue + "'";
+    const auto started = std::chrono::steady_clock::now();
+    for (int round = 0; round < kOperators / 2; ++round) {
+        auto ready = [&](DaemonProcess& daemon, const std::string& id) {
+            const HttpResult r = admin(daemon, "PUT", "/api/v1/operators/" + id + "/status", R"({"status":"ready"})");
+            return r.status == 200 ? std::string() : r.body;
+        };
+        const bool aFirst = round % 2 == 0;
+        auto first = std::async(std::launch::async, ready, std::ref(aFirst ? a : b), operators[2 * round]);
+        auto second = std::async(std::launch::async, ready, std::ref(aFirst ? b : a), operators[2 * round + 1]);
+        ASSERT_EQ(first.get(), "");
+        ASSERT_EQ(second.get(), "");
+        const std::int64_t wanted = static_cast<std::int64_t>(round + 1) * 2 * kCapacity;
+        const auto roundDeadline = std::chrono::steady_clock::now() + 60s;
+        std::int64_t offered = 0;
+        while ((offered = db.scalar("SELECT COUNT(*) FROM interactions WHERE " + ours + " AND status = 'offered'")) <
+                   wanted &&
+               std::chrono::steady_clock::now() < roundDeadline) {
+            std::this_thread::sleep_for(20ms);
+        }
+        ASSERT_GE(offered, wanted) << "round " << round << ": the two operators made ready were not filled";
+    }
+
     const auto deadline = std::chrono::steady_clock::now() + 120s;
     while (db.scalar("SELECT COUNT(*) FROM interactions WHERE " + ours + " AND status = 'queued'") > 0 &&
            std::chrono::steady_clock::now() < deadline) {
@@ -128,6 +142,8 @@ TEST(RoutingTwoDaemons, ShareTheWorkWithoutDoubleAssignmentOrLeftovers) {
     std::cout << "[ figures  ] " << kInteractions << " interactions to " << kOperators << " operators in " << took.count()
               << " ms; decisions by daemon A " << byA << ", by daemon B " << byB << "\n";
     EXPECT_EQ(byA + byB, kInteractions);
+    EXPECT_GE(byA, kInteractions / 5) << "daemon A hardly distributed: the daemons did not contend";
+    EXPECT_GE(byB, kInteractions / 5) << "daemon B hardly distributed: the daemons did not contend";
 
     // Leave nothing open for other tests.
     db.execute("UPDATE interactions SET status = 'closed', closed_at = NOW(3) WHERE " + ours);
