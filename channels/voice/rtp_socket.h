@@ -12,11 +12,9 @@
 #include <memory>
 #include <string>
 
-namespace omnigate::voice {
+#include "rtp_payload.h"
 
-// The payload of an RTP packet of `payloadType`, or nothing when `packet` is not RTP version 2 of that type.
-bool rtpPayload(const std::uint8_t* packet, std::size_t size, int payloadType, const std::uint8_t*& payload,
-                std::size_t& payloadSize);
+namespace omnigate::voice {
 
 class RtpSocket {
 public:
