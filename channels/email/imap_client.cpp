@@ -5,7 +5,6 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Timespan.h>
 
-#include <algorithm>
 #include <sstream>
 
 #include "mime_text.h"
@@ -14,23 +13,8 @@ namespace omnigate::email {
 
 namespace {
 
-constexpr std::size_t maxLineBytes = 1 << 20;  // a server's single line: SEARCH results of huge mailboxes fit
-
 bool startsWithNoCase(const std::string& s, const std::string& prefix) {
     return s.size() >= prefix.size() && toLower(s.substr(0, prefix.size())) == toLower(prefix);
-}
-
-// The number after `key` in `text` ("UIDVALIDITY 123"), or nothing.
-std::optional<std::uint64_t> numberAfter(const std::string& text, const std::string& key) {
-    const std::string upper = toLower(text);
-    const std::size_t pos = upper.find(toLower(key));
-    if (pos == std::string::npos) return std::nullopt;
-    std::size_t i = pos + key.size();
-    while (i < text.size() && text[i] == ' ') ++i;
-    if (i >= text.size() || text[i] < '0' || text[i] > '9') return std::nullopt;
-    std::uint64_t n = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && n < (1ULL << 40)) n = n * 10 + (text[i++] - '0');
-    return n;
 }
 
 }  // namespace
@@ -46,7 +30,16 @@ std::string imapQuote(const std::string& s) {
 }
 
 ImapClient::ImapClient(const ServerEndpoint& endpoint, bool tlsVerify, std::chrono::seconds timeout)
-    : endpoint_(endpoint), tlsVerify_(tlsVerify), timeout_(timeout) {}
+    : endpoint_(endpoint),
+      tlsVerify_(tlsVerify),
+      timeout_(timeout),
+      reader_([this](std::string& buffer) {
+          char chunk[65536];
+          const int n = socket_.receiveBytes(chunk, sizeof(chunk));
+          if (n <= 0) return false;
+          buffer.append(chunk, static_cast<std::size_t>(n));
+          return true;
+      }) {}
 
 ImapClient::~ImapClient() {
     try {
@@ -66,84 +59,13 @@ void ImapClient::send(const std::string& data) {
     }
 }
 
-bool ImapClient::fill() {
-    if (bufferPos_ > 0 && bufferPos_ >= buffer_.size()) {
-        buffer_.clear();
-        bufferPos_ = 0;
-    } else if (bufferPos_ > (1 << 20)) {
-        buffer_.erase(0, bufferPos_);
-        bufferPos_ = 0;
-    }
-    char chunk[65536];
-    const int n = socket_.receiveBytes(chunk, sizeof(chunk));
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<std::size_t>(n));
-    return true;
-}
-
-std::string ImapClient::readLine() {
-    while (true) {
-        const std::size_t nl = buffer_.find('\n', bufferPos_);
-        if (nl != std::string::npos) {
-            std::string line = buffer_.substr(bufferPos_, nl - bufferPos_);
-            bufferPos_ = nl + 1;
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            return line;
-        }
-        if (buffer_.size() - bufferPos_ > maxLineBytes) throw ImapError("the IMAP server sent an over-long line");
-        if (!fill()) throw ImapError("the IMAP server closed the connection");
-    }
-}
-
-void ImapClient::readExact(std::size_t n, std::string* into) {
-    while (n > 0) {
-        if (bufferPos_ >= buffer_.size() && !fill()) throw ImapError("the IMAP server closed the connection");
-        const std::size_t take = std::min(n, buffer_.size() - bufferPos_);
-        if (into != nullptr) into->append(buffer_, bufferPos_, take);
-        bufferPos_ += take;
-        n -= take;
-    }
-}
-
-ImapClient::Response ImapClient::readResponse(std::size_t maxLiteral) {
-    Response response;
-    while (true) {
-        std::string line = readLine();
-        // A literal: "{123}" (or "{123+}") at the end of the line, then exactly that many bytes.
-        if (!line.empty() && line.back() == '}') {
-            const std::size_t open = line.rfind('{');
-            if (open != std::string::npos) {
-                std::string digits = line.substr(open + 1, line.size() - open - 2);
-                if (!digits.empty() && digits.back() == '+') digits.pop_back();
-                if (!digits.empty() && digits.size() <= 12 && digits.find_first_not_of("0123456789") == std::string::npos) {
-                    const std::uint64_t n = std::stoull(digits);
-                    response.text += line;
-                    std::string literal;
-                    if (n <= maxLiteral) {
-                        literal.reserve(static_cast<std::size_t>(n));
-                        readExact(static_cast<std::size_t>(n), &literal);
-                    } else {
-                        // Kept in step with the server, but not in memory.
-                        readExact(static_cast<std::size_t>(n), nullptr);
-                        response.literalTruncated = true;
-                    }
-                    response.literals.push_back(std::move(literal));
-                    continue;
-                }
-            }
-        }
-        response.text += line;
-        return response;
-    }
-}
-
-std::vector<ImapClient::Response> ImapClient::command(const std::string& cmd, std::size_t maxLiteral,
+std::vector<ImapResponse> ImapClient::command(const std::string& cmd, std::size_t maxLiteral,
                                                       const std::string& continuation) {
     const std::string tag = nextTag();
     send(tag + " " + cmd + "\r\n");
-    std::vector<Response> untagged;
+    std::vector<ImapResponse> untagged;
     while (true) {
-        Response r = readResponse(maxLiteral);
+        ImapResponse r = reader_.read(maxLiteral);
         if (r.text.compare(0, 2, "* ") == 0) {
             if (startsWithNoCase(r.text, "* BYE")) throw ImapError("the IMAP server said: " + r.text);
             if (startsWithNoCase(r.text, "* CAPABILITY ")) parseCapabilities(r.text.substr(13));
@@ -207,7 +129,7 @@ void ImapClient::connect() {
         socket_.setReceiveTimeout(timeout);
         socket_.setSendTimeout(timeout);
         socket_.setNoDelay(true);
-        const std::string greeting = readLine();
+        const std::string greeting = reader_.readLine();
         if (!startsWithNoCase(greeting, "* OK") && !startsWithNoCase(greeting, "* PREAUTH")) {
             throw ImapError("the IMAP server greeted with: " + greeting.substr(0, 200));
         }
@@ -217,8 +139,7 @@ void ImapClient::connect() {
                 throw ImapError("the IMAP server offers no STARTTLS; use imaps:// or, on loopback only, allow_plaintext");
             }
             command("STARTTLS");
-            buffer_.clear();  // nothing read before TLS may be trusted after it (RFC 3501 6.2.1)
-            bufferPos_ = 0;
+            reader_.clear();  // nothing read before TLS may be trusted after it (RFC 3501 6.2.1)
             socket_ = Poco::Net::SecureStreamSocket::attach(socket_, endpoint_.host, context_);
             command("CAPABILITY");
         }
@@ -248,45 +169,22 @@ void ImapClient::login() {
 }
 
 SelectedMailbox ImapClient::select(const std::string& mailbox) {
-    SelectedMailbox selected;
-    for (const Response& r : command("SELECT " + imapQuote(mailbox))) {
-        if (const auto v = numberAfter(r.text, "[UIDVALIDITY")) selected.uidValidity = static_cast<std::uint32_t>(*v);
-        if (const auto v = numberAfter(r.text, "[UIDNEXT")) selected.uidNext = static_cast<std::uint32_t>(*v);
-        const std::string lower = toLower(r.text);
-        if (lower.size() > 7 && lower.compare(lower.size() - 7, 7, " exists") == 0) {
-            if (const auto v = numberAfter(r.text, "* ")) selected.exists = static_cast<std::uint32_t>(*v);
-        }
-    }
-    if (selected.uidValidity == 0) throw ImapError("the IMAP server gave no UIDVALIDITY for " + mailbox);
-    return selected;
+    return selectedMailboxOf(command("SELECT " + imapQuote(mailbox)), mailbox);
 }
 
 std::vector<std::uint32_t> ImapClient::search(const std::string& criteria) {
-    std::vector<std::uint32_t> uids;
-    for (const Response& r : command("UID SEARCH " + criteria)) {
-        if (!startsWithNoCase(r.text, "* SEARCH")) continue;
-        std::istringstream in(r.text.substr(8));
-        std::string word;
-        while (in >> word) {
-            if (word.find_first_not_of("0123456789") != std::string::npos || word.size() > 10) continue;
-            const unsigned long v = std::stoul(word);
-            if (v > 0 && v <= 0xFFFFFFFFUL) uids.push_back(static_cast<std::uint32_t>(v));
-        }
-    }
-    std::sort(uids.begin(), uids.end());
-    uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
-    return uids;
+    return searchUidsOf(command("UID SEARCH " + criteria));
 }
 
 std::optional<FetchedMail> ImapClient::fetch(std::uint32_t uid, std::size_t maxBytes) {
     const std::string id = std::to_string(uid);
     std::uint64_t size = 0;
     bool found = false;
-    for (const Response& r : command("UID FETCH " + id + " (UID RFC822.SIZE)")) {
-        const auto u = numberAfter(r.text, "UID");
+    for (const ImapResponse& r : command("UID FETCH " + id + " (UID RFC822.SIZE)")) {
+        const auto u = imapNumberAfter(r.text, "UID");
         if (!u || *u != uid) continue;
         found = true;
-        size = numberAfter(r.text, "RFC822.SIZE").value_or(0);
+        size = imapNumberAfter(r.text, "RFC822.SIZE").value_or(0);
     }
     if (!found) return std::nullopt;
     FetchedMail mail;
@@ -294,8 +192,8 @@ std::optional<FetchedMail> ImapClient::fetch(std::uint32_t uid, std::size_t maxB
     mail.size = size;
     mail.headerOnly = size > maxBytes;
     const std::string item = mail.headerOnly ? "BODY.PEEK[HEADER]" : "BODY.PEEK[]";
-    for (Response& r : command("UID FETCH " + id + " (UID " + item + ")", maxBytes + 4096)) {
-        const auto u = numberAfter(r.text, "UID");
+    for (ImapResponse& r : command("UID FETCH " + id + " (UID " + item + ")", maxBytes + 4096)) {
+        const auto u = imapNumberAfter(r.text, "UID");
         if (!u || *u != uid || r.literals.empty()) continue;
         if (r.literalTruncated) {
             mail.headerOnly = true;  // larger than announced: keep nothing rather than a cut mail
@@ -332,7 +230,7 @@ bool ImapClient::idle(std::chrono::seconds maxWait, const std::atomic<bool>& sto
     const std::string tag = nextTag();
     send(tag + " IDLE\r\n");
     while (true) {
-        const Response r = readResponse(1 << 16);
+        const ImapResponse r = reader_.read(1 << 16);
         if (r.text.compare(0, 1, "+") == 0) break;
         if (r.text.compare(0, tag.size() + 1, tag + " ") == 0) throw ImapError("IMAP IDLE refused: " + r.text.substr(0, 200));
         if (startsWithNoCase(r.text, "* BYE")) throw ImapError("the IMAP server said: " + r.text);
@@ -340,24 +238,22 @@ bool ImapClient::idle(std::chrono::seconds maxWait, const std::atomic<bool>& sto
     bool changed = false;
     const auto deadline = std::chrono::steady_clock::now() + maxWait;
     while (!stop && !changed && std::chrono::steady_clock::now() < deadline) {
-        if (bufferPos_ >= buffer_.size() && !socket_.poll(Poco::Timespan(0, 250000), Poco::Net::Socket::SELECT_READ)) {
+        if (!reader_.buffered() && !socket_.poll(Poco::Timespan(0, 250000), Poco::Net::Socket::SELECT_READ)) {
             continue;
         }
-        const Response r = readResponse(1 << 16);
+        const ImapResponse r = reader_.read(1 << 16);
         if (startsWithNoCase(r.text, "* BYE")) throw ImapError("the IMAP server said: " + r.text);
-        const std::string lower = toLower(r.text);
-        if (lower.find(" exists") != std::string::npos || lower.find(" recent") != std::string::npos) changed = true;
+        changed = announcesNewMail(r);
     }
     send("DONE\r\n");
     while (true) {
-        const Response r = readResponse(1 << 16);
+        const ImapResponse r = reader_.read(1 << 16);
         if (r.text.compare(0, tag.size() + 1, tag + " ") == 0) {
             if (!startsWithNoCase(r.text.substr(tag.size() + 1), "OK")) throw ImapError("IMAP IDLE ended with: " + r.text.substr(0, 200));
             break;
         }
         if (startsWithNoCase(r.text, "* BYE")) throw ImapError("the IMAP server said: " + r.text);
-        const std::string lower = toLower(r.text);
-        if (lower.find(" exists") != std::string::npos) changed = true;
+        changed = changed || announcesNewMail(r);
     }
     return changed;
 }

@@ -12,25 +12,13 @@
 #include <cstdint>
 #include <optional>
 #include <set>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "email_config.h"
+#include "imap_response.h"
 
 namespace omnigate::email {
-
-// The server refused (NO/BAD/BYE), spoke garbage, or the connection failed: reconnect with backoff.
-class ImapError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-struct SelectedMailbox {
-    std::uint32_t uidValidity = 0;
-    std::uint32_t uidNext = 0;
-    std::uint32_t exists = 0;
-};
 
 struct FetchedMail {
     std::uint32_t uid = 0;
@@ -61,17 +49,8 @@ public:
     void logout() noexcept;
 
 private:
-    struct Response {
-        std::string text;                   // the line(s), literals replaced by "{N}"
-        std::vector<std::string> literals;  // their bytes (bounded)
-        bool literalTruncated = false;
-    };
-    std::vector<Response> command(const std::string& command, std::size_t maxLiteral = 1 << 16,
-                                  const std::string& continuation = "");
-    Response readResponse(std::size_t maxLiteral);
-    std::string readLine();
-    void readExact(std::size_t n, std::string* into);
-    bool fill();
+    std::vector<ImapResponse> command(const std::string& command, std::size_t maxLiteral = 1 << 16,
+                                      const std::string& continuation = "");
     void send(const std::string& data);
     void parseCapabilities(const std::string& text);
     std::string nextTag();
@@ -82,8 +61,7 @@ private:
     Poco::Net::Context::Ptr context_;
     Poco::Net::StreamSocket socket_;
     bool connected_ = false;
-    std::string buffer_;
-    std::size_t bufferPos_ = 0;
+    ImapResponseReader reader_;
     std::set<std::string> capabilities_;
     unsigned tagCounter_ = 0;
 };
