@@ -541,18 +541,35 @@ TEST_F(VoiceEndToEnd, ADigestAnswerForAnotherRequestUriIsRefused) {
     EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM interactions WHERE address_value = '" + number + "'"), 0);
 }
 
-TEST_F(VoiceEndToEnd, ADigestAnswerUsedTwiceIsStale) {
-    // Answered once (and hung up at once), then the same nonce with the same count again: 401 with stale=true.
+TEST_F(VoiceEndToEnd, ADigestAnswerSentAgainIsStale) {
+    // A call with credentials, answered and hung up at once.
     const std::string number = uniqueNumber();
-    auto args = caller("voice_digest_replay.xml", number, "8005550144", 15074, 16760, 0, 15068);
+    auto args = caller("voice_digest_hangup.xml", number, "8005550144", 15074, 16760, 0, 15068);
     args.insert(args.end() - 1, {"-au", "trunk", "-ap", "trunk-password-1", "-auth_uri", kAuthUri});
     Sipp call(args);
-    EXPECT_EQ(call.wait(20s), 0) << call.output();
-    // Only the first INVITE became a call.
+    ASSERT_EQ(call.wait(20s), 0) << call.output();
     const std::int64_t id = interactionOf(authAccount_, number, 5s);
     ASSERT_NE(id, 0);
-    EXPECT_EQ(waitForStatus(id, "closed"), "closed");
-    EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM interactions WHERE address_value = '" + number + "'"), 1);
+
+    // Its Authorization header, word for word, in a new INVITE: what someone who captured it would send.
+    const std::string sent = call.output();
+    const std::size_t at = sent.rfind("Authorization: Digest ");
+    ASSERT_NE(at, std::string::npos) << sent;
+    const std::size_t from = at + std::string("Authorization: ").size();
+    const std::string header = sent.substr(from, sent.find_first_of("\r\n", from) - from);
+    const std::string injection = "/tmp/omnigate-sipp-" + unique() + ".csv";
+    {
+        std::ofstream out(injection);
+        out << "SEQUENTIAL\n" << header << ";\n";
+    }
+    const std::string replayer = uniqueNumber();
+    auto replay = caller("voice_digest_replayed.xml", replayer, "8005550144", 15074, 16760, 0, 15068);
+    replay.insert(replay.end() - 1, {"-inf", injection});
+    Sipp replayed(replay);
+    const int exit = replayed.wait(15s);
+    std::remove(injection.c_str());
+    EXPECT_EQ(exit, 0) << "expected 401 with stale=true for " << header << "\n" << replayed.output();
+    EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM interactions WHERE address_value = '" + replayer + "'"), 0);
 }
 
 TEST_F(VoiceEndToEnd, APeerOffTheAllowListGets403) {
