@@ -43,10 +43,11 @@ double decisions(DaemonProcess& daemon) {
 TEST(RoutingTwoDaemons, ShareTheWorkWithoutDoubleAssignmentOrLeftovers) {
     DaemonOptions options;
     options.instance = "routing-a-" + unique();
+    // One after the other: on an empty database both would apply the migrations at once, and one would fail.
     DaemonProcess a(options);
+    ASSERT_TRUE(a.waitReady()) << a.log();
     options.instance = "routing-b-" + unique();
     DaemonProcess b(options);
-    ASSERT_TRUE(a.waitReady()) << a.log();
     ASSERT_TRUE(b.waitReady()) << b.log();
 
     const std::string tag = unique();
