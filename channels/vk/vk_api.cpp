@@ -1,10 +1,8 @@
 #include "vk_api.h"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
 #include <thread>
+
+#include "vk_answer.h"
 
 namespace omnigate::vk {
 
@@ -14,25 +12,7 @@ Poco::Dynamic::Var VkApi::call(const std::string& method, FormParams params, con
     params.emplace_back("v", config_.apiVersion);
     if (timeout.count() <= 0) timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config_.requestTimeout);
     const std::string body = VkHttp::postForm(config_.apiUrl + "/" + method, params, timeout, cancel);
-    Poco::JSON::Object::Ptr answer;
-    try {
-        const Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(body);
-        if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) answer = parsed.extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception&) {
-    }
-    if (!answer) throw VkTransportError(method + " answered something that is not a JSON object");
-    if (const Poco::JSON::Object::Ptr error = answer->getObject("error")) {
-        int code = 0;
-        std::string text;
-        try {
-            code = error->optValue<int>("error_code", 0);
-            text = error->optValue<std::string>("error_msg", "");
-        } catch (const Poco::Exception&) {
-        }
-        throw VkApiError(code, text.empty() ? "no error_msg" : text);
-    }
-    if (!answer->has("response")) throw VkTransportError(method + " answered neither 'response' nor 'error'");
-    return answer->get("response");
+    return apiResponseOf(method, body);
 }
 
 Poco::Dynamic::Var VkApi::callRetrying(const std::string& method, const FormParams& params,

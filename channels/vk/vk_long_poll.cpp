@@ -1,27 +1,15 @@
 #include "vk_long_poll.h"
 
-#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <thread>
 
+#include "vk_answer.h"
+
 namespace omnigate::vk {
 
 namespace {
-
-std::string tsOf(const Poco::JSON::Object::Ptr& o) {
-    if (!o || !o->has("ts")) return {};
-    const Poco::Dynamic::Var v = o->get("ts");
-    // VK sends ts as a string in a_check answers and as a number or string from getLongPollServer.
-    try {
-        if (v.isString()) return v.extract<std::string>();
-        if (v.isInteger()) return v.convert<std::string>();
-    } catch (const Poco::Exception&) {
-    }
-    return {};
-}
 
 // Seconds between attempts after `failures` in a row: 1, 2, 4 … 60.
 int delayAfter(int failures) { return std::min(1 << std::min(std::max(failures - 1, 0), 6), 60); }
@@ -66,7 +54,7 @@ void VkLongPoll::fetchServer() {
         tsRestored_ = true;
     }
     // A ts VK no longer holds history for is answered failed 1 with the ts to go on from.
-    if (ts_.empty()) ts_ = tsOf(session);
+    if (ts_.empty()) ts_ = longPollTsOf(session);
 }
 
 std::string VkLongPoll::tsKey() const { return "longpoll_ts/" + account_.id; }
@@ -99,22 +87,15 @@ std::size_t VkLongPoll::poll() {
                             VkHttp::encodeForm({{"act", "a_check"}, {"key", key_}, {"ts", ts_},
                                                 {"wait", std::to_string(wait.count())}});
     const std::string body = VkHttp::get(url, wait + std::chrono::seconds(10), thread_.stopping(), 16 * 1024 * 1024);
-    Poco::JSON::Object::Ptr answer;
-    try {
-        const Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(body);
-        if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) answer = parsed.extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception&) {
-    }
-    if (!answer) throw VkTransportError("the Long Poll server answered something that is not a JSON object");
-
-    if (answer->has("failed")) {
-        const int failed = answer->optValue<int>("failed", 0);
+    const LongPollAnswer answer = parseLongPollAnswer(body);
+    if (answer.failed) {
+        const int failed = *answer.failed;
         switch (failed) {
             case 1:  // the history is lost or too old: go on from the ts given
                 host_.log(LogLevel::Warning, "vk: account '" + account_.id +
                                                  "': Long Poll failed 1: events were lost, continuing from ts " +
-                                                 tsOf(answer));
-                ts_ = tsOf(answer);
+                                                 answer.ts);
+                ts_ = answer.ts;
                 if (ts_.empty()) key_.clear();  // no ts given: start over with the server's
                 return 1;
             case 2:  // the key expired: a new key, the same ts
@@ -131,8 +112,8 @@ std::size_t VkLongPoll::poll() {
         }
     }
 
-    const std::string next = tsOf(answer);
-    if (const auto updates = answer->getArray("updates")) {
+    const std::string next = answer.ts;
+    if (const auto updates = answer.updates) {
         for (std::size_t i = 0; i < updates->size(); ++i) {
             const auto update = updates->getObject(static_cast<unsigned>(i));
             try {

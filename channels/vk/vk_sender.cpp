@@ -2,10 +2,10 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <charconv>
 
+#include "vk_answer.h"
 #include "vk_inbound.h"
 
 namespace omnigate::vk {
@@ -45,17 +45,10 @@ std::string stringField(const Object::Ptr& o, const std::string& key) {
     return {};
 }
 
-Object::Ptr parseUploadAnswer(const std::string& body) {
-    Object::Ptr answer;
-    try {
-        answer = asObject(Poco::JSON::Parser().parse(body));
-    } catch (const Poco::Exception&) {
-    }
-    if (!answer) throw SendFailure{"upload_failed", "the VK upload server answered something that is not JSON"};
-    if (answer->has("error")) {
-        throw SendFailure{"upload_failed", "the VK upload server refused the file: " + stringField(answer, "error")};
-    }
-    return answer;
+Object::Ptr uploadedFields(const std::string& body) {
+    UploadAnswer answer = parseUploadAnswer(body);
+    if (!answer.fields) throw SendFailure{"upload_failed", answer.error};
+    return answer.fields;
 }
 
 bool sentAsPhoto(const std::string& mimeType) { return mimeType == "image/jpeg" || mimeType == "image/png"; }
@@ -90,7 +83,7 @@ std::string VkSender::upload(VkAccount& account, const Attachment& attachment, c
                                    cancel_));
         const std::string url = stringField(server, "upload_url");
         if (url.empty()) throw SendFailure{"upload_failed", "VK gave no upload_url for a photo"};
-        const Object::Ptr uploaded = parseUploadAnswer(
+        const Object::Ptr uploaded = uploadedFields(
             VkHttp::postFile(url, "photo", bytes, attachment.name, attachment.mimeType, timeout, cancel_));
         FormParams save{{"photo", stringField(uploaded, "photo")},
                         {"server", stringField(uploaded, "server")},
@@ -115,7 +108,7 @@ std::string VkSender::upload(VkAccount& account, const Attachment& attachment, c
     const std::string url = stringField(server, "upload_url");
     if (url.empty()) throw SendFailure{"upload_failed", "VK gave no upload_url for a document"};
     const Object::Ptr uploaded =
-        parseUploadAnswer(VkHttp::postFile(url, "file", bytes, attachment.name, attachment.mimeType, timeout, cancel_));
+        uploadedFields(VkHttp::postFile(url, "file", bytes, attachment.name, attachment.mimeType, timeout, cancel_));
     const Object::Ptr saved = asObject(
         api.callRetrying("docs.save", {{"file", stringField(uploaded, "file")}, {"title", attachment.name}}, cancel_));
     const Object::Ptr doc = saved ? saved->getObject("doc") : nullptr;

@@ -5,7 +5,6 @@
 #include <memory>
 
 #include "bounded_download.h"
-#include "json_fields.h"
 
 namespace omnigate::whatsapp {
 
@@ -22,23 +21,6 @@ struct MimeDeleter {
 };
 
 }  // namespace
-
-GraphError graphErrorOf(const std::string& body) {
-    GraphError error;
-    const Poco::JSON::Object::Ptr root = integrations::parseObject(body);
-    if (!root || !root->has("error") || root->get("error").type() != typeid(Poco::JSON::Object::Ptr)) return error;
-    const Poco::JSON::Object::Ptr e = root->getObject("error");
-    const std::int64_t code = integrations::intOr(e, "code");
-    error.code = code != 0 ? std::to_string(code) : integrations::stringOr(e, "code");
-    error.message = integrations::stringOr(e, "message");
-    if (e->has("error_data") && e->get("error_data").type() == typeid(Poco::JSON::Object::Ptr)) {
-        const std::string details = integrations::stringOr(e->getObject("error_data"), "details");
-        if (!details.empty() && details != error.message) {
-            error.message += (error.message.empty() ? "" : ": ") + details;
-        }
-    }
-    return error;
-}
 
 GraphApiClient::GraphApiClient(const WhatsappConfig& config, const std::atomic<bool>& cancel)
     : config_(config), cancel_(cancel) {}

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 
+#include "graph_answer.h"
 #include "whatsapp_config.h"
 
 namespace omnigate::whatsapp {
@@ -21,13 +22,6 @@ struct GraphResponse {
 
     bool ok() const { return httpStatus >= 200 && httpStatus <= 299; }
 };
-
-// A Graph API error body: {"error":{"message","type","code","error_subcode","error_data":{"details"}}}.
-struct GraphError {
-    std::string code;     // "131047"; empty when the body is no Graph error
-    std::string message;  // message, with error_data.details when it says more
-};
-GraphError graphErrorOf(const std::string& body);
 
 class GraphApiClient {
 public:

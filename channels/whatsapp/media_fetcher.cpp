@@ -1,9 +1,8 @@
 #include "media_fetcher.h"
 
+#include <Poco/Exception.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
-
-#include "json_fields.h"
 
 namespace omnigate::whatsapp {
 
@@ -42,8 +41,8 @@ FetchedMedia fetchMedia(const GraphApiClient& client, const WhatsappConfig& conf
         media.error = "the media's URL could not be had (" + describe(info) + ")";
         return media;
     }
-    const Poco::JSON::Object::Ptr meta = integrations::parseObject(info.body);
-    const std::string url = integrations::stringOr(meta, "url");
+    const MediaInfo meta = mediaInfoOf(info.body);
+    const std::string& url = meta.url;
     if (url.empty()) {
         media.error = "the media's metadata names no URL";
         return media;
@@ -54,16 +53,7 @@ FetchedMedia fetchMedia(const GraphApiClient& client, const WhatsappConfig& conf
                       "sent there";
         return media;
     }
-    const std::int64_t declaredSize = integrations::intOr(meta, "file_size");
-    const std::string sizeText = integrations::stringOr(meta, "file_size");  // documented as a string
-    std::uint64_t size = declaredSize > 0 ? static_cast<std::uint64_t>(declaredSize) : 0;
-    if (size == 0 && !sizeText.empty() && sizeText.size() < 20) {
-        try {
-            size = std::stoull(sizeText);
-        } catch (const std::exception&) {
-            size = 0;
-        }
-    }
+    const std::uint64_t size = meta.size;
     if (size > config.maxMediaBytes) {
         media.permanent = true;
         media.error = "the media is " + std::to_string(size) + " bytes, more than max_media_bytes (" +
@@ -82,7 +72,7 @@ FetchedMedia fetchMedia(const GraphApiClient& client, const WhatsappConfig& conf
     }
     media.ok = true;
     media.bytes = bytes.body;
-    media.mimeType = integrations::stringOr(meta, "mime_type");
+    media.mimeType = meta.mimeType;
     if (media.mimeType.empty()) media.mimeType = declaredMimeType;
     if (media.mimeType.empty()) media.mimeType = bytes.contentType;
     if (media.mimeType.empty()) media.mimeType = "application/octet-stream";
