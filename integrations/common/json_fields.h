@@ -3,6 +3,7 @@
 // by the integration plugins; each still sees only the SDK of the daemon.
 #pragma once
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
@@ -20,7 +21,11 @@ inline std::string stringOr(const Poco::JSON::Object::Ptr& o, const std::string&
 
 inline std::int64_t intOr(const Poco::JSON::Object::Ptr& o, const std::string& key) {
     if (!o || !o->has(key) || o->isNull(key) || !o->get(key).isInteger()) return 0;
-    return o->getValue<std::int64_t>(key);
+    try {
+        return o->getValue<std::int64_t>(key);
+    } catch (const Poco::Exception&) {  // an unsigned number beyond int64's range
+        return 0;
+    }
 }
 
 // Null unless `text` is a JSON object.

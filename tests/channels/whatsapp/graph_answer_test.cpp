@@ -39,5 +39,12 @@ TEST(GraphAnswer, MediaInfoOfABrokenBodyIsEmpty) {
     EXPECT_TRUE(mediaInfoOf("[]").url.empty());
 }
 
+// Found by the whatsapp_api_answer fuzz target: a number beyond 64 bits threw Poco::RangeException out of the
+// reader (and so out of the sender and the media fetcher) instead of counting as absent.
+TEST(GraphAnswer, NumbersBeyond64BitsCountAsAbsent) {
+    EXPECT_TRUE(graphErrorOf(R"({"error": {"code": 13154999999999990996, "message": "x"}})").code.empty());
+    EXPECT_EQ(mediaInfoOf(R"({"url": "https://x", "file_size": 18446744073709551615})").size, 0u);
+}
+
 }  // namespace
 }  // namespace omnigate::whatsapp
