@@ -63,13 +63,15 @@ ApiTokensApi::ApiTokensApi(Authenticator& authenticator, WriteBatcher& writer, C
     : authenticator_(authenticator), writer_(writer), pool_(pool) {}
 
 void ApiTokensApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/api-tokens", [this](const HttpRequest& r) { return list(r); });
-    router.add("POST", "/api/v1/api-tokens", [this](const HttpRequest& r) { return create(r); });
-    router.add("DELETE", "/api/v1/api-tokens/{id}", [this](const HttpRequest& r) { return revoke(r); });
+    router.add("GET", "/api/v1/api-tokens", Access::admin(),
+               [this](const HttpRequest&, const Actor&) { return list(); });
+    router.add("POST", "/api/v1/api-tokens", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("DELETE", "/api/v1/api-tokens/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return revoke(r); });
 }
 
-HttpResponse ApiTokensApi::list(const HttpRequest& request) {
-    authenticator_.authorize(request, Scope::Admin);
+HttpResponse ApiTokensApi::list() {
     const auto tokens = api::readWith<std::vector<ApiToken>>(
         pool_, "the API tokens", [](DbSession& session) { return ApiTokenStore(session).all(); });
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
@@ -80,7 +82,6 @@ HttpResponse ApiTokensApi::list(const HttpRequest& request) {
 }
 
 HttpResponse ApiTokensApi::create(const HttpRequest& request) {
-    authenticator_.authorize(request, Scope::Admin);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"name", "scopes"}, "an API token");
     const std::string name = validName(body);
@@ -96,7 +97,6 @@ HttpResponse ApiTokensApi::create(const HttpRequest& request) {
 }
 
 HttpResponse ApiTokensApi::revoke(const HttpRequest& request) {
-    authenticator_.authorize(request, Scope::Admin);
     const std::int64_t id = api::pathId(request);
     ApiToken revoked;
     writer_.run([&](DbSession& session) { revoked = ApiTokenStore(session).revoke(id); });

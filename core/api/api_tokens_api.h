@@ -17,7 +17,7 @@ public:
     void registerRoutes(Router& router);
 
 private:
-    HttpResponse list(const HttpRequest& request);
+    HttpResponse list();
     HttpResponse create(const HttpRequest& request);
     HttpResponse revoke(const HttpRequest& request);
 

@@ -38,17 +38,6 @@ std::string scopeList(const std::vector<std::string>& scopes) {
 
 }  // namespace
 
-const char* toString(Scope scope) {
-    switch (scope) {
-        case Scope::Admin: return "admin";
-        case Scope::InteractionsRead: return "interactions:read";
-        case Scope::InteractionsWrite: return "interactions:write";
-        case Scope::ClientsRead: return "clients:read";
-        case Scope::ClientsWrite: return "clients:write";
-    }
-    return "";
-}
-
 const std::vector<Scope>& grantableScopes() {
     static const std::vector<Scope> scopes{Scope::InteractionsRead, Scope::InteractionsWrite, Scope::ClientsRead,
                                            Scope::ClientsWrite};
@@ -95,6 +84,15 @@ Authenticator::Authenticator(std::string adminToken, Directory directory, std::c
       cacheFor_(cacheFor),
       touchEvery_(touchEvery),
       clock_(std::move(clock)) {}
+
+Actor Authenticator::admit(const HttpRequest& request, const Access& access) {
+    switch (access.kind()) {
+        case Access::Kind::Scoped: return authorize(request, access.scope());
+        case Access::Kind::Open:
+        case Access::Kind::Plugin: break;
+    }
+    return Actor{"anonymous", ""};
+}
 
 Actor Authenticator::authorize(const HttpRequest& request, Scope scope) {
     const std::string given = request.bearerToken();

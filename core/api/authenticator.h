@@ -1,5 +1,6 @@
-// Who may call a REST route: the one place that decides. Each route names the scope it needs; the admin token
-// holds every scope, an integration's API token only those it was granted (issue 7, "the integration API").
+// Who may call a REST route: the one place that decides. Each route declares its access in the route table
+// (http/access.h) and the HTTP server asks admit() before the handler runs; the admin token holds every scope, an
+// integration's API token only those it was granted (issue 7, "the integration API").
 // Token lookups are cached briefly so a busy CRM does not cost a query per call; revoking through this daemon
 // takes effect at once, through another daemon on the same database within the cache's lifetime.
 #pragma once
@@ -13,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/route_guard.h"
 #include "omnigate/sdk/http.h"
 #include "store/api_token_store.h"
 #include "store/connection_pool.h"
@@ -21,15 +23,6 @@
 
 namespace omnigate {
 
-enum class Scope {
-    Admin,              // the admin token only; never granted to an API token
-    InteractionsRead,   // list and read interactions and their messages
-    InteractionsWrite,  // start outbound interactions, reply in one
-    ClientsRead,        // search and read clients and their interactions
-    ClientsWrite,       // create clients, edit their cards
-};
-
-const char* toString(Scope scope);
 // A scope an API token may be granted ("interactions:read"…); nullopt for anything else, "admin" included.
 std::optional<Scope> parseScope(const std::string& name);
 const std::vector<Scope>& grantableScopes();
@@ -39,7 +32,7 @@ std::string newApiToken();
 // Lower-case hex SHA-256: what the database keeps instead of the token.
 std::string hashApiToken(const std::string& token);
 
-class Authenticator {
+class Authenticator : public RouteGuard {
 public:
     // Where tokens are looked up (by hash) and their use recorded; storeDirectory() is the database's.
     struct Directory {
@@ -52,6 +45,10 @@ public:
                   std::chrono::milliseconds cacheFor = std::chrono::seconds(5),
                   std::chrono::milliseconds touchEvery = std::chrono::minutes(1),
                   Clock clock = [] { return std::chrono::steady_clock::now(); });
+
+    // Open and plugin routes let every request through to their handler, as {anonymous}; a scoped route asks
+    // authorize().
+    Actor admit(const HttpRequest& request, const Access& access) override;
 
     // The caller, when it may use a route that needs `scope`. The admin token acts as {admin}, or as the operator
     // `X-Omnigate-Actor: operator:<id>` names; an active API token with the scope acts as {integration, its name}.

@@ -58,20 +58,24 @@ std::vector<std::string> changedFields(const AutoReply& before, const AutoReply&
 
 }  // namespace
 
-AutoRepliesApi::AutoRepliesApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+AutoRepliesApi::AutoRepliesApi(WriteBatcher& writer, ConnectionPool& pool,
                                std::function<void()> catalogChanged)
-    : config_(config), writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
+    : writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
 
 void AutoRepliesApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/auto-replies", [this](const HttpRequest& r) { return list(r); });
-    router.add("POST", "/api/v1/auto-replies", [this](const HttpRequest& r) { return create(r); });
-    router.add("GET", "/api/v1/auto-replies/{id}", [this](const HttpRequest& r) { return get(r); });
-    router.add("PATCH", "/api/v1/auto-replies/{id}", [this](const HttpRequest& r) { return update(r); });
-    router.add("DELETE", "/api/v1/auto-replies/{id}", [this](const HttpRequest& r) { return remove(r); });
+    router.add("GET", "/api/v1/auto-replies", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return list(r); });
+    router.add("POST", "/api/v1/auto-replies", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("GET", "/api/v1/auto-replies/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return get(r); });
+    router.add("PATCH", "/api/v1/auto-replies/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return update(r); });
+    router.add("DELETE", "/api/v1/auto-replies/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 
 HttpResponse AutoRepliesApi::list(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string channel = request.queryParam("channel");
     const std::string account = request.queryParam("account");
     const auto replies = api::readWith<std::vector<AutoReply>>(pool_, "the auto-reply templates", [&](DbSession& session) {
@@ -85,7 +89,6 @@ HttpResponse AutoRepliesApi::list(const HttpRequest& request) {
 }
 
 HttpResponse AutoRepliesApi::get(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     const auto reply = api::readWith<std::optional<AutoReply>>(pool_, "the auto-reply template", [&](DbSession& session) {
         return AutoReplyStore(session).find(id);
@@ -95,7 +98,6 @@ HttpResponse AutoRepliesApi::get(const HttpRequest& request) {
 }
 
 HttpResponse AutoRepliesApi::create(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, kFields, "an auto-reply template");
     AutoReply draft;
@@ -115,7 +117,6 @@ HttpResponse AutoRepliesApi::create(const HttpRequest& request) {
 }
 
 HttpResponse AutoRepliesApi::update(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, kFields, "an auto-reply template");
@@ -153,7 +154,6 @@ HttpResponse AutoRepliesApi::update(const HttpRequest& request) {
 }
 
 HttpResponse AutoRepliesApi::remove(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     writer_.run([&](DbSession& session) { AutoReplyStore(session).remove(id); });
     catalogChanged_();

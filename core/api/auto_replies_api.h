@@ -5,7 +5,6 @@
 
 #include <functional>
 
-#include "config/daemon_config.h"
 #include "http/router.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
@@ -15,7 +14,7 @@ namespace omnigate {
 class AutoRepliesApi {
 public:
     // `catalogChanged` runs after every committed change: the pipeline caches the active templates.
-    AutoRepliesApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+    AutoRepliesApi(WriteBatcher& writer, ConnectionPool& pool,
                    std::function<void()> catalogChanged);
 
     void registerRoutes(Router& router);
@@ -27,7 +26,6 @@ private:
     HttpResponse update(const HttpRequest& request);
     HttpResponse remove(const HttpRequest& request);
 
-    const DaemonConfig& config_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     std::function<void()> catalogChanged_;

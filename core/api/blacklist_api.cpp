@@ -21,18 +21,20 @@ constexpr std::size_t kMaxReasonChars = 255;
 
 }  // namespace
 
-BlacklistApi::BlacklistApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+BlacklistApi::BlacklistApi(WriteBatcher& writer, ConnectionPool& pool,
                            std::function<void()> catalogChanged)
-    : config_(config), writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
+    : writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
 
 void BlacklistApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/blacklist", [this](const HttpRequest& r) { return list(r); });
-    router.add("POST", "/api/v1/blacklist", [this](const HttpRequest& r) { return add(r); });
-    router.add("DELETE", "/api/v1/blacklist/{id}", [this](const HttpRequest& r) { return remove(r); });
+    router.add("GET", "/api/v1/blacklist", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return list(r); });
+    router.add("POST", "/api/v1/blacklist", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return add(r); });
+    router.add("DELETE", "/api/v1/blacklist/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 
 HttpResponse BlacklistApi::list(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     BlacklistFilter filter;
     filter.kind = request.queryParam("kind");
     if (!filter.kind.empty()) BlacklistStore::validateKind(filter.kind);
@@ -60,7 +62,6 @@ HttpResponse BlacklistApi::list(const HttpRequest& request) {
 }
 
 HttpResponse BlacklistApi::add(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"kind", "value", "reason"}, "a black list entry");
     const std::string kind = api::requiredString(body, "kind");
@@ -75,7 +76,6 @@ HttpResponse BlacklistApi::add(const HttpRequest& request) {
 }
 
 HttpResponse BlacklistApi::remove(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     writer_.run([&](DbSession& session) { BlacklistStore(session).remove(id); });
     catalogChanged_();

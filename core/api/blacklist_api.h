@@ -4,7 +4,6 @@
 
 #include <functional>
 
-#include "config/daemon_config.h"
 #include "http/router.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
@@ -14,7 +13,7 @@ namespace omnigate {
 class BlacklistApi {
 public:
     // `catalogChanged` runs after every committed change: the pipeline caches the black list.
-    BlacklistApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+    BlacklistApi(WriteBatcher& writer, ConnectionPool& pool,
                  std::function<void()> catalogChanged);
 
     void registerRoutes(Router& router);
@@ -24,7 +23,6 @@ private:
     HttpResponse add(const HttpRequest& request);
     HttpResponse remove(const HttpRequest& request);
 
-    const DaemonConfig& config_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     std::function<void()> catalogChanged_;

@@ -7,18 +7,20 @@
 
 namespace omnigate {
 
-BreakReasonsApi::BreakReasonsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+BreakReasonsApi::BreakReasonsApi(WriteBatcher& writer, ConnectionPool& pool,
                                  std::function<void()> changed)
-    : config_(config), writer_(writer), pool_(pool), changed_(std::move(changed)) {}
+    : writer_(writer), pool_(pool), changed_(std::move(changed)) {}
 
 void BreakReasonsApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/break-reasons", [this](const HttpRequest& r) { return list(r); });
-    router.add("POST", "/api/v1/break-reasons", [this](const HttpRequest& r) { return create(r); });
-    router.add("DELETE", "/api/v1/break-reasons/{id}", [this](const HttpRequest& r) { return remove(r); });
+    router.add("GET", "/api/v1/break-reasons", Access::admin(),
+               [this](const HttpRequest&, const Actor&) { return list(); });
+    router.add("POST", "/api/v1/break-reasons", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("DELETE", "/api/v1/break-reasons/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 
-HttpResponse BreakReasonsApi::list(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
+HttpResponse BreakReasonsApi::list() {
     const auto reasons = api::readWith<std::vector<BreakReason>>(
         pool_, "the break reasons", [](DbSession& session) { return BreakReasonStore(session).all(); });
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -29,7 +31,6 @@ HttpResponse BreakReasonsApi::list(const HttpRequest& request) {
 }
 
 HttpResponse BreakReasonsApi::create(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const BreakReason draft = BreakReason::parse(api::parseBody(request));
     BreakReason created;
     writer_.run([&](DbSession& session) { created = BreakReasonStore(session).create(draft); });
@@ -38,7 +39,6 @@ HttpResponse BreakReasonsApi::create(const HttpRequest& request) {
 }
 
 HttpResponse BreakReasonsApi::remove(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = request.param("id");
     routing_fields::checkId(id, "id");
     writer_.run([&](DbSession& session) { BreakReasonStore(session).remove(id); });

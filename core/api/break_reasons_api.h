@@ -3,7 +3,6 @@
 
 #include <functional>
 
-#include "config/daemon_config.h"
 #include "http/router.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
@@ -13,17 +12,16 @@ namespace omnigate {
 class BreakReasonsApi {
 public:
     // `changed` runs after every committed change, so whoever caches the routing configuration can reload it.
-    BreakReasonsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+    BreakReasonsApi(WriteBatcher& writer, ConnectionPool& pool,
                     std::function<void()> changed);
 
     void registerRoutes(Router& router);
 
 private:
-    HttpResponse list(const HttpRequest& request);
+    HttpResponse list();
     HttpResponse create(const HttpRequest& request);
     HttpResponse remove(const HttpRequest& request);
 
-    const DaemonConfig& config_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     std::function<void()> changed_;

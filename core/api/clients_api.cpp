@@ -150,16 +150,13 @@ Poco::Dynamic::Var nextCursor(std::vector<Item>& rows, std::size_t limit) {
 
 }  // namespace
 
-ClientsApi::ClientsApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool)
-    : authenticator_(authenticator), writer_(writer), pool_(pool) {}
+ClientsApi::ClientsApi(WriteBatcher& writer, ConnectionPool& pool) : writer_(writer), pool_(pool) {}
 
 void ClientsApi::registerRoutes(Router& router) {
     const auto route = [&](const char* method, const char* pattern, Scope scope,
                            HttpResponse (ClientsApi::*handler)(const HttpRequest&, const Actor&)) {
-        router.add(method, pattern, [this, scope, handler](const HttpRequest& request) {
-            const Actor actor = authenticator_.authorize(request, scope);
-            return (this->*handler)(request, actor);
-        });
+        router.add(method, pattern, Access::scoped(scope),
+                   [this, handler](const HttpRequest& r, const Actor& actor) { return (this->*handler)(r, actor); });
     };
     // An integration (a CRM) finds, reads and creates clients and keeps their cards; merging records, their
     // addresses and which client an interaction belongs to stay the operators' and the administrator's.

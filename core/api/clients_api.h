@@ -3,7 +3,6 @@
 // shape and validation live here; the SQL, locking and events live in ClientStore.
 #pragma once
 
-#include "api/authenticator.h"
 #include "http/router.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
@@ -12,7 +11,7 @@ namespace omnigate {
 
 class ClientsApi {
 public:
-    ClientsApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool);
+    ClientsApi(WriteBatcher& writer, ConnectionPool& pool);
 
     void registerRoutes(Router& router);
 
@@ -28,7 +27,6 @@ private:
     HttpResponse interactions(const HttpRequest& request, const Actor& actor);
     HttpResponse linkInteraction(const HttpRequest& request, const Actor& actor);
 
-    Authenticator& authenticator_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
 };

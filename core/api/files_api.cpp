@@ -7,11 +7,13 @@
 
 namespace omnigate {
 
-FilesApi::FilesApi(Authenticator& authenticator, FileStore& files) : authenticator_(authenticator), files_(files) {}
+FilesApi::FilesApi(FileStore& files) : files_(files) {}
 
 void FilesApi::registerRoutes(Router& router) {
-    router.add("POST", "/api/v1/files", [this](const HttpRequest& r) { return upload(r); });
-    router.add("GET", "/api/v1/files/{id}", [this](const HttpRequest& r) { return download(r); });
+    router.add("POST", "/api/v1/files", Access::scoped(Scope::InteractionsWrite),
+               [this](const HttpRequest& r, const Actor& actor) { return upload(r, actor); });
+    router.add("GET", "/api/v1/files/{id}", Access::scoped(Scope::InteractionsRead),
+               [this](const HttpRequest& r, const Actor& actor) { return download(r, actor); });
 }
 
 Poco::JSON::Object::Ptr toJson(const Attachment& file) {
@@ -23,8 +25,7 @@ Poco::JSON::Object::Ptr toJson(const Attachment& file) {
     return o;
 }
 
-HttpResponse FilesApi::upload(const HttpRequest& request) {
-    const Actor actor = authenticator_.authorize(request, Scope::InteractionsWrite);
+HttpResponse FilesApi::upload(const HttpRequest& request, const Actor& actor) {
     const std::string name = request.queryParam("name");
     if (name.empty()) throw ApiError::badRequest("'name' (a query parameter) is required: the file's name");
     const std::string type = request.header("content-type");
@@ -33,8 +34,7 @@ HttpResponse FilesApi::upload(const HttpRequest& request) {
     return api::jsonResponse(201, toJson(stored));
 }
 
-HttpResponse FilesApi::download(const HttpRequest& request) {
-    authenticator_.authorize(request, Scope::InteractionsRead);
+HttpResponse FilesApi::download(const HttpRequest& request, const Actor& /*actor*/) {
     const std::string id = request.pathParams.at("id");
     const auto content = files_.get(id);
     if (!content) throw ApiError::notFound("no file " + id);

@@ -2,7 +2,6 @@
 // ?name=) and sends it with a reply; anyone who may read interactions downloads what clients sent.
 #pragma once
 
-#include "api/authenticator.h"
 #include "http/router.h"
 #include "store/file_store.h"
 
@@ -10,15 +9,14 @@ namespace omnigate {
 
 class FilesApi {
 public:
-    FilesApi(Authenticator& authenticator, FileStore& files);
+    explicit FilesApi(FileStore& files);
 
     void registerRoutes(Router& router);
 
 private:
-    HttpResponse upload(const HttpRequest& request);
-    HttpResponse download(const HttpRequest& request);
+    HttpResponse upload(const HttpRequest& request, const Actor& actor);
+    HttpResponse download(const HttpRequest& request, const Actor& actor);
 
-    Authenticator& authenticator_;
     FileStore& files_;
 };
 

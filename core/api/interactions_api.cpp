@@ -117,17 +117,14 @@ std::string optionalVisibility(const Poco::JSON::Object::Ptr& body) {
 
 }  // namespace
 
-InteractionsApi::InteractionsApi(Authenticator& authenticator, InteractionService& interactions, MessageService& messages,
-                                 FileStore& files)
-    : authenticator_(authenticator), interactions_(interactions), messages_(messages), files_(files) {}
+InteractionsApi::InteractionsApi(InteractionService& interactions, MessageService& messages, FileStore& files)
+    : interactions_(interactions), messages_(messages), files_(files) {}
 
 void InteractionsApi::registerRoutes(Router& router) {
     const auto route = [&](const char* method, const char* pattern, Scope scope,
                            HttpResponse (InteractionsApi::*handler)(const HttpRequest&, const Actor&)) {
-        router.add(method, pattern, [this, scope, handler](const HttpRequest& r) {
-            const Actor actor = authenticator_.authorize(r, scope);
-            return (this->*handler)(r, actor);
-        });
+        router.add(method, pattern, Access::scoped(scope),
+                   [this, handler](const HttpRequest& r, const Actor& actor) { return (this->*handler)(r, actor); });
     };
     // An integration (a CRM, a bot) reads, starts outbound interactions and replies; the lifecycle stays the
     // operators' and the administrator's.

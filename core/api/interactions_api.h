@@ -3,7 +3,6 @@
 // parsing, 400s that name the field); what a change means is InteractionService's and MessageService's.
 #pragma once
 
-#include "api/authenticator.h"
 #include "store/file_store.h"
 #include "http/router.h"
 #include "pipeline/interaction_service.h"
@@ -13,8 +12,7 @@ namespace omnigate {
 
 class InteractionsApi {
 public:
-    InteractionsApi(Authenticator& authenticator, InteractionService& interactions, MessageService& messages,
-                    FileStore& files);
+    InteractionsApi(InteractionService& interactions, MessageService& messages, FileStore& files);
 
     void registerRoutes(Router& router);
 
@@ -30,7 +28,6 @@ private:
     HttpResponse reply(const HttpRequest& request, const Actor& actor);
     HttpResponse listMessages(const HttpRequest& request, const Actor& actor);
 
-    Authenticator& authenticator_;
     InteractionService& interactions_;
     MessageService& messages_;
     FileStore& files_;

@@ -17,20 +17,24 @@ std::string pathGroup(const HttpRequest& request) {
 
 }  // namespace
 
-OperatorGroupsApi::OperatorGroupsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+OperatorGroupsApi::OperatorGroupsApi(WriteBatcher& writer, ConnectionPool& pool,
                                      std::function<void()> changed)
-    : config_(config), writer_(writer), pool_(pool), changed_(std::move(changed)) {}
+    : writer_(writer), pool_(pool), changed_(std::move(changed)) {}
 
 void OperatorGroupsApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/operator-groups", [this](const HttpRequest& r) { return list(r); });
-    router.add("POST", "/api/v1/operator-groups", [this](const HttpRequest& r) { return create(r); });
-    router.add("GET", "/api/v1/operator-groups/{id}", [this](const HttpRequest& r) { return get(r); });
-    router.add("PATCH", "/api/v1/operator-groups/{id}", [this](const HttpRequest& r) { return update(r); });
-    router.add("DELETE", "/api/v1/operator-groups/{id}", [this](const HttpRequest& r) { return remove(r); });
+    router.add("GET", "/api/v1/operator-groups", Access::admin(),
+               [this](const HttpRequest&, const Actor&) { return list(); });
+    router.add("POST", "/api/v1/operator-groups", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("GET", "/api/v1/operator-groups/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return get(r); });
+    router.add("PATCH", "/api/v1/operator-groups/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return update(r); });
+    router.add("DELETE", "/api/v1/operator-groups/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 
-HttpResponse OperatorGroupsApi::list(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
+HttpResponse OperatorGroupsApi::list() {
     const auto groups = api::readWith<std::vector<OperatorGroup>>(
         pool_, "the operator groups", [](DbSession& session) { return OperatorGroupStore(session).all(); });
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -41,7 +45,6 @@ HttpResponse OperatorGroupsApi::list(const HttpRequest& request) {
 }
 
 HttpResponse OperatorGroupsApi::get(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = pathGroup(request);
     const auto group = api::readWith<std::optional<OperatorGroup>>(
         pool_, "the operator group", [&](DbSession& session) { return OperatorGroupStore(session).find(id); });
@@ -50,7 +53,6 @@ HttpResponse OperatorGroupsApi::get(const HttpRequest& request) {
 }
 
 HttpResponse OperatorGroupsApi::create(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const OperatorGroup draft = OperatorGroup::parse(api::parseBody(request));
     OperatorGroup created;
     writer_.run([&](DbSession& session) { created = OperatorGroupStore(session).create(draft); });
@@ -59,7 +61,6 @@ HttpResponse OperatorGroupsApi::create(const HttpRequest& request) {
 }
 
 HttpResponse OperatorGroupsApi::update(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = pathGroup(request);
     auto patch = routing_fields::copy(api::parseBody(request));
     const auto version = routing_fields::optionalInt(patch, "version", "version", 1, INT32_MAX);
@@ -77,7 +78,6 @@ HttpResponse OperatorGroupsApi::update(const HttpRequest& request) {
 }
 
 HttpResponse OperatorGroupsApi::remove(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = pathGroup(request);
     writer_.run([&](DbSession& session) { OperatorGroupStore(session).remove(id); });
     changed_();

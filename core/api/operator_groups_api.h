@@ -4,7 +4,6 @@
 
 #include <functional>
 
-#include "config/daemon_config.h"
 #include "http/router.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
@@ -14,19 +13,18 @@ namespace omnigate {
 class OperatorGroupsApi {
 public:
     // `changed` runs after every committed change, so whoever caches the routing configuration can reload it.
-    OperatorGroupsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+    OperatorGroupsApi(WriteBatcher& writer, ConnectionPool& pool,
                       std::function<void()> changed);
 
     void registerRoutes(Router& router);
 
 private:
-    HttpResponse list(const HttpRequest& request);
+    HttpResponse list();
     HttpResponse get(const HttpRequest& request);
     HttpResponse create(const HttpRequest& request);
     HttpResponse update(const HttpRequest& request);
     HttpResponse remove(const HttpRequest& request);
 
-    const DaemonConfig& config_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     std::function<void()> changed_;

@@ -17,20 +17,24 @@ std::string pathOperator(const HttpRequest& request) {
 
 }  // namespace
 
-OperatorsApi::OperatorsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+OperatorsApi::OperatorsApi(WriteBatcher& writer, ConnectionPool& pool,
                            std::function<void()> changed)
-    : config_(config), writer_(writer), pool_(pool), changed_(std::move(changed)) {}
+    : writer_(writer), pool_(pool), changed_(std::move(changed)) {}
 
 void OperatorsApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/operators", [this](const HttpRequest& r) { return list(r); });
-    router.add("POST", "/api/v1/operators", [this](const HttpRequest& r) { return create(r); });
-    router.add("GET", "/api/v1/operators/{id}", [this](const HttpRequest& r) { return get(r); });
-    router.add("PATCH", "/api/v1/operators/{id}", [this](const HttpRequest& r) { return update(r); });
-    router.add("DELETE", "/api/v1/operators/{id}", [this](const HttpRequest& r) { return remove(r); });
+    router.add("GET", "/api/v1/operators", Access::admin(),
+               [this](const HttpRequest&, const Actor&) { return list(); });
+    router.add("POST", "/api/v1/operators", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("GET", "/api/v1/operators/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return get(r); });
+    router.add("PATCH", "/api/v1/operators/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return update(r); });
+    router.add("DELETE", "/api/v1/operators/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 
-HttpResponse OperatorsApi::list(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
+HttpResponse OperatorsApi::list() {
     const auto operators = api::readWith<std::vector<Operator>>(
         pool_, "the operators", [](DbSession& session) { return OperatorStore(session).all(); });
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -41,7 +45,6 @@ HttpResponse OperatorsApi::list(const HttpRequest& request) {
 }
 
 HttpResponse OperatorsApi::get(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = pathOperator(request);
     const auto op = api::readWith<std::optional<Operator>>(
         pool_, "the operator", [&](DbSession& session) { return OperatorStore(session).find(id); });
@@ -50,7 +53,6 @@ HttpResponse OperatorsApi::get(const HttpRequest& request) {
 }
 
 HttpResponse OperatorsApi::create(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const Operator draft = Operator::parse(api::parseBody(request));
     Operator created;
     writer_.run([&](DbSession& session) { created = OperatorStore(session).create(draft); });
@@ -59,7 +61,6 @@ HttpResponse OperatorsApi::create(const HttpRequest& request) {
 }
 
 HttpResponse OperatorsApi::update(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = pathOperator(request);
     auto patch = routing_fields::copy(api::parseBody(request));
     const auto version = routing_fields::optionalInt(patch, "version", "version", 1, INT32_MAX);
@@ -79,7 +80,6 @@ HttpResponse OperatorsApi::update(const HttpRequest& request) {
 }
 
 HttpResponse OperatorsApi::remove(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = pathOperator(request);
     writer_.run([&](DbSession& session) { OperatorStore(session).remove(id); });
     changed_();

@@ -17,20 +17,24 @@ std::string pathQueue(const HttpRequest& request) {
 
 }  // namespace
 
-QueuesApi::QueuesApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+QueuesApi::QueuesApi(WriteBatcher& writer, ConnectionPool& pool,
                      std::function<void()> changed)
-    : config_(config), writer_(writer), pool_(pool), changed_(std::move(changed)) {}
+    : writer_(writer), pool_(pool), changed_(std::move(changed)) {}
 
 void QueuesApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/queues", [this](const HttpRequest& r) { return list(r); });
-    router.add("POST", "/api/v1/queues", [this](const HttpRequest& r) { return create(r); });
-    router.add("GET", "/api/v1/queues/{id}", [this](const HttpRequest& r) { return get(r); });
-    router.add("PATCH", "/api/v1/queues/{id}", [this](const HttpRequest& r) { return update(r); });
-    router.add("DELETE", "/api/v1/queues/{id}", [this](const HttpRequest& r) { return remove(r); });
+    router.add("GET", "/api/v1/queues", Access::admin(),
+               [this](const HttpRequest&, const Actor&) { return list(); });
+    router.add("POST", "/api/v1/queues", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("GET", "/api/v1/queues/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return get(r); });
+    router.add("PATCH", "/api/v1/queues/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return update(r); });
+    router.add("DELETE", "/api/v1/queues/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 
-HttpResponse QueuesApi::list(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
+HttpResponse QueuesApi::list() {
     const auto queues = api::readWith<std::vector<Queue>>(pool_, "the queues",
                                                           [](DbSession& session) { return QueueStore(session).all(); });
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -41,7 +45,6 @@ HttpResponse QueuesApi::list(const HttpRequest& request) {
 }
 
 HttpResponse QueuesApi::get(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = pathQueue(request);
     const auto queue = api::readWith<std::optional<Queue>>(pool_, "the queue", [&](DbSession& session) {
         return QueueStore(session).find(id);
@@ -51,7 +54,6 @@ HttpResponse QueuesApi::get(const HttpRequest& request) {
 }
 
 HttpResponse QueuesApi::create(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const auto body = api::parseBody(request);
     Queue created;
     writer_.run([&](DbSession& session) { created = QueueStore(session).createFromJson(body); });
@@ -60,7 +62,6 @@ HttpResponse QueuesApi::create(const HttpRequest& request) {
 }
 
 HttpResponse QueuesApi::update(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = pathQueue(request);
     auto patch = routing_fields::copy(api::parseBody(request));
     const auto version = routing_fields::optionalInt(patch, "version", "version", 1, INT32_MAX);
@@ -76,7 +77,6 @@ HttpResponse QueuesApi::update(const HttpRequest& request) {
 }
 
 HttpResponse QueuesApi::remove(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = pathQueue(request);
     const std::string moveTo = request.queryParam("move_to");
     if (!moveTo.empty()) routing_fields::checkId(moveTo, "move_to");

@@ -54,13 +54,14 @@ HttpResponse interactionResponse(const Interaction& interaction) {
 
 }  // namespace
 
-RoutingActionsApi::RoutingActionsApi(const DaemonConfig& config, RoutingService& routing, ConnectionPool& pool)
-    : config_(config), routing_(routing), pool_(pool) {}
+RoutingActionsApi::RoutingActionsApi(RoutingService& routing, ConnectionPool& pool)
+    : routing_(routing), pool_(pool) {}
 
 void RoutingActionsApi::registerRoutes(Router& router) {
     const auto route = [&](const char* method, const char* pattern,
-                           HttpResponse (RoutingActionsApi::*handler)(const HttpRequest&)) {
-        router.add(method, pattern, [this, handler](const HttpRequest& r) { return (this->*handler)(r); });
+                           HttpResponse (RoutingActionsApi::*handler)(const HttpRequest&, const Actor&)) {
+        router.add(method, pattern, Access::admin(),
+                   [this, handler](const HttpRequest& r, const Actor& actor) { return (this->*handler)(r, actor); });
     };
     route("POST", "/api/v1/interactions/{id}/accept", &RoutingActionsApi::accept);
     route("POST", "/api/v1/interactions/{id}/decline", &RoutingActionsApi::decline);
@@ -75,32 +76,28 @@ void RoutingActionsApi::registerRoutes(Router& router) {
     route("GET", "/api/v1/operators/{id}/status-history", &RoutingActionsApi::statusHistory);
 }
 
-HttpResponse RoutingActionsApi::accept(const HttpRequest& request) {
-    const Actor actor = api::authorizeActor(request, config_.adminToken);
+HttpResponse RoutingActionsApi::accept(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"operator_id"}, "an accept");
     return interactionResponse(routing_.accept(id, operatorFor(body, actor), actor));
 }
 
-HttpResponse RoutingActionsApi::decline(const HttpRequest& request) {
-    const Actor actor = api::authorizeActor(request, config_.adminToken);
+HttpResponse RoutingActionsApi::decline(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"operator_id", "reason"}, "a decline");
     return interactionResponse(routing_.decline(id, operatorFor(body, actor), boundedText(body, "reason"), actor));
 }
 
-HttpResponse RoutingActionsApi::wait(const HttpRequest& request) {
-    const Actor actor = api::authorizeActor(request, config_.adminToken);
+HttpResponse RoutingActionsApi::wait(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {}, "a wait");
     return interactionResponse(routing_.waitForClient(id, actor));
 }
 
-HttpResponse RoutingActionsApi::transfer(const HttpRequest& request) {
-    const Actor actor = api::authorizeActor(request, config_.adminToken);
+HttpResponse RoutingActionsApi::transfer(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"queue_id", "operator_id", "comment"}, "a transfer");
@@ -111,8 +108,7 @@ HttpResponse RoutingActionsApi::transfer(const HttpRequest& request) {
     return interactionResponse(routing_.transferToOperator(id, requiredName(body, "operator_id"), comment, actor));
 }
 
-HttpResponse RoutingActionsApi::postpone(const HttpRequest& request) {
-    const Actor actor = api::authorizeActor(request, config_.adminToken);
+HttpResponse RoutingActionsApi::postpone(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"until", "comment"}, "a postponement");
@@ -120,24 +116,21 @@ HttpResponse RoutingActionsApi::postpone(const HttpRequest& request) {
     return interactionResponse(routing_.postpone(id, until, boundedText(body, "comment"), actor));
 }
 
-HttpResponse RoutingActionsApi::close(const HttpRequest& request) {
-    const Actor actor = api::authorizeActor(request, config_.adminToken);
+HttpResponse RoutingActionsApi::close(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"resolution"}, "a close");
     return interactionResponse(routing_.close(id, boundedText(body, "resolution"), actor));
 }
 
-HttpResponse RoutingActionsApi::take(const HttpRequest& request) {
-    const Actor actor = api::authorizeActor(request, config_.adminToken);
+HttpResponse RoutingActionsApi::take(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"operator_id"}, "a take");
     return interactionResponse(routing_.take(id, operatorFor(body, actor), actor));
 }
 
-HttpResponse RoutingActionsApi::assign(const HttpRequest& request) {
-    const Actor actor = api::authorizeActor(request, config_.adminToken);
+HttpResponse RoutingActionsApi::assign(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"operator_id", "comment"}, "an assignment");
@@ -145,8 +138,7 @@ HttpResponse RoutingActionsApi::assign(const HttpRequest& request) {
         routing_.assign(id, requiredName(body, "operator_id"), boundedText(body, "comment"), actor));
 }
 
-HttpResponse RoutingActionsApi::bulk(const HttpRequest& request) {
-    const Actor actor = api::authorizeActor(request, config_.adminToken);
+HttpResponse RoutingActionsApi::bulk(const HttpRequest& request, const Actor& actor) {
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"action", "ids", "operator_id", "queue_id", "priority", "resolution", "comment"},
                              "a mass operation");
@@ -218,8 +210,7 @@ HttpResponse RoutingActionsApi::bulk(const HttpRequest& request) {
     return api::jsonResponse(200, out);
 }
 
-HttpResponse RoutingActionsApi::setStatus(const HttpRequest& request) {
-    const Actor actor = api::authorizeActor(request, config_.adminToken);
+HttpResponse RoutingActionsApi::setStatus(const HttpRequest& request, const Actor& actor) {
     const std::string id = request.pathParams.at("id");
     if (actor.kind == "operator" && actor.id != id) {
         throw ApiError(403, "forbidden", "operator " + actor.id + " cannot set the status of operator " + id);
@@ -230,8 +221,7 @@ HttpResponse RoutingActionsApi::setStatus(const HttpRequest& request) {
                                                              boundedText(body, "reason"), actor));
 }
 
-HttpResponse RoutingActionsApi::statusHistory(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
+HttpResponse RoutingActionsApi::statusHistory(const HttpRequest& request, const Actor& /*actor*/) {
     const std::string id = request.pathParams.at("id");
     const std::size_t limit = api::queryLimit(request, 100, kHistoryMax);
     const std::string cursor = request.queryParam("cursor");

@@ -3,7 +3,6 @@
 // statuses with their history. The HTTP shape lives here; the rules live in RoutingService.
 #pragma once
 
-#include "config/daemon_config.h"
 #include "http/router.h"
 #include "routing/routing_service.h"
 #include "store/connection_pool.h"
@@ -12,24 +11,23 @@ namespace omnigate {
 
 class RoutingActionsApi {
 public:
-    RoutingActionsApi(const DaemonConfig& config, RoutingService& routing, ConnectionPool& pool);
+    RoutingActionsApi(RoutingService& routing, ConnectionPool& pool);
 
     void registerRoutes(Router& router);
 
 private:
-    HttpResponse accept(const HttpRequest& request);
-    HttpResponse decline(const HttpRequest& request);
-    HttpResponse wait(const HttpRequest& request);
-    HttpResponse transfer(const HttpRequest& request);
-    HttpResponse postpone(const HttpRequest& request);
-    HttpResponse close(const HttpRequest& request);
-    HttpResponse take(const HttpRequest& request);
-    HttpResponse assign(const HttpRequest& request);
-    HttpResponse bulk(const HttpRequest& request);
-    HttpResponse setStatus(const HttpRequest& request);
-    HttpResponse statusHistory(const HttpRequest& request);
+    HttpResponse accept(const HttpRequest& request, const Actor& actor);
+    HttpResponse decline(const HttpRequest& request, const Actor& actor);
+    HttpResponse wait(const HttpRequest& request, const Actor& actor);
+    HttpResponse transfer(const HttpRequest& request, const Actor& actor);
+    HttpResponse postpone(const HttpRequest& request, const Actor& actor);
+    HttpResponse close(const HttpRequest& request, const Actor& actor);
+    HttpResponse take(const HttpRequest& request, const Actor& actor);
+    HttpResponse assign(const HttpRequest& request, const Actor& actor);
+    HttpResponse bulk(const HttpRequest& request, const Actor& actor);
+    HttpResponse setStatus(const HttpRequest& request, const Actor& actor);
+    HttpResponse statusHistory(const HttpRequest& request, const Actor& actor);
 
-    const DaemonConfig& config_;
     RoutingService& routing_;
     ConnectionPool& pool_;
 };

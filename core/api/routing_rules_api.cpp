@@ -138,29 +138,34 @@ int versionField(const Poco::JSON::Object::Ptr& body) {
 
 }  // namespace
 
-RoutingRulesApi::RoutingRulesApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+RoutingRulesApi::RoutingRulesApi(WriteBatcher& writer, ConnectionPool& pool,
                                  std::function<void()> rulesChanged)
-    : config_(config), writer_(writer), pool_(pool), rulesChanged_(std::move(rulesChanged)) {}
+    : writer_(writer), pool_(pool), rulesChanged_(std::move(rulesChanged)) {}
 
 void RoutingRulesApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/routing-rules", [this](const HttpRequest& r) { return list(r); });
-    router.add("POST", "/api/v1/routing-rules", [this](const HttpRequest& r) { return create(r); });
-    router.add("PUT", "/api/v1/routing-rules/order", [this](const HttpRequest& r) { return reorder(r); });
-    router.add("POST", "/api/v1/routing-rules/dry-run", [this](const HttpRequest& r) { return dryRun(r); });
-    router.add("GET", "/api/v1/routing-rules/{id}", [this](const HttpRequest& r) { return get(r); });
-    router.add("PATCH", "/api/v1/routing-rules/{id}", [this](const HttpRequest& r) { return update(r); });
-    router.add("DELETE", "/api/v1/routing-rules/{id}", [this](const HttpRequest& r) { return remove(r); });
+    router.add("GET", "/api/v1/routing-rules", Access::admin(),
+               [this](const HttpRequest&, const Actor&) { return list(); });
+    router.add("POST", "/api/v1/routing-rules", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("PUT", "/api/v1/routing-rules/order", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return reorder(r); });
+    router.add("POST", "/api/v1/routing-rules/dry-run", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return dryRun(r); });
+    router.add("GET", "/api/v1/routing-rules/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return get(r); });
+    router.add("PATCH", "/api/v1/routing-rules/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return update(r); });
+    router.add("DELETE", "/api/v1/routing-rules/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 
-HttpResponse RoutingRulesApi::list(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
+HttpResponse RoutingRulesApi::list() {
     const auto rules = api::readWith<std::vector<RoutingRule>>(
         pool_, "the routing rules", [](DbSession& session) { return RoutingRuleStore(session).all(); });
     return api::jsonResponse(200, rulesJson(rules));
 }
 
 HttpResponse RoutingRulesApi::get(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     const auto rule = api::readWith<std::optional<RoutingRule>>(
         pool_, "the routing rule", [&](DbSession& session) { return RoutingRuleStore(session).find(id); });
@@ -169,7 +174,6 @@ HttpResponse RoutingRulesApi::get(const HttpRequest& request) {
 }
 
 HttpResponse RoutingRulesApi::create(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     Poco::JSON::Object::Ptr body = api::parseBody(request);
     api::rejectUnknownFields(body, {"name", "active", "conditions", "actions", "position"}, "a routing rule");
     const auto position = api::optionalInt(body, "position");
@@ -186,7 +190,6 @@ HttpResponse RoutingRulesApi::create(const HttpRequest& request) {
 }
 
 HttpResponse RoutingRulesApi::update(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     Poco::JSON::Object::Ptr body = api::parseBody(request);
     api::rejectUnknownFields(body, {"version", "name", "active", "conditions", "actions"}, "this request");
@@ -202,7 +205,6 @@ HttpResponse RoutingRulesApi::update(const HttpRequest& request) {
 }
 
 HttpResponse RoutingRulesApi::remove(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     writer_.run([&](DbSession& session) { RoutingRuleStore(session).remove(id); });
     rulesChanged_();
@@ -210,7 +212,6 @@ HttpResponse RoutingRulesApi::remove(const HttpRequest& request) {
 }
 
 HttpResponse RoutingRulesApi::reorder(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"ids"}, "this request");
     if (!body->has("ids") || body->isNull("ids")) {
@@ -230,7 +231,6 @@ HttpResponse RoutingRulesApi::reorder(const HttpRequest& request) {
 }
 
 HttpResponse RoutingRulesApi::dryRun(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body,
                              {"interaction_id", "channel", "account", "client_flags", "card", "topics", "text",

@@ -5,7 +5,6 @@
 
 #include <functional>
 
-#include "config/daemon_config.h"
 #include "http/router.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
@@ -15,13 +14,13 @@ namespace omnigate {
 class RoutingRulesApi {
 public:
     // `rulesChanged` runs after every committed change, so whoever caches the rules can drop their copy.
-    RoutingRulesApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+    RoutingRulesApi(WriteBatcher& writer, ConnectionPool& pool,
                     std::function<void()> rulesChanged);
 
     void registerRoutes(Router& router);
 
 private:
-    HttpResponse list(const HttpRequest& request);
+    HttpResponse list();
     HttpResponse get(const HttpRequest& request);
     HttpResponse create(const HttpRequest& request);
     HttpResponse update(const HttpRequest& request);
@@ -29,7 +28,6 @@ private:
     HttpResponse reorder(const HttpRequest& request);
     HttpResponse dryRun(const HttpRequest& request);
 
-    const DaemonConfig& config_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     std::function<void()> rulesChanged_;

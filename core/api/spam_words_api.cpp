@@ -12,18 +12,20 @@ namespace {
 
 }  // namespace
 
-SpamWordsApi::SpamWordsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+SpamWordsApi::SpamWordsApi(WriteBatcher& writer, ConnectionPool& pool,
                            std::function<void()> catalogChanged)
-    : config_(config), writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
+    : writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
 
 void SpamWordsApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/spam-words", [this](const HttpRequest& r) { return list(r); });
-    router.add("POST", "/api/v1/spam-words", [this](const HttpRequest& r) { return add(r); });
-    router.add("DELETE", "/api/v1/spam-words/{id}", [this](const HttpRequest& r) { return remove(r); });
+    router.add("GET", "/api/v1/spam-words", Access::admin(),
+               [this](const HttpRequest&, const Actor&) { return list(); });
+    router.add("POST", "/api/v1/spam-words", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return add(r); });
+    router.add("DELETE", "/api/v1/spam-words/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 
-HttpResponse SpamWordsApi::list(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
+HttpResponse SpamWordsApi::list() {
     const auto words = api::readWith<std::vector<SpamWord>>(pool_, "the spam words",
                                                        [](DbSession& session) { return SpamWordStore(session).all(); });
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -34,7 +36,6 @@ HttpResponse SpamWordsApi::list(const HttpRequest& request) {
 }
 
 HttpResponse SpamWordsApi::add(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const auto body = api::parseBody(request);
     for (const std::string& name : body->getNames()) {
         if (name != "word") throw ApiError::badRequest("'" + name + "' is not a field of a spam word (word)");
@@ -47,7 +48,6 @@ HttpResponse SpamWordsApi::add(const HttpRequest& request) {
 }
 
 HttpResponse SpamWordsApi::remove(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     writer_.run([&](DbSession& session) { SpamWordStore(session).remove(id); });
     catalogChanged_();

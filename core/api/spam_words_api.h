@@ -4,7 +4,6 @@
 
 #include <functional>
 
-#include "config/daemon_config.h"
 #include "http/router.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
@@ -14,17 +13,16 @@ namespace omnigate {
 class SpamWordsApi {
 public:
     // `catalogChanged` runs after every committed change: the pipeline caches the spam words.
-    SpamWordsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+    SpamWordsApi(WriteBatcher& writer, ConnectionPool& pool,
                  std::function<void()> catalogChanged);
 
     void registerRoutes(Router& router);
 
 private:
-    HttpResponse list(const HttpRequest& request);
+    HttpResponse list();
     HttpResponse add(const HttpRequest& request);
     HttpResponse remove(const HttpRequest& request);
 
-    const DaemonConfig& config_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     std::function<void()> catalogChanged_;

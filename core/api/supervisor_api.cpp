@@ -151,17 +151,20 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b !
 
 }  // namespace
 
-SupervisorApi::SupervisorApi(const DaemonConfig& config, ConnectionPool& pool) : config_(config), pool_(pool) {}
+SupervisorApi::SupervisorApi(ConnectionPool& pool) : pool_(pool) {}
 
 void SupervisorApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/supervisor/interactions", [this](const HttpRequest& r) { return queue(r); });
-    router.add("GET", "/api/v1/supervisor/interactions/export", [this](const HttpRequest& r) { return exportQueue(r); });
-    router.add("GET", "/api/v1/operators/{id}/interactions", [this](const HttpRequest& r) { return operatorInteractions(r); });
-    router.add("GET", "/api/v1/operators/{id}/stats", [this](const HttpRequest& r) { return operatorStats(r); });
+    router.add("GET", "/api/v1/supervisor/interactions", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return queue(r); });
+    router.add("GET", "/api/v1/supervisor/interactions/export", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return exportQueue(r); });
+    router.add("GET", "/api/v1/operators/{id}/interactions", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return operatorInteractions(r); });
+    router.add("GET", "/api/v1/operators/{id}/stats", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return operatorStats(r); });
 }
 
 HttpResponse SupervisorApi::queue(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     checkParams(request, {"group_by", "limit", "cursor"});
     const UnifiedQueueFilter filter = parseFilter(request);
     const std::string groupBy = request.queryParam("group_by");
@@ -202,7 +205,6 @@ HttpResponse SupervisorApi::queue(const HttpRequest& request) {
 }
 
 HttpResponse SupervisorApi::exportQueue(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     checkParams(request, {"format"});
     const std::string format = request.queryParam("format");
     if (format != "csv" && format != "xlsx") {
@@ -253,7 +255,6 @@ HttpResponse SupervisorApi::exportQueue(const HttpRequest& request) {
 }
 
 HttpResponse SupervisorApi::operatorInteractions(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = operatorIdOf(request);
     for (const auto& [name, value] : request.query) {
         if (name != "limit" && name != "cursor") throw ApiError::badRequest("unknown query parameter '" + name + "'");
@@ -274,7 +275,6 @@ HttpResponse SupervisorApi::operatorInteractions(const HttpRequest& request) {
 }
 
 HttpResponse SupervisorApi::operatorStats(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::string id = operatorIdOf(request);
     for (const auto& [name, value] : request.query) {
         if (name != "utc_offset") throw ApiError::badRequest("unknown query parameter '" + name + "'");

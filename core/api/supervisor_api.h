@@ -3,7 +3,6 @@
 // (assign, bulk moves) belongs to the routing actions, so watching never gets in their way.
 #pragma once
 
-#include "config/daemon_config.h"
 #include "http/router.h"
 #include "store/connection_pool.h"
 
@@ -11,7 +10,7 @@ namespace omnigate {
 
 class SupervisorApi {
 public:
-    SupervisorApi(const DaemonConfig& config, ConnectionPool& pool);
+    explicit SupervisorApi(ConnectionPool& pool);
 
     void registerRoutes(Router& router);
 
@@ -21,7 +20,6 @@ private:
     HttpResponse operatorInteractions(const HttpRequest& request);
     HttpResponse operatorStats(const HttpRequest& request);
 
-    const DaemonConfig& config_;
     ConnectionPool& pool_;
 };
 

@@ -23,19 +23,22 @@ std::optional<std::int64_t> parentField(const Poco::JSON::Object::Ptr& body) {
 
 }  // namespace
 
-TopicsApi::TopicsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+TopicsApi::TopicsApi(WriteBatcher& writer, ConnectionPool& pool,
                      std::function<void()> catalogChanged)
-    : config_(config), writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
+    : writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
 
 void TopicsApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/topics", [this](const HttpRequest& r) { return tree(r); });
-    router.add("POST", "/api/v1/topics", [this](const HttpRequest& r) { return create(r); });
-    router.add("PATCH", "/api/v1/topics/{id}", [this](const HttpRequest& r) { return update(r); });
-    router.add("DELETE", "/api/v1/topics/{id}", [this](const HttpRequest& r) { return remove(r); });
+    router.add("GET", "/api/v1/topics", Access::admin(),
+               [this](const HttpRequest&, const Actor&) { return tree(); });
+    router.add("POST", "/api/v1/topics", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("PATCH", "/api/v1/topics/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return update(r); });
+    router.add("DELETE", "/api/v1/topics/{id}", Access::admin(),
+               [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 
-HttpResponse TopicsApi::tree(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
+HttpResponse TopicsApi::tree() {
     const auto topics =
         api::readWith<std::vector<Topic>>(pool_, "the topics", [](DbSession& session) { return TopicStore(session).all(); });
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
@@ -44,7 +47,6 @@ HttpResponse TopicsApi::tree(const HttpRequest& request) {
 }
 
 HttpResponse TopicsApi::create(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"name", "parent_id"}, "a topic");
     const std::string name = TopicStore::normalizeName(api::requiredString(body, "name"));
@@ -56,7 +58,6 @@ HttpResponse TopicsApi::create(const HttpRequest& request) {
 }
 
 HttpResponse TopicsApi::update(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"name", "parent_id"}, "a topic");
@@ -71,7 +72,6 @@ HttpResponse TopicsApi::update(const HttpRequest& request) {
 }
 
 HttpResponse TopicsApi::remove(const HttpRequest& request) {
-    api::requireBearer(request, config_.adminToken);
     const std::int64_t id = api::pathId(request);
     writer_.run([&](DbSession& session) { TopicStore(session).remove(id); });
     catalogChanged_();

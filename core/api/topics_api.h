@@ -4,7 +4,6 @@
 
 #include <functional>
 
-#include "config/daemon_config.h"
 #include "http/router.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
@@ -14,18 +13,17 @@ namespace omnigate {
 class TopicsApi {
 public:
     // `catalogChanged` runs after every committed change, so caches of the catalogs can drop their copy.
-    TopicsApi(const DaemonConfig& config, WriteBatcher& writer, ConnectionPool& pool,
+    TopicsApi(WriteBatcher& writer, ConnectionPool& pool,
               std::function<void()> catalogChanged);
 
     void registerRoutes(Router& router);
 
 private:
-    HttpResponse tree(const HttpRequest& request);
+    HttpResponse tree();
     HttpResponse create(const HttpRequest& request);
     HttpResponse update(const HttpRequest& request);
     HttpResponse remove(const HttpRequest& request);
 
-    const DaemonConfig& config_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     std::function<void()> catalogChanged_;

@@ -20,9 +20,10 @@ AdminApi::AdminApi(ConnectionPool& pool, MqttBus& bus, Metrics& metrics, PluginH
     : pool_(pool), bus_(bus), metrics_(metrics), plugins_(plugins) {}
 
 void AdminApi::registerRoutes(Router& router) {
-    router.add("GET", "/healthz", [](const HttpRequest&) { return HttpResponse::json(200, R"({"status":"ok"})"); });
-    router.add("GET", "/readyz", [this](const HttpRequest&) { return readiness(); });
-    router.add("GET", "/metrics", [this](const HttpRequest&) {
+    router.add("GET", "/healthz", Access::open(),
+               [](const HttpRequest&, const Actor&) { return HttpResponse::json(200, R"({"status":"ok"})"); });
+    router.add("GET", "/readyz", Access::open(), [this](const HttpRequest&, const Actor&) { return readiness(); });
+    router.add("GET", "/metrics", Access::open(), [this](const HttpRequest&, const Actor&) {
         HttpResponse response;
         response.contentType = "text/plain; version=0.0.4; charset=utf-8";
         response.body = metrics_.render();

@@ -121,23 +121,23 @@ void Daemon::start() {
         routingCatalog_->invalidate();
         distributor_->wake();
     };
-    topicsApi_ = std::make_unique<TopicsApi>(config_, *writer_, *pool_, invalidateCatalogs);
+    topicsApi_ = std::make_unique<TopicsApi>(*writer_, *pool_, invalidateCatalogs);
     topicsApi_->registerRoutes(router_);
-    queuesApi_ = std::make_unique<QueuesApi>(config_, *writer_, *pool_, routingChanged);
+    queuesApi_ = std::make_unique<QueuesApi>(*writer_, *pool_, routingChanged);
     queuesApi_->registerRoutes(router_);
-    operatorGroupsApi_ = std::make_unique<OperatorGroupsApi>(config_, *writer_, *pool_, routingChanged);
+    operatorGroupsApi_ = std::make_unique<OperatorGroupsApi>(*writer_, *pool_, routingChanged);
     operatorGroupsApi_->registerRoutes(router_);
-    operatorsApi_ = std::make_unique<OperatorsApi>(config_, *writer_, *pool_, routingChanged);
+    operatorsApi_ = std::make_unique<OperatorsApi>(*writer_, *pool_, routingChanged);
     operatorsApi_->registerRoutes(router_);
-    breakReasonsApi_ = std::make_unique<BreakReasonsApi>(config_, *writer_, *pool_, invalidateCatalogs);
+    breakReasonsApi_ = std::make_unique<BreakReasonsApi>(*writer_, *pool_, invalidateCatalogs);
     breakReasonsApi_->registerRoutes(router_);
-    routingRulesApi_ = std::make_unique<RoutingRulesApi>(config_, *writer_, *pool_, routingChanged);
+    routingRulesApi_ = std::make_unique<RoutingRulesApi>(*writer_, *pool_, routingChanged);
     routingRulesApi_->registerRoutes(router_);
-    blacklistApi_ = std::make_unique<BlacklistApi>(config_, *writer_, *pool_, invalidateCatalogs);
+    blacklistApi_ = std::make_unique<BlacklistApi>(*writer_, *pool_, invalidateCatalogs);
     blacklistApi_->registerRoutes(router_);
-    spamWordsApi_ = std::make_unique<SpamWordsApi>(config_, *writer_, *pool_, invalidateCatalogs);
+    spamWordsApi_ = std::make_unique<SpamWordsApi>(*writer_, *pool_, invalidateCatalogs);
     spamWordsApi_->registerRoutes(router_);
-    autoRepliesApi_ = std::make_unique<AutoRepliesApi>(config_, *writer_, *pool_, invalidateCatalogs);
+    autoRepliesApi_ = std::make_unique<AutoRepliesApi>(*writer_, *pool_, invalidateCatalogs);
     autoRepliesApi_->registerRoutes(router_);
     channelNotifier_ = std::make_unique<ChannelNotifier>([this](const std::string& channel) {
         return plugins_ ? plugins_->channel(channel) : nullptr;
@@ -149,18 +149,18 @@ void Daemon::start() {
     routingService_ = std::make_unique<RoutingService>(*actionRunner_, *routingCatalog_, *interactions_,
                                                        [this] { distributor_->wake(); });
     interactions_->setStatusHooks(routingService_->statusHooks());
-    routingActionsApi_ = std::make_unique<RoutingActionsApi>(config_, *routingService_, *pool_);
+    routingActionsApi_ = std::make_unique<RoutingActionsApi>(*routingService_, *pool_);
     routingActionsApi_->registerRoutes(router_);
     authenticator_ = std::make_unique<Authenticator>(config_.adminToken, storeDirectory(*pool_, *writer_));
-    interactionsApi_ = std::make_unique<InteractionsApi>(*authenticator_, *interactions_, *messages_, *files_);
+    interactionsApi_ = std::make_unique<InteractionsApi>(*interactions_, *messages_, *files_);
     interactionsApi_->registerRoutes(router_);
-    clients_ = std::make_unique<ClientsApi>(*authenticator_, *writer_, *pool_);
+    clients_ = std::make_unique<ClientsApi>(*writer_, *pool_);
     clients_->registerRoutes(router_);
     apiTokensApi_ = std::make_unique<ApiTokensApi>(*authenticator_, *writer_, *pool_);
     apiTokensApi_->registerRoutes(router_);
-    filesApi_ = std::make_unique<FilesApi>(*authenticator_, *files_);
+    filesApi_ = std::make_unique<FilesApi>(*files_);
     filesApi_->registerRoutes(router_);
-    supervisorApi_ = std::make_unique<SupervisorApi>(config_, *pool_);
+    supervisorApi_ = std::make_unique<SupervisorApi>(*pool_);
     supervisorApi_->registerRoutes(router_);
 
     PluginServices services{*pool_, *writer_, *files_, *pluginHealth_, config_.adminToken, botActions(), {}, {}};
@@ -191,7 +191,7 @@ void Daemon::start() {
     hub_->start();
     metrics_.addGauge("omnigate_websocket_connections", "Open WebSocket connections.",
                       [this] { return static_cast<double>(hub_->size()); });
-    http_ = std::make_unique<HttpServer>(config_.http, router_, metrics_, *hub_);
+    http_ = std::make_unique<HttpServer>(config_.http, router_, *authenticator_, metrics_, *hub_);
     try {
         http_->start();
     } catch (const Poco::Exception& e) {

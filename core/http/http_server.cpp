@@ -44,6 +44,7 @@ const Poco::Timespan kLinger(0, 1000);
 struct Shared {
     const HttpConfig& config;
     Router& router;
+    RouteGuard& guard;
     Metrics& metrics;
     WebSocketHub& hub;
     TokenBucket failedAuth;  // per client IP: a token spent by every 401 to a request that carried credentials
@@ -68,7 +69,12 @@ void sendResponse(Poco::Net::HTTPServerResponse& out, const HttpResponse& respon
 class RequestHandler : public Poco::Net::HTTPRequestHandler {
 public:
     explicit RequestHandler(Shared& shared)
-        : shared_(shared), config_(shared.config), router_(shared.router), metrics_(shared.metrics), hub_(shared.hub) {}
+        : shared_(shared),
+          config_(shared.config),
+          router_(shared.router),
+          guard_(shared.guard),
+          metrics_(shared.metrics),
+          hub_(shared.hub) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
         const auto started = std::chrono::steady_clock::now();
@@ -179,7 +185,8 @@ private:
             throw ApiError::notFound("no such endpoint: " + request.method + " " + request.path);
         }
         request.pathParams = std::move(match.params);
-        return match.handler(request);
+        const Actor actor = guard_.admit(request, match.access);
+        return match.handler(request, actor);
     }
 
     void readBody(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, HttpRequest& request) {
@@ -227,6 +234,7 @@ private:
         Router::WebSocketMatch match = router_.matchWebSocket(request.path);
         if (!match.handler) throw ApiError::notFound("no WebSocket endpoint at " + request.path);
         request.pathParams = std::move(match.params);
+        guard_.admit(request, match.access);
         match.handler->authorize(request);
         try {
             Poco::Net::WebSocket socket(in, out);  // answers 101 and takes the connection over
@@ -240,6 +248,7 @@ private:
     Shared& shared_;
     const HttpConfig& config_;
     Router& router_;
+    RouteGuard& guard_;
     Metrics& metrics_;
     WebSocketHub& hub_;
     bool bodyRead_ = false;
@@ -345,9 +354,10 @@ private:
 }  // namespace
 
 struct HttpServer::Running {
-    Running(const HttpConfig& config, Router& router, Metrics& metrics, WebSocketHub& hub)
+    Running(const HttpConfig& config, Router& router, RouteGuard& guard, Metrics& metrics, WebSocketHub& hub)
         : shared{config,
                  router,
+                 guard,
                  metrics,
                  hub,
                  TokenBucket({config.failedAuth.burst, config.failedAuth.perMinute}),
@@ -397,13 +407,14 @@ std::string errorBody(const std::string& code, const std::string& message) {
     return out.str();
 }
 
-HttpServer::HttpServer(const HttpConfig& config, Router& router, Metrics& metrics, WebSocketHub& hub)
-    : config_(config), router_(router), metrics_(metrics), hub_(hub) {}
+HttpServer::HttpServer(const HttpConfig& config, Router& router, RouteGuard& guard, Metrics& metrics,
+                       WebSocketHub& hub)
+    : config_(config), router_(router), guard_(guard), metrics_(metrics), hub_(hub) {}
 
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::start() {
-    running_ = std::make_unique<Running>(config_, router_, metrics_, hub_);
+    running_ = std::make_unique<Running>(config_, router_, guard_, metrics_, hub_);
     running_->shared.gate->start();
 }
 

@@ -1,14 +1,16 @@
 // The daemon's HTTP front door: POCO's HTTP parsing and a bounded pool of worker threads, behind a gate
 // (connection_gate.h) that holds connections until a request head has arrived whole, so slow or idle clients do
 // not hold the workers. It reads bodies up to the configured limit and within the body timeout, routes, upgrades
-// WebSockets into the hub, refuses callers whose tokens keep failing (429), and turns every failure into the JSON
-// error shape {"error":{"code":…,"message":…}} so no client ever has to parse an HTML error page.
+// WebSockets into the hub, refuses callers whose tokens keep failing (429), admits each request against its
+// route's declared access (the RouteGuard) before any handler runs, and turns every failure into the JSON error
+// shape {"error":{"code":…,"message":…}} so no client ever has to parse an HTML error page.
 #pragma once
 
 #include <memory>
 
 #include "config/daemon_config.h"
 #include "http/metrics.h"
+#include "http/route_guard.h"
 #include "http/router.h"
 #include "http/websocket_hub.h"
 
@@ -16,7 +18,7 @@ namespace omnigate {
 
 class HttpServer {
 public:
-    HttpServer(const HttpConfig& config, Router& router, Metrics& metrics, WebSocketHub& hub);
+    HttpServer(const HttpConfig& config, Router& router, RouteGuard& guard, Metrics& metrics, WebSocketHub& hub);
     ~HttpServer();
 
     void start();  // throws Poco::Exception when the address cannot be bound
@@ -27,6 +29,7 @@ private:
     struct Running;
     HttpConfig config_;
     Router& router_;
+    RouteGuard& guard_;
     Metrics& metrics_;
     WebSocketHub& hub_;
     std::unique_ptr<Running> running_;

@@ -63,12 +63,12 @@ void Router::insert(Route route, const std::string& pattern) {
     routes_.push_back(std::move(route));
 }
 
-void Router::add(const std::string& method, const std::string& pattern, HttpHandler handler) {
-    insert({method, split(pattern), std::move(handler), nullptr}, pattern);
+void Router::add(const std::string& method, const std::string& pattern, Access access, RouteHandler handler) {
+    insert({method, split(pattern), access, std::move(handler), nullptr}, pattern);
 }
 
-void Router::addWebSocket(const std::string& pattern, std::shared_ptr<WebSocketHandler> handler) {
-    insert({"WEBSOCKET", split(pattern), nullptr, std::move(handler)}, pattern);
+void Router::addWebSocket(const std::string& pattern, Access access, std::shared_ptr<WebSocketHandler> handler) {
+    insert({"WEBSOCKET", split(pattern), access, nullptr, std::move(handler)}, pattern);
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {
@@ -87,6 +87,7 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
         if (params.size() < fewestParameters) {
             fewestParameters = params.size();
             result.handler = r.handler;
+            result.access = r.access;
             result.params = std::move(params);
         }
     }
@@ -98,7 +99,7 @@ Router::WebSocketMatch Router::matchWebSocket(const std::string& path) const {
     const auto segments = split(path);
     for (const Route& r : routes_) {
         std::map<std::string, std::string> params;
-        if (r.webSocket && matches(r, segments, params)) return {r.webSocket, std::move(params)};
+        if (r.webSocket && matches(r, segments, params)) return {r.webSocket, r.access, std::move(params)};
     }
     return {};
 }
@@ -109,7 +110,7 @@ std::vector<std::string> Router::describe() const {
     for (const Route& r : routes_) {
         std::string path;
         for (const std::string& segment : r.segments) path += "/" + segment;
-        out.push_back(r.method + " " + (path.empty() ? "/" : path));
+        out.push_back(r.method + " " + (path.empty() ? "/" : path) + " (" + r.access.describe() + ")");
     }
     return out;
 }

@@ -1,26 +1,34 @@
-// Maps method + path to a handler. Patterns are literal segments and {name} captures; routes are registered
-// while the daemon starts (plugins' load()) and only read afterwards.
+// The route table: method + path to a handler, with who may call it. Patterns are literal segments and {name}
+// captures; routes are registered while the daemon starts (plugins' load()) and only read afterwards. Each route
+// declares its Access and the server enforces it before the handler runs (http/route_guard.h).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "http/access.h"
+#include "model/actor.h"
 #include "omnigate/sdk/http.h"
 #include "omnigate/sdk/websocket.h"
 
 namespace omnigate {
 
+// A route's handler runs only once its Access admitted the request, and is told as whom.
+using RouteHandler = std::function<HttpResponse(const HttpRequest& request, const Actor& actor)>;
+
 class Router {
 public:
     // Throws std::invalid_argument when the same method and pattern is registered twice.
-    void add(const std::string& method, const std::string& pattern, HttpHandler handler);
-    void addWebSocket(const std::string& pattern, std::shared_ptr<WebSocketHandler> handler);
+    void add(const std::string& method, const std::string& pattern, Access access, RouteHandler handler);
+    void addWebSocket(const std::string& pattern, Access access, std::shared_ptr<WebSocketHandler> handler);
 
     struct Match {
-        HttpHandler handler;                         // empty: no route
+        RouteHandler handler;                        // empty: no route
+        Access access = Access::admin();
         bool pathKnown = false;                      // the path exists for another method (405, not 404)
         std::map<std::string, std::string> params;
     };
@@ -28,18 +36,21 @@ public:
 
     struct WebSocketMatch {
         std::shared_ptr<WebSocketHandler> handler;  // null: no route
+        Access access = Access::admin();
         std::map<std::string, std::string> params;
     };
     WebSocketMatch matchWebSocket(const std::string& path) const;
 
-    // "GET /healthz", "WEBSOCKET /api/v1/webchat/{account}/ws"…, in registration order.
+    // "GET /healthz (open)", "POST /api/v1/queues (admin)", "WEBSOCKET /api/v1/webchat/{account}/ws (plugin)"…,
+    // in registration order.
     std::vector<std::string> describe() const;
 
 private:
     struct Route {
         std::string method;
         std::vector<std::string> segments;
-        HttpHandler handler;
+        Access access;
+        RouteHandler handler;
         std::shared_ptr<WebSocketHandler> webSocket;
     };
     void insert(Route route, const std::string& pattern);

@@ -110,7 +110,9 @@ void PluginContext::rateInteraction(const std::string& account, const Address& c
 }
 
 void PluginContext::addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) {
-    HttpHandler contained = [this, handler = std::move(handler)](const HttpRequest& request) {
+    // A plugin's handler checks its own credentials (a visitor's token, a bot's, a provider's signature): the SDK
+    // has no way to declare access, so the route table marks the route as the plugin's.
+    RouteHandler contained = [this, handler = std::move(handler)](const HttpRequest& request, const Actor&) {
         try {
             return handler(request);
         } catch (const ApiError&) {
@@ -122,11 +124,11 @@ void PluginContext::addRoute(const std::string& method, const std::string& patte
         }
         throw ApiError(500, "plugin_error", "the " + name_ + " plugin failed; see the omnigate log");
     };
-    register_([this, method, pattern, contained] { router_.add(method, pattern, contained); });
+    register_([this, method, pattern, contained] { router_.add(method, pattern, Access::plugin(), contained); });
 }
 
 void PluginContext::addWebSocket(const std::string& pattern, std::shared_ptr<WebSocketHandler> handler) {
-    register_([this, pattern, handler] { router_.addWebSocket(pattern, handler); });
+    register_([this, pattern, handler] { router_.addWebSocket(pattern, Access::plugin(), handler); });
 }
 
 void PluginContext::register_(std::function<void()> registration) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/actor.h"
 #include "model/interaction.h"
 #include "model/status_change.h"
 #include "omnigate/sdk/messages.h"
@@ -28,12 +29,6 @@ struct InteractionFilter {
     std::string createdFrom;    // database times (UTC); both ends are included
     std::string createdTo;
     std::int64_t beforeId = 0;  // keyset pagination: only ids below this one
-};
-
-// Who made a change: kept in the status history and in events.
-struct Actor {
-    std::string kind = "system";  // client, operator, admin, system, bot
-    std::string id;
 };
 
 // Binary collations compare strings as MariaDB's PAD SPACE rules do: trailing spaces do not count. Code that tells

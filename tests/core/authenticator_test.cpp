@@ -166,6 +166,25 @@ TEST_F(AuthenticatorTest, NoTokenAnUnknownOneAndARevokedOneAre401) {
     EXPECT_EQ(lookups_, before);
 }
 
+// --- Routes: what the HTTP server asks before a handler runs ------------------------------------------------------
+
+TEST_F(AuthenticatorTest, AScopedRouteAdmitsWhatItsScopeAllows) {
+    const std::string token = grant(10, "crm", {"clients:read"});
+    EXPECT_EQ(authenticator_.admit(withBearer(token), Access::scoped(Scope::ClientsRead)).id, "crm");
+    EXPECT_EQ(errorOf([&] { authenticator_.admit(withBearer(token), Access::scoped(Scope::ClientsWrite)); }).status(),
+              403);
+    EXPECT_EQ(errorOf([&] { authenticator_.admit(withBearer(token), Access::admin()); }).status(), 403);
+    EXPECT_EQ(errorOf([&] { authenticator_.admit(withBearer(""), Access::scoped(Scope::ClientsRead)); }).status(), 401);
+    EXPECT_EQ(authenticator_.admit(withBearer(kAdminToken, "operator:anna"), Access::admin()).id, "anna");
+}
+
+TEST_F(AuthenticatorTest, AnOpenRouteAdmitsAnyoneWithoutALookup) {
+    for (const std::string& given : {std::string(), std::string("og_unknown"), newApiToken()}) {
+        EXPECT_EQ(authenticator_.admit(withBearer(given), Access::open()).kind, "anonymous");
+    }
+    EXPECT_EQ(lookups_, 0);
+}
+
 // --- The cache and the bookkeeping -----------------------------------------------------------------------------------
 
 TEST_F(AuthenticatorTest, LookupsAreCachedForFiveSeconds) {

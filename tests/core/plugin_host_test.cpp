@@ -159,7 +159,7 @@ protected:
         request.path = path;
         request.pathParams = match.params;
         if (!echoHeader.empty()) request.headers["x-echo"] = echoHeader;
-        return match.handler(request);
+        return match.handler(request, Actor{});
     }
 
     static DatabaseConfig unreachableDatabase() {

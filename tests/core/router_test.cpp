@@ -10,13 +10,13 @@ namespace omnigate {
 namespace {
 
 // A handler that answers with a fixed body, so a test can tell which route matched.
-HttpHandler answering(const std::string& body) {
-    return [body](const HttpRequest&) { return HttpResponse::json(200, body); };
+RouteHandler answering(const std::string& body) {
+    return [body](const HttpRequest&, const Actor&) { return HttpResponse::json(200, body); };
 }
 
 std::string bodyOf(const Router::Match& match) {
     if (!match.handler) return "<no handler>";
-    return match.handler(HttpRequest{}).body;
+    return match.handler(HttpRequest{}, Actor{}).body;
 }
 
 class NoopWebSocket : public WebSocketHandler {
@@ -29,8 +29,8 @@ public:
 
 TEST(Router, MatchesAnExactPath) {
     Router router;
-    router.add("GET", "/health", answering("health"));
-    router.add("GET", "/metrics", answering("metrics"));
+    router.add("GET", "/health", Access::open(), answering("health"));
+    router.add("GET", "/metrics", Access::open(), answering("metrics"));
     const Router::Match m = router.match("GET", "/metrics");
     EXPECT_EQ(bodyOf(m), "metrics");
     EXPECT_TRUE(m.params.empty());
@@ -38,8 +38,8 @@ TEST(Router, MatchesAnExactPath) {
 
 TEST(Router, CapturesParameters) {
     Router router;
-    router.add("POST", "/api/v1/webchat/{account}/messages", answering("messages"));
-    router.add("GET", "/api/v1/interactions/{id}/messages/{message}", answering("one message"));
+    router.add("POST", "/api/v1/webchat/{account}/messages", Access::open(), answering("messages"));
+    router.add("GET", "/api/v1/interactions/{id}/messages/{message}", Access::open(), answering("one message"));
 
     const Router::Match post = router.match("POST", "/api/v1/webchat/demo/messages");
     EXPECT_EQ(bodyOf(post), "messages");
@@ -52,7 +52,7 @@ TEST(Router, CapturesParameters) {
 
 TEST(Router, AParameterIsExactlyOneSegment) {
     Router router;
-    router.add("GET", "/files/{id}", answering("file"));
+    router.add("GET", "/files/{id}", Access::open(), answering("file"));
     EXPECT_FALSE(router.match("GET", "/files").handler);
     EXPECT_FALSE(router.match("GET", "/files/a/b").handler);
     EXPECT_FALSE(router.match("GET", "/other/a").handler);
@@ -60,13 +60,13 @@ TEST(Router, AParameterIsExactlyOneSegment) {
 
 TEST(Router, LiteralSegmentsAreCaseSensitive) {
     Router router;
-    router.add("GET", "/health", answering("health"));
+    router.add("GET", "/health", Access::open(), answering("health"));
     EXPECT_FALSE(router.match("GET", "/Health").handler);
 }
 
 TEST(Router, UnknownPathIs404) {
     Router router;
-    router.add("GET", "/health", answering("health"));
+    router.add("GET", "/health", Access::open(), answering("health"));
     const Router::Match m = router.match("GET", "/nothing/here");
     EXPECT_FALSE(m.handler);
     EXPECT_FALSE(m.pathKnown);
@@ -74,7 +74,7 @@ TEST(Router, UnknownPathIs404) {
 
 TEST(Router, KnownPathWithAnotherMethodIs405) {
     Router router;
-    router.add("GET", "/api/v1/webchat/{account}/messages", answering("list"));
+    router.add("GET", "/api/v1/webchat/{account}/messages", Access::open(), answering("list"));
     const Router::Match m = router.match("DELETE", "/api/v1/webchat/demo/messages");
     EXPECT_FALSE(m.handler);
     EXPECT_TRUE(m.pathKnown);
@@ -82,8 +82,8 @@ TEST(Router, KnownPathWithAnotherMethodIs405) {
 
 TEST(Router, MethodsOfOnePathAreRoutedApart) {
     Router router;
-    router.add("GET", "/items/{id}", answering("get"));
-    router.add("PUT", "/items/{id}", answering("put"));
+    router.add("GET", "/items/{id}", Access::open(), answering("get"));
+    router.add("PUT", "/items/{id}", Access::open(), answering("put"));
     EXPECT_EQ(bodyOf(router.match("GET", "/items/1")), "get");
     EXPECT_EQ(bodyOf(router.match("PUT", "/items/1")), "put");
 }
@@ -91,19 +91,19 @@ TEST(Router, MethodsOfOnePathAreRoutedApart) {
 TEST(Router, RegisteringARouteTwiceThrows) {
     // Two plugins (or a plugin and the core) claiming one route is a start-up error, not a silent override.
     Router router;
-    router.add("GET", "/api/v1/things/{id}", answering("first"));
-    EXPECT_THROW(router.add("GET", "/api/v1/things/{id}", answering("second")), std::invalid_argument);
+    router.add("GET", "/api/v1/things/{id}", Access::open(), answering("first"));
+    EXPECT_THROW(router.add("GET", "/api/v1/things/{id}", Access::open(), answering("second")), std::invalid_argument);
     // The same pattern written with a trailing slash is the same route.
-    EXPECT_THROW(router.add("GET", "/api/v1/things/{id}/", answering("third")), std::invalid_argument);
-    EXPECT_NO_THROW(router.add("POST", "/api/v1/things/{id}", answering("post")));
+    EXPECT_THROW(router.add("GET", "/api/v1/things/{id}/", Access::open(), answering("third")), std::invalid_argument);
+    EXPECT_NO_THROW(router.add("POST", "/api/v1/things/{id}", Access::open(), answering("post")));
     EXPECT_EQ(bodyOf(router.match("GET", "/api/v1/things/1")), "first");
 }
 
 TEST(Router, TheDuplicateErrorNamesTheRoute) {
     Router router;
-    router.add("GET", "/health", answering("a"));
+    router.add("GET", "/health", Access::open(), answering("a"));
     try {
-        router.add("GET", "/health", answering("b"));
+        router.add("GET", "/health", Access::open(), answering("b"));
         FAIL() << "a duplicate route was accepted";
     } catch (const std::invalid_argument& e) {
         EXPECT_NE(std::string(e.what()).find("GET /health"), std::string::npos) << e.what();
@@ -113,15 +113,36 @@ TEST(Router, TheDuplicateErrorNamesTheRoute) {
 TEST(Router, EmptySegmentsAreIgnored) {
     // Router::split drops empty segments: a trailing slash or a doubled slash reaches the same route.
     Router router;
-    router.add("GET", "/api/v1/webchat/{account}/messages", answering("messages"));
+    router.add("GET", "/api/v1/webchat/{account}/messages", Access::open(), answering("messages"));
     EXPECT_EQ(bodyOf(router.match("GET", "/api/v1/webchat/demo/messages/")), "messages");
     EXPECT_EQ(bodyOf(router.match("GET", "/api/v1/webchat//demo/messages")), "messages");
     EXPECT_EQ(router.match("GET", "/api/v1/webchat/demo/messages/").params.at("account"), "demo");
 }
 
+TEST(Router, EachRouteKeepsItsDeclaredAccess) {
+    // The server admits a request against the access its route declared: the match must carry that declaration.
+    Router router;
+    router.add("GET", "/api/v1/things", Access::scoped(Scope::InteractionsRead), answering("list"));
+    router.add("DELETE", "/api/v1/things/{id}", Access::admin(), answering("delete"));
+    router.add("GET", "/healthz", Access::open(), answering("ok"));
+    router.addWebSocket("/api/v1/things/ws", Access::plugin(), std::make_shared<NoopWebSocket>());
+
+    const Router::Match list = router.match("GET", "/api/v1/things");
+    EXPECT_EQ(list.access.kind(), Access::Kind::Scoped);
+    EXPECT_EQ(list.access.scope(), Scope::InteractionsRead);
+    EXPECT_EQ(router.match("DELETE", "/api/v1/things/1").access.scope(), Scope::Admin);
+    EXPECT_EQ(router.match("GET", "/healthz").access.kind(), Access::Kind::Open);
+    EXPECT_EQ(router.matchWebSocket("/api/v1/things/ws").access.kind(), Access::Kind::Plugin);
+
+    // The route table as the daemon logs it at start-up, each route with who may call it.
+    EXPECT_EQ(router.describe(), (std::vector<std::string>{"GET /api/v1/things (interactions:read)",
+                                                           "DELETE /api/v1/things/{id} (admin)", "GET /healthz (open)",
+                                                           "WEBSOCKET /api/v1/things/ws (plugin)"}));
+}
+
 TEST(Router, RootPath) {
     Router router;
-    router.add("GET", "/", answering("root"));
+    router.add("GET", "/", Access::open(), answering("root"));
     EXPECT_EQ(bodyOf(router.match("GET", "/")), "root");
     EXPECT_EQ(bodyOf(router.match("GET", "")), "root");
     EXPECT_FALSE(router.match("GET", "/x").handler);
@@ -130,8 +151,8 @@ TEST(Router, RootPath) {
 TEST(Router, WebSocketRoutesAreSeparateFromHttpRoutes) {
     Router router;
     const auto socket = std::make_shared<NoopWebSocket>();
-    router.addWebSocket("/api/v1/webchat/{account}/ws", socket);
-    router.add("GET", "/api/v1/webchat/{account}/messages", answering("messages"));
+    router.addWebSocket("/api/v1/webchat/{account}/ws", Access::plugin(), socket);
+    router.add("GET", "/api/v1/webchat/{account}/messages", Access::open(), answering("messages"));
 
     const Router::WebSocketMatch ws = router.matchWebSocket("/api/v1/webchat/demo/ws");
     EXPECT_EQ(ws.handler, socket);
@@ -148,8 +169,8 @@ TEST(Router, WebSocketRoutesAreSeparateFromHttpRoutes) {
 TEST(Router, AWebSocketAndAnHttpRouteMayShareAPath) {
     Router router;
     const auto socket = std::make_shared<NoopWebSocket>();
-    router.addWebSocket("/live", socket);
-    EXPECT_NO_THROW(router.add("GET", "/live", answering("page")));
+    router.addWebSocket("/live", Access::plugin(), socket);
+    EXPECT_NO_THROW(router.add("GET", "/live", Access::open(), answering("page")));
     EXPECT_EQ(bodyOf(router.match("GET", "/live")), "page");
     EXPECT_EQ(router.matchWebSocket("/live").handler, socket);
 }

@@ -1,0 +1,20 @@
+// The one check between a matched route and its handler: the HTTP server hands it the route's declared Access and
+// the request, and passes on the Actor it answers. Implemented by the Authenticator (core/api), which knows the
+// tokens; kept abstract here so the server needs nothing of the API's stores.
+#pragma once
+
+#include "http/access.h"
+#include "model/actor.h"
+#include "omnigate/sdk/http.h"
+
+namespace omnigate {
+
+class RouteGuard {
+public:
+    virtual ~RouteGuard() = default;
+
+    // Who calls, when `access` lets the request through; throws ApiError (401, 403, 503) otherwise.
+    virtual Actor admit(const HttpRequest& request, const Access& access) = 0;
+};
+
+}  // namespace omnigate
