@@ -88,10 +88,20 @@ Authenticator::Authenticator(std::string adminToken, Directory directory, std::c
 Actor Authenticator::admit(const HttpRequest& request, const Access& access) {
     switch (access.kind()) {
         case Access::Kind::Scoped: return authorize(request, access.scope());
-        case Access::Kind::Open:
-        case Access::Kind::Plugin: break;
+        case Access::Kind::Plugin: refuseApiToken(request); break;
+        case Access::Kind::Open: break;
     }
     return Actor{"anonymous", ""};
+}
+
+void Authenticator::refuseApiToken(const HttpRequest& request) {
+    const std::string given = request.bearerToken();
+    if (given.empty() || constantTimeEquals(given, adminToken_)) return;
+    const std::optional<ApiToken> token = lookup(given);
+    if (!token || token->revoked()) return;  // not ours: the plugin judges it (a visitor's or a bot's token)
+    throw ApiError(403, "forbidden",
+                   "the API token '" + token->name + "' may not call this endpoint: it is a plugin's, which takes "
+                   "its own credentials (the admin token, a visitor's or a bot's token), never an API token");
 }
 
 Actor Authenticator::authorize(const HttpRequest& request, Scope scope) {

@@ -46,8 +46,9 @@ public:
                   std::chrono::milliseconds touchEvery = std::chrono::minutes(1),
                   Clock clock = [] { return std::chrono::steady_clock::now(); });
 
-    // Open and plugin routes let every request through to their handler, as {anonymous}; a scoped route asks
-    // authorize().
+    // Open and plugin routes let the request through to their handler, as {anonymous}; a scoped route asks
+    // authorize(). A plugin's route refuses a valid API token (403): the token's scopes are the core's, and the
+    // plugin, which cannot tell one from garbage, would answer 401 "not valid" to a token that is valid.
     Actor admit(const HttpRequest& request, const Access& access) override;
 
     // The caller, when it may use a route that needs `scope`. The admin token acts as {admin}, or as the operator
@@ -65,6 +66,7 @@ private:
     };
 
     std::optional<ApiToken> lookup(const std::string& token);
+    void refuseApiToken(const HttpRequest& request);
     void touchIfDue(std::int64_t tokenId);
 
     const std::string adminToken_;

@@ -23,7 +23,7 @@ public:
         Open,        // anyone: liveness probes
         Scoped,      // the admin token, or an API token granted the scope; Scope::Admin: the admin token only
         Plugin,      // a plugin's route: the plugin checks its own credentials (a visitor's or a bot's token, a
-                     // provider's signature, the admin token); an API token is refused before the plugin runs
+                     // provider's signature, the admin token); a valid API token is refused before the plugin runs
     };
 
     static Access open() { return Access(Kind::Open, Scope::Admin); }

@@ -185,6 +185,20 @@ TEST_F(AuthenticatorTest, AnOpenRouteAdmitsAnyoneWithoutALookup) {
     EXPECT_EQ(lookups_, 0);
 }
 
+TEST_F(AuthenticatorTest, APluginsRouteRefusesAValidApiTokenAndLeavesTheRestToThePlugin) {
+    const std::string full = grant(11, "crm", {"interactions:read", "interactions:write", "clients:read", "clients:write"});
+    const ApiError refused = errorOf([&] { authenticator_.admit(withBearer(full), Access::plugin()); });
+    EXPECT_EQ(refused.status(), 403);
+    EXPECT_NE(std::string(refused.what()).find("'crm'"), std::string::npos) << refused.what();
+    // The plugin decides about everything else: no token, the admin token, a visitor's or a bot's, a stale one.
+    const std::string revoked = grant(12, "old", {"clients:read"});
+    revokeInDirectory(revoked);
+    for (const std::string& given : {std::string(), kAdminToken, std::string("visitor.token.signed"),
+                                     std::string("og_unknown"), revoked}) {
+        EXPECT_EQ(authenticator_.admit(withBearer(given), Access::plugin()).kind, "anonymous") << given;
+    }
+}
+
 // --- The cache and the bookkeeping -----------------------------------------------------------------------------------
 
 TEST_F(AuthenticatorTest, LookupsAreCachedForFiveSeconds) {
