@@ -1,0 +1,175 @@
+// Who may call each route, proven from the route table itself: the daemon logs every route it serves with its
+// declared access ("serving POST /api/v1/queues (admin)"), and this test knocks on every /api/v1 route twice,
+// without credentials (401) and with an API token that lacks what the route needs (403). The routes come from the
+// daemon, not from a list here, so a route is covered the day it is added. Every plugin with routes is loaded.
+// A plugin's route is checked by the plugin itself (the SDK declares no access): without credentials it must
+// answer 401 like any other, and an API token, which carries only the core's scopes, is refused with 403.
+#include <gtest/gtest.h>
+
+#include <Poco/UUIDGenerator.h>
+
+#include <chrono>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "support/daemon_process.h"
+
+namespace omnigate::test {
+namespace {
+
+struct ServedRoute {
+    std::string method;   // WEBSOCKET for an upgrade
+    std::string pattern;  // "/api/v1/interactions/{id}"
+    std::string access;   // "admin", "interactions:read"…, "plugin", "open"
+    std::string name() const { return method + " " + pattern + " (" + access + ")"; }
+};
+
+// The only /api/v1 routes open to anyone: a visitor starts a web chat session there, before holding any token.
+const std::set<std::string> kOpenOnPurpose{"POST /api/v1/webchat/{account}/sessions"};
+
+const std::vector<std::string> kGrantable{"interactions:read", "interactions:write", "clients:read", "clients:write"};
+
+const char* const kBotIntegration = "route-access-bot";
+
+std::vector<ServedRoute> servedRoutes(const std::string& log) {
+    std::vector<ServedRoute> routes;
+    const std::regex line(R"(serving (\w+) (\S+) \(([^)]+)\))");
+    for (auto it = std::sregex_iterator(log.begin(), log.end(), line); it != std::sregex_iterator(); ++it) {
+        routes.push_back({(*it)[1].str(), (*it)[2].str(), (*it)[3].str()});
+    }
+    return routes;
+}
+
+// A concrete path for a pattern: the configured accounts where the path names one, 1 for any id.
+std::string samplePath(const std::string& pattern) {
+    std::string path = std::regex_replace(pattern, std::regex(R"(\{account\})"), "demo");
+    path = std::regex_replace(path, std::regex(R"(\{integration\})"), kBotIntegration);
+    return std::regex_replace(path, std::regex(R"(\{[^}]+\})"), "1");
+}
+
+class RouteAccess : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        DaemonOptions options;
+        options.instance = "route-access";
+        options.channelsYaml += "  - type: vk\n    id: demo\n    settings:\n      group_id: 1\n"
+                                "      access_token: route-vk-token\n      secret: route-vk-secret\n"
+                                "      confirmation: route-vk-confirmation\n      api_url: http://127.0.0.1:9/method\n";
+        options.channelsYaml += "  - type: whatsapp\n    id: demo\n    settings:\n      phone_number_id: '1'\n"
+                                "      app_secret: route-wa-secret\n      verify_token: route-wa-verify\n"
+                                "      access_token: route-wa-token\n      graph_url: http://127.0.0.1:9\n";
+        // SIP on a port no other test uses (the voice tests take 15060-15070, the documents test 15098).
+        options.channelsYaml += "  - type: voice\n    id: demo\n    settings:\n      listen: 127.0.0.1:15097\n"
+                                "      rtp_ports: {min: 16440, max: 16479}\n      max_concurrent_calls: 5\n";
+        options.channelsYaml += std::string("integrations:\n"
+                                            "  - type: crm\n    id: crm\n"
+                                            "  - type: chatbot\n    id: ") +
+                                kBotIntegration +
+                                "\n    settings:\n"
+                                "      bot_url: http://127.0.0.1:9/hook\n"
+                                "      secret: route-access-chatbot-secret\n"
+                                "      bot_token: route-access-bot-token\n"
+                                "  - type: knowledge_base\n    id: kb\n    settings:\n      templates: []\n";
+        daemon_ = new DaemonProcess(options);
+        ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
+        // The route table is logged once start-up is complete, which is a moment after /readyz first answers.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (daemon_->log().find("listening on http://") == std::string::npos &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    static void TearDownTestSuite() {
+        delete daemon_;
+        daemon_ = nullptr;
+    }
+    void TearDown() override {
+        if (HasFailure()) std::cerr << "---- omnigate log ----\n" << daemon_->log() << "\n";
+    }
+
+    static std::string issue(const std::vector<std::string>& scopes) {
+        std::string list;
+        for (const std::string& s : scopes) list += (list.empty() ? "\"" : ",\"") + s + "\"";
+        const std::string name = "route-access-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+        const HttpResult r = daemon_->http().request(
+            "POST", "/api/v1/api-tokens", R"({"name":")" + name + R"(","scopes":[)" + list + "]}",
+            {{"Authorization", "Bearer " + daemon_->adminToken()}, {"Content-Type", "application/json"}});
+        EXPECT_EQ(r.status, 201) << r.body;
+        return r.status == 201 ? r.json()->getValue<std::string>("token") : "";
+    }
+
+    // Every grantable scope but the one the route needs: for admin and plugin routes, all of them.
+    static std::string tokenLacking(const std::string& access) {
+        static std::map<std::string, std::string> tokens;
+        auto found = tokens.find(access);
+        if (found != tokens.end()) return found->second;
+        std::vector<std::string> scopes;
+        for (const std::string& s : kGrantable) {
+            if (s != access) scopes.push_back(s);
+        }
+        return tokens[access] = issue(scopes);
+    }
+
+    static HttpResult call(const ServedRoute& route, const std::string& bearer) {
+        std::map<std::string, std::string> headers;
+        if (!bearer.empty()) headers["Authorization"] = "Bearer " + bearer;
+        const std::string path = samplePath(route.pattern);
+        if (route.method == "WEBSOCKET") {
+            headers["Upgrade"] = "websocket";
+            headers["Connection"] = "Upgrade";
+            headers["Sec-WebSocket-Key"] = "dGhlIHNhbXBsZSBub25jZQ==";
+            headers["Sec-WebSocket-Version"] = "13";
+            return daemon_->http().request("GET", path, "", headers);
+        }
+        const bool hasBody = route.method == "POST" || route.method == "PUT" || route.method == "PATCH";
+        if (hasBody) headers["Content-Type"] = "application/json";
+        return daemon_->http().request(route.method, path, hasBody ? "{}" : "", headers);
+    }
+
+    static DaemonProcess* daemon_;
+};
+
+DaemonProcess* RouteAccess::daemon_ = nullptr;
+
+TEST_F(RouteAccess, EveryApiRouteRefusesNoCredentialsAndAnApiTokenWithoutItsScope) {
+    std::vector<ServedRoute> api;
+    for (const ServedRoute& route : servedRoutes(daemon_->log())) {
+        if (route.pattern.rfind("/api/v1/", 0) == 0) api.push_back(route);
+    }
+    // The table is really read: the core's resources and every loaded plugin's routes are in it.
+    std::set<std::string> names;
+    for (const ServedRoute& route : api) names.insert(route.method + " " + route.pattern);
+    for (const char* expected :
+         {"POST /api/v1/interactions/bulk", "PUT /api/v1/operators/{id}/status", "GET /api/v1/files/{id}",
+          "PATCH /api/v1/clients/{id}", "GET /api/v1/recordings/{fileId}", "GET /api/v1/whatsapp/templates",
+          "GET /api/v1/integrations/crm/subscriptions", "GET /api/v1/integrations/knowledge-base/templates",
+          "GET /api/v1/integrations/chatbot/{integration}/stats", "WEBSOCKET /api/v1/webchat/{account}/ws"}) {
+        EXPECT_EQ(names.count(expected), 1u) << expected << " is not in the route table";
+    }
+
+    int checked = 0;
+    for (const ServedRoute& route : api) {
+        const std::string name = route.method + " " + route.pattern;
+        if (route.access == "open") {
+            ADD_FAILURE() << route.name() << " is open to anyone: an /api/v1 route must declare who may call it";
+            continue;
+        }
+        const HttpResult anonymous = call(route, "");
+        if (kOpenOnPurpose.count(name) != 0) {
+            EXPECT_NE(anonymous.status, 401) << route.name() << " is listed as open on purpose but refused: "
+                                             << anonymous.body;
+            continue;
+        }
+        EXPECT_EQ(anonymous.status, 401) << route.name() << " without credentials answered " << anonymous.body;
+
+        const HttpResult lacking = call(route, tokenLacking(route.access));
+        EXPECT_EQ(lacking.status, 403) << route.name() << " with an API token of every scope but '" << route.access
+                                       << "' answered " << lacking.body;
+        ++checked;
+    }
+    std::cout << "checked " << checked << " /api/v1 routes, " << kOpenOnPurpose.size() << " open on purpose\n";
+}
+
+}  // namespace
+}  // namespace omnigate::test
