@@ -4,6 +4,7 @@
 #include <Poco/Path.h>
 
 #include "config/config_json.h"
+#include "config/demo_secrets.h"
 
 #include <algorithm>
 #include <regex>
@@ -235,6 +236,7 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     c.channels = parseEntries(root["channels"], true);
     c.integrations = parseEntries(root["integrations"], false);
     c.routing = parseRouting(root["routing"]);
+    refuseDemoValuesWhenExposed(root, c);
     return c;
 }
 

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 
 #include "config/daemon_config.h"
@@ -518,6 +520,75 @@ TEST(DaemonConfigFloods, RefusesASendQueueSmallerThanTheLargestFrame) {
     const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "http:", "  max_websocket_frame_bytes: 65536",
                                         "  websocket_send_queue_bytes: 65536"}));
     EXPECT_EQ(e.keyPath(), "http.websocket_send_queue_bytes");
+}
+
+// --- A daemon other machines reach refuses the demo's secrets -------------------------------------------------------
+
+// Every variable the demo config reads a secret (or the CORS origin) from, so a test sees its defaults.
+const char* const kDemoSecretVariables[] = {
+    "OMNIGATE_ADMIN_TOKEN", "OMNIGATE_DB_PASSWORD",  "OMNIGATE_WEBCHAT_SECRET",  "OMNIGATE_IMAP_PASSWORD",
+    "OMNIGATE_SMTP_PASSWORD", "OMNIGATE_VK_TOKEN",    "OMNIGATE_VK_SECRET",       "OMNIGATE_WA_APP_SECRET",
+    "OMNIGATE_WA_VERIFY_TOKEN", "OMNIGATE_WA_TOKEN",  "OMNIGATE_CORS_ORIGIN"};
+
+TEST(ExposedDeployment, TheDemoConfigOnAPublicAddressIsRefusedNamingEveryDemoSecret) {
+    std::vector<std::unique_ptr<ScopedEnv>> unset;
+    for (const char* name : kDemoSecretVariables) unset.push_back(std::make_unique<ScopedEnv>(name, std::nullopt));
+    const ScopedEnv host("OMNIGATE_HTTP_HOST", "0.0.0.0");
+    ConfigError e("", 0, 0, "", "");
+    try {
+        loadDaemonConfig(OMNIGATE_DEMO_CONFIG);
+        FAIL() << "the demo config was accepted on 0.0.0.0";
+    } catch (const ConfigError& error) {
+        e = error;
+    }
+    EXPECT_EQ(e.keyPath(), "http.host");
+    for (const char* key :
+         {"admin.token", "database.password", "channels[0].settings.token_secret", "channels[1].settings.imap_password",
+          "channels[1].settings.smtp_password", "channels[2].settings.access_token", "channels[2].settings.secret",
+          "channels[3].settings.app_secret", "channels[3].settings.verify_token", "channels[3].settings.access_token",
+          "http.cors_origins[0]"}) {
+        EXPECT_NE(e.problem().find(std::string(": ") + key + ": "), std::string::npos) << key << " not named in:\n"
+                                                                                     << e.what();
+    }
+    // The database user is also "omnigate": only the password counts. The demo mail servers are on loopback, so
+    // plain text to them is no exposure.
+    EXPECT_EQ(e.problem().find("database.user"), std::string::npos) << e.what();
+    EXPECT_EQ(e.problem().find("allow_plaintext"), std::string::npos) << e.what();
+    // Each named with its place in the file.
+    EXPECT_TRUE(std::regex_search(e.problem(), std::regex(R"(omnigate\.yaml:\d+:\d+: admin\.token: still the demo value)")))
+        << e.what();
+}
+
+TEST(ExposedDeployment, TheDemoConfigWithItsOwnSecretsStartsOnAPublicAddress) {
+    std::vector<std::unique_ptr<ScopedEnv>> own;
+    for (const char* name : kDemoSecretVariables) {
+        own.push_back(std::make_unique<ScopedEnv>(name, std::string("own-value-of-") + name));
+    }
+    const ScopedEnv cors("OMNIGATE_CORS_ORIGIN", "https://shop.example.com");
+    const ScopedEnv host("OMNIGATE_HTTP_HOST", "0.0.0.0");
+    EXPECT_EQ(loadDaemonConfig(OMNIGATE_DEMO_CONFIG).http.host, "0.0.0.0");
+}
+
+TEST(ExposedDeployment, LoopbackAddressesKeepTheDemoWorking) {
+    for (const char* loopback : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
+        const ScopedEnv host("OMNIGATE_HTTP_HOST", loopback);
+        EXPECT_EQ(loadDaemonConfig(OMNIGATE_DEMO_CONFIG).adminToken, "demo-admin-token") << loopback;
+    }
+    for (const char* exposed : {"0.0.0.0", "::", "10.0.0.5", "omnigate.example.com"}) {
+        const ScopedEnv host("OMNIGATE_HTTP_HOST", exposed);
+        EXPECT_THROW(loadDaemonConfig(OMNIGATE_DEMO_CONFIG), ConfigError) << exposed;
+    }
+}
+
+TEST(ExposedDeployment, PlainTextMailToAServerOffLoopbackIsRefused) {
+    const auto config = [](const char* imapUrl) {
+        return yaml({REQUIRED_SECTIONS, "http:", "  host: 10.0.0.5", "channels:", "  - type: email", "    id: support",
+                     "    settings:", imapUrl, "      smtp_url: smtp://127.0.0.1:2525", "      allow_plaintext: true"});
+    };
+    const ConfigError e = refusal(config("      imap_url: imap://mail.example.com/INBOX"));
+    EXPECT_EQ(e.keyPath(), "http.host");
+    EXPECT_NE(e.problem().find("test.yaml:18:24: channels[0].settings.allow_plaintext: "), std::string::npos) << e.what();
+    EXPECT_NO_THROW(parse(config("      imap_url: imap://127.0.0.1:1143/INBOX")));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <Poco/TemporaryFile.h>
 
 #include <fstream>
+#include <map>
 
 #include "support/daemon_process.h"
 #include "omnigate/sdk/abi.h"
@@ -38,6 +39,35 @@ TEST(CommandLine, CheckConfigAcceptsTheDemoConfig) {
     const std::string demo = requireEnv("OMNIGATE_REPO") + "/config/omnigate.yaml";
     EXPECT_EQ(DaemonProcess::run({"--check-config", demo}, out), 0) << out;
     EXPECT_NE(out.find("OK"), std::string::npos) << out;
+}
+
+// What scripts/run.sh sets on top of the demo config, with the daemon bound to every interface.
+const std::map<std::string, std::string> kDemoOnAPublicAddress{
+    {"OMNIGATE_HTTP_HOST", "0.0.0.0"}, {"OMNIGATE_DB_PASSWORD", "omnigate"}, {"OMNIGATE_ADMIN_TOKEN", "demo-admin-token"}};
+
+void expectEveryDemoSecretNamed(const std::string& out) {
+    EXPECT_NE(out.find("http.host: '0.0.0.0' is reachable from other machines"), std::string::npos) << out;
+    for (const char* key : {"admin.token", "database.password", "channels[0].settings.token_secret",
+                            "channels[2].settings.secret", "channels[3].settings.app_secret", "http.cors_origins[0]"}) {
+        EXPECT_NE(out.find(std::string(": ") + key + ": "), std::string::npos) << key << " not named in:\n" << out;
+    }
+}
+
+TEST(CommandLine, CheckConfigRefusesTheDemoSecretsOnAPublicAddress) {
+    std::string out;
+    const std::string demo = requireEnv("OMNIGATE_REPO") + "/config/omnigate.yaml";
+    EXPECT_EQ(DaemonProcess::run({"--check-config", demo}, out, kDemoOnAPublicAddress), 1) << out;
+    expectEveryDemoSecretNamed(out);
+}
+
+TEST(CommandLine, TheDaemonDoesNotStartWithTheDemoSecretsOnAPublicAddress) {
+    std::string out;
+    const std::string demo = requireEnv("OMNIGATE_REPO") + "/config/omnigate.yaml";
+    auto environment = kDemoOnAPublicAddress;
+    environment["OMNIGATE_HTTP_PORT"] = std::to_string(freePort());
+    EXPECT_EQ(DaemonProcess::run({"--config", demo}, out, environment), 1) << out;
+    expectEveryDemoSecretNamed(out);
+    EXPECT_EQ(out.find("listening on"), std::string::npos) << out;
 }
 
 TEST(CommandLine, CheckConfigReportsPositionAndKeyPath) {
