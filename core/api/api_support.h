@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "model/utf8_text.h"
 #include "omnigate/sdk/http.h"
@@ -71,7 +72,7 @@ Result readWith(ConnectionPool& pool, const std::string& what, Read&& read) {
         return read(*session);
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable("reading " + what + " failed: " + e.what());
+        throw InternalError::unavailable("reading " + what + " failed", e.what());
     }
 }
 

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "api/api_support.h"
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "omnigate/sdk/secrets.h"
 
@@ -185,7 +186,7 @@ void Authenticator::touchIfDue(std::int64_t tokenId) {
     try {
         directory_.touch(tokenId);
     } catch (const std::exception& e) {
-        logger().warning("recording the use of API token %s failed: %s", std::to_string(tokenId), std::string(e.what()));
+        logger().warning("recording the use of API token %s failed: %s", std::to_string(tokenId), withCause(e));
     }
 }
 

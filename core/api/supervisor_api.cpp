@@ -9,6 +9,7 @@
 
 #include "api/api_support.h"
 #include "api/spreadsheet_export.h"
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/outbox.h"
 #include "store/unified_queue_store.h"
@@ -243,7 +244,7 @@ HttpResponse SupervisorApi::exportQueue(const HttpRequest& request) {
         try {
             response.body = sheet.xlsx();
         } catch (const std::runtime_error& e) {
-            throw ApiError(500, "export_failed", std::string("the XLSX export could not be written: ") + e.what());
+            throw InternalError(500, "export_failed", "the XLSX export could not be written", e.what());
         }
     }
     response.headers.emplace_back("Content-Disposition",

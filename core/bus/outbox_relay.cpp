@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 
 namespace omnigate {
@@ -121,7 +122,7 @@ void OutboxRelay::loop() {
             round(*session, lookForNew, offered);
             lookForNew = false;
         } catch (const sql::SQLException& e) {
-            logger().warning("outbox relay: database error, retrying: %s", std::string(e.what()));
+            logger().warning("outbox relay: database error, retrying: %s", withCause(e));
             session.reset();
             leader_ = false;
             forgetInFlight();

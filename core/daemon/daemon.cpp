@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "daemon/routing_bootstrap.h"
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/migrator.h"
 
@@ -38,7 +39,7 @@ void Daemon::waitForDatabase() {
             return;
         } catch (const ApiError& e) {
             if (std::chrono::steady_clock::now() > deadline) {
-                throw StartupError(std::string(e.what()) + ": start MariaDB or fix database.* in " + config_.file);
+                throw StartupError(withCause(e) + ": start MariaDB or fix database.* in " + config_.file);
             }
             if (std::chrono::steady_clock::now() >= nextNotice) {
                 logger().warning("waiting for the database at %s …", pool_->describe());
@@ -108,7 +109,7 @@ void Daemon::start() {
     try {
         logger().information("%s", RoutingBootstrap(config_.routing, *writer_).run());
     } catch (const ApiError& e) {
-        throw StartupError(std::string("storing the routing section of ") + config_.file + " failed: " + e.what());
+        throw StartupError(std::string("storing the routing section of ") + config_.file + " failed: " + withCause(e));
     }
 
     pluginHealth_ = std::make_unique<PluginHealth>(metrics_);

@@ -27,7 +27,9 @@
 #include "http/connection_gate.h"
 #include "http/token_bucket.h"
 #include "http/trusted_proxies.h"
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
+#include "omnigate/sdk/unique_id.h"
 
 namespace omnigate {
 
@@ -78,6 +80,9 @@ public:
 
     void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
         const auto started = std::chrono::steady_clock::now();
+        // Named in the answer and in the log line about it, so a client's report finds what the log knows.
+        const std::string requestId = randomUuid();
+        out.set("X-Request-Id", requestId);
         HttpResponse response;
         bool upgraded = false;
         bool guess = false;  // a 401 to this request costs its client a token of shared_.failedAuth
@@ -105,19 +110,29 @@ public:
                 response = dispatch(in, out, request);
             }
         } catch (const ApiError& e) {
-            response = HttpResponse::json(e.status(), errorBody(e.code(), e.what()));
+            response = HttpResponse::json(e.status(), errorBody(e.code(), e.what(), requestId));
             if (e.retryAfter().count() > 0) response.headers.emplace_back("Retry-After", std::to_string(e.retryAfter().count()));
             if (e.status() == 400 && !bodyRead_) out.setKeepAlive(false);
+            // What a database or a disk said stays here; a 500 is a fault to look into. Other errors are the
+            // client's or a passing overload, told to the client in full, and not worth a line each.
+            const auto* internal = dynamic_cast<const InternalError*>(&e);
+            if (internal || e.status() == 500) {
+                logger().error("request %s: %s %s answered %d %s: %s", requestId, in.getMethod(),
+                               redactedUri(in.getURI()), e.status(), e.code(), withCause(e));
+            }
         } catch (const std::exception& e) {
-            logger().error("%s %s failed: %s", in.getMethod(), in.getURI(), std::string(e.what()));
-            response = HttpResponse::json(500, errorBody("internal", "the request failed inside omnigate; see its log"));
+            logger().error("request %s: %s %s failed: %s", requestId, in.getMethod(), redactedUri(in.getURI()),
+                           std::string(e.what()));
+            response = HttpResponse::json(
+                500, errorBody("internal", "the request failed inside omnigate; see its log", requestId));
         }
         if (guess && response.status == 401) shared_.failedAuth.take(clientIp);
         if (response.status >= 400) metrics_.countHttpError(response.status);
         try {
             sendResponse(out, response);
         } catch (const Poco::Exception& e) {
-            logger().debug("answering %s %s: %s", in.getMethod(), in.getURI(), e.displayText());
+            logger().debug("answering request %s: %s %s: %s", requestId, in.getMethod(), redactedUri(in.getURI()),
+                           e.displayText());
         }
         metrics_.observeRequest(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -324,7 +339,9 @@ private:
             Poco::Net::HTTPServerResponseImpl response(session);
             response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
             response.setKeepAlive(false);
-            const std::string body = errorBody("bad_request", "the request is not well-formed HTTP");
+            const std::string requestId = randomUuid();
+            response.set("X-Request-Id", requestId);
+            const std::string body = errorBody("bad_request", "the request is not well-formed HTTP", requestId);
             response.setContentType("application/json");
             response.setContentLength(static_cast<std::streamsize>(body.size()));
             response.send() << body;
@@ -396,15 +413,36 @@ struct HttpServer::Running {
     Poco::Net::TCPServerDispatcher* dispatcher = nullptr;
 };
 
-std::string errorBody(const std::string& code, const std::string& message) {
+std::string errorBody(const std::string& code, const std::string& message, const std::string& requestId) {
     Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     error->set("code", code);
     error->set("message", message);
+    error->set("request_id", requestId);
     Poco::JSON::Object root;
     root.set("error", error);
     std::ostringstream out;
     root.stringify(out);
     return out.str();
+}
+
+std::string redactedUri(const std::string& uri) {
+    const std::size_t query = uri.find('?');
+    if (query == std::string::npos) return uri;
+    try {
+        Poco::URI parsed(uri);
+        Poco::URI::QueryParameters parameters = parsed.getQueryParameters();
+        for (auto& [name, value] : parameters) {
+            const std::string lower = Poco::toLower(name);
+            if (lower.find("token") != std::string::npos || lower.find("secret") != std::string::npos ||
+                lower.find("password") != std::string::npos) {
+                value = "REDACTED";
+            }
+        }
+        parsed.setQueryParameters(parameters);
+        return parsed.getPathEtc();
+    } catch (const Poco::SyntaxException&) {
+        return uri.substr(0, query) + "?(a query that does not parse, not shown)";
+    }
 }
 
 HttpServer::HttpServer(const HttpConfig& config, Router& router, RouteGuard& guard, Metrics& metrics,

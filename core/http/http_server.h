@@ -35,6 +35,11 @@ private:
     std::unique_ptr<Running> running_;
 };
 
-std::string errorBody(const std::string& code, const std::string& message);
+// {"error":{"code":…,"message":…,"request_id":…}}
+std::string errorBody(const std::string& code, const std::string& message, const std::string& requestId);
+
+// The request URI as the log may show it: the value of every query parameter whose name says token, secret or
+// password (a visitor's WebSocket ?token=, WhatsApp's hub.verify_token) replaced by REDACTED.
+std::string redactedUri(const std::string& uri);
 
 }  // namespace omnigate

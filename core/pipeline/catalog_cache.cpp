@@ -6,6 +6,7 @@
 #include <cppconn/exception.h>
 
 #include "model/address_normalization.h"
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 
 namespace omnigate {
@@ -25,8 +26,8 @@ std::shared_ptr<const Catalog> CatalogCache::current() {
         loadedAt_ = std::chrono::steady_clock::now();
         stale_ = false;
     } catch (const std::exception& e) {
-        if (!snapshot_) throw ApiError::unavailable(std::string("cannot read the black list and templates: ") + e.what());
-        Poco::Logger::get("omnigate.pipeline").warning("keeping the previous catalogs: %s", std::string(e.what()));
+        if (!snapshot_) throw InternalError::unavailable("cannot read the black list and templates", withCause(e));
+        Poco::Logger::get("omnigate.pipeline").warning("keeping the previous catalogs: %s", withCause(e));
     }
     return snapshot_;
 }

@@ -3,6 +3,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
+#include "model/internal_error.h"
 #include "store/committed_events.h"
 
 namespace omnigate {
@@ -61,7 +62,7 @@ void ChannelNotifier::notify(const InteractionUpdate& update, const std::string&
         plugin->onInteractionUpdate(told);
     } catch (const std::exception& e) {
         logger().error("the %s plugin failed on the update of interaction %Ld: %s", channel, update.interactionId,
-                       std::string(e.what()));
+                       withCause(e));
     } catch (...) {
         logger().error("the %s plugin failed on the update of interaction %Ld", channel, update.interactionId);
     }

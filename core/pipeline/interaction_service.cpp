@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 
 namespace omnigate {
@@ -56,7 +57,7 @@ bool asksForRatingItself(const ChannelPlugin& plugin, const std::string& channel
     try {
         return plugin.asksForRatingItself();
     } catch (const std::exception& e) {
-        logger().error("the %s plugin failed to say how it asks for ratings: %s", channel, std::string(e.what()));
+        logger().error("the %s plugin failed to say how it asks for ratings: %s", channel, withCause(e));
     } catch (...) {
         logger().error("the %s plugin failed to say how it asks for ratings", channel);
     }
@@ -67,7 +68,7 @@ bool canAskForRating(const ChannelPlugin& plugin, const std::string& channel) {
     try {
         return plugin.canAskForRating();
     } catch (const std::exception& e) {
-        logger().error("the %s plugin failed to say whether it can ask for ratings: %s", channel, std::string(e.what()));
+        logger().error("the %s plugin failed to say whether it can ask for ratings: %s", channel, withCause(e));
     } catch (...) {
         logger().error("the %s plugin failed to say whether it can ask for ratings", channel);
     }
@@ -82,7 +83,7 @@ auto readStore(ConnectionPool& pool, const char* what, Read read) {
         return read(store);
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable(std::string("reading ") + what + " failed: " + e.what());
+        throw InternalError::unavailable(std::string("reading ") + what + " failed", e.what());
     }
 }
 
@@ -153,7 +154,7 @@ Interaction InteractionService::changeStatus(std::int64_t id, InteractionStatus 
             hooks_.changed(before, updated);
         } catch (const std::exception& e) {
             // The change is committed; routing's follow-up (a wrap-up) is retried by nobody, so say so.
-            logger().error("routing after the status change of interaction %Ld: %s", id, std::string(e.what()));
+            logger().error("routing after the status change of interaction %Ld: %s", id, withCause(e));
         }
     }
     if (ratingRequest) {
@@ -162,8 +163,7 @@ Interaction InteractionService::changeStatus(std::int64_t id, InteractionStatus 
         try {
             messages_.deliver(*ratingRequest, updated.address, updated.subject);
         } catch (const std::exception& e) {
-            logger().error("the rating request %Ld of interaction %Ld: %s", ratingRequest->id, id,
-                           std::string(e.what()));
+            logger().error("the rating request %Ld of interaction %Ld: %s", ratingRequest->id, id, withCause(e));
         }
     }
     return updated;

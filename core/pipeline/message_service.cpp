@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include "model/address_normalization.h"
+#include "model/internal_error.h"
 #include "model/utf8_text.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/interaction_store.h"
@@ -90,7 +91,7 @@ std::vector<StoredMessage> MessageService::history(const std::string& channel, c
         return InteractionStore(*session).history(channel, account, client, limit);
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable(std::string("reading the history failed: ") + e.what());
+        throw InternalError::unavailable("reading the history failed", e.what());
     }
 }
 
@@ -103,7 +104,7 @@ std::vector<StoredMessage> MessageService::messagesOf(std::int64_t interactionId
         return store.messagesOf(interactionId, limit);
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable(std::string("reading the messages failed: ") + e.what());
+        throw InternalError::unavailable("reading the messages failed", e.what());
     }
 }
 
@@ -146,7 +147,7 @@ StoredMessage MessageService::reply(std::int64_t interactionId, OutboundMessage 
             return InteractionStore(*session).load(interactionId);
         } catch (const sql::SQLException& e) {
             if (isConnectionError(e)) session->markBroken();
-            throw ApiError::unavailable(std::string("reading the interaction failed: ") + e.what());
+            throw InternalError::unavailable("reading the interaction failed", e.what());
         }
     }();
     if (!interaction) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
@@ -193,7 +194,7 @@ void MessageService::prepareOutbound(ChannelPlugin& plugin, const std::string& c
     } catch (const ApiError&) {
         throw;
     } catch (const std::exception& e) {
-        logger().error("the %s plugin failed to prepare a message: %s", channel, std::string(e.what()));
+        logger().error("the %s plugin failed to prepare a message: %s", channel, withCause(e));
         throw ApiError(502, "plugin_error", "the " + channel + " channel failed on this message; see the omnigate log");
     } catch (...) {
         logger().error("the %s plugin failed to prepare a message with a non-standard exception", channel);
@@ -225,7 +226,7 @@ StoredMessage MessageService::deliver(StoredMessage stored, OutboundMessage out)
             sent = plugin->send(out);
         } catch (const std::exception& e) {
             logger().error("the %s plugin failed to send message %Ld: %s", stored.channel, stored.id,
-                           std::string(e.what()));
+                           withCause(e));
             sent = {DeliveryStatus::Failed, "", "plugin_error", "the channel plugin failed; see the omnigate log"};
         } catch (...) {
             logger().error("the %s plugin failed to send message %Ld with a non-standard exception", stored.channel,
@@ -277,7 +278,7 @@ std::optional<std::int64_t> MessageService::clientIdByAddress(const Address& add
         return id;
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable(std::string("reading the client failed: ") + e.what());
+        throw InternalError::unavailable("reading the client failed", e.what());
     }
 }
 

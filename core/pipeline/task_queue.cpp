@@ -2,6 +2,8 @@
 
 #include <Poco/Logger.h>
 
+#include "model/internal_error.h"
+
 namespace omnigate {
 
 TaskQueue::TaskQueue() : thread_([this] { loop(); }) {}
@@ -42,7 +44,7 @@ void TaskQueue::loop() {
         try {
             task();
         } catch (const std::exception& e) {
-            Poco::Logger::get("omnigate.pipeline").error("background task failed: %s", std::string(e.what()));
+            Poco::Logger::get("omnigate.pipeline").error("background task failed: %s", withCause(e));
         } catch (...) {
             Poco::Logger::get("omnigate.pipeline").error("background task failed with a non-standard exception");
         }

@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "omnigate/sdk/secrets.h"
 #include "store/client_store.h"
@@ -25,7 +26,7 @@ public:
         try {
             task_();
         } catch (const std::exception& e) {
-            logger_.error("timer task failed: %s", std::string(e.what()));
+            logger_.error("timer task failed: %s", withCause(e));
         }
     }
 
@@ -118,7 +119,7 @@ void PluginContext::addRoute(const std::string& method, const std::string& patte
         } catch (const ApiError&) {
             throw;
         } catch (const std::exception& e) {
-            logger_.error("%s %s failed in the plugin: %s", request.method, request.path, std::string(e.what()));
+            logger_.error("%s %s failed in the plugin: %s", request.method, request.path, withCause(e));
         } catch (...) {
             logger_.error("%s %s failed in the plugin with a non-standard exception", request.method, request.path);
         }
@@ -184,7 +185,7 @@ Result PluginContext::read(const char* what, Read&& read) {
         return read(*session);
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable(std::string("reading ") + what + " failed: " + e.what());
+        throw InternalError::unavailable(std::string("reading ") + what + " failed", e.what());
     }
 }
 

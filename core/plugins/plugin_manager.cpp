@@ -1,5 +1,6 @@
 #include "plugins/plugin_manager.h"
 
+#include "model/internal_error.h"
 #include <Poco/Logger.h>
 
 namespace omnigate {
@@ -39,7 +40,7 @@ void PluginManager::loadAll() {
         } catch (const ConfigError&) {
             throw;
         } catch (const std::exception& e) {
-            result = LoadResult::failure(std::string("threw during load: ") + e.what());
+            result = LoadResult::failure(std::string("threw during load: ") + withCause(e));
         } catch (...) {
             result = LoadResult::failure("threw a non-standard exception during load");
         }
@@ -48,7 +49,7 @@ void PluginManager::loadAll() {
                 try {
                     entry.context->commitRoutes();
                 } catch (const std::invalid_argument& e) {
-                    throw PluginLoadError("plugin " + type + ": " + e.what());
+                    throw PluginLoadError("plugin " + type + ": " + withCause(e));
                 }
                 logger().information("plugin %s loaded from %s", type, entry.library->path());
                 order_.push_back(type);
@@ -69,7 +70,7 @@ void PluginManager::startAll() {
         try {
             plugins_.at(type).library->plugin().start();
         } catch (const std::exception& e) {
-            throw PluginLoadError("plugin " + type + " failed to start: " + e.what());
+            throw PluginLoadError("plugin " + type + " failed to start: " + withCause(e));
         } catch (...) {
             throw PluginLoadError("plugin " + type + " failed to start with a non-standard exception");
         }
@@ -83,7 +84,7 @@ void PluginManager::stopAll() {
         try {
             entry.library->plugin().stop();
         } catch (const std::exception& e) {
-            logger().error("plugin %s failed to stop: %s", *it, std::string(e.what()));
+            logger().error("plugin %s failed to stop: %s", *it, withCause(e));
         } catch (...) {
             logger().error("plugin %s failed to stop with a non-standard exception", *it);
         }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "routing/operator_picker.h"
 #include "routing/routing_moves.h"
@@ -94,7 +95,7 @@ void Distributor::loop() {
         } catch (const std::exception& e) {
             // The database is away or refused: the next tick tries again; nothing was half-done (each step is one
             // transaction).
-            logger().warning("routing pass failed, retrying in a second: %s", std::string(e.what()));
+            logger().warning("routing pass failed, retrying in a second: %s", withCause(e));
             if (session && session->broken()) session.reset();
             quietUntil = std::chrono::steady_clock::now() + std::chrono::seconds(1);
         }

@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 #include <cppconn/exception.h>
 
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/queue_store.h"
 #include "store/routing_rule_store.h"
@@ -54,8 +55,8 @@ std::shared_ptr<const RoutingSnapshot> RoutingCatalog::current() {
         loadedAt_ = std::chrono::steady_clock::now();
         stale_ = false;
     } catch (const std::exception& e) {
-        if (!snapshot_) throw ApiError::unavailable(std::string("cannot read the queues and routing rules: ") + e.what());
-        Poco::Logger::get("omnigate.routing").warning("keeping the previous queues and rules: %s", std::string(e.what()));
+        if (!snapshot_) throw InternalError::unavailable("cannot read the queues and routing rules", withCause(e));
+        Poco::Logger::get("omnigate.routing").warning("keeping the previous queues and rules: %s", withCause(e));
     }
     return snapshot_;
 }

@@ -3,6 +3,7 @@
 #include <cppconn/exception.h>
 #include <mysql_driver.h>
 
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 
 namespace omnigate {
@@ -43,7 +44,8 @@ std::unique_ptr<DbSession> ConnectionPool::connect() {
         session->execute("SET time_zone = '+00:00'");
         return session;
     } catch (const sql::SQLException& e) {
-        throw ApiError::unavailable("the database at " + describe() + " cannot be reached: " + e.what());
+        throw InternalError::unavailable("the database cannot be reached",
+                                         "the database at " + describe() + ": " + e.what());
     }
 }
 
@@ -92,7 +94,7 @@ bool ConnectionPool::ping(std::string& reason) {
             return false;
         }
     } catch (const ApiError& e) {
-        reason = e.what();
+        reason = withCause(e);
         return false;
     }
 }

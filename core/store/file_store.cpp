@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/outbox.h"
 
@@ -66,13 +67,17 @@ Attachment FileStore::put(const std::string& bytes, const std::string& contentTy
                 std::ofstream out(temporary, std::ios::binary);
                 out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
                 out.flush();
-                if (!out) throw ApiError::unavailable("writing a file under " + directory_ + " failed");
+                if (!out) {
+                    throw InternalError::unavailable("storing the file failed",
+                                                     "writing a file under " + directory_ + " failed");
+                }
             }
             Poco::File(temporary).renameTo(path);
         }
     } catch (const Poco::Exception& e) {
-        throw ApiError::unavailable("storing a file under " + directory_ + " failed: " + e.displayText() +
-                                    " (check files.directory and its free space)");
+        throw InternalError::unavailable("storing the file failed", "storing a file under " + directory_ + " failed: " +
+                                                                        e.displayText() +
+                                                                        " (check files.directory and its free space)");
     }
 
     Attachment stored{"", name, type, static_cast<std::uint64_t>(bytes.size())};
@@ -104,7 +109,7 @@ std::optional<Attachment> FileStore::describe(const std::string& fileId) {
         return Attachment{fileId, rs->getString(3), rs->getString(2), static_cast<std::uint64_t>(rs->getInt64(1))};
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();
-        throw ApiError::unavailable(std::string("reading a file's record failed: ") + e.what());
+        throw InternalError::unavailable("reading a file's record failed", e.what());
     }
 }
 
@@ -125,7 +130,7 @@ std::optional<FileContent> FileStore::get(const std::string& fileId) {
             content.meta = {fileId, rs->getString(4), rs->getString(3), static_cast<std::uint64_t>(rs->getInt64(2))};
         } catch (const sql::SQLException& e) {
             if (isConnectionError(e)) session->markBroken();
-            throw ApiError::unavailable(std::string("reading a file's record failed: ") + e.what());
+            throw InternalError::unavailable("reading a file's record failed", e.what());
         }
     }
     std::ifstream in(pathOf(sha), std::ios::binary);
@@ -133,7 +138,8 @@ std::optional<FileContent> FileStore::get(const std::string& fileId) {
     bytes << in.rdbuf();
     content.bytes = bytes.str();
     if (!in || content.bytes.size() != content.meta.size) {
-        throw ApiError::unavailable("the bytes of file " + fileId + " are missing under " + directory_);
+        throw InternalError::unavailable("the file's bytes are missing",
+                                         "the bytes of file " + fileId + " are missing under " + directory_);
     }
     return content;
 }

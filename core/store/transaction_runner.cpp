@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/outbox.h"
 
@@ -48,14 +49,14 @@ void TransactionRunner::run(DbSession& session, const Job& job) {
         } catch (const sql::SQLException& e) {
             if (isConnectionError(e)) {
                 session.markBroken();
-                throw ApiError::unavailable(std::string("the database failed: ") + e.what());
+                throw InternalError::unavailable("the database failed", e.what());
             }
             rollbackQuietly(session);
             if (isTransactionAborted(e) && attempt < kAttempts) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt));
                 continue;
             }
-            throw ApiError::unavailable(std::string("the database refused a routing change: ") + e.what());
+            throw InternalError::unavailable("the database refused a routing change", e.what());
         } catch (...) {
             rollbackQuietly(session);
             throw;

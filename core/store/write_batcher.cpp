@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/outbox.h"
 
@@ -94,14 +95,16 @@ void WriteBatcher::loop(Lane& lane) {
                 // A batch's first statement opens its transaction: no START TRANSACTION round trip per batch.
                 session->execute("SET SESSION autocommit = 0");
             }
-        } catch (const ApiError& e) {
-            for (Pending& p : batch) p.done.set_exception(std::make_exception_ptr(e));
+        } catch (const ApiError&) {
+            // Rethrown as caught: an InternalError keeps its cause for the log.
+            const auto error = std::current_exception();
+            for (Pending& p : batch) p.done.set_exception(error);
             // The server is down: pace the reconnect attempts instead of spinning on every new request.
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
             continue;
         } catch (const sql::SQLException& e) {
             session.reset();
-            const auto error = std::make_exception_ptr(ApiError::unavailable(std::string("the database: ") + e.what()));
+            const auto error = std::make_exception_ptr(InternalError::unavailable("the database failed", e.what()));
             for (Pending& p : batch) p.done.set_exception(error);
             continue;
         }
@@ -185,8 +188,8 @@ void WriteBatcher::commitBatch(DbSession& session, std::vector<Pending>& batch) 
         // de-duplicated): every caller hears 503 and may retry.
         const auto error = std::make_exception_ptr(
             isTransactionAborted(e)
-                ? ApiError(503, "contention", std::string("the write collided with another one; retry: ") + e.what())
-                : ApiError::unavailable(std::string("the database failed while writing: ") + e.what()));
+                ? InternalError(503, "contention", "the write collided with another one; retry", e.what())
+                : InternalError::unavailable("the database failed while writing", e.what()));
         for (Pending& p : batch) p.done.set_exception(error);
         return;
     }
