@@ -78,9 +78,10 @@ std::string hashApiToken(const std::string& token) {
     return Poco::DigestEngine::digestToHex(sha256.digest());
 }
 
-Authenticator::Authenticator(std::string adminToken, Directory directory, std::chrono::milliseconds cacheFor,
-                             std::chrono::milliseconds touchEvery, Clock clock)
+Authenticator::Authenticator(std::string adminToken, std::string metricsToken, Directory directory,
+                             std::chrono::milliseconds cacheFor, std::chrono::milliseconds touchEvery, Clock clock)
     : adminToken_(std::move(adminToken)),
+      metricsToken_(std::move(metricsToken)),
       directory_(std::move(directory)),
       cacheFor_(cacheFor),
       touchEvery_(touchEvery),
@@ -90,9 +91,21 @@ Actor Authenticator::admit(const HttpRequest& request, const Access& access) {
     switch (access.kind()) {
         case Access::Kind::Scoped: return authorize(request, access.scope());
         case Access::Kind::Plugin: refuseApiToken(request); break;
-        case Access::Kind::Open: break;
+        case Access::Kind::Open: return mayMonitor(request) ? Actor{"monitoring", ""} : Actor{"anonymous", ""};
+        case Access::Kind::Monitoring:
+            if (!mayMonitor(request)) {
+                throw ApiError::unauthorized("this endpoint needs 'Authorization: Bearer <metrics token>' "
+                                             "(http.metrics_token)");
+            }
+            return Actor{"monitoring", ""};
     }
     return Actor{"anonymous", ""};
+}
+
+bool Authenticator::mayMonitor(const HttpRequest& request) const {
+    if (metricsToken_.empty()) return true;
+    const std::string given = request.bearerToken();
+    return constantTimeEquals(given, metricsToken_) || constantTimeEquals(given, adminToken_);
 }
 
 void Authenticator::refuseApiToken(const HttpRequest& request) {

@@ -41,14 +41,16 @@ public:
     };
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
-    Authenticator(std::string adminToken, Directory directory,
+    // An empty metricsToken leaves monitoring open to anyone.
+    Authenticator(std::string adminToken, std::string metricsToken, Directory directory,
                   std::chrono::milliseconds cacheFor = std::chrono::seconds(5),
                   std::chrono::milliseconds touchEvery = std::chrono::minutes(1),
                   Clock clock = [] { return std::chrono::steady_clock::now(); });
 
-    // Open and plugin routes let the request through to their handler, as {anonymous}; a scoped route asks
-    // authorize(). A plugin's route refuses a valid API token (403): the token's scopes are the core's, and the
-    // plugin, which cannot tell one from garbage, would answer 401 "not valid" to a token that is valid.
+    // Open and plugin routes let the request through to their handler, as {anonymous} ({monitoring} on an open
+    // route when the caller may monitor); a monitoring route needs the metrics token once one is configured (401);
+    // a scoped route asks authorize(). A plugin's route refuses a valid API token (403): the token's scopes are
+    // the core's, and the plugin, which cannot tell one from garbage, would answer 401 "not valid" to a valid one.
     Actor admit(const HttpRequest& request, const Access& access) override;
 
     // The caller, when it may use a route that needs `scope`. The admin token acts as {admin}, or as the operator
@@ -67,9 +69,11 @@ private:
 
     std::optional<ApiToken> lookup(const std::string& token);
     void refuseApiToken(const HttpRequest& request);
+    bool mayMonitor(const HttpRequest& request) const;
     void touchIfDue(std::int64_t tokenId);
 
     const std::string adminToken_;
+    const std::string metricsToken_;
     const Directory directory_;
     const std::chrono::milliseconds cacheFor_;
     const std::chrono::milliseconds touchEvery_;

@@ -162,7 +162,7 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
                      "cors_origins", "request_header_timeout_seconds", "request_body_timeout_seconds",
                      "keep_alive_timeout_seconds", "max_websockets", "websocket_send_queue_bytes",
                      "websocket_send_timeout_seconds", "websocket_frame_timeout_seconds", "rate_limits",
-                     "trusted_proxies"});
+                     "trusted_proxies", "metrics_token"});
     c.http.host = http.getString("host", c.http.host);
     c.http.port = static_cast<int>(http.getInt("port", c.http.port, 0, 65535));
     c.http.maxThreads = static_cast<int>(http.getInt("max_threads", c.http.maxThreads, 2, 1024));
@@ -179,6 +179,10 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     }
     parseSlowClientLimits(http, c.http);
     parseFloodLimits(http, c.http);
+    c.http.metricsToken = http.getString("metrics_token", "");
+    if (!c.http.metricsToken.empty() && c.http.metricsToken.size() < 12) {
+        http["metrics_token"].fail("the metrics token must be at least 12 characters long");
+    }
 
     const ConfigNode admin = root.child("admin");
     admin.expectKeys({"token"});

@@ -46,6 +46,8 @@ struct HttpConfig {
     RateLimitConfig failedAuth{20, 10};
     // Addresses ("10.0.0.7") or networks ("10.0.0.0/8") of reverse proxies whose X-Forwarded-For is believed.
     std::vector<std::string> trustedProxies;
+    // When set, /metrics and the details of /readyz need it (or the admin token) as a bearer token.
+    std::string metricsToken;
 };
 
 struct DatabaseConfig {

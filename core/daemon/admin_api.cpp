@@ -22,8 +22,9 @@ AdminApi::AdminApi(ConnectionPool& pool, MqttBus& bus, Metrics& metrics, PluginH
 void AdminApi::registerRoutes(Router& router) {
     router.add("GET", "/healthz", Access::open(),
                [](const HttpRequest&, const Actor&) { return HttpResponse::json(200, R"({"status":"ok"})"); });
-    router.add("GET", "/readyz", Access::open(), [this](const HttpRequest&, const Actor&) { return readiness(); });
-    router.add("GET", "/metrics", Access::open(), [this](const HttpRequest&, const Actor&) {
+    router.add("GET", "/readyz", Access::open(),
+               [this](const HttpRequest&, const Actor& actor) { return readiness(actor.kind == "monitoring"); });
+    router.add("GET", "/metrics", Access::monitoring(), [this](const HttpRequest&, const Actor&) {
         HttpResponse response;
         response.contentType = "text/plain; version=0.0.4; charset=utf-8";
         response.body = metrics_.render();
@@ -31,7 +32,7 @@ void AdminApi::registerRoutes(Router& router) {
     });
 }
 
-HttpResponse AdminApi::readiness() {
+HttpResponse AdminApi::readiness(bool details) {
     Poco::JSON::Object::Ptr checks = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     std::string problems;
     std::string reason;
@@ -56,18 +57,20 @@ HttpResponse AdminApi::readiness() {
         checks->set(component, why);
         degraded->add(component + ": " + why);
     }
+    // A load balancer needs only the status; which server is down, where, and what the plugins report is for
+    // whoever holds the metrics token.
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     if (problems.empty()) {
         body->set("status", degraded->size() == 0 ? "ready" : "degraded");
-        if (degraded->size() > 0) body->set("degraded", degraded);
-        body->set("checks", checks);
+        if (details && degraded->size() > 0) body->set("degraded", degraded);
+        if (details) body->set("checks", checks);
         return HttpResponse::json(200, stringify(body));
     }
     Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     error->set("code", "not_ready");
-    error->set("message", problems);
+    error->set("message", details ? problems : "not ready; the metrics token (http.metrics_token) shows why");
     body->set("error", error);
-    body->set("checks", checks);
+    if (details) body->set("checks", checks);
     return HttpResponse::json(503, stringify(body));
 }
 

@@ -1,5 +1,6 @@
 // The daemon's own endpoints: health, readiness and metrics, open for probes and scrapers on the network the daemon
-// is bound to. The interactions and their messages are the REST resources' (core/api/interactions_api.h).
+// is bound to; with http.metrics_token set, /metrics and the details of /readyz need that token. The interactions
+// and their messages are the REST resources' (core/api/interactions_api.h).
 #pragma once
 
 #include "bus/mqtt_bus.h"
@@ -18,7 +19,7 @@ public:
     void registerRoutes(Router& router);
 
 private:
-    HttpResponse readiness();
+    HttpResponse readiness(bool details);
 
     ConnectionPool& pool_;
     MqttBus& bus_;

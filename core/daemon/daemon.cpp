@@ -152,7 +152,8 @@ void Daemon::start() {
     interactions_->setStatusHooks(routingService_->statusHooks());
     routingActionsApi_ = std::make_unique<RoutingActionsApi>(*routingService_, *pool_);
     routingActionsApi_->registerRoutes(router_);
-    authenticator_ = std::make_unique<Authenticator>(config_.adminToken, storeDirectory(*pool_, *writer_));
+    authenticator_ = std::make_unique<Authenticator>(config_.adminToken, config_.http.metricsToken,
+                                                     storeDirectory(*pool_, *writer_));
     interactionsApi_ = std::make_unique<InteractionsApi>(*interactions_, *messages_, *files_);
     interactionsApi_->registerRoutes(router_);
     clients_ = std::make_unique<ClientsApi>(*writer_, *pool_);

@@ -16,6 +16,7 @@ const char* toString(Scope scope) {
 std::string Access::describe() const {
     switch (kind_) {
         case Kind::Open: return "open";
+        case Kind::Monitoring: return "monitoring";
         case Kind::Scoped: return toString(scope_);
         case Kind::Plugin: return "plugin";
     }

@@ -20,13 +20,15 @@ const char* toString(Scope scope);
 class Access {
 public:
     enum class Kind {
-        Open,        // anyone: liveness probes
+        Open,        // anyone: probes; the Actor is {monitoring} for a caller Monitoring would admit
+        Monitoring,  // scrapers: the http.metrics_token (or the admin token) once one is configured, else anyone
         Scoped,      // the admin token, or an API token granted the scope; Scope::Admin: the admin token only
         Plugin,      // a plugin's route: the plugin checks its own credentials (a visitor's or a bot's token, a
                      // provider's signature, the admin token); a valid API token is refused before the plugin runs
     };
 
     static Access open() { return Access(Kind::Open, Scope::Admin); }
+    static Access monitoring() { return Access(Kind::Monitoring, Scope::Admin); }
     static Access scoped(Scope scope) { return Access(Kind::Scoped, scope); }
     static Access admin() { return scoped(Scope::Admin); }
     static Access plugin() { return Access(Kind::Plugin, Scope::Admin); }
@@ -34,7 +36,7 @@ public:
     Kind kind() const { return kind_; }
     Scope scope() const { return scope_; }  // meaningful for Kind::Scoped only
 
-    // "open", "plugin", or the scope: "admin", "interactions:read"…
+    // "open", "monitoring", "plugin", or the scope: "admin", "interactions:read"…
     std::string describe() const;
 
 private:

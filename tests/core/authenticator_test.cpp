@@ -37,7 +37,7 @@ ApiError errorOf(Call&& call) {
 class AuthenticatorTest : public ::testing::Test {
 protected:
     AuthenticatorTest()
-        : authenticator_(kAdminToken, directory(), 5s, 60s, [this] { return now_; }) {}
+        : authenticator_(kAdminToken, "", directory(), 5s, 60s, [this] { return now_; }) {}
 
     Authenticator::Directory directory() {
         Authenticator::Directory d;
@@ -180,7 +180,7 @@ TEST_F(AuthenticatorTest, AScopedRouteAdmitsWhatItsScopeAllows) {
 
 TEST_F(AuthenticatorTest, AnOpenRouteAdmitsAnyoneWithoutALookup) {
     for (const std::string& given : {std::string(), std::string("og_unknown"), newApiToken()}) {
-        EXPECT_EQ(authenticator_.admit(withBearer(given), Access::open()).kind, "anonymous");
+        EXPECT_NO_THROW(authenticator_.admit(withBearer(given), Access::open()));
     }
     EXPECT_EQ(lookups_, 0);
 }
@@ -196,6 +196,26 @@ TEST_F(AuthenticatorTest, APluginsRouteRefusesAValidApiTokenAndLeavesTheRestToTh
     for (const std::string& given : {std::string(), kAdminToken, std::string("visitor.token.signed"),
                                      std::string("og_unknown"), revoked}) {
         EXPECT_EQ(authenticator_.admit(withBearer(given), Access::plugin()).kind, "anonymous") << given;
+    }
+}
+
+TEST_F(AuthenticatorTest, WithoutAMetricsTokenAnyoneMonitors) {
+    EXPECT_EQ(authenticator_.admit(withBearer(""), Access::monitoring()).kind, "monitoring");
+    EXPECT_EQ(authenticator_.admit(withBearer(""), Access::open()).kind, "monitoring");
+}
+
+TEST_F(AuthenticatorTest, AMetricsTokenGuardsMonitoringAndMarksWhoMayReadDetails) {
+    const std::string metricsToken = "metrics-token-for-the-test";
+    Authenticator guarded(kAdminToken, metricsToken, directory(), 5s, 60s, [this] { return now_; });
+    const std::string apiToken = grant(13, "crm", {"interactions:read"});
+    for (const std::string& given : {std::string(), std::string("wrong-metrics-token"), apiToken}) {
+        EXPECT_EQ(errorOf([&] { guarded.admit(withBearer(given), Access::monitoring()); }).status(), 401) << given;
+        // An open route (readiness) still answers, as {anonymous}: without its details.
+        EXPECT_EQ(guarded.admit(withBearer(given), Access::open()).kind, "anonymous") << given;
+    }
+    for (const std::string& given : {metricsToken, kAdminToken}) {
+        EXPECT_EQ(guarded.admit(withBearer(given), Access::monitoring()).kind, "monitoring");
+        EXPECT_EQ(guarded.admit(withBearer(given), Access::open()).kind, "monitoring");
     }
 }
 
@@ -254,7 +274,7 @@ TEST_F(AuthenticatorTest, UseIsRecordedAtMostOnceAMinutePerToken) {
 TEST_F(AuthenticatorTest, AFailureToRecordTheUseDoesNotFailTheCall) {
     Authenticator::Directory failing = directory();
     failing.touch = [](std::int64_t) { throw ApiError::unavailable("the writer is full"); };
-    Authenticator authenticator(kAdminToken, failing, 5s, 60s, [this] { return now_; });
+    Authenticator authenticator(kAdminToken, "", failing, 5s, 60s, [this] { return now_; });
     const std::string token = grant(15, "crm", {"clients:read"});
     EXPECT_EQ(authenticator.authorize(withBearer(token), Scope::ClientsRead).id, "crm");
 }
