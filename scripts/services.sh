@@ -142,6 +142,8 @@ start_mariadb() {
     sql+="CREATE USER IF NOT EXISTS $acct IDENTIFIED BY $(sql_str "$db_password");"
     sql+="ALTER USER $acct IDENTIFIED BY $(sql_str "$db_password");"
     sql+="GRANT ALL PRIVILEGES ON $db_ident.* TO $acct;"
+    # Scratch databases next to it (<name>_scratch_…): a migration test builds an old schema there.
+    sql+="GRANT ALL PRIVILEGES ON \`${db_name//\`/\`\`}_scratch_%\`.* TO $acct;"
   done
   mariadb --no-defaults --socket="$db_sock" -u root -e "$sql" || die "mariadb: creating database/user failed"
   echo "mariadb: running (pid $pid, port $db_port, db $db_name, user $db_user)"

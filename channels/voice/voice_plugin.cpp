@@ -8,6 +8,7 @@
 
 #include "byte_range.h"
 #include "omnigate/sdk/api_error.h"
+#include "omnigate/sdk/content_disposition.h"
 
 OMNIGATE_PLUGIN(omnigate::voice::VoicePlugin)
 
@@ -169,7 +170,7 @@ HttpResponse VoicePlugin::getRecording(const HttpRequest& request) {
     HttpResponse response;
     response.contentType = "audio/wav";
     response.headers.emplace_back("Accept-Ranges", "bytes");
-    response.headers.emplace_back("Content-Disposition", "inline; filename=\"" + file->meta.name + "\"");
+    response.headers.emplace_back("Content-Disposition", contentDisposition("inline", file->meta.name));
     ByteRange range;
     switch (parseRange(request.header("range"), size, range)) {
         case RangeAnswer::Whole:

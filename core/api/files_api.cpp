@@ -1,9 +1,8 @@
 #include "api/files_api.h"
 
-#include <Poco/URI.h>
-
 #include "api/api_support.h"
 #include "omnigate/sdk/api_error.h"
+#include "omnigate/sdk/content_disposition.h"
 
 namespace omnigate {
 
@@ -25,26 +24,36 @@ Poco::JSON::Object::Ptr toJson(const Attachment& file) {
     return o;
 }
 
+std::string fileOwner(const Actor& actor) { return actor.kind == "admin" ? "api" : actor.kind + ":" + actor.id; }
+
 HttpResponse FilesApi::upload(const HttpRequest& request, const Actor& actor) {
     const std::string name = request.queryParam("name");
     if (name.empty()) throw ApiError::badRequest("'name' (a query parameter) is required: the file's name");
     const std::string type = request.header("content-type");
-    const Attachment stored =
-        files_.put(request.body, type, name, actor.kind == "admin" ? "api" : actor.kind + ":" + actor.id);
+    const Attachment stored = files_.put(request.body, type, name, fileOwner(actor));
     return api::jsonResponse(201, toJson(stored));
 }
 
-HttpResponse FilesApi::download(const HttpRequest& request, const Actor& /*actor*/) {
+HttpResponse FilesApi::download(const HttpRequest& request, const Actor& actor) {
     const std::string id = request.pathParams.at("id");
-    const auto content = files_.get(id);
+    const auto found = files_.record(id);
+    // The admin token (also acting as an operator) reads every conversation. An API token with interactions:read
+    // reads every interaction too (the scope has no narrower form), so any file a conversation carries, and its
+    // own uploads; a file nobody has sent yet is its uploader's alone, and answered as if it did not exist.
+    const bool admin = actor.kind == "admin" || actor.kind == "operator";
+    const bool own = found && found->createdBy == fileOwner(actor);
+    if (!found || !(admin || own || found->inMessages)) throw ApiError::notFound("no file " + id);
+    if (!admin && !own && !found->inConversation) {
+        throw ApiError(403, "forbidden",
+                       "file " + id + " is a call recording: it needs the admin token, as GET /api/v1/recordings/" +
+                           id + " does");
+    }
+    auto content = files_.get(id);
     if (!content) throw ApiError::notFound("no file " + id);
     HttpResponse response;
     response.contentType = content->meta.mimeType;
     response.body = std::move(content->bytes);
-    // The name as the client sent it, percent-encoded (RFC 6266/5987), so any script survives the header.
-    std::string encoded;
-    Poco::URI::encode(content->meta.name, ";,/?:@&=+#", encoded);
-    response.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + encoded);
+    response.headers.emplace_back("Content-Disposition", contentDisposition("attachment", content->meta.name));
     response.headers.emplace_back("X-Content-Type-Options", "nosniff");
     return response;
 }

@@ -1,5 +1,7 @@
 // The file store over REST: an operator or an integration uploads an attachment (the raw body, its Content-Type,
-// ?name=) and sends it with a reply; anyone who may read interactions downloads what clients sent.
+// ?name=) and sends it with a reply. A download is answered to whoever may read a conversation that carries the
+// file, and to its uploader; what only the system's messages carry (a call's recording) needs the admin token,
+// as GET /api/v1/recordings/{id} does.
 #pragma once
 
 #include "http/router.h"
@@ -22,5 +24,8 @@ private:
 
 // {"id", "name", "content_type", "size"}
 Poco::JSON::Object::Ptr toJson(const Attachment& file);
+
+// Who an upload by `actor` is recorded as (files.created_by): "api" for the admin token, "<kind>:<id>" otherwise.
+std::string fileOwner(const Actor& actor);
 
 }  // namespace omnigate

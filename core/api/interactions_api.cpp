@@ -8,6 +8,7 @@
 #include <set>
 
 #include "api/api_support.h"
+#include "api/files_api.h"
 #include "omnigate/sdk/api_error.h"
 
 namespace omnigate {
@@ -302,7 +303,7 @@ HttpResponse InteractionsApi::rate(const HttpRequest& request, const Actor& acto
     return api::jsonResponse(200, toJson(interactions_.rate(id, static_cast<int>(rating), comment, actor)));
 }
 
-HttpResponse InteractionsApi::reply(const HttpRequest& request, const Actor& /*actor*/) {
+HttpResponse InteractionsApi::reply(const HttpRequest& request, const Actor& actor) {
     const std::int64_t id = api::pathId(request);
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"text", "attachments", "visibility", "template"}, "a reply");
@@ -318,9 +319,17 @@ HttpResponse InteractionsApi::reply(const HttpRequest& request, const Actor& /*a
             const std::string field = "attachments[" + std::to_string(i) + "]";
             const Poco::Dynamic::Var value = ids->get(static_cast<unsigned>(i));
             if (!value.isString()) throw ApiError::badRequest("'" + field + "' must be a file id (a string)");
-            const auto file = files_.describe(value.extract<std::string>());
-            if (!file) throw ApiError::badRequest("'" + field + "': no file '" + value.extract<std::string>() + "'");
-            attachments.push_back(*file);
+            const std::string fileId = value.extract<std::string>();
+            const auto file = files_.record(fileId, id);
+            if (!file) throw ApiError::badRequest("'" + field + "': no file '" + fileId + "'");
+            // Only what the author uploaded, or what this conversation already carries: a file id seen elsewhere
+            // (another client's document, a call's recording) must not leave through someone else's reply.
+            if (file->createdBy != fileOwner(actor) && !file->inInteraction) {
+                throw ApiError(403, "forbidden",
+                               "'" + field + "': file '" + fileId + "' was uploaded by someone else and is not part "
+                               "of interaction " + std::to_string(id) + "; upload it yourself (POST /api/v1/files)");
+            }
+            attachments.push_back(file->meta);
         }
     }
     OutboundMessage draft;

@@ -11,6 +11,7 @@
 #include "api/spreadsheet_export.h"
 #include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
+#include "omnigate/sdk/content_disposition.h"
 #include "store/outbox.h"
 #include "store/unified_queue_store.h"
 
@@ -248,7 +249,7 @@ HttpResponse SupervisorApi::exportQueue(const HttpRequest& request) {
         }
     }
     response.headers.emplace_back("Content-Disposition",
-                                  "attachment; filename=\"unified-queue-" + stamp + "Z." + format + "\"");
+                                  contentDisposition("attachment", "unified-queue-" + stamp + "Z." + format));
     response.headers.emplace_back("X-Omnigate-Export-Rows", std::to_string(page.entries.size()));
     // More lines than an export holds: the file has the first ones in queue order, and says so.
     response.headers.emplace_back("X-Omnigate-Export-Truncated", page.next ? "true" : "false");

@@ -6,6 +6,10 @@
 #include <Poco/SHA2Engine.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +22,7 @@ namespace omnigate {
 namespace {
 
 constexpr std::size_t kTextMax = 255;
+constexpr std::size_t kIdBytes = 16;
 
 std::string sha256Of(const std::string& bytes) {
     Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
@@ -25,14 +30,49 @@ std::string sha256Of(const std::string& bytes) {
     return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
-std::optional<std::int64_t> parseId(const std::string& text) {
-    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
-        return std::nullopt;
+}  // namespace
+
+std::string newFileId() {
+    unsigned char bytes[kIdBytes];
+    std::size_t filled = 0;
+    while (filled < kIdBytes) {
+        const ssize_t n = ::getrandom(bytes + filled, kIdBytes - filled, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw ApiError::unavailable(std::string("no randomness for a new file id: ") + std::strerror(errno));
+        }
+        filled += static_cast<std::size_t>(n);
     }
-    return std::stoll(text);
+    static const char* const hex = "0123456789abcdef";
+    std::string id;
+    for (const unsigned char b : bytes) {
+        id += hex[b >> 4];
+        id += hex[b & 0x0F];
+    }
+    return id;
 }
 
-}  // namespace
+bool isFileId(const std::string& text) {
+    return text.size() == kIdBytes * 2 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+std::string withoutControlCharacters(const std::string& name) {
+    std::string out;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        if (c < 0x20 || c == 0x7F) continue;
+        // U+0080..U+009F in UTF-8: 0xC2 followed by 0x80..0x9F.
+        if (c == 0xC2 && i + 1 < name.size()) {
+            const auto next = static_cast<unsigned char>(name[i + 1]);
+            if (next >= 0x80 && next <= 0x9F) {
+                ++i;
+                continue;
+            }
+        }
+        out += static_cast<char>(c);
+    }
+    return out;
+}
 
 FileStore::FileStore(const FilesConfig& config, ConnectionPool& pool, WriteBatcher& writer)
     : directory_(config.directory), maxBytes_(config.maxBytes), pool_(pool), writer_(writer) {}
@@ -50,7 +90,7 @@ Attachment FileStore::put(const std::string& bytes, const std::string& contentTy
                        "the file has " + std::to_string(bytes.size()) + " bytes; at most " + std::to_string(maxBytes_) +
                            " are kept (files.max_bytes)");
     }
-    std::string name = Poco::Path(fileName).getFileName();
+    std::string name = Poco::Path(withoutControlCharacters(fileName)).getFileName();
     if (name.empty()) name = "file";
     if (name.size() > kTextMax) throw ApiError::badRequest("the file name is longer than 255 bytes");
     const std::string type = contentType.empty() ? "application/octet-stream" : contentType;
@@ -80,33 +120,52 @@ Attachment FileStore::put(const std::string& bytes, const std::string& contentTy
                                                                         " (check files.directory and its free space)");
     }
 
-    Attachment stored{"", name, type, static_cast<std::uint64_t>(bytes.size())};
+    Attachment stored{newFileId(), name, type, static_cast<std::uint64_t>(bytes.size())};
     writer_.run([&](DbSession& session) {
         sql::PreparedStatement& insert = session.prepare(
-            "INSERT INTO files (sha256, size, content_type, file_name, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) "
-            "RETURNING id");
-        insert.setString(1, sha);
-        insert.setInt64(2, static_cast<std::int64_t>(bytes.size()));
-        insert.setString(3, type);
-        insert.setString(4, name);
-        insert.setString(5, createdBy.substr(0, 64));
-        insert.setString(6, nowDbTime());
-        stored.fileId = std::to_string(DbSession::insertReturningId(insert));
+            "INSERT INTO files (id, sha256, size, content_type, file_name, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        insert.setString(1, stored.fileId);
+        insert.setString(2, sha);
+        insert.setInt64(3, static_cast<std::int64_t>(bytes.size()));
+        insert.setString(4, type);
+        insert.setString(5, name);
+        insert.setString(6, createdBy.substr(0, 64));
+        insert.setString(7, nowDbTime());
+        insert.executeUpdate();
     }, "file:" + sha);
     return stored;
 }
 
 std::optional<Attachment> FileStore::describe(const std::string& fileId) {
-    const auto id = parseId(fileId);
-    if (!id) return std::nullopt;
+    const auto found = record(fileId);
+    if (!found) return std::nullopt;
+    return found->meta;
+}
+
+std::optional<FileRecord> FileStore::record(const std::string& fileId, std::int64_t interactionId) {
+    if (!isFileId(fileId)) return std::nullopt;
     PooledSession session = pool_.acquire();
     try {
-        sql::PreparedStatement& query =
-            session->prepare("SELECT size, content_type, file_name FROM files WHERE id = ?");
-        query.setInt64(1, *id);
+        // Call recordings are the system's messages: they stay out of `inConversation`, so only the recordings'
+        // own right (the admin token) reaches them.
+        sql::PreparedStatement& query = session->prepare(
+            "SELECT size, content_type, file_name, created_by, "
+            "EXISTS (SELECT 1 FROM message_files m WHERE m.file_id = f.id), "
+            "EXISTS (SELECT 1 FROM message_files m WHERE m.file_id = f.id AND m.author <> 'system'), "
+            "EXISTS (SELECT 1 FROM message_files m WHERE m.file_id = f.id AND m.interaction_id = ?) "
+            "FROM files f WHERE id = ?");
+        query.setInt64(1, interactionId);
+        query.setString(2, fileId);
         std::unique_ptr<sql::ResultSet> rs(query.executeQuery());
         if (!rs->next()) return std::nullopt;
-        return Attachment{fileId, rs->getString(3), rs->getString(2), static_cast<std::uint64_t>(rs->getInt64(1))};
+        FileRecord found;
+        found.meta = {fileId, rs->getString(3), rs->getString(2), static_cast<std::uint64_t>(rs->getInt64(1))};
+        found.createdBy = rs->getString(4);
+        found.inMessages = rs->getBoolean(5);
+        found.inConversation = rs->getBoolean(6);
+        found.inInteraction = rs->getBoolean(7);
+        return found;
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();
         throw InternalError::unavailable("reading a file's record failed", e.what());
@@ -114,8 +173,7 @@ std::optional<Attachment> FileStore::describe(const std::string& fileId) {
 }
 
 std::optional<FileContent> FileStore::get(const std::string& fileId) {
-    const auto id = parseId(fileId);
-    if (!id) return std::nullopt;
+    if (!isFileId(fileId)) return std::nullopt;
     FileContent content;
     std::string sha;
     {
@@ -123,7 +181,7 @@ std::optional<FileContent> FileStore::get(const std::string& fileId) {
         try {
             sql::PreparedStatement& query =
                 session->prepare("SELECT sha256, size, content_type, file_name FROM files WHERE id = ?");
-            query.setInt64(1, *id);
+            query.setString(1, fileId);
             std::unique_ptr<sql::ResultSet> rs(query.executeQuery());
             if (!rs->next()) return std::nullopt;
             sha = rs->getString(1);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "omnigate/sdk/api_error.h"
+#include "store/file_store.h"
 #include "store/outbox.h"
 
 namespace omnigate {
@@ -66,6 +67,21 @@ std::vector<Attachment> attachmentsFromJson(const std::string& text) {
                        o->getValue<std::string>("mime_type"), o->getValue<std::uint64_t>("size")});
     }
     return out;
+}
+
+// Which messages carry which file: what FileStore::record decides access by. INSERT IGNORE: a message amended
+// with more media lists its earlier files again.
+void linkFiles(DbSession& session, const StoredMessage& m, const std::vector<Attachment>& attachments) {
+    for (const Attachment& a : attachments) {
+        if (!isFileId(a.fileId)) continue;  // names no stored file: nothing to decide access by
+        sql::PreparedStatement& link = session.prepare(
+            "INSERT IGNORE INTO message_files (file_id, message_id, interaction_id, author) VALUES (?, ?, ?, ?)");
+        link.setString(1, a.fileId);
+        link.setInt64(2, m.id);
+        link.setInt64(3, m.interactionId);
+        link.setString(4, toString(m.author));
+        link.executeUpdate();
+    }
 }
 
 AuthorKind parseAuthor(const std::string& text) {
@@ -224,6 +240,7 @@ StoredMessage InteractionStore::insertMessage(StoredMessage m) {
     insert.setBoolean(14, m.spam);
     m.id = DbSession::insertReturningId(insert);
     m.createdAt = dbTimeToIso(now);
+    linkFiles(session_, m, m.attachments);
     appendEvent(session_, interactionTopic(m.interactionId), "message.created", toJson(m));
     return m;
 }
@@ -269,6 +286,7 @@ StoredMessage InteractionStore::amendMessage(StoredMessage m, const InboundAmend
     update.setString(7, now);
     update.setInt64(8, m.id);
     update.executeUpdate();
+    linkFiles(session_, m, amendment.addAttachments);
     appendEvent(session_, interactionTopic(m.interactionId), "message.updated", toJson(m));
     return m;
 }

@@ -1,9 +1,13 @@
 // The file store against the real MariaDB and a scratch folder: the size limit, the name reduced to its last path
-// component, and bytes that went missing on disk answered 503 rather than served short.
+// component without control characters, ids of 128 random bits, and bytes that went missing on disk answered 503
+// rather than served short.
 #include <gtest/gtest.h>
 
 #include <Poco/File.h>
 #include <Poco/TemporaryFile.h>
+
+#include <regex>
+#include <set>
 
 #include "omnigate/sdk/api_error.h"
 #include "store/file_store.h"
@@ -57,6 +61,26 @@ TEST_F(FileStoreTest, KeepsFilesUpToTheLimitUnderTheirLastPathComponent) {
     ASSERT_TRUE(back.has_value());
     EXPECT_EQ(back->bytes, std::string(1024, 'y'));
     EXPECT_FALSE(files.get("0").has_value());
+}
+
+TEST_F(FileStoreTest, IdsAreRandomAndNamesLoseControlCharacters) {
+    FileStore files(config_, pool_, writer_);
+    std::set<std::string> ids;
+    for (int i = 0; i < 20; ++i) {
+        const Attachment stored = files.put("same bytes", "text/plain", "a.txt", "test");
+        EXPECT_TRUE(std::regex_match(stored.fileId, std::regex("[0-9a-f]{32}"))) << stored.fileId;
+        ids.insert(stored.fileId);
+    }
+    EXPECT_EQ(ids.size(), 20u);
+    EXPECT_FALSE(files.describe("1").has_value()) << "a counter's id names nothing";
+    EXPECT_FALSE(files.describe(std::string(32, 'G')).has_value());
+
+    // CR, LF, TAB, NUL, DEL and U+0085 (NEL) go; quotes and other scripts stay.
+    const std::string name("in\"voice\r\n\t\x7f\xc2\x85 \xd1\x81\xd1\x87\xd1\x91\xd1\x82.pdf\0x", 29);
+    const Attachment odd = files.put("x", "text/plain", name, "test");
+    EXPECT_EQ(odd.name, "in\"voice \xd1\x81\xd1\x87\xd1\x91\xd1\x82.pdfx");
+    EXPECT_EQ(files.describe(odd.fileId)->name, odd.name);
+    EXPECT_EQ(files.put("x", "text/plain", "\r\n", "test").name, "file");
 }
 
 TEST_F(FileStoreTest, BytesMissingOnDiskAre503NotAShortFile) {

@@ -1,10 +1,14 @@
 // The file store over REST against the real daemon: an upload comes back byte for byte with its type and its
 // (Cyrillic) name, the same content is kept once on disk, bad uploads are refused, an operator's reply carries
-// uploaded files to the channel and into the message history, and the API-token scopes hold.
+// uploaded files to the channel and into the message history, and the API-token scopes hold. Ids cannot be
+// guessed, an API token reads only files of conversations and its own uploads, a reply attaches only its
+// author's uploads or the interaction's own files, and a hostile name cannot break Content-Disposition.
 #include <gtest/gtest.h>
 
 #include <Poco/File.h>
 #include <Poco/UUIDGenerator.h>
+
+#include <regex>
 
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
@@ -42,6 +46,33 @@ protected:
         return call("POST", "/api/v1/files?name=" + name, bytes, type, token);
     }
 
+    std::string token(const std::string& scopes) {
+        const HttpResult created = call("POST", "/api/v1/api-tokens",
+                                        R"({"name":"files-)" + unique().substr(0, 8) + R"(","scopes":)" + scopes + "}",
+                                        "application/json");
+        EXPECT_EQ(created.status, 201) << created.body;
+        return created.json()->getValue<std::string>("token");
+    }
+    // A web chat visitor's new interaction.
+    std::string interaction() {
+        const HttpResult session = daemon_->http().postJson("/api/v1/webchat/demo/sessions",
+                                                            R"({"name":"Visitor )" + unique() + R"("})");
+        EXPECT_EQ(session.status, 201) << session.body;
+        const HttpResult message = daemon_->http().postJson("/api/v1/webchat/demo/messages", R"({"text":"hello"})",
+                                                            session.json()->getValue<std::string>("token"));
+        EXPECT_EQ(message.status, 201) << message.body;
+        return std::to_string(message.json()->getValue<std::int64_t>("interaction_id"));
+    }
+    HttpResult attach(const std::string& interaction, const std::string& fileId, const std::string& token = "") {
+        return call("POST", "/api/v1/interactions/" + interaction + "/messages", R"({"attachments":[")" + fileId + R"("]})",
+                    "application/json", token);
+    }
+    std::string uploaded(const std::string& token = "") {
+        const HttpResult file = upload("file " + unique(), "f.txt", "text/plain", token);
+        EXPECT_EQ(file.status, 201) << file.body;
+        return file.json()->getValue<std::string>("id");
+    }
+
     static DaemonProcess* daemon_;
     DbProbe db_;
 };
@@ -63,14 +94,14 @@ TEST_F(Files, AnUploadComesBackByteForByteWithItsTypeAndName) {
     EXPECT_EQ(back.body, bytes);
     EXPECT_EQ(back.headers.at("Content-Type"), "application/pdf");
     EXPECT_EQ(back.headers.at("Content-Disposition"),
-              "attachment; filename*=UTF-8''%D1%81%D1%87%D1%91%D1%82%20%E2%84%961.pdf");
+              "attachment; filename=\"____ _1.pdf\"; filename*=UTF-8''%D1%81%D1%87%D1%91%D1%82%20%E2%84%961.pdf");
 
     // The same content again: a second name for it, one copy on disk.
     const HttpResult again = upload(bytes, "copy.pdf", "application/pdf");
     ASSERT_EQ(again.status, 201) << again.body;
     EXPECT_NE(again.json()->getValue<std::string>("id"), id);
-    const std::string sha = db_.text("SELECT sha256 FROM files WHERE id = " + id);
-    EXPECT_EQ(db_.text("SELECT sha256 FROM files WHERE id = " + again.json()->getValue<std::string>("id")), sha);
+    const std::string sha = db_.text("SELECT sha256 FROM files WHERE id = '" + id + "'");
+    EXPECT_EQ(db_.text("SELECT sha256 FROM files WHERE id = '" + again.json()->getValue<std::string>("id") + "'"), sha);
     EXPECT_TRUE(Poco::File(requireEnv("OMNIGATE_VAR_DIR") + "/files/" + sha.substr(0, 2) + "/" + sha.substr(2, 2) +
                            "/" + sha)
                     .exists());
@@ -119,15 +150,83 @@ TEST_F(Files, AReplyCarriesUploadedFilesIntoTheHistory) {
 }
 
 TEST_F(Files, AnApiTokenNeedsInteractionsWriteToUploadAndReadToDownload) {
-    const HttpResult created = call("POST", "/api/v1/api-tokens",
-                                    R"({"name":"files-)" + unique().substr(0, 8) + R"(","scopes":["interactions:read"]})",
-                                    "application/json");
-    ASSERT_EQ(created.status, 201) << created.body;
-    const std::string token = created.json()->getValue<std::string>("token");
-    EXPECT_EQ(upload("bytes", "x.txt", "text/plain", token).status, 403);
-    const HttpResult file = upload("readable " + unique(), "r.txt", "text/plain");
-    ASSERT_EQ(file.status, 201);
-    EXPECT_EQ(call("GET", "/api/v1/files/" + file.json()->getValue<std::string>("id"), "", "", token).status, 200);
+    const std::string reader = token(R"(["interactions:read"])");
+    EXPECT_EQ(upload("bytes", "x.txt", "text/plain", reader).status, 403);
+    const std::string writer = token(R"(["interactions:write"])");
+    const std::string id = uploaded(writer);
+    EXPECT_EQ(call("GET", "/api/v1/files/" + id, "", "", writer).status, 403) << "downloads need interactions:read";
+}
+
+TEST_F(Files, IdsCannotBeGuessed) {
+    const std::string a = uploaded();
+    const std::string b = uploaded();
+    const std::regex shape("[0-9a-f]{32}");
+    EXPECT_TRUE(std::regex_match(a, shape)) << a;
+    EXPECT_TRUE(std::regex_match(b, shape)) << b;
+    EXPECT_NE(a.substr(0, 16), b.substr(0, 16)) << "two uploads in a row share no counter";
+    // The neighbours of a real id, and what a counter would have given, name nothing.
+    std::string next = a;
+    next.back() = next.back() == '0' ? '1' : '0';
+    EXPECT_EQ(call("GET", "/api/v1/files/" + next, "", "").status, 404);
+    for (const std::string guess : {"1", "2", "3", "100"}) {
+        EXPECT_EQ(call("GET", "/api/v1/files/" + guess, "", "").status, 404) << guess;
+    }
+}
+
+TEST_F(Files, AnApiTokenReadsFilesOfConversationsAndItsOwnUploadsOnly) {
+    const std::string crm = token(R"(["interactions:read"])");
+    const std::string other = token(R"(["interactions:read","interactions:write"])");
+    const std::string clientsOnly = token(R"(["clients:read"])");
+
+    // Uploaded but not sent yet: its uploader's alone.
+    const std::string adminsDraft = uploaded();
+    EXPECT_EQ(call("GET", "/api/v1/files/" + adminsDraft, "", "", crm).status, 404);
+    const std::string othersDraft = uploaded(other);
+    EXPECT_EQ(call("GET", "/api/v1/files/" + othersDraft, "", "", other).status, 200);
+    EXPECT_EQ(call("GET", "/api/v1/files/" + othersDraft, "", "", crm).status, 404);
+
+    // Once a conversation carries it, whoever may read the interaction may read it.
+    const std::string conversation = interaction();
+    ASSERT_EQ(attach(conversation, adminsDraft).status, 201);
+    EXPECT_EQ(call("GET", "/api/v1/files/" + adminsDraft, "", "", crm).status, 200);
+    EXPECT_EQ(call("GET", "/api/v1/files/" + adminsDraft, "", "", clientsOnly).status, 403)
+        << "a token that may not read interactions reads none of their files";
+}
+
+TEST_F(Files, AReplyAttachesOnlyItsAuthorsUploadsOrTheInteractionsOwnFiles) {
+    const std::string crm = token(R"(["interactions:read","interactions:write"])");
+    const std::string first = interaction();
+    const std::string second = interaction();
+    const std::string adminsFile = uploaded();
+    const std::string crmsFile = uploaded(crm);
+
+    HttpResult r = attach(first, adminsFile, crm);
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_NE(r.body.find(adminsFile), std::string::npos) << r.body;
+    r = attach(first, crmsFile);
+    EXPECT_EQ(r.status, 403) << "the admin token may not send an integration's upload either: " << r.body;
+
+    r = attach(first, crmsFile, crm);
+    ASSERT_EQ(r.status, 201) << r.body;
+
+    // Already part of the interaction: anyone who may reply there may send it again; elsewhere it stays put.
+    ASSERT_EQ(attach(first, adminsFile).status, 201);
+    EXPECT_EQ(attach(first, adminsFile, crm).status, 201);
+    r = attach(second, adminsFile, crm);
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_NE(r.body.find("interaction " + second), std::string::npos) << r.body;
+}
+
+TEST_F(Files, HostileNamesLoseControlCharactersAndCannotBreakContentDisposition) {
+    // a"b<CR><LF>X-Injected: 1 ñ.txt
+    const HttpResult stored = upload("hostile " + unique(), "a%22b%0D%0AX-Injected%3A%201%20%C3%B1.txt", "text/plain");
+    ASSERT_EQ(stored.status, 201) << stored.body;
+    EXPECT_EQ(stored.json()->getValue<std::string>("name"), "a\"bX-Injected: 1 \xC3\xB1.txt");
+    const HttpResult back = call("GET", "/api/v1/files/" + stored.json()->getValue<std::string>("id"), "", "");
+    ASSERT_EQ(back.status, 200);
+    EXPECT_EQ(back.headers.at("Content-Disposition"),
+              "attachment; filename=\"a_bX-Injected: 1 _.txt\"; filename*=UTF-8''a%22bX-Injected%3A%201%20%C3%B1.txt");
+    EXPECT_EQ(back.headers.count("X-Injected"), 0u);
 }
 
 }  // namespace

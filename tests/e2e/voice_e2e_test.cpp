@@ -397,6 +397,28 @@ TEST_F(VoiceEndToEnd, ACallIsQueuedOfferedBridgedToTheOperatorsPhoneRecordedAndA
     EXPECT_EQ(beyond.headers.at("Content-Range"), "bytes */" + std::to_string(wavFile.body.size()));
     EXPECT_EQ(daemon_->http().get("/api/v1/recordings/" + fileId).status, 401);
 
+    // Its name in both forms (RFC 6266): the quoted ASCII one and the exact one ("call-<id>-<time>.wav").
+    std::string encoded = items->getObject(0)->getValue<std::string>("name");
+    const std::string name = encoded;
+    for (std::size_t at = encoded.find(':'); at != std::string::npos; at = encoded.find(':', at)) {
+        encoded.replace(at, 1, "%3A");
+    }
+    EXPECT_EQ(wavFile.headers.at("Content-Disposition"),
+              "inline; filename=\"" + name + "\"; filename*=UTF-8''" + encoded);
+    // A CRM token that reads interactions sees the recording's id in the history, but the file store asks the
+    // recordings' own right of it (the admin token), as GET /api/v1/recordings/{fileId} does.
+    const HttpResult crm =
+        admin("POST", "/api/v1/api-tokens", R"({"name":"voice-crm-)" + unique() + R"(","scopes":["interactions:read"]})");
+    ASSERT_EQ(crm.status, 201) << crm.body;
+    const std::map<std::string, std::string> asCrm{{"Authorization", "Bearer " + crm.json()->getValue<std::string>("token")}};
+    const HttpResult history =
+        daemon_->http().request("GET", "/api/v1/interactions/" + std::to_string(id) + "/messages", "", asCrm);
+    ASSERT_EQ(history.status, 200) << history.body;
+    EXPECT_NE(history.body.find(fileId), std::string::npos) << history.body;
+    EXPECT_EQ(daemon_->http().request("GET", "/api/v1/files/" + fileId, "", asCrm).status, 403);
+    EXPECT_EQ(daemon_->http().request("GET", "/api/v1/recordings/" + fileId, "", asCrm).status, 401);
+    EXPECT_EQ(admin("GET", "/api/v1/files/" + fileId).status, 200);
+
     // The operator wraps up; their place frees for the next test. A phone line cannot carry a rating request:
     // none is stored and the caller is not marked as asked.
     const HttpResult closed = admin("POST", "/api/v1/interactions/" + std::to_string(id) + "/status",
