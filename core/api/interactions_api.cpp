@@ -333,7 +333,9 @@ HttpResponse InteractionsApi::reply(const HttpRequest& request, const Actor& act
         }
     }
     OutboundMessage draft;
-    draft.author = AuthorKind::Operator;
+    const MessageAuthor author = messageAuthorOf(actor);
+    draft.author = author.kind;
+    draft.authorId = author.id;
     draft.visibility = optionalVisibility(body);
     if (const auto chosen = optionalTemplate(body)) {
         draft.templateName = chosen->name;

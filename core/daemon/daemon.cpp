@@ -212,18 +212,19 @@ void Daemon::start() {
 
 PluginServices::BotActions Daemon::botActions() {
     PluginServices::BotActions bot;
+    bot.hold = [this](std::int64_t id, const Actor& actor) { return routingService_->holdForBot(id, actor); };
     bot.reply = [this](std::int64_t id, const std::string& text, const Actor& actor) {
         routingService_->botReplied(id, actor);
-        return messages_->reply(id, text, AuthorKind::Bot);
+        OutboundMessage draft;
+        draft.author = AuthorKind::Bot;
+        draft.authorId = actor.id;
+        draft.text = text;
+        return messages_->reply(id, std::move(draft));
     };
     bot.handOff = [this](std::int64_t id, const Host::HandOff& handOff, const Actor& actor) {
         // Topics first, while the bot still holds it: unknown topics are refused before anything moved.
         if (!handOff.topics.empty()) {
-            const InteractionDetails current = interactions_->get(id);
-            if (current.interaction.status != InteractionStatus::Bot) {
-                throw ApiError(409, "not_held_by_bot", "interaction " + std::to_string(id) + " is " +
-                                                           toString(current.interaction.status) + ", not with the bot");
-            }
+            requireBot(interactions_->get(id).interaction, actor);
             interactions_->classify(id, handOff.topics, actor, std::nullopt);
         }
         routingService_->handOff(id, handOff.queue, handOff.priority, handOff.reason, actor);

@@ -45,6 +45,7 @@ struct Interaction {
     std::string offerExpiresAt;     // while offered
     std::string declinedBy;         // the operator who declined or missed the last offer
     std::string acceptedAt;         // handling time runs from here
+    std::string bot;                // in status bot: the chatbot integration whose bot got it (empty: none yet)
     int version = 1;
 };
 

@@ -259,7 +259,9 @@ OutboundResult InteractionService::createOutbound(const OutboundDraft& draft, co
         m.channel = draft.channel;
         m.account = draft.account;
         m.direction = Direction::Outbound;
-        m.author = AuthorKind::Operator;
+        const MessageAuthor author = messageAuthorOf(actor);
+        m.author = author.kind;
+        m.authorId = author.id;
         m.text = out.text;
         m.status = DeliveryStatus::Pending;
         result.message = store.insertMessage(m);

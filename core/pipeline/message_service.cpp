@@ -178,6 +178,7 @@ StoredMessage MessageService::reply(std::int64_t interactionId, OutboundMessage 
         m.account = current->account;
         m.direction = Direction::Outbound;
         m.author = draft.author;
+        m.authorId = draft.authorId;
         m.text = draft.text;
         m.attachments = draft.attachments;
         m.status = DeliveryStatus::Pending;
@@ -219,6 +220,7 @@ StoredMessage MessageService::deliver(StoredMessage stored, OutboundMessage out)
         out.interactionId = stored.interactionId;
         out.account = stored.account;
         out.author = stored.author;
+        out.authorId = stored.authorId;
         out.text = stored.text;
         out.attachments = stored.attachments;
         out.createdAt = stored.createdAt;

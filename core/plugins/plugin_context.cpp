@@ -368,19 +368,31 @@ std::vector<StoredMessage> PluginContext::messages(std::int64_t interactionId, s
     return messages_.messagesOf(interactionId, limit);
 }
 
-StoredMessage PluginContext::replyAsBot(std::int64_t interactionId, const std::string& text) {
+Actor PluginContext::botActor(const std::string& entry) const {
+    for (const AccountConfig& a : accounts_) {
+        if (a.id == entry) return Actor{"bot", entry};
+    }
+    throw ApiError::badRequest("no " + name_ + " entry '" + entry + "' is configured: a bot acts for its own entry");
+}
+
+bool PluginContext::holdForBot(const std::string& bot, std::int64_t interactionId) {
+    if (!services_.bot.hold) throw ApiError::unavailable("routing is not running");
+    return services_.bot.hold(interactionId, botActor(bot));
+}
+
+StoredMessage PluginContext::replyAsBot(const std::string& bot, std::int64_t interactionId, const std::string& text) {
     if (!services_.bot.reply) throw ApiError::unavailable("routing is not running");
-    return services_.bot.reply(interactionId, text, Actor{"bot", name_});
+    return services_.bot.reply(interactionId, text, botActor(bot));
 }
 
-void PluginContext::handOffToPeople(std::int64_t interactionId, const HandOff& handOff) {
+void PluginContext::handOffToPeople(const std::string& bot, std::int64_t interactionId, const HandOff& handOff) {
     if (!services_.bot.handOff) throw ApiError::unavailable("routing is not running");
-    services_.bot.handOff(interactionId, handOff, Actor{"bot", name_});
+    services_.bot.handOff(interactionId, handOff, botActor(bot));
 }
 
-void PluginContext::closeAsBot(std::int64_t interactionId, const std::string& resolution) {
+void PluginContext::closeAsBot(const std::string& bot, std::int64_t interactionId, const std::string& resolution) {
     if (!services_.bot.close) throw ApiError::unavailable("routing is not running");
-    services_.bot.close(interactionId, resolution, Actor{"bot", name_});
+    services_.bot.close(interactionId, resolution, botActor(bot));
 }
 
 }  // namespace omnigate

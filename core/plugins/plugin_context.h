@@ -28,8 +28,9 @@ struct PluginServices {
     PluginHealth& health;
     std::string adminToken;
     // What a chatbot integration does for its bot, done by routing (which the daemon wires in: the plugin host
-    // sits below routing). The actor is {bot, <plugin>}.
+    // sits below routing). The actor is {bot, <the plugin's entry>}.
     struct BotActions {
+        std::function<bool(std::int64_t id, const Actor& bot)> hold;
         std::function<StoredMessage(std::int64_t id, const std::string& text, const Actor& bot)> reply;
         std::function<void(std::int64_t id, const Host::HandOff& handOff, const Actor& bot)> handOff;
         std::function<void(std::int64_t id, const std::string& resolution, const Actor& bot)> close;
@@ -92,9 +93,10 @@ public:
     std::optional<std::string> client(std::int64_t id) override;
     void updateClientCard(std::int64_t clientId, const std::map<std::string, std::string>& fields) override;
     std::vector<StoredMessage> messages(std::int64_t interactionId, std::size_t limit) override;
-    StoredMessage replyAsBot(std::int64_t interactionId, const std::string& text) override;
-    void handOffToPeople(std::int64_t interactionId, const HandOff& handOff) override;
-    void closeAsBot(std::int64_t interactionId, const std::string& resolution) override;
+    bool holdForBot(const std::string& bot, std::int64_t interactionId) override;
+    StoredMessage replyAsBot(const std::string& bot, std::int64_t interactionId, const std::string& text) override;
+    void handOffToPeople(const std::string& bot, std::int64_t interactionId, const HandOff& handOff) override;
+    void closeAsBot(const std::string& bot, std::int64_t interactionId, const std::string& resolution) override;
 
     void cancelAllTimers();
     // Routes and WebSockets reach the router only once the plugin has loaded: a plugin that declines or fails
@@ -103,6 +105,8 @@ public:
 
 private:
     void checkAccount(const std::string& account) const;
+    // {bot, entry} for an entry of this plugin; 400 for anything else: a plugin acts only for its own bots.
+    Actor botActor(const std::string& entry) const;
     // Sinks are the plugin's own: "<plugin>:<sink>" in the database.
     std::string sinkName(const std::string& sink) const;
     template <typename Result, typename Read>

@@ -32,18 +32,11 @@ void requireTransition(const Interaction& current, InteractionStatus to) {
                        (allowed.empty() ? "none (it is final)" : allowed));
 }
 
-// The bot acts only on what it holds.
-void requireBot(const Interaction& current) {
-    if (current.status == InteractionStatus::Bot) return;
-    throw ApiError(409, "not_held_by_bot",
-                   "interaction " + idText(current.id) + " is " + toString(current.status) +
-                       ", not with the bot: the bot may only answer, hand off or close what it holds");
-}
 
 // An operator acts only on what they hold (or what nobody holds); administrators and supervisors on anything.
 void requireHolder(const Interaction& current, const Actor& actor) {
     if (actor.kind == "bot") {
-        requireBot(current);
+        requireBot(current, actor);
         return;
     }
     if (actor.kind != "operator" || current.operatorId.empty() || current.operatorId == actor.id) return;
@@ -71,6 +64,16 @@ std::vector<std::string> breakReasons(DbSession& session) {
 RoutingService::RoutingService(TransactionRunner& runner, RoutingCatalog& catalog, InteractionService& interactions,
                                std::function<void()> wakeDistributor)
     : runner_(runner), catalog_(catalog), interactions_(interactions), wakeDistributor_(std::move(wakeDistributor)) {}
+
+void requireBot(const Interaction& current, const Actor& bot) {
+    if (current.status == InteractionStatus::Bot && !current.bot.empty() && current.bot == bot.id) return;
+    const std::string why = current.status != InteractionStatus::Bot ? std::string(toString(current.status))
+                            : current.bot.empty()                    ? "with no bot yet"
+                                                                     : "with another bot";
+    throw ApiError(409, "not_held_by_bot",
+                   "interaction " + idText(current.id) + " is " + why + ", not with the bot of '" + bot.id +
+                       "': a bot may only answer, hand off or close what its own integration holds");
+}
 
 Interaction RoutingService::act(std::int64_t id,
                                 const std::function<Interaction(RoutingStore&, const Interaction&)>& move) {
@@ -257,9 +260,15 @@ Interaction RoutingService::setPriority(std::int64_t id, int priority, const Act
     });
 }
 
+bool RoutingService::holdForBot(std::int64_t id, const Actor& actor) {
+    bool held = false;
+    runner_.run([&](DbSession& session) { held = InteractionStore(session).holdForBot(id, actor.id); });
+    return held;
+}
+
 Interaction RoutingService::botReplied(std::int64_t id, const Actor& actor) {
     return act(id, [&](RoutingStore& store, const Interaction& current) {
-        requireBot(current);
+        requireBot(current, actor);
         Interaction next = current;
         next.offerExpiresAt.clear();
         return store.save(current, next, actor, "");
@@ -274,7 +283,7 @@ Interaction RoutingService::handOff(std::int64_t id, const std::string& queue, s
         if (catalog_.current()->queue(queue) == nullptr) throw ApiError::badRequest("'queue_id': no queue '" + queue + "'");
     }
     return act(id, [&](RoutingStore& store, const Interaction& current) {
-        requireBot(current);
+        requireBot(current, actor);
         Interaction prioritised = current;
         if (priority) prioritised.priority = *priority;
         RoutingMoves moves(store);
@@ -345,7 +354,7 @@ StatusHooks RoutingService::statusHooks() {
     StatusHooks hooks;
     hooks.check = [this](const Interaction& current, InteractionStatus to, const std::string& resolution,
                          const Actor& actor) {
-        if (actor.kind == "bot") requireBot(current);  // the bot changes nothing it does not hold
+        if (actor.kind == "bot") requireBot(current, actor);  // the bot changes nothing it does not hold
         if (to != InteractionStatus::Closed) return;
         requireHolder(current, actor);
         const Queue* queue = catalog_.current()->queue(current.queue);

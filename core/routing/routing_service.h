@@ -47,9 +47,12 @@ public:
     Interaction assign(std::int64_t id, const std::string& operatorId, const std::string& comment, const Actor& actor);
     Interaction setPriority(std::int64_t id, int priority, const Actor& actor);
 
-    // --- The chatbot of a bot-first queue (actor kind "bot"); 409 not_held_by_bot unless the interaction is in
-    // status bot.
+    // --- The chatbot of a bot-first queue (actor {bot, <its integration>}); 409 not_held_by_bot unless the
+    // interaction is in status bot and held by that integration.
 
+    // The bot of integration `actor.id` gets the interaction: true when it now holds it (it was in status bot and
+    // no other bot held it).
+    bool holdForBot(std::int64_t id, const Actor& actor);
     // Before the bot's reply is sent: its clock stops until the client writes again.
     Interaction botReplied(std::int64_t id, const Actor& actor);
     // To people: queued in `queue` (empty: where it is) with `priority` when given.
@@ -74,5 +77,8 @@ private:
     InteractionService& interactions_;
     std::function<void()> wakeDistributor_;
 };
+
+// 409 not_held_by_bot unless `current` is in status bot and held by the integration `bot.id` names.
+void requireBot(const Interaction& current, const Actor& bot);
 
 }  // namespace omnigate

@@ -31,6 +31,15 @@ struct InteractionFilter {
     std::int64_t beforeId = 0;  // keyset pagination: only ids below this one
 };
 
+// How a message `actor` writes is stored: an API token's as author integration with the token's name, a bot's as
+// bot with its integration, anything else through the admin token as an operator's (with the operator's id when
+// the admin token acts as one).
+struct MessageAuthor {
+    AuthorKind kind = AuthorKind::Operator;
+    std::string id;
+};
+MessageAuthor messageAuthorOf(const Actor& actor);
+
 // Binary collations compare strings as MariaDB's PAD SPACE rules do: trailing spaces do not count. Code that tells
 // keys apart in memory the way the database will must drop them too.
 std::string withoutTrailingSpaces(const std::string& s);
@@ -133,6 +142,9 @@ public:
     void moveToChannel(std::int64_t id, const std::string& channel, const std::string& account, const Address& address);
     // Records that the client was asked for a rating, so their digit reply can be taken as one.
     void markRatingRequested(std::int64_t id);
+    // Records that the chatbot integration `bot` got the interaction: true when it is in status bot and no other
+    // bot holds it (then, or already, `bot` does). Cleared by every move into status bot.
+    bool holdForBot(std::int64_t id, const std::string& bot);
     // Stamps the first operator answer (for the response-time reports); later answers leave it alone.
     void markFirstResponse(std::int64_t id);
     // Empty when there is no such client; 0 for a client in its own right; else the client it was merged into.

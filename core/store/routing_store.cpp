@@ -126,7 +126,8 @@ Interaction RoutingStore::save(const Interaction& before, Interaction after, con
         "priority_step = ?, routing_rule_id = NULLIF(?, 0), queued_at = NULLIF(?, ''), "
         "queue_entered_at = NULLIF(?, ''), offer_expires_at = NULLIF(?, ''), declined_by = NULLIF(?, ''), "
         "accepted_at = NULLIF(?, ''), resolution = NULLIF(?, ''), postponed_until = NULLIF(?, ''), "
-        "closed_at = NULLIF(?, ''), routing_checked_at = NULL, updated_at = ?, version = version + 1 WHERE id = ?");
+        "closed_at = NULLIF(?, ''), bot = NULLIF(?, ''), routing_checked_at = NULL, updated_at = ?, "
+        "version = version + 1 WHERE id = ?");
     update.setString(1, toString(after.status));
     update.setString(2, after.queue);
     update.setString(3, after.operatorId);
@@ -141,8 +142,9 @@ Interaction RoutingStore::save(const Interaction& before, Interaction after, con
     update.setString(12, after.resolution);
     update.setString(13, isoToDbTime(after.postponedUntil));
     update.setString(14, isoToDbTime(after.closedAt));
-    update.setString(15, now);
-    update.setInt64(16, after.id);
+    update.setString(15, after.bot);
+    update.setString(16, now);
+    update.setInt64(17, after.id);
     update.executeUpdate();
     after.version = before.version + 1;
     after.updatedAt = dbTimeToIso(now);

@@ -31,8 +31,8 @@ Poco::JSON::Object::Ptr parseBody(const HttpRequest& request) {
 
 }  // namespace
 
-BotApi::BotApi(Host& host, const ChatbotConfig& config, BotStats& stats)
-    : host_(host), config_(config), stats_(stats) {}
+BotApi::BotApi(Host& host, const std::vector<ChatbotConfig>& configs, BotStats& stats)
+    : host_(host), configs_(configs), stats_(stats) {}
 
 void BotApi::registerRoutes() {
     host_.addRoute("POST", base + "/interactions/{id}/messages", [this](const HttpRequest& r) { return reply(r); });
@@ -41,17 +41,24 @@ void BotApi::registerRoutes() {
     host_.addRoute("GET", base + "/stats", [this](const HttpRequest& r) { return stats(r); });
 }
 
-void BotApi::requireIntegration(const HttpRequest& request) const {
-    if (request.param("integration") != config_.id) {
-        throw ApiError::notFound("no chatbot integration '" + request.param("integration") + "'");
+const ChatbotConfig& BotApi::requireIntegration(const HttpRequest& request) const {
+    for (const ChatbotConfig& config : configs_) {
+        if (request.param("integration") == config.id) return config;
     }
+    throw ApiError::notFound("no chatbot integration '" + request.param("integration") + "'");
 }
 
-std::int64_t BotApi::authorize(const HttpRequest& request) const {
-    if (!constantTimeEquals(request.bearerToken(), config_.botToken)) {
-        throw ApiError::unauthorized("the bot token is missing or not valid");
+std::int64_t BotApi::authorize(const HttpRequest& request, const ChatbotConfig*& config) const {
+    const std::string token = request.bearerToken();
+    bool anyBot = false;
+    for (const ChatbotConfig& c : configs_) anyBot = constantTimeEquals(token, c.botToken) || anyBot;
+    if (!anyBot) throw ApiError::unauthorized("the bot token is missing or not valid");
+    const ChatbotConfig& named = requireIntegration(request);
+    // Another integration's bot: its token opens only its own paths.
+    if (!constantTimeEquals(token, named.botToken)) {
+        throw ApiError::unauthorized("the bot token is not the one of the chatbot integration '" + named.id + "'");
     }
-    requireIntegration(request);
+    config = &named;
     const std::string text = request.param("id");
     std::int64_t id = 0;
     const bool digits = !text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos;
@@ -67,7 +74,8 @@ HttpResponse BotApi::interactionResponse(std::int64_t id) {
 }
 
 HttpResponse BotApi::reply(const HttpRequest& request) {
-    const std::int64_t id = authorize(request);
+    const ChatbotConfig* config = nullptr;
+    const std::int64_t id = authorize(request, config);
     const Poco::JSON::Object::Ptr body = parseBody(request);
     std::string text;
     try {
@@ -75,11 +83,12 @@ HttpResponse BotApi::reply(const HttpRequest& request) {
     } catch (const BotAnswerError& e) {
         throw ApiError::badRequest(e.what());
     }
-    return HttpResponse::json(201, messageJson(host_.replyAsBot(id, text)));
+    return HttpResponse::json(201, messageJson(host_.replyAsBot(config->id, id, text)));
 }
 
 HttpResponse BotApi::handOff(const HttpRequest& request) {
-    const std::int64_t id = authorize(request);
+    const ChatbotConfig* config = nullptr;
+    const std::int64_t id = authorize(request, config);
     BotHandOff fields;
     try {
         fields = handOffOf(parseBody(request), "");
@@ -91,27 +100,28 @@ HttpResponse BotApi::handOff(const HttpRequest& request) {
     h.priority = fields.priority;
     h.topics = fields.topics;
     h.reason = fields.comment;
-    host_.handOffToPeople(id, h);
+    host_.handOffToPeople(config->id, id, h);
     return interactionResponse(id);
 }
 
 HttpResponse BotApi::close(const HttpRequest& request) {
-    const std::int64_t id = authorize(request);
+    const ChatbotConfig* config = nullptr;
+    const std::int64_t id = authorize(request, config);
     std::string resolution;
     try {
         resolution = resolutionOf(parseBody(request), "");
     } catch (const BotAnswerError& e) {
         throw ApiError::badRequest(e.what());
     }
-    host_.closeAsBot(id, resolution);
+    host_.closeAsBot(config->id, id, resolution);
     return interactionResponse(id);
 }
 
 HttpResponse BotApi::stats(const HttpRequest& request) {
     if (!host_.isAdmin(request)) throw ApiError::unauthorized("the admin token is missing or not valid");
-    requireIntegration(request);
+    const ChatbotConfig& config = requireIntegration(request);
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    body->set("integration", config_.id);
+    body->set("integration", config.id);
     Poco::JSON::Object::Ptr counts = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     for (const auto& [name, value] : stats_.counts()) counts->set(name, value);
     body->set("counts", counts);

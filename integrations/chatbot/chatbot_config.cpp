@@ -22,7 +22,8 @@ std::string secretOf(const ConfigNode& settings, const std::string& key) {
 
 ChatbotConfig parseChatbotConfig(const std::string& id, const ConfigNode& settings) {
     settings.expectMap();
-    settings.expectKeys({"bot_url", "secret", "bot_token", "timeout_ms", "history_limit", "max_response_bytes"});
+    settings.expectKeys(
+        {"bot_url", "secret", "bot_token", "timeout_ms", "history_limit", "max_response_bytes", "queues"});
 
     ChatbotConfig config;
     config.id = id;
@@ -39,7 +40,25 @@ ChatbotConfig parseChatbotConfig(const std::string& id, const ConfigNode& settin
     config.historyLimit = static_cast<std::size_t>(settings.getInt("history_limit", 20, 0, 200));
     config.maxResponseBytes =
         static_cast<std::size_t>(settings.getInt("max_response_bytes", 65536, 1024, 4 * 1024 * 1024));
+    if (settings.has("queues")) {
+        const ConfigNode queues = settings["queues"];
+        if (!queues.isSequence()) queues.fail("expected a list of queue ids");
+        for (const ConfigNode& queue : queues.elements()) {
+            const std::string id = queue.asString();
+            if (id.empty()) queue.fail("expected a queue id");
+            config.queues.push_back(id);
+        }
+        if (config.queues.empty()) queues.fail("expected at least one queue id (leave `queues` out for every queue)");
+    }
     return config;
+}
+
+bool ChatbotConfig::serves(const std::string& queue) const {
+    if (queues.empty()) return true;
+    for (const std::string& q : queues) {
+        if (q == queue) return true;
+    }
+    return false;
 }
 
 }  // namespace omnigate::chatbot

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "omnigate/sdk/config_node.h"
 
@@ -19,6 +20,10 @@ struct ChatbotConfig {
     std::chrono::milliseconds timeout{5000};    // one webhook call, connect included
     std::size_t historyLimit = 20;              // messages sent along with each webhook
     std::size_t maxResponseBytes = 65536;       // a larger synchronous answer is a failure, not read to the end
+    // The bot-first queues this bot answers; empty: every one (only when it is the sole chatbot entry).
+    std::vector<std::string> queues;
+
+    bool serves(const std::string& queue) const;
 };
 
 // Reads `integrations: [{type: chatbot, id: …, settings: {…}}]`. Throws ConfigError (file, line, column, key path)

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <map>
+
 OMNIGATE_PLUGIN(omnigate::chatbot::ChatbotPlugin)
 
 namespace omnigate::chatbot {
@@ -10,7 +12,7 @@ namespace omnigate::chatbot {
 ChatbotPlugin::ChatbotPlugin() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
 ChatbotPlugin::~ChatbotPlugin() {
-    worker_.reset();
+    workers_.clear();
     curl_global_cleanup();
 }
 
@@ -18,37 +20,54 @@ LoadResult ChatbotPlugin::load(Host& host) {
     host_ = &host;
     const std::vector<AccountConfig>& entries = host.accounts();
     if (entries.empty()) return LoadResult::decline("no chatbot integration configured");
-    if (entries.size() > 1) {
-        // Queues say only "bot first", not which bot: two would both answer every client.
-        return LoadResult::failure("chatbot is configured " + std::to_string(entries.size()) +
-                                   " times: keep one entry (one bot serves every bot-first queue)");
+    for (const AccountConfig& entry : entries) configs_.push_back(parseChatbotConfig(entry.id, entry.settings));
+    if (configs_.size() > 1) {
+        // Queues say only "bot first", not which bot: with several bots each names its queues, and a queue has one.
+        std::map<std::string, std::string> owner;
+        for (const ChatbotConfig& config : configs_) {
+            if (config.queues.empty()) {
+                return LoadResult::failure("chatbot '" + config.id + "' names no `queues`: with " +
+                                           std::to_string(configs_.size()) +
+                                           " chatbot entries each must name the bot-first queues its bot answers");
+            }
+            for (const std::string& queue : config.queues) {
+                const auto [it, first] = owner.emplace(queue, config.id);
+                if (!first) {
+                    return LoadResult::failure("the queue '" + queue + "' is named by the chatbots '" + it->second +
+                                               "' and '" + config.id + "': give each queue one bot");
+                }
+            }
+        }
     }
-    const AccountConfig& entry = entries.front();
-    config_ = parseChatbotConfig(entry.id, entry.settings);
 
     stats_ = std::make_unique<BotStats>(host);
-    api_ = std::make_unique<BotApi>(host, config_, *stats_);
+    api_ = std::make_unique<BotApi>(host, configs_, *stats_);
     api_->registerRoutes();
-    // Named after the entry: daemons sharing a database and this entry share the work.
-    worker_ = std::make_unique<ConversationWorker>(host, config_, *stats_, "bot-" + entry.id);
-    host.log(LogLevel::Info, "chatbot: '" + entry.id + "' gives interactions of bot-first queues to " +
-                                 config_.botUrl + " (timeout " + std::to_string(config_.timeout.count()) +
-                                 " ms, history " + std::to_string(config_.historyLimit) + " messages)");
+    for (const ChatbotConfig& config : configs_) {
+        // Named after the entry: daemons sharing a database and this entry share the work.
+        workers_.push_back(std::make_unique<ConversationWorker>(host, config, *stats_, "bot-" + config.id));
+        std::string queues;
+        for (const std::string& q : config.queues) queues += (queues.empty() ? "" : ", ") + q;
+        host.log(LogLevel::Info, "chatbot: '" + config.id + "' gives interactions of " +
+                                     (queues.empty() ? "bot-first queues" : "the bot-first queues " + queues) +
+                                     " to " + config.botUrl + " (timeout " + std::to_string(config.timeout.count()) +
+                                     " ms, history " + std::to_string(config.historyLimit) + " messages)");
+    }
     return LoadResult::success();
 }
 
 void ChatbotPlugin::start() {
-    if (!worker_) return;
+    if (workers_.empty()) return;
     try {
         stats_->publishGauges();
     } catch (const std::exception& e) {
         host_->log(LogLevel::Warning, std::string("chatbot: the counts could not be read yet: ") + e.what());
     }
-    worker_->start();
+    for (const auto& worker : workers_) worker->start();
 }
 
 void ChatbotPlugin::stop() {
-    if (worker_) worker_->stop();
+    for (const auto& worker : workers_) worker->stop();
 }
 
 }  // namespace omnigate::chatbot

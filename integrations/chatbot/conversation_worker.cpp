@@ -32,8 +32,8 @@ constexpr auto idlePause = 200ms;
 constexpr int maxAttempts = 5;
 
 // The interactions the bot holds, as this plugin saw them enter status bot: only the event stream says how they
-// leave it (the event carries the new status, not the old one).
-std::string heldKey(std::int64_t id) { return "held." + std::to_string(id); }
+// leave it (the event carries the new status, not the old one). Per entry: every entry's worker sees every event.
+std::string heldKey(const std::string& bot, std::int64_t id) { return "held." + bot + "." + std::to_string(id); }
 
 bool changed(const Poco::JSON::Object::Ptr& data, const std::string& field) {
     if (!data->has("changes") || data->get("changes").type() != typeid(Poco::JSON::Array::Ptr)) return false;
@@ -125,11 +125,13 @@ void ConversationWorker::onInteractionUpdated(const EventDelivery& delivery, con
     const std::int64_t id = intOr(data, "id");
     if (id <= 0) return;
     const std::string status = stringOr(data, "status");
-    const bool held = host_.loadState(heldKey(id)).has_value();
+    const bool held = host_.loadState(heldKey(config_.id, id)).has_value();
 
     if (status == "bot") {
         if (!held) {
-            host_.saveState(heldKey(id), delivery.eventId);
+            // Another entry's queue, or another bot (or nobody any more) has it: not this bot's conversation.
+            if (!config_.serves(stringOr(data, "queue")) || !host_.holdForBot(config_.id, id)) return;
+            host_.saveState(heldKey(config_.id, id), delivery.eventId);
             stats_.increment(BotStats::Conversations);
         }
         std::string current;
@@ -143,7 +145,7 @@ void ConversationWorker::onInteractionUpdated(const EventDelivery& delivery, con
     }
     if (!held) return;
     // It left the bot: how says what to count.
-    host_.eraseState(heldKey(id));
+    host_.eraseState(heldKey(config_.id, id));
     const Poco::JSON::Object::Ptr actor =
         data->has("actor") && data->get("actor").type() == typeid(Poco::JSON::Object::Ptr) ? data->getObject("actor")
                                                                                             : nullptr;
@@ -165,7 +167,7 @@ void ConversationWorker::onMessageCreated(const EventDelivery& delivery, const P
     const std::int64_t id = intOr(data, "interaction_id");
     if (id <= 0) return;
     // A message written before the interaction reached the bot arrives with conversation.started's history.
-    if (!host_.loadState(heldKey(id))) return;
+    if (!host_.loadState(heldKey(config_.id, id))) return;
     std::string current;
     if (statusOf(id, &current) != "bot") return;
     const std::string body =
@@ -201,7 +203,7 @@ void ConversationWorker::perform(std::int64_t interactionId, const std::vector<B
         try {
             switch (action.kind) {
                 case BotAction::Kind::Reply:
-                    host_.replyAsBot(interactionId, action.text);
+                    host_.replyAsBot(config_.id, interactionId, action.text);
                     break;
                 case BotAction::Kind::HandOff: {
                     Host::HandOff h;
@@ -209,11 +211,11 @@ void ConversationWorker::perform(std::int64_t interactionId, const std::vector<B
                     h.priority = action.handOff.priority;
                     h.topics = action.handOff.topics;
                     h.reason = action.handOff.comment;
-                    host_.handOffToPeople(interactionId, h);
+                    host_.handOffToPeople(config_.id, interactionId, h);
                     break;
                 }
                 case BotAction::Kind::Close:
-                    host_.closeAsBot(interactionId, action.resolution);
+                    host_.closeAsBot(config_.id, interactionId, action.resolution);
                     break;
             }
         } catch (const ApiError& e) {
@@ -239,7 +241,7 @@ void ConversationWorker::handToPeople(std::int64_t interactionId, const std::str
     Host::HandOff h;
     h.reason = "the bot failed: " + why;
     try {
-        host_.handOffToPeople(interactionId, h);
+        host_.handOffToPeople(config_.id, interactionId, h);
     } catch (const ApiError& e) {
         if (e.status() != 409 && e.status() != 404) throw;  // 409: someone else already moved it, as wanted
     }

@@ -19,6 +19,7 @@ Poco::JSON::Object::Ptr messageObject(const StoredMessage& m) {
     o->set("account", m.account);
     o->set("direction", m.direction == Direction::Inbound ? "in" : "out");
     o->set("author", toString(m.author));
+    if (!m.authorId.empty()) o->set("author_id", m.authorId);
     o->set("text", m.text);
     o->set("status", toString(m.status));
     if (!m.attachments.empty()) {

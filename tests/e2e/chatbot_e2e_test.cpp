@@ -2,7 +2,9 @@
 // routed to a bot-first queue reaches the bot as a signed conversation.started; the bot's REST reply reaches the
 // visitor; the client's next message reaches the bot; the bot's hand-off (with a priority), a bot that never
 // answers (the core's timeout), a bot that fails (500: to people at once), a synchronous reply-and-close, and the
-// bad input the issue names (acting on what the bot does not hold: 409; a wrong token: 401).
+// bad input the issue names (acting on what the bot does not hold: 409; a wrong token: 401). Two chatbot
+// integrations run side by side, each with its own queue: a bot hears of and acts on only what its own
+// integration holds, and another integration's token opens none of its paths.
 // The shared database is never wiped: the queue and every rule carry a unique suffix, rules match only a unique
 // word, the queue has no sources, and counts are compared before and after.
 #include <gtest/gtest.h>
@@ -36,6 +38,7 @@ using namespace std::chrono_literals;
 
 const std::string kSecret = "chatbot-e2e-webhook-secret-0123";
 const std::string kBotToken = "chatbot-e2e-bot-token-456789";
+const std::string kOtherBotToken = "chatbot-e2e-other-bot-token-987654";
 
 std::string unique() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8); }
 
@@ -169,11 +172,16 @@ class Chatbot : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         bot_ = new BotServer;
+        otherBot_ = new BotServer;
         integration_ = "bot-" + unique();
+        otherIntegration_ = "other-bot-" + unique();
+        queue_ = "q-bot-" + unique();
+        otherQueue_ = "q-other-bot-" + unique();
         DaemonOptions options;
         options.instance = "chatbot-" + unique();
         options.environment["CHATBOT_E2E_SECRET"] = kSecret;
         options.environment["CHATBOT_E2E_TOKEN"] = kBotToken;
+        options.environment["CHATBOT_E2E_OTHER_TOKEN"] = kOtherBotToken;
         options.channelsYaml +=
             "integrations:\n"
             "  - type: chatbot\n"
@@ -183,21 +191,35 @@ protected:
             "      secret: ${CHATBOT_E2E_SECRET}\n"
             "      bot_token: ${CHATBOT_E2E_TOKEN}\n"
             "      timeout_ms: 1500\n"
-            "      history_limit: 10\n";
+            "      history_limit: 10\n"
+            "      queues: [" + queue_ + "]\n"
+            "  - type: chatbot\n"
+            "    id: " + otherIntegration_ + "\n"
+            "    settings:\n"
+            "      bot_url: " + otherBot_->url() + "\n"
+            "      secret: ${CHATBOT_E2E_SECRET}\n"
+            "      bot_token: ${CHATBOT_E2E_OTHER_TOKEN}\n"
+            "      queues: [" + otherQueue_ + "]\n";
         daemon_ = new DaemonProcess(options);
         ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
-        queue_ = "q-bot-" + unique();
-        const HttpResult r = admin("POST", "/api/v1/queues",
-                                   R"({"id":")" + queue_ + R"(","name":"Bot first )" + queue_ +
-                                       R"(","bot_first":true,"bot_timeout_seconds":2})");
-        ASSERT_EQ(r.status, 201) << r.body;
+        for (const std::string& queue : {queue_, otherQueue_}) {
+            const HttpResult r = admin("POST", "/api/v1/queues",
+                                       R"({"id":")" + queue + R"(","name":"Bot first )" + queue +
+                                           R"(","bot_first":true,"bot_timeout_seconds":2})");
+            ASSERT_EQ(r.status, 201) << r.body;
+        }
     }
     static void TearDownTestSuite() {
-        if (daemon_) admin("DELETE", "/api/v1/queues/" + queue_);
+        if (daemon_) {
+            admin("DELETE", "/api/v1/queues/" + queue_);
+            admin("DELETE", "/api/v1/queues/" + otherQueue_);
+        }
         delete daemon_;
         daemon_ = nullptr;
         delete bot_;
         bot_ = nullptr;
+        delete otherBot_;
+        otherBot_ = nullptr;
     }
     void TearDown() override {
         if (HasFailure()) std::cerr << "---- omnigate log ----\n" << daemon_->log() << "\n";
@@ -210,17 +232,21 @@ protected:
         return daemon_->http().request(method, path, body, headers);
     }
 
-    HttpResult asBot(const std::string& path, const std::string& body, const std::string& token = kBotToken) {
-        return daemon_->http().request("POST", "/api/v1/integrations/chatbot/" + integration_ + path, body,
+    HttpResult asBot(const std::string& path, const std::string& body, const std::string& token = kBotToken,
+                     const std::string& integration = integration_) {
+        return daemon_->http().request("POST", "/api/v1/integrations/chatbot/" + integration + path, body,
                                        {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
     }
+    HttpResult asOtherBot(const std::string& path, const std::string& body) {
+        return asBot(path, body, kOtherBotToken, otherIntegration_);
+    }
 
-    // A unique word and a rule sending messages with it to the bot-first queue.
-    std::string routedWord() {
+    // A unique word and a rule sending messages with it to the bot-first queue (the first bot's by default).
+    std::string routedWord(const std::string& queue = queue_) {
         const std::string word = "botword" + unique();
         const HttpResult r = admin("POST", "/api/v1/routing-rules",
                                    R"({"name":"rule )" + word + R"(","conditions":{"words":[")" + word +
-                                       R"("]},"actions":{"queue":")" + queue_ + R"("}})");
+                                       R"("]},"actions":{"queue":")" + queue + R"("}})");
         EXPECT_EQ(r.status, 201) << r.body;
         if (r.status == 201) rules_.push_back(r.json()->getValue<std::int64_t>("id"));
         return word;
@@ -300,16 +326,22 @@ protected:
 
     static DaemonProcess* daemon_;
     static BotServer* bot_;
+    static BotServer* otherBot_;
     static std::string integration_;
+    static std::string otherIntegration_;
     static std::string queue_;
+    static std::string otherQueue_;
     std::vector<std::int64_t> rules_;
     DbProbe db_;
 };
 
 DaemonProcess* Chatbot::daemon_ = nullptr;
 BotServer* Chatbot::bot_ = nullptr;
+BotServer* Chatbot::otherBot_ = nullptr;
 std::string Chatbot::integration_;
+std::string Chatbot::otherIntegration_;
 std::string Chatbot::queue_;
+std::string Chatbot::otherQueue_;
 
 TEST_F(Chatbot, BotRepliesOverRestHearsTheClientAgainAndHandsOffWithAPriority) {
     const std::int64_t handedOffBefore = count("handed_off");
@@ -333,6 +365,7 @@ TEST_F(Chatbot, BotRepliesOverRestHearsTheClientAgainAndHandsOffWithAPriority) {
     HttpResult r = asBot("/interactions/" + std::to_string(id) + "/messages", R"({"text":"Hi! I am the bot."})");
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(r.json()->getValue<std::string>("author"), "bot");
+    EXPECT_EQ(r.json()->getValue<std::string>("author_id"), integration_);
     const auto seen = visitorHistory(token);
     EXPECT_NE(std::find(seen.begin(), seen.end(), std::make_pair(std::string("bot"), std::string("Hi! I am the bot."))),
               seen.end());
@@ -437,6 +470,51 @@ TEST_F(Chatbot, TheBotIsRefusedWhatItDoesNotHoldAndWithAWrongToken) {
                                 R"({"text":"hello"})",
                                 {{"Authorization", "Bearer " + kBotToken}, {"Content-Type", "application/json"}});
     EXPECT_EQ(r.status, 404) << r.body;
+}
+
+TEST_F(Chatbot, EachBotHearsOfAndActsOnOnlyWhatItsOwnIntegrationHolds) {
+    const auto [token, id] = visit(routedWord());
+    ASSERT_TRUE(bot_->waitFor("conversation.started", id)) << "the first bot never heard of interaction " << id;
+    EXPECT_EQ(db_.text("SELECT COALESCE(bot, '') FROM interactions WHERE id = " + std::to_string(id)), integration_)
+        << "recorded when the bot got it";
+    const std::string path = "/interactions/" + std::to_string(id);
+    // Its answer stops the bot's clock, so the interaction stays with it while the other bot tries.
+    HttpResult r = asBot(path + "/messages", R"({"text":"Hello from the first bot"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+
+    // The other bot, with its own valid token on its own paths: the interaction is not its integration's.
+    for (const auto& [action, body] : std::vector<std::pair<std::string, std::string>>{
+             {"/messages", R"({"text":"I am the wrong bot"})"}, {"/handoff", "{}"}, {"/close", "{}"}}) {
+        const HttpResult r = asOtherBot(path + action, body);
+        EXPECT_EQ(r.status, 409) << action << ": " << r.body;
+        EXPECT_NE(r.body.find("not_held_by_bot"), std::string::npos) << r.body;
+    }
+    // Its token on the first integration's paths opens nothing.
+    EXPECT_EQ(asBot(path + "/messages", R"({"text":"I am the wrong bot"})", kOtherBotToken).status, 401);
+    EXPECT_EQ(interaction(id)->getValue<std::string>("status"), "bot");
+    for (const auto& [who, text] : visitorHistory(token)) EXPECT_NE(text, "I am the wrong bot");
+    EXPECT_FALSE(otherBot_->waitFor("conversation.started", id, 300ms)) << "the other bot was told of it";
+
+    // The other queue's interaction goes to the other bot only, and the first bot may not touch it.
+    const auto [otherToken, otherId] = visit(routedWord(otherQueue_));
+    ASSERT_TRUE(otherBot_->waitFor("conversation.started", otherId)) << "the other bot never heard of " << otherId;
+    const std::string otherPath = "/interactions/" + std::to_string(otherId);
+    r = asOtherBot(otherPath + "/messages", R"({"text":"Hello from the other bot"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json()->getValue<std::string>("author_id"), otherIntegration_);
+    r = asBot(otherPath + "/messages", R"({"text":"not mine"})");
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_FALSE(bot_->waitFor("conversation.started", otherId, 300ms)) << "the first bot was told of it";
+
+    // Each still acts on its own.
+    r = asBot(path + "/close", R"({"resolution":"answered"})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    r = asOtherBot(otherPath + "/close", "{}");
+    EXPECT_EQ(r.status, 200) << r.body;
+    const auto rows = db_.rows("SELECT actor_kind, actor_id FROM interaction_status_history WHERE interaction_id = " +
+                               std::to_string(otherId) + " ORDER BY id DESC LIMIT 1");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0], (std::vector<std::string>{"bot", otherIntegration_}));
 }
 
 TEST_F(Chatbot, ASynchronousAnswerRepliesAndClosesTheConversation) {

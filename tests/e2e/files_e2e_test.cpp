@@ -208,6 +208,12 @@ TEST_F(Files, AReplyAttachesOnlyItsAuthorsUploadsOrTheInteractionsOwnFiles) {
 
     r = attach(first, crmsFile, crm);
     ASSERT_EQ(r.status, 201) << r.body;
+    // Sent through an API token: stored as the integration's, not as an operator's.
+    EXPECT_EQ(r.json()->getValue<std::string>("author"), "integration");
+    EXPECT_EQ(r.json()->getValue<std::string>("author_id").rfind("files-", 0), 0u) << r.body;
+    const std::string id = std::to_string(r.json()->getValue<std::int64_t>("id"));
+    EXPECT_EQ(db_.text("SELECT CONCAT(author, ':', author_id) FROM messages WHERE id = " + id),
+              "integration:" + r.json()->getValue<std::string>("author_id"));
 
     // Already part of the interaction: anyone who may reply there may send it again; elsewhere it stays put.
     ASSERT_EQ(attach(first, adminsFile).status, 201);

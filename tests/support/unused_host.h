@@ -59,9 +59,10 @@ public:
         unused("updateClientCard");
     }
     std::vector<StoredMessage> messages(std::int64_t, std::size_t) override { unused("messages"); }
-    StoredMessage replyAsBot(std::int64_t, const std::string&) override { unused("replyAsBot"); }
-    void handOffToPeople(std::int64_t, const HandOff&) override { unused("handOffToPeople"); }
-    void closeAsBot(std::int64_t, const std::string&) override { unused("closeAsBot"); }
+    bool holdForBot(const std::string&, std::int64_t) override { unused("holdForBot"); }
+    StoredMessage replyAsBot(const std::string&, std::int64_t, const std::string&) override { unused("replyAsBot"); }
+    void handOffToPeople(const std::string&, std::int64_t, const HandOff&) override { unused("handOffToPeople"); }
+    void closeAsBot(const std::string&, std::int64_t, const std::string&) override { unused("closeAsBot"); }
 
 protected:
     [[noreturn]] static void unused(const char* what) {

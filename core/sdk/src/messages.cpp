@@ -10,6 +10,7 @@ const char* toString(AuthorKind a) {
         case AuthorKind::Operator: return "operator";
         case AuthorKind::Bot: return "bot";
         case AuthorKind::System: return "system";
+        case AuthorKind::Integration: return "integration";
     }
     return "client";
 }

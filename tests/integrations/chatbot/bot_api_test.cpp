@@ -1,6 +1,7 @@
 // The bot's REST against a fake host: the bot's token and the integration's id are checked before anything is
 // done, bodies are checked naming the field, the host's refusal (409: the bot does not hold it) goes back to the
-// bot as it is, and the counts are for administrators only.
+// bot as it is, another integration's bot token opens none of this integration's paths, and the counts are for
+// administrators only.
 #include <gtest/gtest.h>
 
 #include <Poco/JSON/Object.h>
@@ -20,6 +21,8 @@ protected:
     void SetUp() override {
         config.id = "support-bot";
         config.botToken = "bot-token-0123456789ab";
+        configs[1].id = "sales-bot";
+        configs[1].botToken = "sales-bot-token-0123456789";
         api.registerRoutes();
         host.interactions[7] = R"({"id":7,"status":"queued","priority":70})";
     }
@@ -54,9 +57,10 @@ protected:
     }
 
     test::FakeHost host;
-    ChatbotConfig config;
+    std::vector<ChatbotConfig> configs{2};
+    ChatbotConfig& config = configs[0];
     BotStats stats{host};
-    BotApi api{host, config, stats};
+    BotApi api{host, configs, stats};
 };
 
 TEST_F(BotApiTest, RegistersTheBotsRoutes) {
@@ -91,6 +95,19 @@ TEST_F(BotApiTest, RepliesHandsOffAndCloses) {
     EXPECT_EQ(r.status, 200);
     ASSERT_EQ(host.closes.size(), 1u);
     EXPECT_EQ(host.closes[0].second, "answered");
+    // Every action was asked of the host for the integration of the path, whose token it was.
+    EXPECT_EQ(host.actedAs, std::vector<std::string>(4, "support-bot"));
+}
+
+TEST_F(BotApiTest, AnotherIntegrationsTokenOpensNoneOfItsPaths) {
+    const std::string salesToken = configs[1].botToken;
+    for (const auto& [action, body] : std::vector<std::pair<std::string, std::string>>{
+             {"messages", R"({"text":"not mine"})"}, {"handoff", "{}"}, {"close", "{}"}}) {
+        EXPECT_EQ(std::get<0>(refusal(action, body, salesToken, "support-bot")), 401) << action;
+    }
+    EXPECT_TRUE(host.actedAs.empty());
+    EXPECT_EQ(call("messages", R"({"text":"mine"})", salesToken, "sales-bot").status, 201);
+    EXPECT_EQ(host.actedAs, std::vector<std::string>{"sales-bot"});
 }
 
 TEST_F(BotApiTest, AWrongOrMissingTokenIs401BeforeAnythingHappens) {

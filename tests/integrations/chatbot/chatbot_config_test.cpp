@@ -49,6 +49,16 @@ TEST(ChatbotConfig, ReadsEveryKey) {
     EXPECT_EQ(config.maxResponseBytes, 2048u);
 }
 
+TEST(ChatbotConfig, ReadsTheQueuesItsBotAnswers) {
+    EXPECT_TRUE(parseChatbotConfig("bot", settingsOf(good)).serves("any-queue")) << "no list: every queue";
+    const ChatbotConfig config = parseChatbotConfig("bot", settingsOf(good + "  queues: [sales, vip]\n"));
+    EXPECT_EQ(config.queues, (std::vector<std::string>{"sales", "vip"}));
+    EXPECT_TRUE(config.serves("vip"));
+    EXPECT_FALSE(config.serves("support"));
+    EXPECT_EQ(errorOf(good + "  queues: sales\n").keyPath(), "settings.queues");
+    EXPECT_EQ(errorOf(good + "  queues: []\n").keyPath(), "settings.queues");
+}
+
 TEST(ChatbotConfig, TakesTheSecretsFromTheEnvironment) {
     ::setenv("OMNIGATE_TEST_CHATBOT_SECRET", "from-the-environment-0123", 1);
     ::setenv("OMNIGATE_TEST_CHATBOT_TOKEN", "token-from-the-environment", 1);

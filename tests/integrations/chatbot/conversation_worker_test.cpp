@@ -1,6 +1,7 @@
 // The worker against a fake host and a real local HTTP server playing the bot: who is told what (signed), what
 // the bot's answer makes happen, that a failing bot (error status, hang, huge or garbage answer) hands the
-// interaction to people at once, and how the counts follow interactions out of status bot.
+// interaction to people at once, how the counts follow interactions out of status bot, and that a bot takes only
+// what its own queues send it and no other bot holds.
 #include <gtest/gtest.h>
 
 #include <Poco/JSON/Array.h>
@@ -112,6 +113,26 @@ TEST_F(ConversationWorkerTest, ABotThatHasAlreadyLostTheInteractionIsNotTold) {
     EXPECT_EQ(host.completed.size(), 1u);
 }
 
+TEST_F(ConversationWorkerTest, TheBotHoldsWhatItGetsAndLeavesOtherBotsInteractionsAlone) {
+    enterBot();
+    run();
+    EXPECT_EQ(host.holders[7], "support-bot") << "recorded when the bot gets it";
+    EXPECT_EQ(bot.received().size(), 1u);
+
+    host.holders[8] = "sales-bot";
+    host.interactions[8] = R"({"id":8,"status":"bot","queue":"first-line"})";
+    enqueue("interaction.updated", R"({"id":8,"status":"bot","queue":"first-line","changes":["status"]})");
+    config.queues = {"sales"};
+    host.interactions[9] = R"({"id":9,"status":"bot","queue":"first-line"})";
+    enqueue("interaction.updated", R"({"id":9,"status":"bot","queue":"first-line","changes":["status"]})");
+    run();
+    run();
+    EXPECT_EQ(bot.received().size(), 1u) << "neither another bot's nor another queue's interaction is told";
+    EXPECT_EQ(host.holders[8], "sales-bot");
+    EXPECT_EQ(host.holders.count(9), 0u);
+    EXPECT_EQ(count("conversations"), "1");
+}
+
 TEST_F(ConversationWorkerTest, TheClientsNextMessageReachesTheBotOnlyWhileItHoldsTheInteraction) {
     const std::string inbound = R"({"id":71,"interaction_id":7,"direction":"in","author":"client","text":"Hello?"})";
     enqueue("message.created", inbound);  // before the bot had it: part of conversation.started's history
@@ -220,7 +241,7 @@ TEST_F(ConversationWorkerTest, CountsHowInteractionsLeaveTheBot) {
     run();
     run();
     EXPECT_EQ(count("timed_out"), "1");
-    EXPECT_EQ(host.state.count("held.7"), 0u);
+    EXPECT_EQ(host.state.count("held.support-bot.7"), 0u);
 
     enterBot();
     leaveBot("queued", "bot");

@@ -17,6 +17,7 @@ public:
         std::lock_guard<std::mutex> lock(mutex);
         logged.push_back(message);
     }
+    const std::vector<AccountConfig>& accounts() const override { return entries; }
     void addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) override {
         routes[method + " " + pattern] = std::move(handler);
     }
@@ -77,8 +78,16 @@ public:
         if (out.size() > limit) out.erase(out.begin(), out.end() - static_cast<long>(limit));
         return out;
     }
-    StoredMessage replyAsBot(std::int64_t id, const std::string& text) override {
+    bool holdForBot(const std::string& bot, std::int64_t id) override {
         std::lock_guard<std::mutex> lock(mutex);
+        const auto it = holders.find(id);
+        if (it != holders.end() && it->second != bot) return false;
+        holders[id] = bot;
+        return true;
+    }
+    StoredMessage replyAsBot(const std::string& bot, std::int64_t id, const std::string& text) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        actedAs.push_back(bot);
         if (notHeld) throw ApiError(409, "not_held_by_bot", "interaction is queued, not with the bot");
         replies.emplace_back(id, text);
         StoredMessage m;
@@ -89,18 +98,21 @@ public:
         m.text = text;
         return m;
     }
-    void handOffToPeople(std::int64_t id, const HandOff& handOff) override {
+    void handOffToPeople(const std::string& bot, std::int64_t id, const HandOff& handOff) override {
         std::lock_guard<std::mutex> lock(mutex);
+        actedAs.push_back(bot);
         if (notHeld) throw ApiError(409, "not_held_by_bot", "interaction is queued, not with the bot");
         handOffs.emplace_back(id, handOff);
     }
-    void closeAsBot(std::int64_t id, const std::string& resolution) override {
+    void closeAsBot(const std::string& bot, std::int64_t id, const std::string& resolution) override {
         std::lock_guard<std::mutex> lock(mutex);
+        actedAs.push_back(bot);
         if (notHeld) throw ApiError(409, "not_held_by_bot", "interaction is queued, not with the bot");
         closes.emplace_back(id, resolution);
     }
 
     std::mutex mutex;
+    std::vector<AccountConfig> entries;  // the plugin's entries under `integrations:`
     std::vector<std::string> logged;
     std::map<std::string, HttpHandler> routes;
     std::map<std::string, double> gauges;
@@ -112,6 +124,8 @@ public:
     std::map<std::int64_t, std::string> interactions;
     std::vector<StoredMessage> history;
     bool notHeld = false;  // every bot action answers 409, as the host does for what the bot does not hold
+    std::map<std::int64_t, std::string> holders;  // interaction -> the entry whose bot holds it (holdForBot)
+    std::vector<std::string> actedAs;             // the entry named by each bot action, in order
     std::vector<std::pair<std::int64_t, std::string>> replies;
     std::vector<std::pair<std::int64_t, HandOff>> handOffs;
     std::vector<std::pair<std::int64_t, std::string>> closes;

@@ -169,12 +169,16 @@ public:
     // The interaction's messages, oldest first, at most the last `limit`.
     virtual std::vector<StoredMessage> messages(std::int64_t interactionId, std::size_t limit) = 0;
 
-    // --- A chatbot integration acts for the bot of a bot-first queue. Each throws ApiError 409 when the
-    // interaction is not with the bot (status bot), 404 when there is none.
+    // --- A chatbot integration acts for the bot of a bot-first queue. `bot` is one of the plugin's entries
+    // (accounts()); the interaction must be in status bot and held by that entry (holdForBot), else ApiError 409
+    // not_held_by_bot; 404 when there is none; 400 when `bot` is not an entry of this plugin.
 
+    // The bot of entry `bot` gets the interaction (before it is told of it): true when that entry now holds it,
+    // false when the interaction is not in status bot or another entry holds it.
+    virtual bool holdForBot(const std::string& bot, std::int64_t interactionId) = 0;
     // Sends the bot's answer to the client through the interaction's channel; the bot's clock stops until the
     // client writes again.
-    virtual StoredMessage replyAsBot(std::int64_t interactionId, const std::string& text) = 0;
+    virtual StoredMessage replyAsBot(const std::string& bot, std::int64_t interactionId, const std::string& text) = 0;
     // Gives it to people: queued in `queue` (empty: its own) with `priority` and `topics` when given.
     struct HandOff {
         std::string queue;
@@ -182,8 +186,8 @@ public:
         std::vector<std::int64_t> topics;
         std::string reason;
     };
-    virtual void handOffToPeople(std::int64_t interactionId, const HandOff& handOff) = 0;
-    virtual void closeAsBot(std::int64_t interactionId, const std::string& resolution) = 0;
+    virtual void handOffToPeople(const std::string& bot, std::int64_t interactionId, const HandOff& handOff) = 0;
+    virtual void closeAsBot(const std::string& bot, std::int64_t interactionId, const std::string& resolution) = 0;
 };
 
 }  // namespace omnigate

@@ -9,7 +9,8 @@
 namespace omnigate {
 
 enum class Direction { Inbound, Outbound };
-enum class AuthorKind { Client, Operator, Bot, System };
+// Integration: an integration's own reply through the REST API (a CRM's API token), not an operator's.
+enum class AuthorKind { Client, Operator, Bot, System, Integration };
 enum class DeliveryStatus { Pending, Sent, Delivered, Read, Failed };
 
 const char* toString(Direction);
@@ -68,6 +69,7 @@ struct StoredMessage {
     std::string account;
     Direction direction = Direction::Inbound;
     AuthorKind author = AuthorKind::Client;
+    std::string authorId;  // the operator, the bot's integration, the API token's name; empty for clients and system
     std::string externalId;
     std::string text;
     std::vector<Attachment> attachments;
@@ -92,6 +94,7 @@ struct OutboundMessage {
     std::string account;
     Address to;
     AuthorKind author = AuthorKind::Operator;  // System for auto-replies and rating requests
+    std::string authorId;                      // as StoredMessage::authorId
     std::string subject;                       // the interaction's subject (email uses it)
     std::string text;                          // may be empty when there are attachments
     std::vector<Attachment> attachments;       // their bytes: Host::readFile(fileId)
