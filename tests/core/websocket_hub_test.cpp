@@ -1,5 +1,5 @@
 // The hub against real sockets on loopback: peers that stop reading, trickle a frame in or come one too many
-// are dealt with one by one, and nobody else waits on them.
+// are dealt with one by one, and nobody else waits on them; visitors come and go while other threads push.
 #include "http/websocket_hub.h"
 
 #include <gtest/gtest.h>
@@ -40,6 +40,10 @@ public:
     }
     void onClose(const std::shared_ptr<WebSocketConnection>&) override { ++closed; }
 
+    std::vector<std::shared_ptr<WebSocketConnection>> all() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return open_;
+    }
     std::shared_ptr<WebSocketConnection> opened(std::size_t index) {
         std::unique_lock<std::mutex> lock(mutex_);
         changed_.wait_for(lock, 5s, [&] { return open_.size() > index; });
@@ -251,6 +255,73 @@ TEST_F(WebSocketHubTest, AnswersPingsAndStopsWithGoingAway) {
     EXPECT_EQ(pong->payload, "are you there");
     hub_->stop();
     EXPECT_EQ(socket.awaitClose(5s), 1001);
+}
+
+TEST_F(WebSocketHubTest, VisitorsComeAndGoWhileOtherThreadsPushReplies) {
+    // The hub's thread against HTTP threads upgrading new sockets and operators' threads pushing to every socket
+    // ever opened (closed ones included): scripts/test.sh runs this under ThreadSanitizer as well.
+    start(limits());
+    constexpr int kVisitors = 3;
+    constexpr int kRounds = 10;
+    std::atomic<bool> visiting{true};
+    std::vector<std::thread> pushers;
+    for (int i = 0; i < 2; ++i) {
+        pushers.emplace_back([&] {
+            while (visiting) {
+                for (const auto& connection : handler_->all()) connection->sendText("push");
+                std::this_thread::sleep_for(1ms);
+            }
+        });
+    }
+    // Each round a visitor opens a socket, says something, pings, and says goodbye once its echo, its pong and a
+    // pushed reply have come.
+    std::vector<int> answered(kVisitors, 0);
+    std::vector<std::thread> visitors;
+    for (int v = 0; v < kVisitors; ++v) {
+        visitors.emplace_back([&, v] {
+            try {
+                for (int round = 0; round < kRounds; ++round) {
+                    RawWebSocket socket(port(), "/");
+                    const std::string text = "visitor " + std::to_string(v) + " round " + std::to_string(round);
+                    socket.sendText(text);
+                    socket.send(RawWebSocket::frame(0x9, "p"));
+                    bool echoed = false;
+                    bool ponged = false;
+                    bool pushed = false;
+                    while (!echoed || !ponged || !pushed) {
+                        const auto frame = socket.next(10s);
+                        if (!frame) return;
+                        if (frame->opcode == 0xA) {
+                            ponged = frame->payload == "p";
+                        } else if (frame->payload == text) {
+                            echoed = true;
+                        } else if (frame->payload == "push") {
+                            pushed = true;
+                        } else {
+                            ADD_FAILURE() << text << ": a frame nobody sent it: " << frame->payload;
+                            return;
+                        }
+                    }
+                    ++answered[v];
+                    socket.send(RawWebSocket::frame(0x8, std::string("\x03\xE8", 2)));
+                    socket.awaitClose(5s);
+                }
+            } catch (const std::exception& e) {
+                ADD_FAILURE() << "visitor " << v << ": " << e.what();
+            }
+        });
+    }
+    for (std::thread& visitor : visitors) visitor.join();
+    visiting = false;
+    for (std::thread& pusher : pushers) pusher.join();
+
+    for (int v = 0; v < kVisitors; ++v) EXPECT_EQ(answered[v], kRounds) << "visitor " << v;
+    // Every socket is gone from the hub, and the handler heard of each close once.
+    const auto started = Clock::now();
+    while (handler_->closed < kVisitors * kRounds && Clock::now() - started < 10s) std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(handler_->closed, kVisitors * kRounds);
+    EXPECT_EQ(handler_->all().size(), static_cast<std::size_t>(kVisitors * kRounds));
+    EXPECT_EQ(hub_->size(), 0U);
 }
 
 }  // namespace
