@@ -8,6 +8,8 @@
 
 #include <sstream>
 
+#include "support/stop_http_server.h"
+
 namespace omnigate::test {
 
 using namespace std::chrono_literals;
@@ -48,7 +50,7 @@ FakeCrm::~FakeCrm() {
         stopping_ = true;
     }
     cv_.notify_all();
-    server_->stopAll(true);
+    stopHttpServer(*server_);
 }
 
 std::string FakeCrm::url(const std::string& path) const {

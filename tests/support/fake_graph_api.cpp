@@ -18,6 +18,8 @@
 
 #include <sstream>
 
+#include "support/stop_http_server.h"
+
 namespace omnigate::test {
 
 namespace {
@@ -123,7 +125,7 @@ FakeGraphApi::FakeGraphApi(std::string accessToken)
     server_->start();
 }
 
-FakeGraphApi::~FakeGraphApi() { server_->stopAll(true); }
+FakeGraphApi::~FakeGraphApi() { stopHttpServer(*server_); }
 
 std::string FakeGraphApi::baseUrl() const { return "http://127.0.0.1:" + std::to_string(socket_.address().port()); }
 

@@ -15,6 +15,8 @@
 
 #include <sstream>
 
+#include "support/stop_http_server.h"
+
 namespace omnigate::test {
 
 using namespace std::chrono_literals;
@@ -130,7 +132,7 @@ FakeVkApi::~FakeVkApi() {
         stopping_ = true;
     }
     events_.notify_all();
-    server_->stopAll(true);
+    stopHttpServer(*server_);
 }
 
 std::string FakeVkApi::url(const std::string& path) const {

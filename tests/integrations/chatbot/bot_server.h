@@ -11,11 +11,13 @@
 #include <Poco/StreamCopier.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "support/stop_http_server.h"
 
 namespace omnigate::chatbot::test {
 
@@ -31,7 +33,14 @@ public:
         server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket_, params);
         server_->start();
     }
-    ~BotServer() { server_->stopAll(true); }
+    ~BotServer() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        stopped_.notify_all();
+        omnigate::test::stopHttpServer(*server_);
+    }
 
     std::string url() const { return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/hook"; }
     std::vector<Request> received() {
@@ -59,15 +68,14 @@ private:
             r.contentType = request.getContentType();
             int status = 200;
             std::string body;
-            std::chrono::milliseconds delay{0};
             {
-                std::lock_guard<std::mutex> lock(server_.mutex_);
+                std::unique_lock<std::mutex> lock(server_.mutex_);
                 server_.received_.push_back(r);
                 status = server_.status_;
                 body = server_.body_;
-                delay = server_.delay_;
+                // A late answer comes after the delay, or not at all when the test ends first.
+                if (server_.stopped_.wait_for(lock, server_.delay_, [this] { return server_.stopping_; })) return;
             }
-            if (delay.count() > 0) std::this_thread::sleep_for(delay);
             response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
             response.setContentType("application/json");
             response.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -96,6 +104,8 @@ private:
     int status_ = 200;
     std::string body_;
     std::chrono::milliseconds delay_{0};
+    bool stopping_ = false;
+    std::condition_variable stopped_;
 };
 
 }  // namespace omnigate::chatbot::test

@@ -18,6 +18,8 @@
 #include <sstream>
 #include <thread>
 
+#include "support/stop_http_server.h"
+
 namespace omnigate::crm {
 namespace {
 
@@ -69,7 +71,7 @@ protected:
         server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory, socket_, params);
         server_->start();
     }
-    ~HttpTransfersTest() override { server_->stopAll(true); }
+    ~HttpTransfersTest() override { test::stopHttpServer(*server_); }
 
     OutgoingRequest post(const std::string& url) {
         OutgoingRequest r;

@@ -21,6 +21,8 @@
 #include <string>
 #include <thread>
 
+#include "support/stop_http_server.h"
+
 namespace omnigate::knowledge_base::test {
 
 class KbServer {
@@ -39,7 +41,7 @@ public:
     }
     ~KbServer() {
         release();
-        server_->stopAll(true);
+        omnigate::test::stopHttpServer(*server_);
     }
 
     std::string url(const std::string& path) const {
