@@ -57,8 +57,15 @@ rm -rf "$OMNIGATE_VAR_DIR"
 phase=ctest
 ctest --test-dir build --output-on-failure -j1 --timeout 600 "$@"
 
-# The parsers of what strangers send (webhooks, mail) under libFuzzer, bounded: OMNIGATE_FUZZ_SECONDS per target.
 if [ $# -eq 0 ]; then
+  # The tests whose code runs on several threads at once, again under ThreadSanitizer, while the servers that the
+  # write batcher's and the outbox relay's tests need are still up; then every unit test under AddressSanitizer and
+  # UBSan. Each builds the targets it needs in a tree of its own (build-tsan, build-asan).
+  phase=tsan
+  "$repo/scripts/sanitize.sh" thread
+  phase=asan+ubsan
+  "$repo/scripts/sanitize.sh" address
+  # The parsers of what strangers send (webhooks, mail) under libFuzzer, bounded: OMNIGATE_FUZZ_SECONDS per target.
   phase=fuzz
   "$repo/scripts/fuzz.sh" "${OMNIGATE_FUZZ_SECONDS:-20}"
 fi
