@@ -416,7 +416,7 @@ TEST_F(VoiceEndToEnd, ACallIsQueuedOfferedBridgedToTheOperatorsPhoneRecordedAndA
     ASSERT_EQ(history.status, 200) << history.body;
     EXPECT_NE(history.body.find(fileId), std::string::npos) << history.body;
     EXPECT_EQ(daemon_->http().request("GET", "/api/v1/files/" + fileId, "", asCrm).status, 403);
-    EXPECT_EQ(daemon_->http().request("GET", "/api/v1/recordings/" + fileId, "", asCrm).status, 401);
+    EXPECT_EQ(daemon_->http().request("GET", "/api/v1/recordings/" + fileId, "", asCrm).status, 403);
     EXPECT_EQ(admin("GET", "/api/v1/files/" + fileId).status, 200);
 
     // The operator wraps up; their place frees for the next test. A phone line cannot carry a rating request:
