@@ -33,7 +33,16 @@ void expectEventsArrived(MqttProbe& probe, const std::map<std::int64_t, std::str
         for (; processed < received.size(); ++processed) {
             const std::string& payload = received[processed].payload;
             if (payload.find("\"message.created\"") == std::string::npos) continue;
-            const auto event = Poco::JSON::Parser().parse(payload).extract<Poco::JSON::Object::Ptr>();
+            Poco::JSON::Object::Ptr event;
+            try {
+                event = Poco::JSON::Parser().parse(payload).extract<Poco::JSON::Object::Ptr>();
+            } catch (const Poco::Exception& e) {
+                // Seen once in a full run (the broker restart under load), not reproduced alone: name the payload
+                // and its topic instead of a bare "JSON Exception" out of the test body.
+                ADD_FAILURE() << "unreadable event on " << received[processed].topic << " (" << e.displayText()
+                              << ", " << payload.size() << " bytes): " << payload.substr(0, 600);
+                continue;
+            }
             if (event->getValue<std::string>("type") != "message.created") continue;
             const auto data = event->getObject("data");
             const auto it = expected.find(data->getValue<std::int64_t>("id"));
