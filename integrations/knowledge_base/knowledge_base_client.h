@@ -3,7 +3,7 @@
 // and in size, and everything that is not the small contract below is a KnowledgeBaseError, never a crash or a
 // stuck worker.
 //
-// The contract (docs: README, "Knowledge-base suggester"):
+// The contract (docs/integrations/knowledge-base.md, "The search contract"):
 //   GET <search_url>?q=<the message text, URL-encoded>&limit=<n>   [Authorization: <auth_header>]
 //   200 {"results": [{"title": "…", "text": "…", "url": "https://…", "score": 0.87}, …]}
 // text is required; title, url and score (0..1, higher is better; missing: 0.5) are optional. Unknown fields are
