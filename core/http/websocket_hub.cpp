@@ -75,6 +75,7 @@ public:
         beginCloseLocked(kNormal, "");
     }
 
+    // The hub's thread only (and stop(), after that thread has ended): the handler is released by finish().
     WebSocketHandler& handler() { return *handler_; }
 
     // --- The hub's thread only, from here on. -------------------------------------------------------------------
@@ -144,10 +145,12 @@ public:
     }
 
     // Unregisters and closes the socket. Under the lock, so no other thread touches the descriptor afterwards
-    // (the number could already belong to a new connection).
-    void finish() {
+    // (the number could already belong to a new connection). Hands the handler back to the caller, once, for its
+    // onClose: a handler that keeps its connections (web chat does) would otherwise hold this connection, and it
+    // the handler, for ever.
+    std::shared_ptr<WebSocketHandler> finish() {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (state_ == State::Finished) return;
+        if (state_ == State::Finished) return nullptr;
         state_ = State::Finished;
         ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd_, nullptr);
         try {
@@ -156,6 +159,7 @@ public:
             // Closing a socket the peer reset fails harmlessly.
         }
         queue_.clear();
+        return std::move(handler_);
     }
 
     WebSocketFrameReader reader;
@@ -239,7 +243,7 @@ private:
     const std::uint64_t id_;
     Poco::Net::WebSocket socket_;
     const int fd_;
-    const std::shared_ptr<WebSocketHandler> handler_;
+    std::shared_ptr<WebSocketHandler> handler_;
     const int epoll_;
     const Limits limits_;
 
@@ -283,7 +287,7 @@ void WebSocketHub::stop() {
     }
     for (auto& [id, connection] : all) {
         connection->close(kGoingAway, "omnigate is shutting down");
-        connection->finish();
+        closed(connection, connection->finish());
     }
 }
 
@@ -297,7 +301,7 @@ void WebSocketHub::add(Poco::Net::WebSocket socket, std::shared_ptr<WebSocketHan
     // Bytes a client sent before our 101 (which RFC 6455 4.1 forbids) stay in POCO's handshake buffer, unread:
     // such a client's first frame then fails to parse and it is closed with 1002.
     auto connection =
-        std::make_shared<Connection>(nextId_++, std::move(socket), std::move(handler), epoll_, limits_, maxFrameBytes_);
+        std::make_shared<Connection>(nextId_++, std::move(socket), handler, epoll_, limits_, maxFrameBytes_);
     bool full = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -311,7 +315,7 @@ void WebSocketHub::add(Poco::Net::WebSocket socket, std::shared_ptr<WebSocketHan
         return;
     }
     try {
-        connection->handler().onOpen(request, connection);
+        handler->onOpen(request, connection);  // our own reference: the hub's thread may finish the connection meanwhile
     } catch (const std::exception& e) {
         logger().error("WebSocket onOpen failed: %s", std::string(e.what()));
         connection->close(kInternalError, "internal error");
@@ -426,9 +430,14 @@ void WebSocketHub::remove(const std::shared_ptr<Connection>& connection) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (connections_.erase(connection->id()) == 0) return;
     }
-    connection->finish();
+    closed(connection, connection->finish());
+}
+
+void WebSocketHub::closed(const std::shared_ptr<Connection>& connection,
+                          const std::shared_ptr<WebSocketHandler>& handler) {
+    if (!handler) return;
     try {
-        connection->handler().onClose(connection);
+        handler->onClose(connection);
     } catch (const std::exception& e) {
         logger().error("WebSocket onClose failed: %s", std::string(e.what()));
     } catch (...) {

@@ -35,7 +35,7 @@ public:
     ~WebSocketHub();
 
     void start();
-    void stop();  // closes every connection (1001 going away)
+    void stop();  // closes every connection (1001 going away); each handler's onClose is called for it
 
     void add(Poco::Net::WebSocket socket, std::shared_ptr<WebSocketHandler> handler, const HttpRequest& request);
     std::size_t size() const;
@@ -47,6 +47,7 @@ private:
     void dispatch(const std::shared_ptr<Connection>& connection);
     void sweep();
     void remove(const std::shared_ptr<Connection>& connection);
+    void closed(const std::shared_ptr<Connection>& connection, const std::shared_ptr<WebSocketHandler>& handler);
 
     const int maxFrameBytes_;
     const Limits limits_;

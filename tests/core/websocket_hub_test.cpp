@@ -247,14 +247,22 @@ TEST_F(WebSocketHubTest, AFinishedClosingHandshakeFreesTheSocketAtOnce) {
 TEST_F(WebSocketHubTest, AnswersPingsAndStopsWithGoingAway) {
     start(limits());
     RawWebSocket socket(port(), "/");
-    ASSERT_TRUE(handler_->opened(0));
+    RawWebSocket other(port(), "/");
+    ASSERT_TRUE(handler_->opened(0) && handler_->opened(1));
     socket.send(RawWebSocket::frame(0x9, "are you there"));
     const auto pong = socket.next(5s);
     ASSERT_TRUE(pong);
     EXPECT_EQ(pong->opcode, 0xA);
     EXPECT_EQ(pong->payload, "are you there");
+    server_->stopAll(true);
+    server_.reset();  // and its factory's reference to the handler
     hub_->stop();
     EXPECT_EQ(socket.awaitClose(5s), 1001);
+    EXPECT_EQ(other.awaitClose(5s), 1001);
+    // A handler that keeps its connections (web chat does) learns of each one's end, and the hub lets go of the
+    // handler: otherwise each would keep the other alive after shutdown.
+    EXPECT_EQ(handler_->closed, 2);
+    EXPECT_EQ(handler_.use_count(), 1) << "the stopped hub's connections still hold the handler";
 }
 
 TEST_F(WebSocketHubTest, VisitorsComeAndGoWhileOtherThreadsPushReplies) {

@@ -26,6 +26,8 @@ public:
     virtual void authorize(const HttpRequest& request) = 0;
     virtual void onOpen(const HttpRequest& request, const std::shared_ptr<WebSocketConnection>& connection) = 0;
     virtual void onText(const std::shared_ptr<WebSocketConnection>& connection, const std::string& text) = 0;
+    // Once for every connection that was opened, whoever closed it: the peer, the limits or the core shutting down.
+    // The core keeps the handler alive only while it has connections, so a handler may keep them until then.
     virtual void onClose(const std::shared_ptr<WebSocketConnection>& connection) = 0;
 };
 
