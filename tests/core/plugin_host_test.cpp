@@ -3,6 +3,8 @@
 // and what a plugin registers works through the router with its exceptions contained.
 #include <gtest/gtest.h>
 
+#include <cxxabi.h>
+
 #include <thread>
 
 #include <Poco/Util/Timer.h>
@@ -273,6 +275,20 @@ TEST_F(PluginHostTest, APluginsApiErrorReachesTheClientUnchanged) {
         EXPECT_EQ(e.status(), 404);
         EXPECT_EQ(e.code(), "not_found");
         EXPECT_TRUE(contains(e.what(), "nobody")) << e.what();
+    }
+}
+
+TEST_F(PluginHostTest, APluginsApiErrorIsTheSdksOwnType) {
+    // Caught by identity: the plugin throws the type_info that lives in the SDK library (ApiError's key function
+    // is there), not a hidden copy of its own that only a comparison of type names could match.
+    const DaemonConfig config = configWith("  - {type: echo, id: b, settings: {greeting: hi}}\n");
+    PluginManager manager(config, router_, messages_, timer_, services());
+    manager.loadAll();
+    try {
+        serve("GET", "/test/echo/nobody");
+        FAIL() << "an unknown account was answered";
+    } catch (const ApiError&) {
+        EXPECT_EQ(abi::__cxa_current_exception_type(), &typeid(ApiError));
     }
 }
 
