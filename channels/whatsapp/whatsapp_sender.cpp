@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "json_fields.h"
+#include "omnigate/sdk/address_rule.h"
 
 namespace omnigate::whatsapp {
 
@@ -38,11 +39,7 @@ Object::Ptr envelope(const Address& to, const std::string& type) {
     if (to.kind == "whatsapp_user") {
         o->set("recipient", to.value);
     } else {
-        std::string digits;
-        for (const char c : to.value) {
-            if (c >= '0' && c <= '9') digits += c;
-        }
-        o->set("to", digits);
+        o->set("to", phoneDigits(to.value));
     }
     o->set("type", type);
     return o;

@@ -73,6 +73,16 @@ TEST(AddressRule, KindsHaveTheirOwnShape) {
     EXPECT_EQ(addressProblem({"vk", std::string(255, 'v')}, AddressSource::Typed), std::nullopt);
 }
 
+TEST(AddressRule, OneSpellingPerAddress) {
+    EXPECT_EQ(canonicalAddress({"email", " Anna@Example.com "}).value, "anna@example.com");
+    EXPECT_EQ(canonicalAddress({"whatsapp", "+7 (912) 345-67-89"}).value, "+79123456789");
+    EXPECT_EQ(canonicalAddress({"phone", "79123456789"}).value, "+79123456789");
+    EXPECT_EQ(canonicalAddress({"phone", " anonymous "}).value, "anonymous");
+    EXPECT_EQ(canonicalAddress({"vk", " 12345 "}).value, "12345");
+    EXPECT_EQ(phoneDigits("+7 (912) 345-67-89"), "79123456789");
+    EXPECT_EQ(phoneDigits("anonymous"), "");
+}
+
 TEST(AddressRule, CheckedAddressNamesTheFieldAndNormalises) {
     const Address ok = checkedAddress({"email", " Anna@Example.com "}, "'value'", AddressSource::Typed);
     EXPECT_EQ(ok.value, "anna@example.com");

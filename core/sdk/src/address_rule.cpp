@@ -1,5 +1,8 @@
 #include "omnigate/sdk/address_rule.h"
 
+#include <Poco/String.h>
+#include <Poco/UTF8String.h>
+
 #include <cstring>
 
 namespace omnigate {
@@ -113,14 +116,12 @@ std::string_view trimSpaces(std::string_view s) {
 }
 
 std::optional<std::string> phoneProblem(std::string_view value) {
-    std::size_t digits = 0;
     for (const char c : value) {
-        if (isDigit(c)) {
-            ++digits;
-        } else if (std::strchr(" +-().", c) == nullptr) {
+        if (!isDigit(c) && std::strchr(" +-().", c) == nullptr) {
             return "must be a phone number: digits, spaces, '+', '-', '(', ')' and '.' only";
         }
     }
+    const std::size_t digits = phoneDigits(value).size();
     if (digits < kMinPhoneDigits || digits > kMaxPhoneDigits) {
         return "must be a phone number of " + std::to_string(kMinPhoneDigits) + " to " +
                std::to_string(kMaxPhoneDigits) + " digits";
@@ -139,6 +140,25 @@ bool isMailbox(std::string_view text) {
     const std::string_view domain = text.substr(at + 1);
     if (!isDotString(local) && !isQuotedString(local)) return false;
     return isDomain(domain) || isAddressLiteral(domain);
+}
+
+std::string phoneDigits(std::string_view text) {
+    std::string digits;
+    for (const char c : text) {
+        if (isDigit(c)) digits += c;
+    }
+    return digits;
+}
+
+Address canonicalAddress(Address address) {
+    address.value = Poco::trim(address.value);
+    if (address.kind == "email") {
+        address.value = Poco::UTF8::toLower(address.value);
+    } else if (address.kind == "phone" || address.kind == "whatsapp") {
+        const std::string digits = phoneDigits(address.value);
+        if (!digits.empty()) address.value = "+" + digits;
+    }
+    return address;
 }
 
 std::optional<std::string> addressProblem(const Address& address, AddressSource source) {
