@@ -6,14 +6,14 @@
 #include <cctype>
 #include <memory>
 
-#include "bounded_download.h"
+#include "omnigate/support/bounded_download.h"
 
 namespace omnigate::vk {
 
-using integrations::CurlDeleter;
-using integrations::Download;
-using integrations::onBody;
-using integrations::onProgress;
+using support::CurlDeleter;
+using support::Download;
+using support::onBody;
+using support::onProgress;
 
 namespace {
 

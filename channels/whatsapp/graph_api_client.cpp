@@ -4,15 +4,15 @@
 
 #include <memory>
 
-#include "bounded_download.h"
+#include "omnigate/support/bounded_download.h"
 
 namespace omnigate::whatsapp {
 
 namespace {
 
-using integrations::CurlDeleter;
-using integrations::Download;
-using integrations::HeadersDeleter;
+using support::CurlDeleter;
+using support::Download;
+using support::HeadersDeleter;
 
 constexpr std::size_t maximumAnswerBytes = 1024 * 1024;  // a JSON answer of the Graph API is a few hundred bytes
 
@@ -61,9 +61,9 @@ GraphResponse perform(Call& call, const WhatsappConfig& config, const std::atomi
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limit));
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, integrations::onBody);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, support::onBody);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &call.download);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, integrations::onProgress);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, support::onProgress);
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, &call.download);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 

@@ -6,7 +6,7 @@
 
 #include <sstream>
 
-#include "json_fields.h"
+#include "omnigate/support/json_fields.h"
 
 namespace omnigate::whatsapp {
 
@@ -53,23 +53,23 @@ bool PendingMedia::has(const std::string& account, const std::string& wamid) {
 std::vector<PendingMediaItem> PendingMedia::all() {
     std::vector<PendingMediaItem> items;
     for (const auto& [stateKey, value] : host_.listState(prefix)) {
-        const Poco::JSON::Object::Ptr o = integrations::parseObject(value);
+        const Poco::JSON::Object::Ptr o = support::parseObject(value);
         PendingMediaItem item;
-        item.account = integrations::stringOr(o, "account");
-        item.wamid = integrations::stringOr(o, "wamid");
-        item.mediaId = integrations::stringOr(o, "media_id");
+        item.account = support::stringOr(o, "account");
+        item.wamid = support::stringOr(o, "wamid");
+        item.mediaId = support::stringOr(o, "media_id");
         if (item.account.empty() || item.wamid.empty() || item.mediaId.empty()) {
             host_.log(LogLevel::Warning, "whatsapp: dropped a damaged pending media entry " + stateKey);
             host_.eraseState(stateKey);
             continue;
         }
-        item.kind = integrations::stringOr(o, "kind");
-        item.mimeType = integrations::stringOr(o, "mime_type");
-        item.fileName = integrations::stringOr(o, "file_name");
-        item.finalText = integrations::stringOr(o, "final_text");
-        item.attempts = static_cast<int>(integrations::intOr(o, "attempts"));
-        item.nextAttemptAt = integrations::intOr(o, "next_attempt_at");
-        item.lastError = integrations::stringOr(o, "last_error");
+        item.kind = support::stringOr(o, "kind");
+        item.mimeType = support::stringOr(o, "mime_type");
+        item.fileName = support::stringOr(o, "file_name");
+        item.finalText = support::stringOr(o, "final_text");
+        item.attempts = static_cast<int>(support::intOr(o, "attempts"));
+        item.nextAttemptAt = support::intOr(o, "next_attempt_at");
+        item.lastError = support::stringOr(o, "last_error");
         items.push_back(std::move(item));
     }
     return items;

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <thread>
 
-#include "json_fields.h"
+#include "omnigate/support/json_fields.h"
 #include "omnigate/sdk/address_rule.h"
 
 namespace omnigate::whatsapp {
@@ -99,16 +99,16 @@ WhatsappSender::Outcome WhatsappSender::call(const std::string& account, const W
     for (int attempt = 1; attempt <= config.sendAttempts; ++attempt) {
         const GraphResponse response = request();
         if (response.ok()) {
-            const Object::Ptr body = integrations::parseObject(response.body);
+            const Object::Ptr body = support::parseObject(response.body);
             if (idPath == "messages") {
                 if (body && body->has("messages") && body->get("messages").type() == typeid(Array::Ptr)) {
                     const Array::Ptr messages = body->getArray("messages");
                     if (messages->size() > 0 && messages->get(0).type() == typeid(Object::Ptr)) {
-                        outcome.id = integrations::stringOr(messages->getObject(0), "id");
+                        outcome.id = support::stringOr(messages->getObject(0), "id");
                     }
                 }
             } else {
-                outcome.id = integrations::stringOr(body, "id");
+                outcome.id = support::stringOr(body, "id");
             }
             if (outcome.id.empty()) {
                 outcome.errorCode = "bad_response";

@@ -5,16 +5,16 @@
 #include <chrono>
 #include <memory>
 
-#include "bounded_download.h"
+#include "omnigate/support/bounded_download.h"
 #include "omnigate/sdk/secrets.h"
 
 namespace omnigate::chatbot {
 
-using integrations::CurlDeleter;
-using integrations::Download;
-using integrations::HeadersDeleter;
-using integrations::onBody;
-using integrations::onProgress;
+using support::CurlDeleter;
+using support::Download;
+using support::HeadersDeleter;
+using support::onBody;
+using support::onProgress;
 
 BotClient::BotClient(const ChatbotConfig& config) : config_(config) {}
 

@@ -9,15 +9,15 @@
 #include <sstream>
 #include <vector>
 
-#include "json_fields.h"
+#include "omnigate/support/json_fields.h"
 #include "omnigate/sdk/api_error.h"
 #include "webhook_payload.h"
 
 namespace omnigate::chatbot {
 
-using integrations::intOr;
-using integrations::parseObject;
-using integrations::stringOr;
+using support::intOr;
+using support::parseObject;
+using support::stringOr;
 
 namespace {
 

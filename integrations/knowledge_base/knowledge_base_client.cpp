@@ -12,7 +12,7 @@
 #include <memory>
 #include <optional>
 
-#include "bounded_download.h"
+#include "omnigate/support/bounded_download.h"
 #include "utf8_text.h"
 
 namespace omnigate::knowledge_base {
@@ -70,11 +70,11 @@ std::optional<Suggestion> suggestionOf(const Poco::Dynamic::Var& entry) {
 
 }  // namespace
 
-using integrations::CurlDeleter;
-using integrations::Download;
-using integrations::HeadersDeleter;
-using integrations::onBody;
-using integrations::onProgress;
+using support::CurlDeleter;
+using support::Download;
+using support::HeadersDeleter;
+using support::onBody;
+using support::onProgress;
 
 std::vector<Suggestion> parseSearchAnswer(const std::string& body, std::size_t limit) {
     Poco::Dynamic::Var parsed;

@@ -9,15 +9,15 @@
 #include <cmath>
 #include <sstream>
 
-#include "json_fields.h"
+#include "omnigate/support/json_fields.h"
 #include "omnigate/sdk/api_error.h"
 #include "suggestion_ranker.h"
 
 namespace omnigate::knowledge_base {
 
-using integrations::intOr;
-using integrations::parseObject;
-using integrations::stringOr;
+using support::intOr;
+using support::parseObject;
+using support::stringOr;
 
 namespace {
 
