@@ -15,7 +15,7 @@ EmailPlugin::~EmailPlugin() {
     Poco::Net::uninitializeSSL();
 }
 
-LoadResult EmailPlugin::load(Host& host) {
+LoadResult EmailPlugin::load(ChannelHost& host) {
     host_ = &host;
     if (host.accounts().empty()) return LoadResult::decline("no email accounts are configured");
     for (const AccountConfig& account : host.accounts()) {

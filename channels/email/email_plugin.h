@@ -23,13 +23,13 @@ public:
     ~EmailPlugin() override;
 
     std::string name() const override { return "email"; }
-    LoadResult load(Host& host) override;
+    LoadResult load(ChannelHost& host) override;
     void start() override;
     void stop() override;
     SendResult send(const OutboundMessage& message) override;
 
 private:
-    Host* host_ = nullptr;
+    ChannelHost* host_ = nullptr;
     std::vector<std::unique_ptr<EmailConfig>> configs_;
     std::map<std::string, std::unique_ptr<OutboundMailer>> mailers_;  // by account id
     std::vector<std::unique_ptr<MailboxWorker>> workers_;

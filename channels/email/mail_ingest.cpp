@@ -28,7 +28,7 @@ std::string threadKeyOf(const ParsedMail& mail, const std::string& externalId) {
 
 }  // namespace
 
-MailIngest::MailIngest(Host& host, const EmailConfig& config) : host_(host), config_(config) {}
+MailIngest::MailIngest(ChannelHost& host, const EmailConfig& config) : host_(host), config_(config) {}
 
 std::string MailIngest::externalIdOf(const ParsedMail& mail, const std::string& raw) {
     if (!mail.messageId.empty() && mail.messageId.size() <= 240) return mail.messageId;

@@ -1,7 +1,7 @@
 // Turns one fetched mail into a stored inbound message: parsed, its files in the file store, flagged when a machine
 // sent it, threaded (a "[#id]" subject tag first, then In-Reply-To / References against the Message-IDs stored for
 // that same client, else a new interaction), and, for a bounce of one of our mails, that mail marked failed.
-// Returns only once Host::submitInbound has, so the caller may then mark the mail seen.
+// Returns only once ChannelHost::submitInbound has, so the caller may then mark the mail seen.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 
 #include "email_config.h"
 #include "mime_parser.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 
 namespace omnigate::email {
 
@@ -21,7 +21,7 @@ struct IngestOutcome {
 
 class MailIngest {
 public:
-    MailIngest(Host& host, const EmailConfig& config);
+    MailIngest(ChannelHost& host, const EmailConfig& config);
 
     // `headerOnly`: the mail was over max_message_bytes and only its header was fetched (`size` is its real size).
     IngestOutcome ingest(const std::string& raw, bool headerOnly = false, std::uint64_t size = 0);
@@ -33,7 +33,7 @@ public:
     static std::string externalIdOf(const ParsedMail& mail, const std::string& raw);
 
 private:
-    Host& host_;
+    ChannelHost& host_;
     const EmailConfig& config_;
 };
 

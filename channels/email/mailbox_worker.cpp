@@ -6,7 +6,7 @@
 
 namespace omnigate::email {
 
-MailboxWorker::MailboxWorker(Host& host, const EmailConfig& config, std::string mailbox, std::string component)
+MailboxWorker::MailboxWorker(ChannelHost& host, const EmailConfig& config, std::string mailbox, std::string component)
     : host_(host), config_(config), mailbox_(std::move(mailbox)), component_(std::move(component)),
       ingest_(host, config) {}
 

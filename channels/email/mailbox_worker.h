@@ -13,14 +13,14 @@
 #include "email_config.h"
 #include "imap_client.h"
 #include "mail_ingest.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "omnigate/sdk/polling_thread.h"
 
 namespace omnigate::email {
 
 class MailboxWorker {
 public:
-    MailboxWorker(Host& host, const EmailConfig& config, std::string mailbox, std::string component);
+    MailboxWorker(ChannelHost& host, const EmailConfig& config, std::string mailbox, std::string component);
     ~MailboxWorker();
 
     void start();
@@ -35,7 +35,7 @@ private:
     std::size_t fetchNew();
     void disconnect(const std::string& reason);
 
-    Host& host_;
+    ChannelHost& host_;
     const EmailConfig& config_;
     const std::string mailbox_;
     const std::string component_;  // the readiness entry

@@ -11,7 +11,7 @@
 
 namespace omnigate::email {
 
-OutboundMailer::OutboundMailer(Host& host, const EmailConfig& config) : host_(host), config_(config) {}
+OutboundMailer::OutboundMailer(ChannelHost& host, const EmailConfig& config) : host_(host), config_(config) {}
 
 bool OutboundMailer::allowAutoReply(const std::string& to) {
     std::lock_guard<std::mutex> lock(mutex_);

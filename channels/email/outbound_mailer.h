@@ -11,20 +11,20 @@
 #include <string>
 
 #include "email_config.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 
 namespace omnigate::email {
 
 class OutboundMailer {
 public:
-    OutboundMailer(Host& host, const EmailConfig& config);
+    OutboundMailer(ChannelHost& host, const EmailConfig& config);
     SendResult send(const OutboundMessage& message);
 
 private:
     bool allowAutoReply(const std::string& to);
     std::string subjectOf(const OutboundMessage& message);
 
-    Host& host_;
+    ChannelHost& host_;
     const EmailConfig& config_;
     std::mutex mutex_;
     std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> autoReplies_;

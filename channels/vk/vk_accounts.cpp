@@ -19,13 +19,13 @@ std::vector<VkAccount*> VkAccounts::all() const {
     return out;
 }
 
-void VkAccounts::tokenWorked(Host& host, VkAccount& account) {
+void VkAccounts::tokenWorked(ChannelHost& host, VkAccount& account) {
     if (account.tokenAccepted.exchange(true)) return;
     host.setReadiness(account.id, true, "");
     host.log(LogLevel::Info, "vk: account '" + account.id + "': VK accepts its access token again");
 }
 
-void VkAccounts::tokenRejected(Host& host, VkAccount& account, const std::string& vkMessage) {
+void VkAccounts::tokenRejected(ChannelHost& host, VkAccount& account, const std::string& vkMessage) {
     if (!account.tokenAccepted.exchange(false)) return;
     const std::string reason = "VK rejected the access token (error 5: " + vkMessage +
                                "): issue a new community access key and set it in the account's access_token";

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "vk_api.h"
 #include "vk_config.h"
 
@@ -33,8 +33,8 @@ public:
     std::vector<VkAccount*> all() const;
 
     // What VK said about the token on the latest call: readiness changes only when that changes.
-    static void tokenWorked(Host& host, VkAccount& account);
-    static void tokenRejected(Host& host, VkAccount& account, const std::string& vkMessage);
+    static void tokenWorked(ChannelHost& host, VkAccount& account);
+    static void tokenRejected(ChannelHost& host, VkAccount& account, const std::string& vkMessage);
 
 private:
     std::map<std::string, std::unique_ptr<VkAccount>> accounts_;

@@ -12,7 +12,7 @@
 #include <set>
 #include <string>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "vk_accounts.h"
 #include "vk_event.h"
 #include "vk_media.h"
@@ -21,7 +21,7 @@ namespace omnigate::vk {
 
 class VkInbound {
 public:
-    VkInbound(Host& host, const VkAccounts& accounts, VkMediaFetcher& media, const std::atomic<bool>& cancel)
+    VkInbound(ChannelHost& host, const VkAccounts& accounts, VkMediaFetcher& media, const std::atomic<bool>& cancel)
         : host_(host), accounts_(accounts), media_(media), cancel_(cancel) {}
 
     void handle(VkAccount& account, const VkEvent& event);
@@ -39,7 +39,7 @@ private:
     bool seen(const std::string& account, const std::string& eventId);
     void remember(const std::string& account, const std::string& eventId);
 
-    Host& host_;
+    ChannelHost& host_;
     const VkAccounts& accounts_;
     VkMediaFetcher& media_;
     const std::atomic<bool>& cancel_;

@@ -16,7 +16,7 @@ int delayAfter(int failures) { return std::min(1 << std::min(std::max(failures -
 
 }  // namespace
 
-VkLongPoll::VkLongPoll(Host& host, VkAccount& account, VkInbound& inbound)
+VkLongPoll::VkLongPoll(ChannelHost& host, VkAccount& account, VkInbound& inbound)
     : host_(host), account_(account), inbound_(inbound), thread_(std::chrono::milliseconds(1000)) {}
 
 void VkLongPoll::start() {

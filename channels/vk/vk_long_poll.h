@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <string>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "omnigate/sdk/polling_thread.h"
 #include "vk_accounts.h"
 #include "vk_inbound.h"
@@ -19,7 +19,7 @@ namespace omnigate::vk {
 
 class VkLongPoll {
 public:
-    VkLongPoll(Host& host, VkAccount& account, VkInbound& inbound);
+    VkLongPoll(ChannelHost& host, VkAccount& account, VkInbound& inbound);
     ~VkLongPoll() { stop(); }
 
     void start();
@@ -36,7 +36,7 @@ private:
     void pause(std::chrono::seconds duration);
 
     int failures_ = 0;  // in a row: each doubles the pause before the next attempt (VK down, token revoked)
-    Host& host_;
+    ChannelHost& host_;
     VkAccount& account_;
     VkInbound& inbound_;
     PollingThread thread_;

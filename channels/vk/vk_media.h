@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "vk_accounts.h"
 #include "vk_event.h"
 
@@ -18,7 +18,7 @@ namespace omnigate::vk {
 
 class VkMediaFetcher {
 public:
-    VkMediaFetcher(Host& host, const VkAccounts& accounts, const std::atomic<bool>& cancel)
+    VkMediaFetcher(ChannelHost& host, const VkAccounts& accounts, const std::atomic<bool>& cancel)
         : host_(host), accounts_(accounts), cancel_(cancel) {}
 
     struct Fetched {
@@ -43,7 +43,7 @@ public:
 private:
     static std::string stateKey(const std::string& account, const std::string& externalId);
 
-    Host& host_;
+    ChannelHost& host_;
     const VkAccounts& accounts_;
     const std::atomic<bool>& cancel_;
 };

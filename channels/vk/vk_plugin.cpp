@@ -30,7 +30,7 @@ VkPlugin::~VkPlugin() {
     curl_global_cleanup();
 }
 
-LoadResult VkPlugin::load(Host& host) {
+LoadResult VkPlugin::load(ChannelHost& host) {
     host_ = &host;
     if (host.accounts().empty()) return LoadResult::decline("no vk accounts configured");
     for (const AccountConfig& account : host.accounts()) {

@@ -25,7 +25,7 @@ public:
     ~VkPlugin() override;
 
     std::string name() const override { return "vk"; }
-    LoadResult load(Host& host) override;
+    LoadResult load(ChannelHost& host) override;
     void start() override;
     void stop() override;
     SendResult send(const OutboundMessage& message) override;
@@ -36,7 +36,7 @@ public:
     HttpResponse callback(const HttpRequest& request);
 
 private:
-    Host* host_ = nullptr;
+    ChannelHost* host_ = nullptr;
     std::atomic<bool> stopping_{false};
     VkAccounts accounts_;
     std::unique_ptr<VkMediaFetcher> media_;

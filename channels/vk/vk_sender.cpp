@@ -120,7 +120,7 @@ std::string VkSender::uploadAll(VkAccount& account, const OutboundMessage& messa
                                 bool forWall) {
     std::string list;
     for (const Attachment& attachment : message.attachments) {
-        const std::optional<Host::File> file = host_.readFile(attachment.fileId);
+        const std::optional<PluginHost::File> file = host_.readFile(attachment.fileId);
         if (!file) {
             throw SendFailure{"attachment_missing", "the file " + attachment.fileId + " is not in the file store"};
         }

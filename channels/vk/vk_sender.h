@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "vk_accounts.h"
 #include "vk_target.h"
 
@@ -18,7 +18,7 @@ namespace omnigate::vk {
 
 class VkSender {
 public:
-    VkSender(Host& host, const VkAccounts& accounts, const std::atomic<bool>& cancel)
+    VkSender(ChannelHost& host, const VkAccounts& accounts, const std::atomic<bool>& cancel)
         : host_(host), accounts_(accounts), cancel_(cancel) {}
 
     SendResult send(const OutboundMessage& message);
@@ -37,7 +37,7 @@ private:
     std::string upload(VkAccount& account, const Attachment& attachment, const std::string& bytes,
                        std::int64_t peerId, bool forWall);
 
-    Host& host_;
+    ChannelHost& host_;
     const VkAccounts& accounts_;
     const std::atomic<bool>& cancel_;
 };

@@ -1,4 +1,4 @@
-// The thread that talks to the host for the SIP thread. Host calls write to the database and may take tens of
+// The thread that talks to the host for the SIP thread. ChannelHost calls write to the database and may take tens of
 // milliseconds; made on the SIP thread they would stall every call's 20 ms audio, so the SIP thread queues them
 // here and gets the results back through its own queue. stop() runs what is queued before it returns, so a
 // call that ended during shutdown still gets its recording attached and its interaction closed.

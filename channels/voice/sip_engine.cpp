@@ -112,7 +112,7 @@ struct HandleRef {
 };
 
 struct SipEngine::Impl {
-    Impl(Host& h, std::vector<VoiceAccount> accounts);
+    Impl(ChannelHost& h, std::vector<VoiceAccount> accounts);
 
     // --- any thread
     bool post(std::function<void()> task);  // false once the SIP thread is gone
@@ -151,7 +151,7 @@ struct SipEngine::Impl {
     void gauge();
     void noteCall(const Call& call, const std::string& state);
 
-    Host& host;
+    ChannelHost& host;
     HostWorker worker;
     std::vector<std::unique_ptr<AccountRuntime>> accounts;
     su_root_t* root = nullptr;
@@ -197,10 +197,10 @@ void sofiaLogger(void* stream, char const* format, va_list arguments) {
     std::vsnprintf(line, sizeof line, format, arguments);
     std::string text(line);
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    if (!text.empty()) static_cast<Host*>(stream)->log(LogLevel::Debug, "voice: sofia-sip: " + text);
+    if (!text.empty()) static_cast<ChannelHost*>(stream)->log(LogLevel::Debug, "voice: sofia-sip: " + text);
 }
 
-void redirectSofiaLogs(Host* host) {
+void redirectSofiaLogs(ChannelHost* host) {
     for (su_log_t* log : {su_log_default, nua_log, nta_log, tport_log}) {
         su_log_redirect(log, host != nullptr ? sofiaLogger : nullptr, host);
     }
@@ -220,7 +220,7 @@ void sofiaCallback(nua_event_t event, int status, char const* phrase, nua_t*, nu
 
 }  // namespace
 
-SipEngine::Impl::Impl(Host& h, std::vector<VoiceAccount> list) : host(h) {
+SipEngine::Impl::Impl(ChannelHost& h, std::vector<VoiceAccount> list) : host(h) {
     char name[256] = {};
     if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') std::snprintf(name, sizeof name, "localhost");
     hostName = std::string(name).substr(0, 64);
@@ -1133,7 +1133,7 @@ void SipEngine::Impl::createOutbound(std::uint64_t key, std::size_t accountIndex
 
 // --- SipEngine
 
-SipEngine::SipEngine(Host& host, std::vector<VoiceAccount> accounts)
+SipEngine::SipEngine(ChannelHost& host, std::vector<VoiceAccount> accounts)
     : impl_(std::make_unique<Impl>(host, std::move(accounts))) {}
 
 SipEngine::~SipEngine() { stop(); }

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "voice_config.h"
 
 namespace omnigate::voice {
@@ -22,7 +22,7 @@ struct VoiceAccount {
 
 class SipEngine {
 public:
-    SipEngine(Host& host, std::vector<VoiceAccount> accounts);
+    SipEngine(ChannelHost& host, std::vector<VoiceAccount> accounts);
     ~SipEngine();
     SipEngine(const SipEngine&) = delete;
     SipEngine& operator=(const SipEngine&) = delete;

@@ -59,7 +59,7 @@ bool isPhoneNumber(const std::string& number) {
 
 }  // namespace
 
-LoadResult VoicePlugin::load(Host& host) {
+LoadResult VoicePlugin::load(ChannelHost& host) {
     host_ = &host;
     if (host.accounts().empty()) return LoadResult::decline("no voice accounts configured");
     for (const AccountConfig& config : host.accounts()) {
@@ -164,7 +164,7 @@ HttpResponse VoicePlugin::listRecordings(const HttpRequest& request) {
 HttpResponse VoicePlugin::getRecording(const HttpRequest& request) {
     requireAdmin(request);
     const std::string fileId = request.param("fileId");
-    std::optional<Host::File> file = fileId.empty() ? std::nullopt : host_->readFile(fileId);
+    std::optional<PluginHost::File> file = fileId.empty() ? std::nullopt : host_->readFile(fileId);
     if (!file || file->meta.mimeType != "audio/wav") throw ApiError::notFound("no recording '" + fileId + "'");
     const std::uint64_t size = file->bytes.size();
     HttpResponse response;

@@ -16,7 +16,7 @@ namespace omnigate::voice {
 class VoicePlugin : public ChannelPlugin {
 public:
     std::string name() const override { return "voice"; }
-    LoadResult load(Host& host) override;
+    LoadResult load(ChannelHost& host) override;
     void start() override;
     void stop() override;
     // A phone line carries no text: an operator's message to a voice interaction fails with a reason.
@@ -32,7 +32,7 @@ private:
     void requireAdmin(const HttpRequest& request) const;
     const VoiceAccount* account(const std::string& id) const;
 
-    Host* host_ = nullptr;
+    ChannelHost* host_ = nullptr;
     std::vector<VoiceAccount> accounts_;
     std::unique_ptr<SipEngine> engine_;
 };

@@ -78,7 +78,7 @@ std::vector<Address> contactsOf(const VisitorToken& visitor) {
 WebchatPlugin::WebchatPlugin()
     : accounts_(std::make_shared<WebchatAccounts>()), connections_(std::make_shared<VisitorConnections>()) {}
 
-LoadResult WebchatPlugin::load(Host& host) {
+LoadResult WebchatPlugin::load(ChannelHost& host) {
     host_ = &host;
     if (host.accounts().empty()) return LoadResult::decline("no webchat accounts configured");
 
@@ -134,7 +134,7 @@ HttpResponse WebchatPlugin::createSession(const HttpRequest& request) {
     const std::string account = request.param("account");
     const WebchatConfig& config = accounts_->find(account);
     // Each session is a new visitor, with its own message allowance: without this a script would mint them.
-    const std::chrono::seconds wait = host_->throttle(Host::RateLimit::WebchatSessions, request.clientIp);
+    const std::chrono::seconds wait = host_->throttle(ChannelHost::RateLimit::WebchatSessions, request.clientIp);
     if (wait.count() > 0) {
         throw ApiError::rateLimited("too many new chat sessions from " + request.clientIp +
                                         "; try again in " + std::to_string(wait.count()) + " s",
@@ -159,7 +159,7 @@ HttpResponse WebchatPlugin::postMessage(const HttpRequest& request) {
     const VisitorToken visitor = visitorOf(request);
     const WebchatConfig& config = accounts_->find(visitor.account);
     const std::chrono::seconds wait =
-        host_->throttle(Host::RateLimit::WebchatMessages, visitor.account + "/" + visitor.visitorId);
+        host_->throttle(ChannelHost::RateLimit::WebchatMessages, visitor.account + "/" + visitor.visitorId);
     if (wait.count() > 0) {
         throw ApiError::rateLimited("too many messages from this visitor; try again in " +
                                         std::to_string(wait.count()) + " s",

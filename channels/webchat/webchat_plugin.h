@@ -20,7 +20,7 @@ public:
     WebchatPlugin();
 
     std::string name() const override { return "webchat"; }
-    LoadResult load(Host& host) override;
+    LoadResult load(ChannelHost& host) override;
     void stop() override;
     SendResult send(const OutboundMessage& message) override;
     void onInteractionUpdate(const InteractionUpdate& update) override;
@@ -41,7 +41,7 @@ private:
     // drops to zero, so two requests verifying tokens at once could destroy its locks under each other (a crash
     // seen under load); with this reference the count never reaches zero while requests run.
     Poco::Crypto::OpenSSLInitializer openssl_;
-    Host* host_ = nullptr;
+    ChannelHost* host_ = nullptr;
     std::shared_ptr<const WebchatAccounts> accounts_;
     std::shared_ptr<VisitorConnections> connections_;
 };

@@ -24,7 +24,7 @@ std::string errorFrame(const std::string& message) {
 
 }  // namespace
 
-WebchatSocket::WebchatSocket(Host& host, std::shared_ptr<const WebchatAccounts> accounts,
+WebchatSocket::WebchatSocket(ChannelHost& host, std::shared_ptr<const WebchatAccounts> accounts,
                              std::shared_ptr<VisitorConnections> connections)
     : host_(host), accounts_(std::move(accounts)), connections_(std::move(connections)) {}
 

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "omnigate/sdk/websocket.h"
 #include "visitor_connections.h"
 #include "webchat_accounts.h"
@@ -15,7 +15,7 @@ namespace omnigate::webchat {
 class WebchatSocket : public WebSocketHandler {
 public:
     // Holds the accounts and the registry by shared_ptr: the core may keep this handler as long as it likes.
-    WebchatSocket(Host& host, std::shared_ptr<const WebchatAccounts> accounts,
+    WebchatSocket(ChannelHost& host, std::shared_ptr<const WebchatAccounts> accounts,
                   std::shared_ptr<VisitorConnections> connections);
 
     void authorize(const HttpRequest& request) override;
@@ -26,7 +26,7 @@ public:
 private:
     VisitorToken authenticate(const HttpRequest& request) const;
 
-    Host& host_;
+    ChannelHost& host_;
     std::shared_ptr<const WebchatAccounts> accounts_;
     std::shared_ptr<VisitorConnections> connections_;
 };

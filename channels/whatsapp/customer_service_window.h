@@ -20,7 +20,7 @@ struct WindowState {
 
 constexpr std::chrono::hours customerServiceWindowLength{24};
 
-// `history` oldest first, as Host::history returns it.
+// `history` oldest first, as ChannelHost::history returns it.
 WindowState customerServiceWindow(const std::vector<StoredMessage>& history, std::chrono::system_clock::time_point now,
                                   std::chrono::seconds length = customerServiceWindowLength);
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 
 namespace omnigate::whatsapp {
 
@@ -26,7 +26,7 @@ struct PendingMediaItem {
 
 class PendingMedia {
 public:
-    explicit PendingMedia(Host& host) : host_(host) {}
+    explicit PendingMedia(ChannelHost& host) : host_(host) {}
 
     void put(const PendingMediaItem& item);
     void erase(const std::string& account, const std::string& wamid);
@@ -36,7 +36,7 @@ public:
 
 private:
     static std::string key(const std::string& account, const std::string& wamid);
-    Host& host_;
+    ChannelHost& host_;
 };
 
 }  // namespace omnigate::whatsapp

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "whatsapp_template.h"
 
 namespace omnigate::whatsapp {
@@ -19,7 +19,7 @@ enum class ReviewOutcome { Applied, NotRegistered, NotTheSigners };
 
 class TemplateRegistry {
 public:
-    explicit TemplateRegistry(Host& host) : host_(host) {}
+    explicit TemplateRegistry(ChannelHost& host) : host_(host) {}
 
     void registerRoutes();
     std::optional<WhatsappTemplate> find(const std::string& name, const std::string& language);
@@ -39,7 +39,7 @@ private:
     WhatsappTemplate existing(const HttpRequest& request);  // by the path's name and language, else 404
     void save(const WhatsappTemplate& t);
 
-    Host& host_;
+    ChannelHost& host_;
     // Serialises read-modify-write of one daemon (POST's existence check, PUT's version check). The registry is
     // edited by administrators, rarely: a lock is simpler than a compare-and-set the state API does not offer.
     std::mutex writeMutex_;

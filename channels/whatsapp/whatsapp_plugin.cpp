@@ -69,7 +69,7 @@ WhatsappPlugin::WhatsappPlugin() = default;
 
 WhatsappPlugin::~WhatsappPlugin() { stop(); }
 
-LoadResult WhatsappPlugin::load(Host& host) {
+LoadResult WhatsappPlugin::load(ChannelHost& host) {
     host_ = &host;
     if (host.accounts().empty()) return LoadResult::decline("no whatsapp accounts configured");
     for (const AccountConfig& account : host.accounts()) {

@@ -30,7 +30,7 @@ public:
     ~WhatsappPlugin() override;
 
     std::string name() const override { return "whatsapp"; }
-    LoadResult load(Host& host) override;
+    LoadResult load(ChannelHost& host) override;
     void start() override;
     void stop() override;
     SendResult send(const OutboundMessage& message) override;
@@ -55,7 +55,7 @@ private:
     void rememberStored(const std::string& key);
     std::mutex& stripeFor(const std::string& key);
 
-    Host* host_ = nullptr;
+    ChannelHost* host_ = nullptr;
     std::map<std::string, WhatsappConfig> accounts_;
     std::atomic<bool> stopping_{false};
     std::unique_ptr<TemplateRegistry> templates_;

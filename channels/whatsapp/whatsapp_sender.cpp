@@ -250,7 +250,7 @@ SendResult WhatsappSender::send(const std::string& account, const WhatsappConfig
         captionPending = false;
     }
     for (const Attachment& attachment : message.attachments) {
-        const std::optional<Host::File> file = host_.readFile(attachment.fileId);
+        const std::optional<PluginHost::File> file = host_.readFile(attachment.fileId);
         if (!file) {
             return failed("attachment_missing", "the attachment " + attachment.fileId + " (" + attachment.name +
                                                     ") is no longer in the file store", firstId);

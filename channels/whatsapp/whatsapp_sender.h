@@ -11,14 +11,14 @@
 #include <string>
 
 #include "graph_api_client.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "whatsapp_config.h"
 
 namespace omnigate::whatsapp {
 
 class WhatsappSender {
 public:
-    WhatsappSender(Host& host, const std::atomic<bool>& cancel) : host_(host), cancel_(cancel) {}
+    WhatsappSender(ChannelHost& host, const std::atomic<bool>& cancel) : host_(host), cancel_(cancel) {}
 
     SendResult send(const std::string& account, const WhatsappConfig& config, const OutboundMessage& message);
 
@@ -40,7 +40,7 @@ private:
                  const std::function<GraphResponse()>& request, const std::string& idPath);
     bool sleepUnlessStopping(std::chrono::milliseconds delay) const;
 
-    Host& host_;
+    ChannelHost& host_;
     const std::atomic<bool>& cancel_;
     std::mutex mutex_;
     std::set<std::string> notReady_;

@@ -174,8 +174,8 @@ void Daemon::start() {
         TokenBucket::Rate{config_.http.webchatSessions.burst, config_.http.webchatSessions.perMinute});
     webchatMessages_ = std::make_unique<TokenBucket>(
         TokenBucket::Rate{config_.http.webchatMessages.burst, config_.http.webchatMessages.perMinute});
-    services.throttle = [this](Host::RateLimit limit, const std::string& key) {
-        return (limit == Host::RateLimit::WebchatSessions ? *webchatSessions_ : *webchatMessages_).take(key);
+    services.throttle = [this](ChannelHost::RateLimit limit, const std::string& key) {
+        return (limit == ChannelHost::RateLimit::WebchatSessions ? *webchatSessions_ : *webchatMessages_).take(key);
     };
     plugins_ = std::make_unique<PluginManager>(config_, router_, *messages_, timer_, std::move(services));
     try {
@@ -221,7 +221,7 @@ PluginServices::BotActions Daemon::botActions() {
         draft.text = text;
         return messages_->reply(id, std::move(draft));
     };
-    bot.handOff = [this](std::int64_t id, const Host::HandOff& handOff, const Actor& actor) {
+    bot.handOff = [this](std::int64_t id, const BotHost::HandOff& handOff, const Actor& actor) {
         // Topics first, while the bot still holds it: unknown topics are refused before anything moved.
         if (!handOff.topics.empty()) {
             requireBot(interactions_->get(id).interaction, actor);

@@ -106,7 +106,7 @@ private:
     std::unique_ptr<BlacklistApi> blacklistApi_;
     std::unique_ptr<SpamWordsApi> spamWordsApi_;
     std::unique_ptr<AutoRepliesApi> autoRepliesApi_;
-    std::unique_ptr<TokenBucket> webchatSessions_;  // Host::throttle's buckets
+    std::unique_ptr<TokenBucket> webchatSessions_;  // ChannelHost::throttle's buckets
     std::unique_ptr<TokenBucket> webchatMessages_;
     std::unique_ptr<WebSocketHub> hub_;
     std::unique_ptr<HttpServer> http_;

@@ -247,7 +247,7 @@ Attachment PluginContext::storeFile(const std::string& bytes, const std::string&
     return services_.files.put(bytes, mimeType, name, name_);
 }
 
-std::optional<Host::File> PluginContext::readFile(const std::string& fileId) {
+std::optional<PluginHost::File> PluginContext::readFile(const std::string& fileId) {
     auto content = services_.files.get(fileId);
     if (!content) return std::nullopt;
     return File{std::move(content->meta), std::move(content->bytes)};

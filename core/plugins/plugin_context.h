@@ -1,5 +1,6 @@
-// The Host a plugin is handed: the daemon's services narrowed to what one plugin may do, with everything the
-// plugin gives back (route handlers, timer tasks) wrapped so that its exceptions are logged, not propagated.
+// The host a plugin is handed: the daemon's services narrowed to what one plugin may do, with everything the
+// plugin gives back (route handlers, timer tasks) wrapped so that its exceptions are logged, not propagated. One
+// object implements every role; a plugin sees it only as the role its kind is handed in load().
 #pragma once
 
 #include <Poco/Logger.h>
@@ -9,7 +10,8 @@
 #include <mutex>
 
 #include "http/router.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/bot_host.h"
+#include "omnigate/sdk/channel_host.h"
 #include "pipeline/message_service.h"
 #include "plugins/plugin_health.h"
 #include "store/connection_pool.h"
@@ -32,18 +34,18 @@ struct PluginServices {
     struct BotActions {
         std::function<bool(std::int64_t id, const Actor& bot)> hold;
         std::function<StoredMessage(std::int64_t id, const std::string& text, const Actor& bot)> reply;
-        std::function<void(std::int64_t id, const Host::HandOff& handOff, const Actor& bot)> handOff;
+        std::function<void(std::int64_t id, const BotHost::HandOff& handOff, const Actor& bot)> handOff;
         std::function<void(std::int64_t id, const std::string& resolution, const Actor& bot)> close;
     };
     BotActions bot;
-    // The rate limits of Host::throttle (the daemon's token buckets).
-    std::function<std::chrono::seconds(Host::RateLimit limit, const std::string& key)> throttle;
+    // The rate limits of ChannelHost::throttle (the daemon's token buckets).
+    std::function<std::chrono::seconds(ChannelHost::RateLimit limit, const std::string& key)> throttle;
     // A channel closes an interaction (a caller hung up), from any open status, freeing its operator's place.
     std::function<void(std::int64_t id, const std::string& resolution, const std::string& reason, const Actor& by)>
         closeInteraction;
 };
 
-class PluginContext : public Host {
+class PluginContext : public ChannelHost, public BotHost {
 public:
     PluginContext(std::string pluginName, std::vector<AccountConfig> accounts, Router& router,
                   MessageService& messages, Poco::Util::Timer& timer, PluginServices services);

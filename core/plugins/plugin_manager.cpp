@@ -9,6 +9,16 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("omnigate.plugins"); }
 
+// Hands the plugin the role its kind needs; kind() names the class it derives from, so the cast is exact.
+LoadResult loadInRole(Plugin& plugin, PluginContext& context) {
+    switch (plugin.kind()) {
+        case PluginKind::Channel: return static_cast<ChannelPlugin&>(plugin).load(context);
+        case PluginKind::Integration: return static_cast<IntegrationPlugin&>(plugin).load(context);
+        case PluginKind::Bot: return static_cast<BotPlugin&>(plugin).load(context);
+    }
+    return LoadResult::failure("declares a kind this omnigate does not know");
+}
+
 }  // namespace
 
 PluginManager::PluginManager(const DaemonConfig& config, Router& router, MessageService& messages,
@@ -36,7 +46,7 @@ void PluginManager::loadAll() {
             std::make_unique<PluginContext>(type, std::move(accounts), router_, messages_, timer_, services_);
         LoadResult result;
         try {
-            result = plugin.load(*entry.context);
+            result = loadInRole(plugin, *entry.context);
         } catch (const ConfigError&) {
             throw;
         } catch (const std::exception& e) {

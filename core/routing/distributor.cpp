@@ -275,7 +275,7 @@ void Distributor::routeNew(DbSession& session, const RoutingSnapshot& snapshot) 
                 if (queue->botFirst) {
                     // A chatbot answers first; it must answer within the queue's bot timeout or people take over.
                     next.status = InteractionStatus::Bot;
-                    next.bot.clear();  // the integration whose bot gets it records itself (Host::holdForBot)
+                    next.bot.clear();  // the integration whose bot gets it records itself (BotHost::holdForBot)
                     next.offerExpiresAt = dbTimeToIso(dbTimeIn(std::chrono::seconds(queue->botTimeoutSeconds)));
                     reason += "; the bot answers first";
                 }

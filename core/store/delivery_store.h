@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/integration_host.h"
 #include "store/db_session.h"
 
 namespace omnigate {

@@ -31,7 +31,7 @@ Poco::JSON::Object::Ptr parseBody(const HttpRequest& request) {
 
 }  // namespace
 
-BotApi::BotApi(Host& host, const std::vector<ChatbotConfig>& configs, BotStats& stats)
+BotApi::BotApi(BotHost& host, const std::vector<ChatbotConfig>& configs, BotStats& stats)
     : host_(host), configs_(configs), stats_(stats) {}
 
 void BotApi::registerRoutes() {
@@ -95,7 +95,7 @@ HttpResponse BotApi::handOff(const HttpRequest& request) {
     } catch (const BotAnswerError& e) {
         throw ApiError::badRequest(e.what());
     }
-    Host::HandOff h;
+    BotHost::HandOff h;
     h.queue = fields.queue;
     h.priority = fields.priority;
     h.topics = fields.topics;

@@ -11,7 +11,7 @@
 
 #include "bot_stats.h"
 #include "chatbot_config.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/bot_host.h"
 #include "omnigate/sdk/http.h"
 
 namespace omnigate::chatbot {
@@ -19,7 +19,7 @@ namespace omnigate::chatbot {
 class BotApi {
 public:
     // One for every entry: the routes are the same, {integration} says whose bot calls.
-    BotApi(Host& host, const std::vector<ChatbotConfig>& configs, BotStats& stats);
+    BotApi(BotHost& host, const std::vector<ChatbotConfig>& configs, BotStats& stats);
 
     void registerRoutes();
 
@@ -34,7 +34,7 @@ private:
     const ChatbotConfig& requireIntegration(const HttpRequest& request) const;
     HttpResponse interactionResponse(std::int64_t id);
 
-    Host& host_;
+    BotHost& host_;
     const std::vector<ChatbotConfig>& configs_;
     BotStats& stats_;
 };

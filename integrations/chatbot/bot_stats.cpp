@@ -20,7 +20,7 @@ std::string key(BotStats::Counter counter) { return std::string("stats.") + BotS
 
 }  // namespace
 
-BotStats::BotStats(Host& host) : host_(host) {}
+BotStats::BotStats(BotHost& host) : host_(host) {}
 
 const char* BotStats::name(Counter counter) {
     switch (counter) {

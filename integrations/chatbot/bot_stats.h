@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/bot_host.h"
 
 namespace omnigate::chatbot {
 
@@ -16,7 +16,7 @@ class BotStats {
 public:
     enum Counter { Conversations, ResolvedByBot, HandedOff, TimedOut, Failures, Count };
 
-    explicit BotStats(Host& host);
+    explicit BotStats(BotHost& host);
 
     // Sets the gauges from the stored counts (at start; the store may be down then, which only delays them).
     void publishGauges();
@@ -31,7 +31,7 @@ private:
     std::int64_t load(Counter counter);
     void gauge(Counter counter, std::int64_t value);
 
-    Host& host_;
+    BotHost& host_;
     std::mutex mutex_;  // one read-modify-write at a time within this daemon
 };
 

@@ -16,7 +16,7 @@ ChatbotPlugin::~ChatbotPlugin() {
     curl_global_cleanup();
 }
 
-LoadResult ChatbotPlugin::load(Host& host) {
+LoadResult ChatbotPlugin::load(BotHost& host) {
     host_ = &host;
     const std::vector<AccountConfig>& entries = host.accounts();
     if (entries.empty()) return LoadResult::decline("no chatbot integration configured");

@@ -16,19 +16,18 @@
 
 namespace omnigate::chatbot {
 
-class ChatbotPlugin : public Plugin {
+class ChatbotPlugin : public BotPlugin {
 public:
     ChatbotPlugin();
     ~ChatbotPlugin() override;
 
     std::string name() const override { return "chatbot"; }
-    PluginKind kind() const override { return PluginKind::Integration; }
-    LoadResult load(Host& host) override;
+    LoadResult load(BotHost& host) override;
     void start() override;
     void stop() override;
 
 private:
-    Host* host_ = nullptr;
+    BotHost* host_ = nullptr;
     std::vector<ChatbotConfig> configs_;  // filled once in load(): the API and the workers keep references
     std::unique_ptr<BotStats> stats_;
     std::unique_ptr<BotApi> api_;

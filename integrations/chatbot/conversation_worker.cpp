@@ -53,7 +53,7 @@ std::string stringify(const Poco::JSON::Object::Ptr& o) {
 
 }  // namespace
 
-ConversationWorker::ConversationWorker(Host& host, const ChatbotConfig& config, BotStats& stats, std::string sink)
+ConversationWorker::ConversationWorker(BotHost& host, const ChatbotConfig& config, BotStats& stats, std::string sink)
     : host_(host), config_(config), stats_(stats), client_(config), sink_(std::move(sink)), loop_(idlePause) {}
 
 ConversationWorker::~ConversationWorker() { stop(); }
@@ -206,7 +206,7 @@ void ConversationWorker::perform(std::int64_t interactionId, const std::vector<B
                     host_.replyAsBot(config_.id, interactionId, action.text);
                     break;
                 case BotAction::Kind::HandOff: {
-                    Host::HandOff h;
+                    BotHost::HandOff h;
                     h.queue = action.handOff.queue;
                     h.priority = action.handOff.priority;
                     h.topics = action.handOff.topics;
@@ -238,7 +238,7 @@ void ConversationWorker::handToPeople(std::int64_t interactionId, const std::str
     stats_.increment(BotStats::Failures);
     host_.log(LogLevel::Warning, "chatbot: the bot failed on interaction " + std::to_string(interactionId) + " (" +
                                      why + "); handing it to people");
-    Host::HandOff h;
+    BotHost::HandOff h;
     h.reason = "the bot failed: " + why;
     try {
         host_.handOffToPeople(config_.id, interactionId, h);

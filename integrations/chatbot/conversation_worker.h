@@ -1,6 +1,6 @@
 // The bot's side of a conversation: takes the durable queue of interaction.updated and message.created events
-// (Host::subscribeEvents), tells the bot when an interaction comes to it (conversation.started) and when its client
-// writes again (message.created), and carries out what the bot answers at once. When the bot fails (timeout,
+// (IntegrationHost::subscribeEvents), tells the bot when an interaction comes to it (conversation.started) and when its
+// client writes again (message.created), and carries out what the bot answers at once. When the bot fails (timeout,
 // error status, connection refused, garbage, a body too large) the interaction goes to people at once instead of
 // waiting out the bot's clock. It also follows every interaction in and out of status bot for the counts.
 #pragma once
@@ -12,14 +12,14 @@
 #include "bot_client.h"
 #include "bot_stats.h"
 #include "chatbot_config.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/bot_host.h"
 #include "omnigate/sdk/polling_thread.h"
 
 namespace omnigate::chatbot {
 
 class ConversationWorker {
 public:
-    ConversationWorker(Host& host, const ChatbotConfig& config, BotStats& stats, std::string sink);
+    ConversationWorker(BotHost& host, const ChatbotConfig& config, BotStats& stats, std::string sink);
     ~ConversationWorker();
 
     void start();  // subscribes the sink and starts the thread
@@ -43,7 +43,7 @@ private:
     // The interaction's current status, or "" when there is none.
     std::string statusOf(std::int64_t interactionId, std::string* json = nullptr);
 
-    Host& host_;
+    BotHost& host_;
     const ChatbotConfig& config_;
     BotStats& stats_;
     BotClient client_;

@@ -14,7 +14,7 @@ namespace omnigate::chatbot {
 // A message as our REST API and events show it.
 std::string messageJson(const StoredMessage& message);
 
-// `interactionJson` and `messageJson` are JSON objects (as Host::interaction and the event give them).
+// `interactionJson` and `messageJson` are JSON objects (as PluginHost::interaction and the event give them).
 std::string conversationStartedBody(const std::string& integration, const std::string& interactionJson,
                                     const std::vector<StoredMessage>& messages);
 std::string messageCreatedBody(const std::string& integration, const std::string& interactionJson,

@@ -6,14 +6,14 @@
 #include <Poco/JSON/Object.h>
 
 #include "endpoint_pauses.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/integration_host.h"
 #include "subscription_registry.h"
 
 namespace omnigate::crm {
 
 class CrmAdminApi {
 public:
-    CrmAdminApi(Host& host, SubscriptionRegistry& registry, EndpointPauses& pauses)
+    CrmAdminApi(IntegrationHost& host, SubscriptionRegistry& registry, EndpointPauses& pauses)
         : host_(host), registry_(registry), pauses_(pauses) {}
 
     void registerRoutes();
@@ -33,7 +33,7 @@ private:
     // After a subscription was deleted, switched off or pointed elsewhere its old failures say nothing any more.
     void clearPause(const std::string& id);
 
-    Host& host_;
+    IntegrationHost& host_;
     SubscriptionRegistry& registry_;
     EndpointPauses& pauses_;
 };

@@ -16,7 +16,7 @@ CrmPlugin::~CrmPlugin() {
     curl_global_cleanup();
 }
 
-LoadResult CrmPlugin::load(Host& host) {
+LoadResult CrmPlugin::load(IntegrationHost& host) {
     if (host.accounts().empty()) return LoadResult::decline("no crm integration configured");
     if (host.accounts().size() > 1) {
         return LoadResult::failure("the crm integration is configured " + std::to_string(host.accounts().size()) +

@@ -16,14 +16,13 @@
 
 namespace omnigate::crm {
 
-class CrmPlugin : public Plugin {
+class CrmPlugin : public IntegrationPlugin {
 public:
     CrmPlugin();
     ~CrmPlugin() override;
 
     std::string name() const override { return "crm"; }
-    PluginKind kind() const override { return PluginKind::Integration; }
-    LoadResult load(Host& host) override;
+    LoadResult load(IntegrationHost& host) override;
     void start() override;
     void stop() override;
 

@@ -44,7 +44,7 @@ OutgoingRequest webhookRequest(const Subscription& subscription, const CrmConfig
     return r;
 }
 
-DeliveryWorker::DeliveryWorker(Host& host, const CrmConfig& config, SubscriptionRegistry& registry,
+DeliveryWorker::DeliveryWorker(IntegrationHost& host, const CrmConfig& config, SubscriptionRegistry& registry,
                                EndpointPauses& pauses, ClientLookup* lookup)
     : host_(host),
       config_(config),

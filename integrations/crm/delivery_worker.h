@@ -18,7 +18,7 @@
 #include "crm_config.h"
 #include "endpoint_pauses.h"
 #include "http_transfers.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/integration_host.h"
 #include "retry_policy.h"
 #include "subscription_registry.h"
 
@@ -31,8 +31,8 @@ OutgoingRequest webhookRequest(const Subscription& subscription, const CrmConfig
 
 class DeliveryWorker {
 public:
-    DeliveryWorker(Host& host, const CrmConfig& config, SubscriptionRegistry& registry, EndpointPauses& pauses,
-                   ClientLookup* lookup);
+    DeliveryWorker(IntegrationHost& host, const CrmConfig& config, SubscriptionRegistry& registry,
+                   EndpointPauses& pauses, ClientLookup* lookup);
     ~DeliveryWorker();
 
     void start();
@@ -60,7 +60,7 @@ private:
     void launch(InFlight flight, OutgoingRequest request);
     void complete(std::int64_t id);
 
-    Host& host_;
+    IntegrationHost& host_;
     const CrmConfig& config_;
     SubscriptionRegistry& registry_;
     EndpointPauses& pauses_;

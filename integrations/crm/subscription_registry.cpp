@@ -16,7 +16,7 @@ const char* const kLookupSink = "lookup";
 
 std::string sinkOf(const std::string& subscriptionId) { return "sub:" + subscriptionId; }
 
-SubscriptionRegistry::SubscriptionRegistry(Host& host, std::vector<Subscription> fromConfig) : host_(host) {
+SubscriptionRegistry::SubscriptionRegistry(IntegrationHost& host, std::vector<Subscription> fromConfig) : host_(host) {
     for (Subscription& s : fromConfig) {
         const std::string id = s.id;
         config_.emplace(id, std::move(s));

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "crm_config.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/integration_host.h"
 
 namespace omnigate::crm {
 
@@ -21,7 +21,7 @@ extern const char* const kLookupSink;
 
 class SubscriptionRegistry {
 public:
-    SubscriptionRegistry(Host& host, std::vector<Subscription> fromConfig);
+    SubscriptionRegistry(IntegrationHost& host, std::vector<Subscription> fromConfig);
 
     // Reads the REST-made subscriptions from the host's state and subscribes every active one. Also run now and
     // then, so a change made through another daemon on the same database is picked up.
@@ -42,7 +42,7 @@ private:
     void subscribe(const Subscription& subscription);
     Subscription& editable(const std::string& id);
 
-    Host& host_;
+    IntegrationHost& host_;
     mutable std::mutex mutex_;
     std::map<std::string, Subscription> config_;
     std::map<std::string, Subscription> api_;

@@ -14,7 +14,7 @@ KnowledgeBasePlugin::~KnowledgeBasePlugin() {
     curl_global_cleanup();
 }
 
-LoadResult KnowledgeBasePlugin::load(Host& host) {
+LoadResult KnowledgeBasePlugin::load(IntegrationHost& host) {
     host_ = &host;
     const std::vector<AccountConfig>& entries = host.accounts();
     if (entries.empty()) return LoadResult::decline("no knowledge_base integration configured");

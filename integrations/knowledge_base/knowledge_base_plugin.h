@@ -15,19 +15,18 @@
 
 namespace omnigate::knowledge_base {
 
-class KnowledgeBasePlugin : public Plugin {
+class KnowledgeBasePlugin : public IntegrationPlugin {
 public:
     KnowledgeBasePlugin();
     ~KnowledgeBasePlugin() override;
 
     std::string name() const override { return "knowledge_base"; }
-    PluginKind kind() const override { return PluginKind::Integration; }
-    LoadResult load(Host& host) override;
+    LoadResult load(IntegrationHost& host) override;
     void start() override;
     void stop() override;
 
 private:
-    Host* host_ = nullptr;
+    IntegrationHost* host_ = nullptr;
     KnowledgeBaseConfig config_;
     std::unique_ptr<TemplateStore> templates_;
     std::unique_ptr<TemplateApi> api_;

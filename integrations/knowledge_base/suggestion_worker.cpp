@@ -60,7 +60,7 @@ std::string eventData(std::int64_t interactionId, std::int64_t messageId, const 
 
 }  // namespace
 
-SuggestionWorker::SuggestionWorker(Host& host, const KnowledgeBaseConfig& config, TemplateStore& templates,
+SuggestionWorker::SuggestionWorker(IntegrationHost& host, const KnowledgeBaseConfig& config, TemplateStore& templates,
                                    std::string sink)
     : host_(host), config_(config), client_(config), templates_(templates), sink_(std::move(sink)), loop_(idlePause) {}
 

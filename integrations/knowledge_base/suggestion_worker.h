@@ -1,9 +1,9 @@
-// The suggester's worker: takes the durable queue of message.created events (Host::subscribeEvents), and for each
-// message a client wrote asks the knowledge base and the templates for the best few answers, and publishes them as
+// The suggester's worker: takes the durable queue of message.created events (IntegrationHost::subscribeEvents), and for
+// each message a client wrote asks the knowledge base and the templates for the best few answers, and publishes them as
 // suggestion.created to the interaction's suggestions topic and, when an operator holds the interaction, to that
-// operator's [БОТ-суфлер]. The knowledge base is best effort: when it hangs, fails or answers garbage, the
-// templates' suggestions go out alone and the failure is logged and counted; only a store failure (the event
-// could not be read or published) makes the delivery retry.
+// operator's [БОТ-суфлер]. The knowledge base is best effort: when it hangs, fails or answers garbage, the templates'
+// suggestions go out alone and the failure is logged and counted; only a store failure (the event could not be read or
+// published) makes the delivery retry.
 #pragma once
 
 #include <chrono>
@@ -11,7 +11,7 @@
 
 #include "knowledge_base_client.h"
 #include "knowledge_base_config.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/integration_host.h"
 #include "omnigate/sdk/polling_thread.h"
 #include "template_store.h"
 
@@ -19,7 +19,8 @@ namespace omnigate::knowledge_base {
 
 class SuggestionWorker {
 public:
-    SuggestionWorker(Host& host, const KnowledgeBaseConfig& config, TemplateStore& templates, std::string sink);
+    SuggestionWorker(IntegrationHost& host, const KnowledgeBaseConfig& config, TemplateStore& templates,
+                     std::string sink);
     ~SuggestionWorker();
 
     void start();  // subscribes the sink and starts the thread
@@ -36,7 +37,7 @@ private:
     std::vector<Suggestion> searchKnowledgeBase(const std::string& text);
     void countFailure(const std::string& why);
 
-    Host& host_;
+    IntegrationHost& host_;
     const KnowledgeBaseConfig& config_;
     KnowledgeBaseClient client_;
     TemplateStore& templates_;

@@ -3,14 +3,14 @@
 // Every call needs the admin token. Bodies are checked field by field, a 400 names the field.
 #pragma once
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/integration_host.h"
 #include "template_store.h"
 
 namespace omnigate::knowledge_base {
 
 class TemplateApi {
 public:
-    TemplateApi(Host& host, TemplateStore& store) : host_(host), store_(store) {}
+    TemplateApi(IntegrationHost& host, TemplateStore& store) : host_(host), store_(store) {}
 
     // Registers the routes under /api/v1/integrations/knowledge-base/templates.
     void registerRoutes();
@@ -25,7 +25,7 @@ public:
 private:
     void requireAdmin(const HttpRequest& request) const;
 
-    Host& host_;
+    IntegrationHost& host_;
     TemplateStore& store_;
 };
 

@@ -61,7 +61,7 @@ std::optional<ResponseTemplate> parseStored(const std::string& json) {
 
 }  // namespace
 
-TemplateStore::TemplateStore(Host& host, std::vector<ResponseTemplate> configured)
+TemplateStore::TemplateStore(IntegrationHost& host, std::vector<ResponseTemplate> configured)
     : host_(host), configured_(std::move(configured)) {}
 
 Poco::JSON::Object::Ptr TemplateStore::toJson(const ResponseTemplate& t) {

@@ -1,5 +1,5 @@
 // The response templates and their use counts. Templates from the YAML file are fixed; administrators add, change
-// and remove more over REST, kept in the plugin's durable state (Host::saveState) so every daemon on the database
+// and remove more over REST, kept in the plugin's durable state (PluginHost::saveState) so every daemon on the database
 // sees them. Use counts are kept per template for everyone, per operator and per queue, to rank suggestions and
 // to list the most used templates [суфлер БЗ].
 //
@@ -16,7 +16,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "knowledge_base_config.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/integration_host.h"
 #include "suggestion_ranker.h"
 
 namespace omnigate::knowledge_base {
@@ -41,7 +41,7 @@ struct PopularTemplate {
 
 class TemplateStore {
 public:
-    TemplateStore(Host& host, std::vector<ResponseTemplate> configured);
+    TemplateStore(IntegrationHost& host, std::vector<ResponseTemplate> configured);
 
     // Every template: the file's first (in file order), then the REST ones by id.
     std::vector<ResponseTemplate> all();
@@ -74,7 +74,7 @@ private:
     UseCounts countsUnder(const std::string& prefix);
     std::int64_t increment(const std::string& key);
 
-    Host& host_;
+    IntegrationHost& host_;
     std::vector<ResponseTemplate> configured_;
     // Read-modify-write of a template or a count happens under this lock. The host's state has no compare-and-set,
     // so two daemons counting the same template at the same instant could still lose one count (documented).

@@ -1,18 +1,50 @@
-// A Host whose every service throws "not used by this test": a plugin's unit test derives its fake from it and
-// overrides only what the plugin under test should call, so a new Host method never breaks unrelated fakes and an
+// Hosts whose every service throws "not used by this test", one per role a plugin can be handed: a plugin's unit
+// test derives its fake from the one of its kind (UnusedChannelHost, UnusedIntegrationHost, UnusedBotHost) and
+// overrides only what the plugin under test should call, so a new host method never breaks unrelated fakes and an
 // unexpected call fails loudly.
 #pragma once
 
 #include <stdexcept>
 
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/bot_host.h"
+#include "omnigate/sdk/channel_host.h"
+#include "omnigate/sdk/integration_host.h"
 
 namespace omnigate::test {
 
-class UnusedHost : public Host {
+// What every plugin has; the role stubs below add their own on top of it.
+class UnusedPluginHost : public virtual PluginHost {
 public:
     void log(LogLevel, const std::string&) override {}
     const std::vector<AccountConfig>& accounts() const override { unused("accounts"); }
+    void addRoute(const std::string&, const std::string&, HttpHandler) override { unused("addRoute"); }
+    bool isAdmin(const HttpRequest&) const override { unused("isAdmin"); }
+    TimerId addTimer(std::chrono::milliseconds, std::function<void()>) override { unused("addTimer"); }
+    void cancelTimer(TimerId) override { unused("cancelTimer"); }
+    Attachment storeFile(const std::string&, const std::string&, const std::string&) override { unused("storeFile"); }
+    std::optional<File> readFile(const std::string&) override { unused("readFile"); }
+    std::optional<std::string> loadState(const std::string&) override { unused("loadState"); }
+    void saveState(const std::string&, const std::string&) override { unused("saveState"); }
+    void eraseState(const std::string&) override { unused("eraseState"); }
+    std::vector<std::pair<std::string, std::string>> listState(const std::string&) override { unused("listState"); }
+    void setReadiness(const std::string&, bool, const std::string&) override { unused("setReadiness"); }
+    void setGauge(const std::string&, const std::string&, double) override { unused("setGauge"); }
+    void publish(const std::string&, const std::string&, const std::string&) override { unused("publish"); }
+    std::optional<std::string> interaction(std::int64_t) override { unused("interaction"); }
+    std::optional<std::string> client(std::int64_t) override { unused("client"); }
+    void updateClientCard(std::int64_t, const std::map<std::string, std::string>&) override {
+        unused("updateClientCard");
+    }
+    std::vector<StoredMessage> messages(std::int64_t, std::size_t) override { unused("messages"); }
+
+protected:
+    [[noreturn]] static void unused(const char* what) {
+        throw std::logic_error(std::string("the host's ") + what + " is not used by this test");
+    }
+};
+
+class UnusedChannelHost : public ChannelHost, public UnusedPluginHost {
+public:
     SubmitResult submitInbound(const InboundMessage&) override { unused("submitInbound"); }
     std::vector<StoredMessage> history(const std::string&, const Address&, std::size_t) override { unused("history"); }
     void updateDeliveryStatus(const StatusUpdate&) override { unused("updateDeliveryStatus"); }
@@ -25,10 +57,12 @@ public:
     void rateInteraction(const std::string&, const Address&, std::int64_t, int, const std::string&) override {
         unused("rateInteraction");
     }
-    void addRoute(const std::string&, const std::string&, HttpHandler) override { unused("addRoute"); }
     void addWebSocket(const std::string&, std::shared_ptr<WebSocketHandler>) override { unused("addWebSocket"); }
-    TimerId addTimer(std::chrono::milliseconds, std::function<void()>) override { unused("addTimer"); }
-    void cancelTimer(TimerId) override { unused("cancelTimer"); }
+    std::chrono::seconds throttle(RateLimit, const std::string&) override { unused("throttle"); }
+};
+
+class UnusedIntegrationHost : public virtual IntegrationHost, public UnusedPluginHost {
+public:
     void subscribeEvents(const std::string&, const std::vector<std::string>&) override { unused("subscribeEvents"); }
     std::vector<EventDelivery> leaseDeliveries(const std::string&, std::size_t, std::chrono::seconds) override {
         unused("leaseDeliveries");
@@ -42,32 +76,14 @@ public:
     std::size_t redeliver(const std::string&, std::int64_t) override { unused("redeliver"); }
     std::size_t backlog(const std::string&) override { unused("backlog"); }
     std::size_t purgeDeliveries(const std::string&) override { unused("purgeDeliveries"); }
-    Attachment storeFile(const std::string&, const std::string&, const std::string&) override { unused("storeFile"); }
-    std::optional<File> readFile(const std::string&) override { unused("readFile"); }
-    std::optional<std::string> loadState(const std::string&) override { unused("loadState"); }
-    void saveState(const std::string&, const std::string&) override { unused("saveState"); }
-    void eraseState(const std::string&) override { unused("eraseState"); }
-    std::vector<std::pair<std::string, std::string>> listState(const std::string&) override { unused("listState"); }
-    bool isAdmin(const HttpRequest&) const override { unused("isAdmin"); }
-    std::chrono::seconds throttle(RateLimit, const std::string&) override { unused("throttle"); }
-    void setReadiness(const std::string&, bool, const std::string&) override { unused("setReadiness"); }
-    void setGauge(const std::string&, const std::string&, double) override { unused("setGauge"); }
-    void publish(const std::string&, const std::string&, const std::string&) override { unused("publish"); }
-    std::optional<std::string> interaction(std::int64_t) override { unused("interaction"); }
-    std::optional<std::string> client(std::int64_t) override { unused("client"); }
-    void updateClientCard(std::int64_t, const std::map<std::string, std::string>&) override {
-        unused("updateClientCard");
-    }
-    std::vector<StoredMessage> messages(std::int64_t, std::size_t) override { unused("messages"); }
+};
+
+class UnusedBotHost : public BotHost, public UnusedIntegrationHost {
+public:
     bool holdForBot(const std::string&, std::int64_t) override { unused("holdForBot"); }
     StoredMessage replyAsBot(const std::string&, std::int64_t, const std::string&) override { unused("replyAsBot"); }
     void handOffToPeople(const std::string&, std::int64_t, const HandOff&) override { unused("handOffToPeople"); }
     void closeAsBot(const std::string&, std::int64_t, const std::string&) override { unused("closeAsBot"); }
-
-protected:
-    [[noreturn]] static void unused(const char* what) {
-        throw std::logic_error(std::string("Host::") + what + " is not used by this test");
-    }
 };
 
 }  // namespace omnigate::test

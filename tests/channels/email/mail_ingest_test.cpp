@@ -21,7 +21,7 @@ std::string fixture(const std::string& name) {
 }
 
 // Remembers what it is asked to store; the history is planted per client address.
-class FakeHost : public test::UnusedHost {
+class FakeHost : public test::UnusedChannelHost {
 public:
     std::vector<InboundMessage> submitted;
     std::vector<StatusUpdate> statusUpdates;

@@ -11,7 +11,7 @@
 namespace omnigate::vk {
 namespace {
 
-class FakeHost : public test::UnusedHost {
+class FakeHost : public test::UnusedChannelHost {
 public:
     FakeHost() {
         // Nothing listens on port 9: a call to VK here would fail, and no test below needs one.

@@ -11,7 +11,7 @@
 namespace omnigate::voice {
 namespace {
 
-class FakeHost : public test::UnusedHost {
+class FakeHost : public test::UnusedChannelHost {
 public:
     explicit FakeHost(const std::string& accountsYaml) {
         if (accountsYaml.empty()) return;

@@ -1,4 +1,4 @@
-// The channel's behaviour as the core sees it, through a fake Host that records the routes the plugin registers
+// The channel's behaviour as the core sees it, through a fake ChannelHost that records the routes the plugin registers
 // and stands in for the store: sessions, posting and reading messages, ratings, the WebSocket, send() and the
 // interaction updates pushed to the visitor's pages.
 #include <gtest/gtest.h>
@@ -62,7 +62,7 @@ private:
     std::mutex mutex_;
 };
 
-class FakeHost : public test::UnusedHost {
+class FakeHost : public test::UnusedChannelHost {
 public:
     void log(LogLevel, const std::string& message) override { logged.push_back(message); }
     const std::vector<AccountConfig>& accounts() const override { return accountList; }
@@ -260,7 +260,7 @@ TEST_F(WebchatPluginTest, SessionAnswersTokenVisitorAndExpiry) {
 TEST_F(WebchatPluginTest, SessionsAreRateLimitedPerClientIp) {
     openSession();
     ASSERT_EQ(host.throttled.size(), 1U);
-    EXPECT_EQ(host.throttled[0].first, Host::RateLimit::WebchatSessions);
+    EXPECT_EQ(host.throttled[0].first, ChannelHost::RateLimit::WebchatSessions);
     EXPECT_EQ(host.throttled[0].second, "198.51.100.7");
     host.throttleWait = std::chrono::seconds(4);
     const Reply refused = host.call("POST", sessions, "demo", "{}");
@@ -274,7 +274,7 @@ TEST_F(WebchatPluginTest, MessagesAreRateLimitedPerVisitorBeforeAnythingIsStored
     host.throttled.clear();
     ASSERT_EQ(host.call("POST", messages, "demo", R"({"text":"hi"})", token).status, 201);
     ASSERT_EQ(host.throttled.size(), 1U);
-    EXPECT_EQ(host.throttled[0].first, Host::RateLimit::WebchatMessages);
+    EXPECT_EQ(host.throttled[0].first, ChannelHost::RateLimit::WebchatMessages);
     EXPECT_EQ(host.throttled[0].second, "demo/" + visitorIdOf(token));
     host.throttleWait = std::chrono::seconds(2);
     const Reply refused = host.call("POST", messages, "demo", R"({"text":"again"})", token);

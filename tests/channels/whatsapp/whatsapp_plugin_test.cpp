@@ -1,5 +1,5 @@
-// The plugin as the core sees it, through a fake Host (routes, store, files, state) and against the fake Graph API
-// of tests/support: the webhook handshake and signature, inbound messages and media (also when the download fails
+// The plugin as the core sees it, through a fake ChannelHost (routes, store, files, state) and against the fake Graph
+// API of tests/support: the webhook handshake and signature, inbound messages and media (also when the download fails
 // first), statuses, the 24-hour window and templates before sending, and sending with Meta's errors.
 #include <gtest/gtest.h>
 
@@ -28,7 +28,7 @@ struct Reply {
     std::string contentType;
 };
 
-class FakeHost : public test::UnusedHost {
+class FakeHost : public test::UnusedChannelHost {
 public:
     void log(LogLevel, const std::string& message) override {
         std::lock_guard<std::mutex> lock(mutex);

@@ -1,4 +1,4 @@
-// A fake Host for the chatbot's unit tests: in-memory plugin state, the routes the plugin registers, a queue of
+// A fake BotHost for the chatbot's unit tests: in-memory plugin state, the routes the plugin registers, a queue of
 // deliveries to hand out, the interactions the store would know, and a record of what the bot did through the host.
 #pragma once
 
@@ -11,7 +11,7 @@
 
 namespace omnigate::chatbot::test {
 
-class FakeHost : public omnigate::test::UnusedHost {
+class FakeHost : public omnigate::test::UnusedBotHost {
 public:
     void log(LogLevel, const std::string& message) override {
         std::lock_guard<std::mutex> lock(mutex);

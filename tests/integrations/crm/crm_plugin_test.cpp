@@ -13,7 +13,7 @@ namespace {
 
 const std::string adminToken = "admin-token-0123";
 
-class FakeHost : public test::UnusedHost {
+class FakeHost : public test::UnusedIntegrationHost {
 public:
     explicit FakeHost(const std::string& yaml) {
         accounts_.push_back({"crm", ConfigNode::parseString(yaml, "test.yaml")["settings"]});

@@ -1,5 +1,5 @@
-// A fake Host for the suggester's unit tests: an in-memory plugin state, the routes the plugin registers, a queue
-// of deliveries to hand out, the interactions the store would know, and a record of what was published, completed
+// A fake IntegrationHost for the suggester's unit tests: an in-memory plugin state, the routes the plugin registers, a
+// queue of deliveries to hand out, the interactions the store would know, and a record of what was published, completed
 // and retried. `failStore` makes every store call throw as the real host does when MariaDB is down.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 namespace omnigate::knowledge_base::test {
 
-class FakeHost : public omnigate::test::UnusedHost {
+class FakeHost : public omnigate::test::UnusedIntegrationHost {
 public:
     struct Published {
         std::string topic;

@@ -8,7 +8,7 @@ namespace {
 class AbiMismatchPlugin : public omnigate::ChannelPlugin {
 public:
     std::string name() const override { return "abi_mismatch"; }
-    omnigate::LoadResult load(omnigate::Host&) override { return omnigate::LoadResult::success(); }
+    omnigate::LoadResult load(omnigate::ChannelHost&) override { return omnigate::LoadResult::success(); }
     omnigate::SendResult send(const omnigate::OutboundMessage&) override { return {}; }
 };
 

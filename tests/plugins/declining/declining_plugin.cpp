@@ -6,7 +6,7 @@ namespace {
 class DecliningPlugin : public omnigate::ChannelPlugin {
 public:
     std::string name() const override { return "declining"; }
-    omnigate::LoadResult load(omnigate::Host&) override {
+    omnigate::LoadResult load(omnigate::ChannelHost&) override {
         return omnigate::LoadResult::decline("nothing configured for it");
     }
     omnigate::SendResult send(const omnigate::OutboundMessage&) override { return {}; }

@@ -1,7 +1,7 @@
 // A small working channel for the host's tests: it validates its accounts' settings like a real plugin (so config
 // errors from inside a plugin can be checked), registers a route that echoes what it was given, one that throws
 // (the host must contain it), a timer whose ticks a route reports, and answers send() without a provider. Its
-// /test/echo/{account}/host/… routes hand query parameters to the Host calls a channel makes (submit, amend,
+// /test/echo/{account}/host/… routes hand query parameters to the ChannelHost calls a channel makes (submit, amend,
 // close, system message, client lookup, delivery reports) and list the interaction updates it was told of, for the e2e tests.
 #include <atomic>
 #include <chrono>
@@ -21,7 +21,7 @@ class EchoPlugin : public ChannelPlugin {
 public:
     std::string name() const override { return "echo"; }
 
-    LoadResult load(Host& host) override {
+    LoadResult load(ChannelHost& host) override {
         for (const AccountConfig& account : host.accounts()) {
             account.settings.expectKeys({"greeting"});
             greetings_[account.id] = account.settings.getString("greeting");
@@ -88,7 +88,7 @@ private:
         return response;
     }
 
-    void addHostRoutes(Host& host) {
+    void addHostRoutes(ChannelHost& host) {
         host.addRoute("POST", "/test/echo/{account}/host/inbound", [&host](const HttpRequest& request) {
             InboundMessage m;
             m.account = request.param("account");
@@ -148,7 +148,7 @@ private:
         });
     }
 
-    Host* host_ = nullptr;
+    ChannelHost* host_ = nullptr;
     std::mutex updatesMutex_;
     std::string updates_;  // "<interaction> <status> <operator> <resolution>" lines, in the order told
     std::atomic<int> ticks_{0};

@@ -6,7 +6,7 @@ namespace {
 class FailingPlugin : public omnigate::ChannelPlugin {
 public:
     std::string name() const override { return "failing"; }
-    omnigate::LoadResult load(omnigate::Host&) override {
+    omnigate::LoadResult load(omnigate::ChannelHost&) override {
         return omnigate::LoadResult::failure("the licence file is missing");
     }
     omnigate::SendResult send(const omnigate::OutboundMessage&) override { return {}; }

@@ -8,7 +8,7 @@ namespace {
 class ThrowingPlugin : public omnigate::ChannelPlugin {
 public:
     std::string name() const override { return "throwing"; }
-    omnigate::LoadResult load(omnigate::Host&) override { throw std::runtime_error("boom in load"); }
+    omnigate::LoadResult load(omnigate::ChannelHost&) override { throw std::runtime_error("boom in load"); }
     omnigate::SendResult send(const omnigate::OutboundMessage&) override { return {}; }
 };
 

@@ -1,7 +1,7 @@
-// The one rule for a client's address, applied wherever an address comes in (web chat form, REST, what channels
-// submit) and again where one goes out (SMTP commands, mail headers, a WhatsApp recipient), and its one spelling. An address ends up inside an SMTP command
-// line, a mail header and provider requests: a line break or an angle bracket in it would let whoever typed it
-// add recipients or headers, so such values never get in, whatever the kind.
+// The one rule for a client's address, and its one spelling, applied wherever an address comes in (web chat form,
+// REST, what channels submit) and again where one goes out (SMTP commands, mail headers, a WhatsApp recipient).
+// An address ends up inside an SMTP command line, a mail header and provider requests: a line break or an angle
+// bracket in it would let whoever typed it add recipients or headers, so such values never get in, whatever the kind.
 #pragma once
 
 #include <optional>

@@ -97,7 +97,7 @@ struct OutboundMessage {
     std::string authorId;                      // as StoredMessage::authorId
     std::string subject;                       // the interaction's subject (email uses it)
     std::string text;                          // may be empty when there are attachments
-    std::vector<Attachment> attachments;       // their bytes: Host::readFile(fileId)
+    std::vector<Attachment> attachments;       // their bytes: PluginHost::readFile(fileId)
     std::string createdAt;
     // For a public appeal (a VK wall comment): "public" answers where the client wrote, "private" by a private
     // message; empty is the channel's default (public for a public appeal).

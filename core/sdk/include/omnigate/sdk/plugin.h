@@ -1,17 +1,22 @@
 // The plugin contract (see abi.h for how a library exports one). Like Asterisk's load(), a plugin says whether it
 // loaded, declined (nothing configured for it: logged, the daemon runs on) or failed (start-up aborts with its
-// message). Nothing a plugin throws escapes into the daemon: the host catches and logs it.
+// message). Nothing a plugin throws escapes into the daemon: the host catches and logs it. Each kind of plugin is
+// handed the host role its kind needs in load(): a channel a ChannelHost, an integration an IntegrationHost, a bot a
+// BotHost; all of them share what every plugin has (PluginHost).
 #pragma once
 
 #include <string>
 
 #include "omnigate/sdk/abi.h"
-#include "omnigate/sdk/host.h"
+#include "omnigate/sdk/bot_host.h"
+#include "omnigate/sdk/channel_host.h"
+#include "omnigate/sdk/integration_host.h"
 #include "omnigate/sdk/messages.h"
 
 namespace omnigate {
 
-enum class PluginKind { Channel, Integration };
+// Which of the classes below a plugin derives from, and so which host role its load() is handed.
+enum class PluginKind { Channel, Integration, Bot };
 
 struct LoadResult {
     enum class Code { Success, Decline, Failure };
@@ -29,9 +34,6 @@ public:
     // The type name used in the config ("webchat"); must match the library's file name, omnigate_<name>.so.
     virtual std::string name() const = 0;
     virtual PluginKind kind() const = 0;
-    // Validate the accounts' settings (throwing ConfigError is fine), register routes. The host stays valid
-    // until after stop().
-    virtual LoadResult load(Host& host) = 0;
     // After every plugin loaded and the servers listen; before the daemon's shutdown closes them.
     virtual void start() {}
     virtual void stop() {}
@@ -40,6 +42,9 @@ public:
 class ChannelPlugin : public Plugin {
 public:
     PluginKind kind() const override { return PluginKind::Channel; }
+    // Validate the accounts' settings (throwing ConfigError is fine), register routes. The host stays valid
+    // until after stop().
+    virtual LoadResult load(ChannelHost& host) = 0;
     // Delivers an operator's message to the client. Failed with the provider's code and text when refused.
     virtual SendResult send(const OutboundMessage& message) = 0;
 
@@ -58,6 +63,22 @@ public:
 
     // False for a channel that cannot carry a rating request at all (a phone line): its clients are not asked.
     virtual bool canAskForRating() const { return true; }
+};
+
+// Receives every committed event it subscribes to through the host's durable queues (a CRM's webhooks).
+class IntegrationPlugin : public Plugin {
+public:
+    PluginKind kind() const override { return PluginKind::Integration; }
+    // As ChannelPlugin::load.
+    virtual LoadResult load(IntegrationHost& host) = 0;
+};
+
+// An integration that also acts for the bots of bot-first queues: answers, hands over to people, closes.
+class BotPlugin : public Plugin {
+public:
+    PluginKind kind() const override { return PluginKind::Bot; }
+    // As ChannelPlugin::load.
+    virtual LoadResult load(BotHost& host) = 0;
 };
 
 }  // namespace omnigate
