@@ -53,6 +53,58 @@ Object::Ptr uploadedFields(const std::string& body) {
 
 bool sentAsPhoto(const std::string& mimeType) { return mimeType == "image/jpeg" || mimeType == "image/png"; }
 
+// The createComment method that answers `target`, with the parameters that say where; `group` is our community.
+std::string commentMethod(const VkTarget& target, const std::string& group, FormParams& params) {
+    const std::string owner = std::to_string(target.ownerId);
+    const std::string object = std::to_string(target.objectId);
+    const std::string comment = std::to_string(target.commentId);
+    switch (target.kind) {
+        case VkTarget::Kind::WallPost:
+        case VkTarget::Kind::WallComment:
+            params.insert(params.end(), {{"owner_id", owner}, {"post_id", object}, {"from_group", group}});
+            if (target.kind == VkTarget::Kind::WallComment) params.emplace_back("reply_to_comment", comment);
+            return "wall.createComment";
+        case VkTarget::Kind::BoardComment:
+            params.insert(params.end(),
+                          {{"group_id", std::to_string(-target.ownerId)}, {"topic_id", object}, {"from_group", "1"}});
+            return "board.createComment";
+        case VkTarget::Kind::PhotoComment:
+            params.insert(params.end(), {{"owner_id", owner}, {"photo_id", object}, {"reply_to_comment", comment},
+                                         {"from_group", "1"}});
+            return "photos.createComment";
+        case VkTarget::Kind::VideoComment:
+            params.insert(params.end(), {{"owner_id", owner}, {"video_id", object}, {"reply_to_comment", comment},
+                                         {"from_group", "1"}});
+            return "video.createComment";
+        case VkTarget::Kind::MarketComment:
+            params.insert(params.end(), {{"owner_id", owner}, {"item_id", object}, {"reply_to_comment", comment},
+                                         {"from_group", "1"}});
+            return "market.createComment";
+        case VkTarget::Kind::Message: break;
+    }
+    return {};
+}
+
+// What an operator reads for a VK error that failed a message: what happened and what to do.
+std::string describe(const VkApiError& e, int retries) {
+    switch (e.code()) {
+        case vk_errors::noPermissionToWrite:
+            return "VK error 901: the client has not allowed messages from the community (" + e.text() +
+                   "); answer publicly or wait until they write or allow messages";
+        case vk_errors::privacySettings:
+            return "VK error 902: the client's privacy settings forbid messages from the community (" + e.text() +
+                   "); answer publicly";
+        case vk_errors::authorizationFailed:
+            return "VK error 5: the community's access token was rejected (" + e.text() +
+                   "); the account needs a new access_token";
+        case vk_errors::tooManyRequests:
+        case vk_errors::flood:
+            return "VK error " + std::to_string(e.code()) + " (" + e.text() + ") persisted after " +
+                   std::to_string(retries) + " retries";
+        default: return e.what();
+    }
+}
+
 }  // namespace
 
 std::int64_t VkSender::randomIdOf(std::int64_t messageId) {
@@ -130,6 +182,50 @@ std::string VkSender::uploadAll(VkAccount& account, const OutboundMessage& messa
     return list;
 }
 
+// The address of the VK user a message goes to: a vk address is a positive user id.
+std::int64_t VkSender::recipientOf(const OutboundMessage& message) {
+    std::int64_t userId = 0;
+    const std::string& value = message.to.value;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), userId);
+    if (message.to.kind != "vk" || ec != std::errc() || end != value.data() + value.size() || userId <= 0) {
+        throw SendFailure{"bad_address", "the vk channel reaches VK user ids only, not a '" + message.to.kind +
+                                             "' address '" + value + "'"};
+    }
+    return userId;
+}
+
+std::string VkSender::sendPrivately(VkAccount& account, const OutboundMessage& message, std::int64_t userId) {
+    if (host_.loadState(VkInbound::consentKey(account.id, userId)).value_or("") == "denied") {
+        throw SendFailure{"messages_denied",
+                          "the client denied messages from the community (message_deny): answer publicly "
+                          "or wait until they allow messages or write again"};
+    }
+    FormParams params{{"peer_id", message.to.value},
+                      {"random_id", std::to_string(randomIdOf(message.messageId))},
+                      {"message", message.text}};
+    if (const std::string attachments = uploadAll(account, message, userId, false); !attachments.empty()) {
+        params.emplace_back("attachment", attachments);
+    }
+    const Poco::Dynamic::Var answer = account.api.callRetrying("messages.send", params, cancel_);
+    return "msg:" + std::to_string(asInt(answer));
+}
+
+std::string VkSender::comment(VkAccount& account, const OutboundMessage& message, const VkTarget& target,
+                              std::int64_t userId) {
+    FormParams params{{"message", message.text}, {"guid", guidOf(message.messageId)}};
+    const std::string attachments = uploadAll(account, message, userId, true);
+    if (!attachments.empty()) params.emplace_back("attachments", attachments);
+    const std::string method = commentMethod(target, std::to_string(account.config.groupId), params);
+    const Poco::Dynamic::Var answer = account.api.callRetrying(method, params, cancel_);
+    // wall.createComment answers {comment_id}, the others the comment's id itself.
+    std::int64_t commentId = asInt(answer);
+    if (const Object::Ptr o = asObject(answer)) commentId = intField(o, "comment_id");
+    VkTarget ours = target;
+    if (ours.kind == VkTarget::Kind::WallPost) ours.kind = VkTarget::Kind::WallComment;
+    ours.commentId = commentId;
+    return externalIdOf(ours);
+}
+
 SendResult VkSender::send(const OutboundMessage& message) {
     SendResult result;
     VkAccount* account = accounts_.find(message.account);
@@ -137,13 +233,7 @@ SendResult VkSender::send(const OutboundMessage& message) {
         if (account == nullptr) {
             throw SendFailure{"unknown_account", "no vk account '" + message.account + "' is configured"};
         }
-        std::int64_t userId = 0;
-        const std::string& value = message.to.value;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), userId);
-        if (message.to.kind != "vk" || ec != std::errc() || end != value.data() + value.size() || userId <= 0) {
-            throw SendFailure{"bad_address", "the vk channel reaches VK user ids only, not a '" + message.to.kind +
-                                                 "' address '" + value + "'"};
-        }
+        const std::int64_t userId = recipientOf(message);
         // The system's own messages (auto-replies, the rating request) are never posted under the client's
         // comment for everyone to read: they go privately unless the caller asked for public explicitly.
         const bool privately = message.visibility == "private" ||
@@ -153,69 +243,8 @@ SendResult VkSender::send(const OutboundMessage& message) {
         if (message.visibility == "public" && !target) {
             throw SendFailure{"no_public_appeal", "this interaction has no public comment or post to answer publicly"};
         }
-
-        const std::string group = std::to_string(account->config.groupId);
-        const std::string guid = guidOf(message.messageId);
-        if (!target) {
-            if (host_.loadState(VkInbound::consentKey(account->id, userId)).value_or("") == "denied") {
-                throw SendFailure{"messages_denied",
-                                  "the client denied messages from the community (message_deny): answer publicly "
-                                  "or wait until they allow messages or write again"};
-            }
-            FormParams params{{"peer_id", value},
-                              {"random_id", std::to_string(randomIdOf(message.messageId))},
-                              {"message", message.text}};
-            if (const std::string attachments = uploadAll(*account, message, userId, false); !attachments.empty()) {
-                params.emplace_back("attachment", attachments);
-            }
-            const Poco::Dynamic::Var answer = account->api.callRetrying("messages.send", params, cancel_);
-            result.externalId = "msg:" + std::to_string(asInt(answer));
-        } else {
-            FormParams params{{"message", message.text}, {"guid", guid}};
-            const std::string attachments = uploadAll(*account, message, userId, true);
-            if (!attachments.empty()) params.emplace_back("attachments", attachments);
-            const std::string owner = std::to_string(target->ownerId);
-            const std::string object = std::to_string(target->objectId);
-            const std::string comment = std::to_string(target->commentId);
-            std::string method;
-            switch (target->kind) {
-                case VkTarget::Kind::WallPost:
-                case VkTarget::Kind::WallComment:
-                    method = "wall.createComment";
-                    params.insert(params.end(), {{"owner_id", owner}, {"post_id", object}, {"from_group", group}});
-                    if (target->kind == VkTarget::Kind::WallComment) params.emplace_back("reply_to_comment", comment);
-                    break;
-                case VkTarget::Kind::BoardComment:
-                    method = "board.createComment";
-                    params.insert(params.end(), {{"group_id", std::to_string(-target->ownerId)},
-                                                 {"topic_id", object}, {"from_group", "1"}});
-                    break;
-                case VkTarget::Kind::PhotoComment:
-                    method = "photos.createComment";
-                    params.insert(params.end(), {{"owner_id", owner}, {"photo_id", object},
-                                                 {"reply_to_comment", comment}, {"from_group", "1"}});
-                    break;
-                case VkTarget::Kind::VideoComment:
-                    method = "video.createComment";
-                    params.insert(params.end(), {{"owner_id", owner}, {"video_id", object},
-                                                 {"reply_to_comment", comment}, {"from_group", "1"}});
-                    break;
-                case VkTarget::Kind::MarketComment:
-                    method = "market.createComment";
-                    params.insert(params.end(), {{"owner_id", owner}, {"item_id", object},
-                                                 {"reply_to_comment", comment}, {"from_group", "1"}});
-                    break;
-                case VkTarget::Kind::Message: break;
-            }
-            const Poco::Dynamic::Var answer = account->api.callRetrying(method, params, cancel_);
-            // wall.createComment answers {comment_id}, the others the comment's id itself.
-            std::int64_t commentId = asInt(answer);
-            if (const Object::Ptr o = asObject(answer)) commentId = intField(o, "comment_id");
-            VkTarget ours = *target;
-            if (ours.kind == VkTarget::Kind::WallPost) ours.kind = VkTarget::Kind::WallComment;
-            ours.commentId = commentId;
-            result.externalId = externalIdOf(ours);
-        }
+        result.externalId = target ? comment(*account, message, *target, userId)
+                                   : sendPrivately(*account, message, userId);
         VkAccounts::tokenWorked(host_, *account);
         result.status = DeliveryStatus::Sent;
     } catch (const SendFailure& f) {
@@ -225,27 +254,8 @@ SendResult VkSender::send(const OutboundMessage& message) {
     } catch (const VkApiError& e) {
         result.status = DeliveryStatus::Failed;
         result.errorCode = std::to_string(e.code());
-        switch (e.code()) {
-            case vk_errors::noPermissionToWrite:
-                result.errorText = "VK error 901: the client has not allowed messages from the community (" +
-                                   e.text() + "); answer publicly or wait until they write or allow messages";
-                break;
-            case vk_errors::privacySettings:
-                result.errorText = "VK error 902: the client's privacy settings forbid messages from the community (" +
-                                   e.text() + "); answer publicly";
-                break;
-            case vk_errors::authorizationFailed:
-                VkAccounts::tokenRejected(host_, *account, e.text());
-                result.errorText = "VK error 5: the community's access token was rejected (" + e.text() +
-                                   "); the account needs a new access_token";
-                break;
-            case vk_errors::tooManyRequests:
-            case vk_errors::flood:
-                result.errorText = "VK error " + std::to_string(e.code()) + " (" + e.text() + ") persisted after " +
-                                   std::to_string(account->config.sendRetries) + " retries";
-                break;
-            default: result.errorText = e.what();
-        }
+        if (e.code() == vk_errors::authorizationFailed) VkAccounts::tokenRejected(host_, *account, e.text());
+        result.errorText = describe(e, account->config.sendRetries);
     } catch (const VkTransportError& e) {
         result.status = DeliveryStatus::Failed;
         result.errorCode = "network";

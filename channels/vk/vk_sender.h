@@ -33,6 +33,11 @@ public:
     static std::string guidOf(std::int64_t messageId) { return "omnigate-" + std::to_string(messageId); }
 
 private:
+    static std::int64_t recipientOf(const OutboundMessage& message);
+    // Each returns the external id of what it posted.
+    std::string sendPrivately(VkAccount& account, const OutboundMessage& message, std::int64_t userId);
+    std::string comment(VkAccount& account, const OutboundMessage& message, const VkTarget& target,
+                        std::int64_t userId);
     std::string uploadAll(VkAccount& account, const OutboundMessage& message, std::int64_t peerId, bool forWall);
     std::string upload(VkAccount& account, const Attachment& attachment, const std::string& bytes,
                        std::int64_t peerId, bool forWall);

@@ -43,7 +43,7 @@ public:
 
     int activeCalls() const;
 
-    struct Impl;  // public only so the SIP stack's C callback can reach it; defined in sip_engine.cpp
+    struct Impl;  // public only so the SIP stack's C callback can reach it; defined in sip_engine_impl.h
 
 private:
     std::unique_ptr<Impl> impl_;
