@@ -28,7 +28,7 @@ case $kind in
     # callbacks), the WebSocket hub (its thread against upgrading and pushing threads; the hub's other tests time
     # slow peers in real time, which ThreadSanitizer's slowdown would upset) and the web chat plugin (sockets
     # opening and closing while operators send).
-    targets=(core_pipeline_tests bus_fault_tests core_http_tests webchat_tests)
+    targets=(core_db_mariadb_tests bus_fault_tests core_http_tests webchat_tests)
     select=(-R '^(WriteBatcher|OutboxRelay|WebSocketHubTest\.VisitorsComeAndGo|WebchatPlugin)')
     export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$repo/tests/sanitizers/tsan.supp
     ;;

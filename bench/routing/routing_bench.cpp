@@ -12,11 +12,11 @@
 #include <string>
 
 #include "config/daemon_config.h"
+#include "db/connection_pool.h"
+#include "db/migrator.h"
+#include "db/transaction_runner.h"
 #include "routing/distributor.h"
 #include "routing/routing_catalog.h"
-#include "store/transaction_runner.h"
-#include "store/connection_pool.h"
-#include "store/migrator.h"
 
 namespace {
 

@@ -12,11 +12,11 @@
 #include <set>
 #include <string>
 
+#include "db/connection_pool.h"
 #include "model/internal_error.h"
-#include "omnigate/sdk/api_error.h"
 #include "model/utf8_text.h"
+#include "omnigate/sdk/api_error.h"
 #include "omnigate/sdk/http.h"
-#include "store/connection_pool.h"
 #include "store/interaction_store.h"
 
 namespace omnigate::api {

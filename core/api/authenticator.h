@@ -14,12 +14,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "db/connection_pool.h"
+#include "db/write_batcher.h"
 #include "http/route_guard.h"
 #include "omnigate/sdk/http.h"
 #include "store/api_token_store.h"
-#include "store/connection_pool.h"
 #include "store/interaction_store.h"
-#include "store/write_batcher.h"
 
 namespace omnigate {
 

@@ -3,9 +3,9 @@
 // shape and validation live here; the SQL, locking and events live in ClientStore.
 #pragma once
 
+#include "db/connection_pool.h"
+#include "db/write_batcher.h"
 #include "http/router.h"
-#include "store/connection_pool.h"
-#include "store/write_batcher.h"
 
 namespace omnigate {
 

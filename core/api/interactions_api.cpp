@@ -10,6 +10,7 @@
 #include "api/api_support.h"
 #include "api/files_api.h"
 #include "omnigate/sdk/api_error.h"
+#include "store/message_store.h"
 
 namespace omnigate {
 

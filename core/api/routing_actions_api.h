@@ -3,9 +3,9 @@
 // statuses with their history. The HTTP shape lives here; the rules live in RoutingService.
 #pragma once
 
+#include "db/connection_pool.h"
 #include "http/router.h"
 #include "routing/routing_service.h"
-#include "store/connection_pool.h"
 
 namespace omnigate {
 

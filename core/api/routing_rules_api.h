@@ -5,9 +5,9 @@
 
 #include <functional>
 
+#include "db/connection_pool.h"
+#include "db/write_batcher.h"
 #include "http/router.h"
-#include "store/connection_pool.h"
-#include "store/write_batcher.h"
 
 namespace omnigate {
 

@@ -9,10 +9,10 @@
 
 #include "api/api_support.h"
 #include "api/spreadsheet_export.h"
+#include "db/db_time.h"
 #include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "omnigate/sdk/content_disposition.h"
-#include "store/outbox.h"
 #include "store/unified_queue_store.h"
 
 namespace omnigate {

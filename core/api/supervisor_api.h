@@ -3,8 +3,8 @@
 // (assign, bulk moves) belongs to the routing actions, so watching never gets in their way.
 #pragma once
 
+#include "db/connection_pool.h"
 #include "http/router.h"
-#include "store/connection_pool.h"
 
 namespace omnigate {
 

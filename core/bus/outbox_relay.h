@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "bus/mqtt_bus.h"
-#include "store/connection_pool.h"
+#include "db/connection_pool.h"
 
 namespace omnigate {
 

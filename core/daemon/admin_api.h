@@ -5,10 +5,10 @@
 
 #include "bus/mqtt_bus.h"
 #include "bus/outbox_relay.h"
+#include "db/connection_pool.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "plugins/plugin_health.h"
-#include "store/connection_pool.h"
 
 namespace omnigate {
 

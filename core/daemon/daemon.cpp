@@ -6,9 +6,9 @@
 #include <thread>
 
 #include "daemon/routing_bootstrap.h"
+#include "db/migrator.h"
 #include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/migrator.h"
 
 namespace omnigate {
 

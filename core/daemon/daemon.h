@@ -26,6 +26,9 @@
 #include "bus/outbox_relay.h"
 #include "config/daemon_config.h"
 #include "daemon/admin_api.h"
+#include "db/connection_pool.h"
+#include "db/transaction_runner.h"
+#include "db/write_batcher.h"
 #include "http/http_server.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -39,9 +42,6 @@
 #include "routing/distributor.h"
 #include "routing/routing_catalog.h"
 #include "routing/routing_service.h"
-#include "store/transaction_runner.h"
-#include "store/connection_pool.h"
-#include "store/write_batcher.h"
 
 namespace omnigate {
 

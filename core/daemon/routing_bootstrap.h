@@ -7,7 +7,7 @@
 #include <string>
 
 #include "config/daemon_config.h"
-#include "store/write_batcher.h"
+#include "db/write_batcher.h"
 
 namespace omnigate {
 

@@ -1,7 +1,7 @@
 #include "pipeline/auto_reply_stage.h"
 
+#include "db/db_session.h"
 #include "model/template_text.h"
-#include "store/db_session.h"
 
 namespace omnigate {
 

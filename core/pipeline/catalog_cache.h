@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "db/connection_pool.h"
 #include "model/working_hours.h"
-#include "store/connection_pool.h"
 
 namespace omnigate {
 

@@ -3,8 +3,8 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
+#include "db/committed_events.h"
 #include "model/internal_error.h"
-#include "store/committed_events.h"
 
 namespace omnigate {
 

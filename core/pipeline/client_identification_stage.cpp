@@ -1,6 +1,6 @@
 #include "pipeline/client_identification_stage.h"
 
-#include "store/interaction_store.h"
+#include "store/client_store.h"
 
 namespace omnigate {
 
@@ -9,7 +9,7 @@ bool ClientIdentificationStage::run(InboundContext& context, DbSession& session)
     // A known sender needs nothing more; a new one is created with their addresses.
     context.clientId = context.lookup && context.lookup->clientId != 0
                            ? context.lookup->clientId
-                           : InteractionStore(session).resolveClient(m.from, m.clientName, m.contacts);
+                           : ClientStore(session).resolve(m.from, m.clientName, m.contacts);
     return true;
 }
 

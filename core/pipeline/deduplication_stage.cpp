@@ -1,17 +1,17 @@
 #include "pipeline/deduplication_stage.h"
 
-#include "store/interaction_store.h"
+#include "store/message_store.h"
 
 namespace omnigate {
 
 bool DeduplicationStage::run(InboundContext& context, DbSession& session) {
     if (context.lookup) {
         if (context.lookup->duplicateId == 0) return true;
-        context.duplicateOf = InteractionStore(session).findMessage(context.lookup->duplicateId);
+        context.duplicateOf = MessageStore(session).find(context.lookup->duplicateId);
         return !context.duplicateOf;
     }
-    context.duplicateOf = InteractionStore(session).findMessageByExternalId(
-        context.channel, context.message.account, Direction::Inbound, context.message.externalId);
+    context.duplicateOf = MessageStore(session).findByExternalId(context.channel, context.message.account,
+                                                                 Direction::Inbound, context.message.externalId);
     return !context.duplicateOf;
 }
 

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "pipeline/inbound_context.h"
-#include "store/interaction_store.h"
+#include "store/inbound_reader.h"
 
 namespace omnigate {
 
@@ -33,12 +33,12 @@ void InboundBatchLookup::runBefore(DbSession& session, const std::vector<WriteBa
     // A lone message is better served by the lookup stage's single statement.
     if (chosen.size() < 2) return;
 
-    std::vector<InteractionStore::InboundKey> keys;
+    std::vector<InboundKey> keys;
     for (const InboundContext* context : chosen) {
         const InboundMessage& m = context->message;
         keys.push_back({context->channel, m.account, m.externalId, m.from, m.threadKey});
     }
-    const auto found = InteractionStore(session).lookupInboundMany(keys);
+    const auto found = InboundReader(session).lookupMany(keys);
     if (!found) return;
     for (std::size_t i = 0; i < chosen.size(); ++i) chosen[i]->lookup = (*found)[i];
 }

@@ -7,7 +7,7 @@
 // earlier message is about to create.
 #pragma once
 
-#include "store/write_batcher.h"
+#include "db/write_batcher.h"
 
 namespace omnigate {
 

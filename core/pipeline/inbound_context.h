@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "db/write_batcher.h"
 #include "model/interaction.h"
 #include "omnigate/sdk/messages.h"
 #include "pipeline/catalog_cache.h"
-#include "store/interaction_store.h"
-#include "store/write_batcher.h"
+#include "store/inbound_reader.h"
 
 namespace omnigate {
 
@@ -29,7 +29,7 @@ struct InboundContext : WriteBatcher::PreludeItem {
     std::shared_ptr<const Catalog> catalog;
 
     // lookup: what the next stages need, read at once (for a whole batch by InboundBatchLookup, or by LookupStage)
-    std::optional<InteractionStore::InboundLookup> lookup;
+    std::optional<InboundLookup> lookup;
     std::optional<StoredMessage> duplicateOf;  // de-duplication: this external id was stored before
     bool blocked = false;                      // black list: the sender is on it
     bool spam = false;                         // spam words: the text matched one

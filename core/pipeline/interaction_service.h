@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "config/daemon_config.h"
+#include "db/connection_pool.h"
+#include "db/write_batcher.h"
 #include "model/interaction.h"
 #include "model/status_change.h"
 #include "pipeline/message_service.h"
-#include "store/connection_pool.h"
 #include "store/interaction_store.h"
-#include "store/write_batcher.h"
 
 namespace omnigate {
 

@@ -6,7 +6,9 @@
 #include "model/internal_error.h"
 #include "model/utf8_text.h"
 #include "omnigate/sdk/api_error.h"
+#include "store/client_store.h"
 #include "store/interaction_store.h"
+#include "store/message_store.h"
 
 namespace omnigate {
 
@@ -88,7 +90,7 @@ std::vector<StoredMessage> MessageService::history(const std::string& channel, c
                                                    const Address& client, std::size_t limit) {
     PooledSession session = pool_.acquire();
     try {
-        return InteractionStore(*session).history(channel, account, client, limit);
+        return MessageStore(*session).history(channel, account, client, limit);
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();
         throw InternalError::unavailable("reading the history failed", e.what());
@@ -98,10 +100,9 @@ std::vector<StoredMessage> MessageService::history(const std::string& channel, c
 std::vector<StoredMessage> MessageService::messagesOf(std::int64_t interactionId, std::size_t limit) {
     PooledSession session = pool_.acquire();
     try {
-        InteractionStore store(*session);
-        const auto interaction = store.load(interactionId);
+        const auto interaction = InteractionStore(*session).load(interactionId);
         if (!interaction) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
-        return store.messagesOf(interactionId, limit);
+        return MessageStore(*session).messagesOf(interactionId, limit);
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();
         throw InternalError::unavailable("reading the messages failed", e.what());
@@ -112,8 +113,8 @@ void MessageService::updateDeliveryStatus(const std::string& channel, const Stat
     bool found = false;
     bool stale = false;
     writer_.run([&](DbSession& session) {
-        InteractionStore store(session);
-        const auto message = store.findMessageByExternalId(channel, update.account, Direction::Outbound, update.externalId);
+        MessageStore store(session);
+        const auto message = store.findByExternalId(channel, update.account, Direction::Outbound, update.externalId);
         if (!message) return;
         found = true;
         if (!movesForward(message->status, update.status)) {
@@ -182,7 +183,7 @@ StoredMessage MessageService::reply(std::int64_t interactionId, OutboundMessage 
         m.text = draft.text;
         m.attachments = draft.attachments;
         m.status = DeliveryStatus::Pending;
-        stored = store.insertMessage(m);
+        stored = MessageStore(session).insert(m);
         // Response times are the operators': a bot's instant answer would make every report look perfect.
         if (draft.author == AuthorKind::Operator) store.markFirstResponse(current->id);
     });
@@ -237,7 +238,7 @@ StoredMessage MessageService::deliver(StoredMessage stored, OutboundMessage out)
         }
     }
     writer_.run([&](DbSession& session) {
-        InteractionStore(session).updateStatus(stored.id, stored.interactionId, sent.status, sent.externalId,
+        MessageStore(session).updateStatus(stored.id, stored.interactionId, sent.status, sent.externalId,
                                               sent.errorCode, sent.errorText);
     });
     stored.status = sent.status;
@@ -255,12 +256,11 @@ bool MessageService::amendInbound(const std::string& channel, const InboundAmend
     }
     bool found = false;
     writer_.run([&](DbSession& session) {
-        InteractionStore store(session);
-        const auto message =
-            store.findMessageByExternalId(channel, amendment.account, Direction::Inbound, amendment.externalId);
+        MessageStore store(session);
+        const auto message = store.findByExternalId(channel, amendment.account, Direction::Inbound, amendment.externalId);
         if (!message) return;
         found = true;
-        store.amendMessage(*message, amendment);
+        store.amend(*message, amendment);
     });
     if (!found) {
         logger().information("a %s amendment of unknown message %s on account %s was ignored", channel,
@@ -275,7 +275,7 @@ std::optional<std::int64_t> MessageService::clientIdByAddress(const Address& add
     PooledSession session = pool_.acquire();
     try {
         // A merge moves the absorbed client's addresses to the survivor: the address names the live client.
-        const std::int64_t id = InteractionStore(*session).findClientByAddress(normalized);
+        const std::int64_t id = ClientStore(*session).findAddressOwner(normalized);
         if (id == 0) return std::nullopt;
         return id;
     } catch (const sql::SQLException& e) {
@@ -288,8 +288,7 @@ StoredMessage MessageService::addSystemMessage(std::int64_t interactionId, const
                                                std::vector<Attachment> attachments) {
     StoredMessage stored;
     writer_.run([&](DbSession& session) {
-        InteractionStore store(session);
-        const auto interaction = store.load(interactionId);
+        const auto interaction = InteractionStore(session).load(interactionId);
         if (!interaction) throw ApiError::notFound("no interaction " + std::to_string(interactionId));
         StoredMessage m;
         m.interactionId = interaction->id;
@@ -301,7 +300,7 @@ StoredMessage MessageService::addSystemMessage(std::int64_t interactionId, const
         m.text = text;
         m.attachments = std::move(attachments);
         m.status = DeliveryStatus::Delivered;
-        stored = store.insertMessage(m);
+        stored = MessageStore(session).insert(m);
     });
     return stored;
 }
@@ -310,7 +309,7 @@ void MessageService::rateByClient(const std::string& channel, const std::string&
                                   std::int64_t interactionId, int rating, const std::string& comment) {
     writer_.run([&](DbSession& session) {
         InteractionStore store(session);
-        const std::int64_t clientId = store.findClientByAddress(client);
+        const std::int64_t clientId = ClientStore(session).findAddressOwner(client);
         std::optional<Interaction> target =
             interactionId == 0 ? store.findLatestClosedOfClient(clientId, channel, account) : store.load(interactionId);
         if (!target || clientId == 0 || target->clientId != clientId || target->channel != channel ||

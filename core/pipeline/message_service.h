@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "db/connection_pool.h"
+#include "db/write_batcher.h"
 #include "http/metrics.h"
 #include "omnigate/sdk/plugin.h"
 #include "pipeline/inbound_batch_lookup.h"
 #include "pipeline/inbound_pipeline.h"
 #include "pipeline/task_queue.h"
-#include "store/connection_pool.h"
-#include "store/write_batcher.h"
 
 namespace omnigate {
 

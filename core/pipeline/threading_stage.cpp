@@ -3,9 +3,9 @@
 #include <Poco/DateTimeParser.h>
 #include <Poco/String.h>
 
+#include "db/db_time.h"
 #include "model/utf8_text.h"
 #include "store/interaction_store.h"
-#include "store/outbox.h"
 #include "store/routing_store.h"
 
 namespace omnigate {

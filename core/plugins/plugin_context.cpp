@@ -6,14 +6,15 @@
 
 #include <sstream>
 
+#include "db/db_time.h"
+#include "db/event_sinks.h"
+#include "db/outbox.h"
 #include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "omnigate/sdk/secrets.h"
 #include "store/client_store.h"
 #include "store/delivery_store.h"
-#include "store/event_sinks.h"
 #include "store/interaction_store.h"
-#include "store/outbox.h"
 
 namespace omnigate {
 

@@ -9,16 +9,16 @@
 #include <map>
 #include <mutex>
 
+#include "db/connection_pool.h"
+#include "db/transaction_runner.h"
+#include "db/write_batcher.h"
 #include "http/router.h"
 #include "omnigate/sdk/bot_host.h"
 #include "omnigate/sdk/channel_host.h"
 #include "pipeline/message_service.h"
 #include "plugins/plugin_health.h"
-#include "store/connection_pool.h"
 #include "store/file_store.h"
 #include "store/interaction_store.h"
-#include "store/transaction_runner.h"
-#include "store/write_batcher.h"
 
 namespace omnigate {
 

@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "db/db_time.h"
 #include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
 #include "routing/operator_picker.h"
 #include "routing/routing_moves.h"
 #include "store/interaction_store.h"
-#include "store/outbox.h"
 #include "store/routing_facts_reader.h"
 #include "store/routing_store.h"
 

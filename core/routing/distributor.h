@@ -16,9 +16,9 @@
 #include <mutex>
 #include <thread>
 
+#include "db/connection_pool.h"
+#include "db/transaction_runner.h"
 #include "routing/routing_catalog.h"
-#include "store/transaction_runner.h"
-#include "store/connection_pool.h"
 
 namespace omnigate {
 

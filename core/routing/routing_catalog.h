@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "db/connection_pool.h"
 #include "model/queue.h"
 #include "model/routing_rule.h"
-#include "store/connection_pool.h"
 
 namespace omnigate {
 

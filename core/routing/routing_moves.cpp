@@ -1,6 +1,6 @@
 #include "routing/routing_moves.h"
 
-#include "store/outbox.h"
+#include "db/db_time.h"
 
 namespace omnigate {
 

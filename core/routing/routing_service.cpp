@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "db/db_time.h"
 #include "omnigate/sdk/api_error.h"
 #include "routing/routing_moves.h"
-#include "store/outbox.h"
 #include "store/routing_store.h"
 
 namespace omnigate {

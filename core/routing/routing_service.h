@@ -11,11 +11,11 @@
 #include <optional>
 #include <string>
 
+#include "db/transaction_runner.h"
 #include "model/interaction.h"
 #include "model/operator.h"
 #include "pipeline/interaction_service.h"
 #include "routing/routing_catalog.h"
-#include "store/transaction_runner.h"
 #include "store/interaction_store.h"
 
 namespace omnigate {

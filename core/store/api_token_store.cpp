@@ -4,8 +4,9 @@
 
 #include <sstream>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
 
 namespace omnigate {
 

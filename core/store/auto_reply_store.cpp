@@ -7,15 +7,18 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "model/template_text.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
+#include "store/catalog_removal.h"
 
 namespace omnigate {
 
 namespace {
 
 const char* const kEventTopic = "omnigate/v1/catalogs/auto-replies/events";
+const CatalogTable kCatalog{"auto_reply_templates", kEventTopic};
 
 const char* const kColumns =
     "SELECT id, name, channel, account, COALESCE(queue, ''), trigger_kind, body, COALESCE(working_hours, ''), active, "
@@ -218,10 +221,7 @@ AutoReply AutoReplyStore::update(AutoReply changed, const std::vector<std::strin
 void AutoReplyStore::remove(std::int64_t id) {
     const auto reply = find(id, true);
     if (!reply) throw ApiError::notFound("no auto-reply template " + std::to_string(id));
-    sql::PreparedStatement& remove = session_.prepare("DELETE FROM auto_reply_templates WHERE id = ?");
-    remove.setInt64(1, id);
-    remove.executeUpdate();
-    appendEvent(session_, kEventTopic, "auto_reply.deleted", toJson(*reply));
+    removeCatalogEntry(session_, kCatalog, id, "auto_reply.deleted", toJson(*reply));
 }
 
 Poco::JSON::Object::Ptr toJson(const AutoReply& reply) {

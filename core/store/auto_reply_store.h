@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "db/db_session.h"
 #include "model/working_hours.h"
-#include "store/db_session.h"
 
 namespace omnigate {
 

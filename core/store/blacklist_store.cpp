@@ -5,15 +5,18 @@
 
 #include <algorithm>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "model/address_normalization.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
+#include "store/catalog_removal.h"
 
 namespace omnigate {
 
 namespace {
 
 const char* const kEventTopic = "omnigate/v1/catalogs/blacklist/events";
+const CatalogTable kCatalog{"blacklist", kEventTopic};
 
 const char* const kColumns =
     "SELECT id, kind, value, reason, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') FROM blacklist ";
@@ -113,10 +116,7 @@ BlacklistEntry BlacklistStore::add(const std::string& kind, const std::string& v
 void BlacklistStore::remove(std::int64_t id) {
     const auto entry = find(id, true);
     if (!entry) throw ApiError::notFound("no black list entry " + std::to_string(id));
-    sql::PreparedStatement& remove = session_.prepare("DELETE FROM blacklist WHERE id = ?");
-    remove.setInt64(1, id);
-    remove.executeUpdate();
-    appendEvent(session_, kEventTopic, "blacklist_entry.deleted", toJson(*entry));
+    removeCatalogEntry(session_, kCatalog, id, "blacklist_entry.deleted", toJson(*entry));
 }
 
 Poco::JSON::Object::Ptr toJson(const BlacklistEntry& entry) {

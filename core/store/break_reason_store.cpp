@@ -2,14 +2,17 @@
 
 #include <cppconn/exception.h>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
+#include "store/catalog_removal.h"
 
 namespace omnigate {
 
 namespace {
 
 const char* const kEventTopic = "omnigate/v1/catalogs/break-reasons/events";
+const CatalogTable kCatalog{"break_reasons", kEventTopic};
 const char* const kColumns = "SELECT id, name, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') FROM break_reasons ";
 constexpr int kDuplicateKey = 1062;  // ER_DUP_ENTRY
 
@@ -65,12 +68,7 @@ BreakReason BreakReasonStore::create(BreakReason reason) {
 
 void BreakReasonStore::remove(const std::string& id) {
     if (!find(id, true)) throw ApiError::notFound("no break reason '" + id + "'");
-    sql::PreparedStatement& remove = session_.prepare("DELETE FROM break_reasons WHERE id = ?");
-    remove.setString(1, id);
-    remove.executeUpdate();
-    Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
-    data->set("id", id);
-    appendEvent(session_, kEventTopic, "break_reason.deleted", data);
+    removeCatalogEntry(session_, kCatalog, id, "break_reason.deleted", deletedId(id));
 }
 
 }  // namespace omnigate

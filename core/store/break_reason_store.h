@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "db/db_session.h"
 #include "model/operator.h"
-#include "store/db_session.h"
 
 namespace omnigate {
 

@@ -7,9 +7,11 @@
 #include <cctype>
 #include <sstream>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "model/address_normalization.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
+#include "store/interaction_store.h"
 
 namespace omnigate {
 
@@ -245,6 +247,63 @@ std::int64_t ClientStore::findAddressOwner(const Address& address) {
     q.setString(2, address.value);
     std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
     return rs->next() ? rs->getInt64(1) : 0;
+}
+
+std::int64_t ClientStore::resolve(const Address& address, const std::string& name,
+                                  const std::vector<Address>& contacts) {
+    if (const std::int64_t known = findAddressOwner(address)) return known;
+    const std::string now = nowDbTime();
+    sql::PreparedStatement& insertClient =
+        session_.prepare("INSERT INTO clients (name, created_at, updated_at) VALUES (?, ?, ?) RETURNING id");
+    insertClient.setString(1, name);
+    insertClient.setString(2, now);
+    insertClient.setString(3, now);
+    const std::int64_t clientId = DbSession::insertReturningId(insertClient);
+
+    // A further contact already known for another client stays with that client: merging is a decision for
+    // an operator (issue "interactions and clients"), not something a visitor's form may trigger.
+    sql::PreparedStatement& insertAddress = session_.prepare(
+        "INSERT IGNORE INTO client_addresses (client_id, kind, value, created_at) VALUES (?, ?, ?, ?)");
+    Poco::JSON::Array::Ptr addresses = new Poco::JSON::Array;
+    std::vector<Address> all{address};
+    all.insert(all.end(), contacts.begin(), contacts.end());
+    for (const Address& a : all) {
+        if (a.value.empty()) continue;
+        insertAddress.setInt64(1, clientId);
+        insertAddress.setString(2, a.kind);
+        insertAddress.setString(3, a.value);
+        insertAddress.setString(4, now);
+        if (insertAddress.executeUpdate() == 0) continue;
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        entry->set("kind", a.kind);
+        entry->set("value", a.value);
+        addresses->add(entry);
+    }
+    Poco::JSON::Object::Ptr data = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    data->set("id", clientId);
+    data->set("name", name);
+    data->set("addresses", addresses);
+    data->set("created_at", dbTimeToIso(now));
+    appendEvent(session_, clientTopic(clientId), "client.created", data);
+    return clientId;
+}
+
+std::optional<std::int64_t> ClientStore::aliasOf(std::int64_t clientId) {
+    sql::PreparedStatement& q = session_.prepare("SELECT COALESCE(alias_of, 0) FROM clients WHERE id = ?");
+    q.setInt64(1, clientId);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return rs->getInt64(1);
+}
+
+std::optional<Address> ClientStore::firstAddressOfKind(std::int64_t clientId, const std::string& kind) {
+    sql::PreparedStatement& q = session_.prepare(
+        "SELECT kind, value FROM client_addresses WHERE client_id = ? AND kind = ? ORDER BY id LIMIT 1");
+    q.setInt64(1, clientId);
+    q.setString(2, kind);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return Address{rs->getString(1), rs->getString(2)};
 }
 
 Client ClientStore::create(const std::string& name, const std::vector<Address>& addresses,

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "db/db_session.h"
+#include "model/actor.h"
 #include "model/client.h"
 #include "model/interaction.h"
-#include "store/db_session.h"
-#include "store/interaction_store.h"
 
 namespace omnigate {
 
@@ -48,6 +48,13 @@ public:
 
     // The client that owns exactly this (already normalised) address; 0 when nobody does.
     std::int64_t findAddressOwner(const Address& address);
+    // The client reached at `address`, or a new one (with its further contacts) and a client.created event: how an
+    // inbound message's sender becomes a client.
+    std::int64_t resolve(const Address& address, const std::string& name, const std::vector<Address>& contacts);
+    // Empty when there is no such client; 0 for a client in its own right; else the client it was merged into.
+    std::optional<std::int64_t> aliasOf(std::int64_t clientId);
+    // The client's oldest address of `kind`.
+    std::optional<Address> firstAddressOfKind(std::int64_t clientId, const std::string& kind);
 
     // `addresses` are normalised and non-empty. 409 naming the owner when one already belongs to another client.
     // Adds a client.created event.

@@ -3,7 +3,7 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
 
-#include "store/outbox.h"
+#include "db/db_time.h"
 
 namespace omnigate {
 

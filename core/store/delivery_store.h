@@ -1,4 +1,4 @@
-// The SQL of integration deliveries (core/store/event_sinks.h queues them with the events): leasing the due ones
+// The SQL of integration deliveries (core/db/event_sinks.h queues them with the events): leasing the due ones
 // in order per topic, completing, retrying, dead-lettering and redelivering. Each method is one short statement
 // or two on the caller's session; leases use FOR UPDATE SKIP LOCKED so two daemons never hand out one delivery.
 #pragma once
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "db/db_session.h"
 #include "omnigate/sdk/integration_host.h"
-#include "store/db_session.h"
 
 namespace omnigate {
 

@@ -13,9 +13,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "db/db_time.h"
 #include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
 
 namespace omnigate {
 

@@ -10,9 +10,9 @@
 #include <string>
 
 #include "config/daemon_config.h"
+#include "db/connection_pool.h"
+#include "db/write_batcher.h"
 #include "omnigate/sdk/messages.h"
-#include "store/connection_pool.h"
-#include "store/write_batcher.h"
 
 namespace omnigate {
 

@@ -6,15 +6,18 @@
 #include <algorithm>
 #include <map>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
+#include "store/catalog_removal.h"
 #include "store/operator_store.h"
-#include "store/outbox.h"
 
 namespace omnigate {
 
 namespace {
 
 const char* const kEventTopic = "omnigate/v1/catalogs/operator-groups/events";
+const CatalogTable kCatalog{"operator_groups", kEventTopic};
 
 const char* const kColumns =
     "SELECT id, name, version, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), "
@@ -189,15 +192,11 @@ void OperatorGroupStore::remove(const std::string& id) {
     std::vector<std::string> operators;
     while (rs->next()) operators.push_back(rs->getString(1));
 
-    sql::PreparedStatement& remove = session_.prepare("DELETE FROM operator_groups WHERE id = ?");
-    remove.setString(1, id);
-    remove.executeUpdate();
-
-    OperatorStore operatorStore(session_);
-    for (const std::string& operatorId : operators) operatorStore.touch(operatorId, {"groups"});
-    Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
-    data->set("id", id);
-    event("operator_group.deleted", data);
+    // The members lose the group with the row (ON DELETE CASCADE); each says so in its own event.
+    removeCatalogEntry(session_, kCatalog, id, "operator_group.deleted", deletedId(id), [&] {
+        OperatorStore operatorStore(session_);
+        for (const std::string& operatorId : operators) operatorStore.touch(operatorId, {"groups"});
+    });
 }
 
 }  // namespace omnigate

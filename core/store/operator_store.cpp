@@ -8,14 +8,17 @@
 #include <map>
 #include <sstream>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
+#include "store/catalog_removal.h"
 
 namespace omnigate {
 
 namespace {
 
 const char* const kEventTopic = "omnigate/v1/catalogs/operators/events";
+const CatalogTable kCatalog{"operators", kEventTopic};
 
 const char* const kColumns =
     "SELECT id, name, capacities, branch, workplace, status, status_reason, "
@@ -246,12 +249,7 @@ void OperatorStore::remove(const std::string& id) {
                            (held == 1 ? " open interaction" : " open interactions") +
                            "; transfer or close them first");
     }
-    sql::PreparedStatement& remove = session_.prepare("DELETE FROM operators WHERE id = ?");
-    remove.setString(1, id);
-    remove.executeUpdate();
-    Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
-    data->set("id", id);
-    event("operator.deleted", data);
+    removeCatalogEntry(session_, kCatalog, id, "operator.deleted", deletedId(id));
 }
 
 }  // namespace omnigate

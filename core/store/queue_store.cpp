@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <sstream>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "model/routing_fields.h"
 #include "omnigate/sdk/api_error.h"
+#include "store/catalog_removal.h"
 #include "store/interaction_store.h"
 #include "store/operator_group_store.h"
-#include "store/outbox.h"
 
 namespace omnigate {
 
@@ -20,6 +22,7 @@ namespace fields = routing_fields;
 namespace {
 
 const char* const kEventTopic = "omnigate/v1/catalogs/queues/events";
+const CatalogTable kCatalog{"queues", kEventTopic};
 
 const char* const kColumns =
     "SELECT id, name, settings, version, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), "
@@ -319,17 +322,13 @@ int QueueStore::remove(const std::string& id, const std::string& moveTo) {
     std::vector<std::string> groups;
     while (groupRows->next()) groups.push_back(groupRows->getString(1));
 
-    sql::PreparedStatement& remove = session_.prepare("DELETE FROM queues WHERE id = ?");
-    remove.setString(1, id);
-    remove.executeUpdate();
-
-    OperatorGroupStore groupStore(session_);
-    for (const std::string& groupId : groups) groupStore.touch(groupId, {"queues"});
-
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     data->set("id", id);
     if (!moveTo.empty()) data->set("moved_to", moveTo);
-    event("queue.deleted", data);
+    removeCatalogEntry(session_, kCatalog, id, "queue.deleted", data, [&] {
+        OperatorGroupStore groupStore(session_);
+        for (const std::string& groupId : groups) groupStore.touch(groupId, {"queues"});
+    });
     return static_cast<int>(waiting.size());
 }
 

@@ -7,8 +7,8 @@
 #include <limits>
 #include <sstream>
 
+#include "db/db_time.h"
 #include "store/client_store.h"
-#include "store/outbox.h"
 
 namespace omnigate {
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "db/db_session.h"
 #include "model/routing_rule.h"
-#include "store/db_session.h"
 
 namespace omnigate {
 

@@ -10,14 +10,17 @@
 #include <set>
 #include <sstream>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
+#include "store/catalog_removal.h"
 
 namespace omnigate {
 
 namespace {
 
 const char* const kEventTopic = "omnigate/v1/catalogs/routing-rules/events";
+const CatalogTable kCatalog{"routing_rules", kEventTopic};
 
 const char* const kColumns =
     "SELECT id, position, name, active, conditions, actions, version, "
@@ -273,13 +276,8 @@ void RoutingRuleStore::remove(std::int64_t id) {
         }
     }
     if (!found) throw ApiError::notFound("no routing rule " + std::to_string(id));
-    sql::PreparedStatement& remove = session_.prepare("DELETE FROM routing_rules WHERE id = ?");
-    remove.setInt64(1, id);
-    remove.executeUpdate();
-    renumber(order, current);
-    Poco::JSON::Object::Ptr data = new Poco::JSON::Object;
-    data->set("id", id);
-    event("routing_rule.deleted", data);
+    removeCatalogEntry(session_, kCatalog, id, "routing_rule.deleted", deletedId(id),
+                       [&] { renumber(order, current); });
 }
 
 std::vector<RoutingRule> RoutingRuleStore::reorder(const std::vector<std::int64_t>& ids) {

@@ -9,8 +9,8 @@
 #include <optional>
 #include <vector>
 
+#include "db/db_session.h"
 #include "model/routing_rule.h"
-#include "store/db_session.h"
 
 namespace omnigate {
 

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include "store/outbox.h"
+#include "db/db_time.h"
+#include "db/outbox.h"
 
 namespace omnigate {
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "db/db_session.h"
 #include "model/interaction.h"
 #include "model/operator.h"
-#include "store/db_session.h"
 #include "store/interaction_store.h"
 
 namespace omnigate {

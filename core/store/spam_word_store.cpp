@@ -5,14 +5,17 @@
 
 #include <algorithm>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
+#include "store/catalog_removal.h"
 
 namespace omnigate {
 
 namespace {
 
 const char* const kEventTopic = "omnigate/v1/catalogs/spam-words/events";
+const CatalogTable kCatalog{"spam_words", kEventTopic};
 
 const char* const kColumns = "SELECT id, word, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') FROM spam_words ";
 
@@ -94,10 +97,7 @@ SpamWord SpamWordStore::add(const std::string& word) {
 void SpamWordStore::remove(std::int64_t id) {
     const auto word = find(id, true);
     if (!word) throw ApiError::notFound("no spam word " + std::to_string(id));
-    sql::PreparedStatement& remove = session_.prepare("DELETE FROM spam_words WHERE id = ?");
-    remove.setInt64(1, id);
-    remove.executeUpdate();
-    appendEvent(session_, kEventTopic, "spam_word.deleted", toJson(*word));
+    removeCatalogEntry(session_, kCatalog, id, "spam_word.deleted", toJson(*word));
 }
 
 Poco::JSON::Object::Ptr toJson(const SpamWord& word) {

@@ -6,14 +6,17 @@
 #include <algorithm>
 #include <map>
 
+#include "db/db_time.h"
+#include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
+#include "store/catalog_removal.h"
 
 namespace omnigate {
 
 namespace {
 
 const char* const kEventTopic = "omnigate/v1/catalogs/topics/events";
+const CatalogTable kCatalog{"topics", kEventTopic};
 
 const char* const kColumns =
     "SELECT id, COALESCE(parent_id, 0), name, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') FROM topics ";
@@ -188,17 +191,14 @@ void TopicStore::remove(std::int64_t id) {
                                                 uses + "; move or delete the child topics and re-file the "
                                                        "interactions first");
     }
-    sql::PreparedStatement& remove = session_.prepare("DELETE FROM topics WHERE id = ?");
-    remove.setInt64(1, id);
     try {
-        remove.executeUpdate();
+        removeCatalogEntry(session_, kCatalog, id, "topic.deleted", toJson(*topic));
     } catch (const sql::SQLException& e) {
         if (e.getErrorCode() == kRowIsReferenced) {
             throw ApiError(409, "topic_in_use", "topic " + std::to_string(id) + " was put to use meanwhile; try again");
         }
         throw;
     }
-    event("topic.deleted", toJson(*topic));
 }
 
 Poco::JSON::Object::Ptr toJson(const Topic& topic) {

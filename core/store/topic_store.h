@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "store/db_session.h"
+#include "db/db_session.h"
 
 namespace omnigate {
 

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "db/db_time.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
 
 namespace omnigate {
 

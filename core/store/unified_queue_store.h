@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "store/db_session.h"
+#include "db/db_session.h"
 
 namespace omnigate {
 

@@ -6,11 +6,11 @@
 
 #include <Poco/UUIDGenerator.h>
 
-#include "store/connection_pool.h"
+#include "db/connection_pool.h"
+#include "db/event_sinks.h"
+#include "db/migrator.h"
+#include "db/outbox.h"
 #include "store/delivery_store.h"
-#include "store/event_sinks.h"
-#include "store/migrator.h"
-#include "store/outbox.h"
 #include "support/test_env.h"
 
 namespace omnigate {

@@ -10,8 +10,8 @@
 
 #include <regex>
 
-#include "store/connection_pool.h"
-#include "store/migrator.h"
+#include "db/connection_pool.h"
+#include "db/migrator.h"
 #include "support/test_env.h"
 
 namespace omnigate {

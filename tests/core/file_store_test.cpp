@@ -9,9 +9,9 @@
 #include <regex>
 #include <set>
 
+#include "db/migrator.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/file_store.h"
-#include "store/migrator.h"
 #include "support/test_env.h"
 
 namespace omnigate {

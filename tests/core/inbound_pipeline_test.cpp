@@ -6,14 +6,15 @@
 #include <Poco/UUIDGenerator.h>
 #include <cppconn/resultset.h>
 
+#include "db/connection_pool.h"
+#include "db/migrator.h"
 #include "pipeline/auto_reply_stage.h"
 #include "pipeline/inbound_batch_lookup.h"
 #include "pipeline/inbound_pipeline.h"
 #include "pipeline/spam_filter_stage.h"
 #include "pipeline/threading_stage.h"
-#include "store/connection_pool.h"
+#include "store/inbound_reader.h"
 #include "store/interaction_store.h"
-#include "store/migrator.h"
 #include "support/test_env.h"
 
 namespace omnigate {
@@ -144,14 +145,14 @@ TEST_F(InboundPipelineTest, ExternalIdsThatDifferOnlyInCaseAreTwoMessages) {
 TEST_F(InboundPipelineTest, OneLookupFindsTheStoredIdTheClientAndOnlyTheirOpenInteractionOfThatThread) {
     const std::string visitor = "v-" + unique();
     const Address from{"webchat", visitor};
-    InteractionStore store(*session_);
-    auto nothing = store.lookupInbound("webchat", account_, "ext-" + visitor, from, "");
+    InboundReader reader(*session_);
+    auto nothing = reader.lookup("webchat", account_, "ext-" + visitor, from, "");
     EXPECT_EQ(nothing.duplicateId, 0);
     EXPECT_EQ(nothing.clientId, 0);
     EXPECT_FALSE(nothing.open);
 
     const InboundContext first = submit(message(visitor, "hello", "ext-" + visitor));
-    auto found = store.lookupInbound("webchat", account_, "ext-" + visitor, from, "");
+    auto found = reader.lookup("webchat", account_, "ext-" + visitor, from, "");
     EXPECT_EQ(found.duplicateId, first.stored.id);
     EXPECT_EQ(found.clientId, first.clientId);
     ASSERT_TRUE(found.open);
@@ -159,15 +160,15 @@ TEST_F(InboundPipelineTest, OneLookupFindsTheStoredIdTheClientAndOnlyTheirOpenIn
     EXPECT_EQ(found.open->status, InteractionStatus::New);
 
     // Another external id, another thread, another account: the client is known, nothing else matches.
-    auto other = store.lookupInbound("webchat", account_, "ext2-" + visitor, from, "another-thread");
+    auto other = reader.lookup("webchat", account_, "ext2-" + visitor, from, "another-thread");
     EXPECT_EQ(other.duplicateId, 0);
     EXPECT_EQ(other.clientId, first.clientId);
     EXPECT_FALSE(other.open);
-    EXPECT_FALSE(store.lookupInbound("webchat", "other-" + account_, "x", from, "").open);
+    EXPECT_FALSE(reader.lookup("webchat", "other-" + account_, "x", from, "").open);
 
-    store.changeStatus(first.interaction->id, InteractionStatus::Closed, Actor{"system", ""}, "", "done", "",
-                       std::nullopt);
-    EXPECT_FALSE(store.lookupInbound("webchat", account_, "ext3-" + visitor, from, "").open)
+    InteractionStore(*session_).changeStatus(first.interaction->id, InteractionStatus::Closed, Actor{"system", ""}, "",
+                                             "done", "", std::nullopt);
+    EXPECT_FALSE(reader.lookup("webchat", account_, "ext3-" + visitor, from, "").open)
         << "a closed interaction is never joined";
 }
 
@@ -185,18 +186,19 @@ TEST_F(InboundPipelineTest, TheBatchLookupAnswersWhatEachSingleLookupAnswers) {
     store.changeStatus(closing.interaction->id, InteractionStatus::Closed, Actor{"system", ""}, "", "done", "",
                        std::nullopt);
 
-    std::vector<InteractionStore::InboundKey> keys{
+    std::vector<InboundKey> keys{
         {"webchat", account_, "ext-" + a, {"webchat", a}, ""},          // a retry
         {"webchat", account_, "new-" + a, {"webchat", b}, "order-7"},   // b's second thread
         {"webchat", account_, "new-" + b, {"webchat", c}, ""},          // c: nothing open
         {"webchat", account_, "new-" + c, {"webchat", d}, ""},          // d: a stranger
         {"webchat", "other-" + account_, "ext-" + a, {"email", "x-" + a + "@example.org"}, ""}};
-    const auto many = store.lookupInboundMany(keys);
+    InboundReader reader(*session_);
+    const auto many = reader.lookupMany(keys);
     ASSERT_TRUE(many);
     ASSERT_EQ(many->size(), keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i) {
         const auto& k = keys[i];
-        const auto one = store.lookupInbound(k.channel, k.account, k.externalId, k.from, k.threadKey);
+        const auto one = reader.lookup(k.channel, k.account, k.externalId, k.from, k.threadKey);
         EXPECT_EQ((*many)[i].duplicateId, one.duplicateId) << "key " << i;
         EXPECT_EQ((*many)[i].clientId, one.clientId) << "key " << i;
         EXPECT_EQ((*many)[i].open.has_value(), one.open.has_value()) << "key " << i;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "store/migrator.h"
+#include "db/migrator.h"
 
 namespace omnigate {
 namespace {

@@ -17,14 +17,14 @@
 #include <vector>
 
 #include "config/daemon_config.h"
+#include "db/connection_pool.h"
+#include "db/write_batcher.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "omnigate/sdk/api_error.h"
 #include "pipeline/message_service.h"
 #include "plugins/plugin_library.h"
 #include "plugins/plugin_manager.h"
-#include "store/connection_pool.h"
-#include "store/write_batcher.h"
 
 namespace omnigate {
 namespace {

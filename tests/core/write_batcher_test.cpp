@@ -10,10 +10,10 @@
 #include <future>
 #include <thread>
 
+#include "db/migrator.h"
+#include "db/outbox.h"
+#include "db/write_batcher.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/migrator.h"
-#include "store/outbox.h"
-#include "store/write_batcher.h"
 #include "support/test_env.h"
 
 namespace omnigate {

@@ -12,9 +12,9 @@
 
 #include "bus/mqtt_bus.h"
 #include "bus/outbox_relay.h"
+#include "db/migrator.h"
+#include "db/write_batcher.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/migrator.h"
-#include "store/write_batcher.h"
 #include "support/mqtt_probe.h"
 #include "support/test_env.h"
 

@@ -1,4 +1,4 @@
-#include "store/migrator.h"
+#include "db/migrator.h"
 
 #include <cppconn/exception.h>
 

@@ -6,7 +6,7 @@
 
 #include <functional>
 
-#include "store/connection_pool.h"
+#include "db/connection_pool.h"
 
 namespace omnigate {
 

@@ -1,4 +1,4 @@
-#include "store/event_sinks.h"
+#include "db/event_sinks.h"
 
 #include <mutex>
 

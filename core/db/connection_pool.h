@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "config/daemon_config.h"
-#include "store/db_session.h"
+#include "db/db_session.h"
 
 namespace sql {
 class Driver;

@@ -23,8 +23,8 @@
 #include <thread>
 #include <vector>
 
-#include "store/connection_pool.h"
-#include "store/outbox.h"
+#include "db/connection_pool.h"
+#include "db/outbox.h"
 
 namespace omnigate {
 

@@ -1,5 +1,5 @@
 // Versioned schema migrations, applied in order at start-up and recorded in schema_migrations, so running the
-// daemon twice changes nothing. The SQL files under core/store/migrations/ are compiled into the binary: a daemon
+// daemon twice changes nothing. The SQL files under core/db/migrations/ are compiled into the binary: a daemon
 // can never run against a schema it does not know.
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "store/db_session.h"
+#include "db/db_session.h"
 
 namespace omnigate {
 

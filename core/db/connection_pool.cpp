@@ -1,4 +1,4 @@
-#include "store/connection_pool.h"
+#include "db/connection_pool.h"
 
 #include <cppconn/exception.h>
 #include <mysql_driver.h>

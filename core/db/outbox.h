@@ -5,11 +5,10 @@
 
 #include <Poco/JSON/Object.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
-#include "store/db_session.h"
+#include "db/db_session.h"
 
 namespace omnigate {
 
@@ -40,11 +39,11 @@ public:
     std::size_t mark() const { return rows_.size(); }
     void discardFrom(std::size_t mark) { rows_.resize(mark); }
     // Inserts every collected event, in order, with the deliveries integration sinks want of them
-    // (core/store/event_sinks.h), and notes each row's outbox id. The rows stay for announceCommitted().
+    // (core/db/event_sinks.h), and notes each row's outbox id. The rows stay for announceCommitted().
     void flush(DbSession& session);
     // What flush() wrote, with the ids: after COMMIT the relay publishes these without reading them back.
     const std::vector<Row>& rows() const { return rows_; }
-    // After COMMIT: tells the in-process observers (core/store/committed_events.h), and forgets the rows.
+    // After COMMIT: tells the in-process observers (core/db/committed_events.h), and forgets the rows.
     void announceCommitted();
 
 private:
@@ -56,11 +55,5 @@ private:
 
 std::string interactionTopic(std::int64_t interactionId);
 std::string clientTopic(std::int64_t clientId);
-
-// Times: the database keeps DATETIME(3) in UTC, the API and events speak ISO 8601 with a Z.
-std::string nowDbTime();
-std::string dbTimeIn(std::chrono::milliseconds fromNow);  // now + fromNow (negative: in the past)
-std::string dbTimeToIso(const std::string& dbTime);
-std::string isoToDbTime(const std::string& iso);
 
 }  // namespace omnigate

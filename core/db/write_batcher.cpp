@@ -1,4 +1,4 @@
-#include "store/write_batcher.h"
+#include "db/write_batcher.h"
 
 #include <Poco/Logger.h>
 #include <cppconn/exception.h>
@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "db/outbox.h"
 #include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
 
 namespace omnigate {
 

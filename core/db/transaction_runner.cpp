@@ -1,11 +1,11 @@
-#include "store/transaction_runner.h"
+#include "db/transaction_runner.h"
 
 #include <chrono>
 #include <thread>
 
+#include "db/outbox.h"
 #include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
-#include "store/outbox.h"
 
 namespace omnigate {
 

@@ -1,4 +1,4 @@
-#include "store/db_session.h"
+#include "db/db_session.h"
 
 #include <cppconn/exception.h>
 #include <cppconn/statement.h>

@@ -1,4 +1,4 @@
-#include "store/committed_events.h"
+#include "db/committed_events.h"
 
 #include <Poco/Logger.h>
 
