@@ -3,10 +3,10 @@
 // parsing, 400s that name the field); what a change means is InteractionService's and MessageService's.
 #pragma once
 
-#include "store/file_store.h"
 #include "http/router.h"
-#include "pipeline/interaction_service.h"
-#include "pipeline/message_service.h"
+#include "interactions/interaction_service.h"
+#include "interactions/message_service.h"
+#include "store/file_store.h"
 
 namespace omnigate {
 

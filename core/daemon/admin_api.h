@@ -6,8 +6,8 @@
 #include "bus/mqtt_bus.h"
 #include "bus/outbox_relay.h"
 #include "db/connection_pool.h"
-#include "http/metrics.h"
 #include "http/router.h"
+#include "metrics/metrics.h"
 #include "plugins/plugin_health.h"
 
 namespace omnigate {

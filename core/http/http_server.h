@@ -9,10 +9,10 @@
 #include <memory>
 
 #include "config/daemon_config.h"
-#include "http/metrics.h"
 #include "http/route_guard.h"
 #include "http/router.h"
 #include "http/websocket_hub.h"
+#include "metrics/metrics.h"
 
 namespace omnigate {
 

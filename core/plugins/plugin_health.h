@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "http/metrics.h"
+#include "metrics/metrics.h"
 
 namespace omnigate {
 

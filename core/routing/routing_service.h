@@ -12,9 +12,9 @@
 #include <string>
 
 #include "db/transaction_runner.h"
+#include "interactions/interaction_service.h"
 #include "model/interaction.h"
 #include "model/operator.h"
-#include "pipeline/interaction_service.h"
 #include "routing/routing_catalog.h"
 #include "store/interaction_store.h"
 

@@ -19,10 +19,10 @@
 #include "config/daemon_config.h"
 #include "db/connection_pool.h"
 #include "db/write_batcher.h"
-#include "http/metrics.h"
 #include "http/router.h"
+#include "interactions/message_service.h"
+#include "metrics/metrics.h"
 #include "omnigate/sdk/api_error.h"
-#include "pipeline/message_service.h"
 #include "plugins/plugin_library.h"
 #include "plugins/plugin_manager.h"
 

@@ -1,4 +1,4 @@
-#include "pipeline/task_queue.h"
+#include "interactions/task_queue.h"
 
 #include <Poco/Logger.h>
 

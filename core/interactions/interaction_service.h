@@ -12,9 +12,9 @@
 #include "config/daemon_config.h"
 #include "db/connection_pool.h"
 #include "db/write_batcher.h"
+#include "interactions/message_service.h"
 #include "model/interaction.h"
 #include "model/status_change.h"
-#include "pipeline/message_service.h"
 #include "store/interaction_store.h"
 
 namespace omnigate {

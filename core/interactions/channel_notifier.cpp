@@ -1,4 +1,4 @@
-#include "pipeline/channel_notifier.h"
+#include "interactions/channel_notifier.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>

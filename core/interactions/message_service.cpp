@@ -1,4 +1,4 @@
-#include "pipeline/message_service.h"
+#include "interactions/message_service.h"
 
 #include <Poco/Logger.h>
 

@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "pipeline/message_service.h"
-#include "pipeline/task_queue.h"
+#include "interactions/message_service.h"
+#include "interactions/task_queue.h"
 
 namespace omnigate {
 

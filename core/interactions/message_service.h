@@ -1,6 +1,6 @@
-// The first pipeline: how an inbound message becomes a client, an interaction and a message (with their events)
-// in one group-committed transaction, and how an operator's reply goes out through its channel plugin.
-// The issue "interactions and clients" grows this into the staged pipeline (de-duplication, black list, spam…).
+// What happens to messages: an inbound one goes through the pipeline's stages (core/pipeline/) in one
+// group-committed transaction and becomes a client, an interaction and a message with their events; an operator's
+// reply goes out through its channel plugin; delivery reports and a client's edits are applied to what was stored.
 #pragma once
 
 #include <functional>
@@ -10,11 +10,11 @@
 
 #include "db/connection_pool.h"
 #include "db/write_batcher.h"
-#include "http/metrics.h"
+#include "interactions/task_queue.h"
+#include "metrics/metrics.h"
 #include "omnigate/sdk/plugin.h"
 #include "pipeline/inbound_batch_lookup.h"
 #include "pipeline/inbound_pipeline.h"
-#include "pipeline/task_queue.h"
 
 namespace omnigate {
 

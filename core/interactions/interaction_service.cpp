@@ -1,4 +1,4 @@
-#include "pipeline/interaction_service.h"
+#include "interactions/interaction_service.h"
 
 #include <Poco/Logger.h>
 
