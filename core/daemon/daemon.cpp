@@ -52,19 +52,20 @@ void Daemon::waitForDatabase() {
     }
 }
 
-void Daemon::afterWrite(const std::vector<OutboxBatch::Row>& events) {
+void Daemon::afterWrite(const std::vector<CommittedEvent>& events) {
     std::vector<OutboxRelay::Event> offered;
     offered.reserve(events.size());
     // Routing cares about interactions, operators and queues that appeared or changed, not about messages: most
     // commits under load only add messages to conversations already routed. A commit without events may have
     // changed anything.
     bool onlyMessages = !events.empty();
-    for (const OutboxBatch::Row& row : events) {
-        offered.push_back({row.id, row.topic, row.payload});
-        onlyMessages = onlyMessages && row.type.rfind("message.", 0) == 0;
+    for (const CommittedEvent& event : events) {
+        offered.push_back({event.outboxId, event.topic, event.payload});
+        onlyMessages = onlyMessages && event.type.rfind("message.", 0) == 0;
     }
     relay_->offer(std::move(offered));
     if (!onlyMessages) distributor_->wake();
+    channelNotifier_->onCommitted(events);
 }
 
 void Daemon::start() {
@@ -75,15 +76,22 @@ void Daemon::start() {
     relay_ = std::make_unique<OutboxRelay>(*pool_, *bus_);
     bus_->onConnected([this] { relay_->wake(); });
     bus_->onDelivered([this] { relay_->acknowledged(); });
+    // Before the writers it listens to, which never see it change.
+    channelNotifier_ = std::make_unique<ChannelNotifier>([this](const std::string& channel) {
+        return plugins_ ? plugins_->channel(channel) : nullptr;
+    });
     writer_ = std::make_unique<WriteBatcher>(*pool_, config_.database.writers, config_.database.batchMax,
                                              static_cast<std::size_t>(config_.database.writeQueueMax),
-                                             [this](const std::vector<OutboxBatch::Row>& events) {
-                                                 afterWrite(events);
-                                             });
+                                             [this](const std::vector<CommittedEvent>& events) { afterWrite(events); });
     routingCatalog_ = std::make_unique<RoutingCatalog>(*pool_, kCatalogMaxAge);
-    // Two runners: the distributor's own commits must not wake the distributor again.
-    distributorRunner_ = std::make_unique<TransactionRunner>(*pool_, [this] { relay_->wake(); });
-    actionRunner_ = std::make_unique<TransactionRunner>(*pool_, [this] { relay_->wake(); });
+    // Two runners: the distributor's own commits must not wake the distributor again; the relay reads their events
+    // from the outbox.
+    const PostCommitHook afterRoutingCommit = [this](const std::vector<CommittedEvent>& events) {
+        channelNotifier_->onCommitted(events);
+        relay_->wake();
+    };
+    distributorRunner_ = std::make_unique<TransactionRunner>(*pool_, afterRoutingCommit);
+    actionRunner_ = std::make_unique<TransactionRunner>(*pool_, afterRoutingCommit);
     distributor_ = std::make_unique<Distributor>(*pool_, *routingCatalog_, *distributorRunner_);
     catalogs_ = std::make_unique<CatalogCache>(*pool_, kCatalogMaxAge);
     pipeline_ = std::make_unique<InboundPipeline>(*catalogs_, std::chrono::hours(config_.interactions.ratingWindowHours));
@@ -140,9 +148,6 @@ void Daemon::start() {
     spamWordsApi_->registerRoutes(router_);
     autoRepliesApi_ = std::make_unique<AutoRepliesApi>(*writer_, *pool_, invalidateCatalogs);
     autoRepliesApi_->registerRoutes(router_);
-    channelNotifier_ = std::make_unique<ChannelNotifier>([this](const std::string& channel) {
-        return plugins_ ? plugins_->channel(channel) : nullptr;
-    });
     interactions_ = std::make_unique<InteractionService>(config_, *writer_, *pool_, *messages_,
                                                          [this](const std::string& channel) {
                                                              return plugins_ ? plugins_->channel(channel) : nullptr;
@@ -240,7 +245,8 @@ void Daemon::stop() {
     if (http_) http_->stop();
     if (hub_) hub_->stop();
     if (messages_) messages_->finishDeliveries();
-    channelNotifier_.reset();  // stops listening and lets what it queued reach the plugins while they still run
+    // Stops listening and lets what it queued reach the plugins while they still run.
+    if (channelNotifier_) channelNotifier_->close();
     if (plugins_) plugins_->stopAll();
     timer_.cancel(true);
     if (distributor_) distributor_->stop();

@@ -27,6 +27,7 @@
 #include "config/daemon_config.h"
 #include "daemon/admin_api.h"
 #include "db/connection_pool.h"
+#include "db/post_commit_hook.h"
 #include "db/transaction_runner.h"
 #include "db/write_batcher.h"
 #include "http/http_server.h"
@@ -62,8 +63,9 @@ public:
     int httpPort() const { return http_ ? http_->port() : 0; }
 
 private:
-    // After each group commit: hands its events to the relay and wakes routing when they concern it.
-    void afterWrite(const std::vector<OutboxBatch::Row>& events);
+    // The writer's post-commit hook: hands the batch's events to the relay, wakes routing when they concern it and
+    // tells channels of their interactions.
+    void afterWrite(const std::vector<CommittedEvent>& events);
 
     void waitForDatabase();
     PluginServices::BotActions botActions();
@@ -84,7 +86,7 @@ private:
     std::unique_ptr<InboundPipeline> pipeline_;
     std::unique_ptr<MessageService> messages_;
     std::unique_ptr<PluginManager> plugins_;
-    std::unique_ptr<ChannelNotifier> channelNotifier_;  // after plugins_: gone before them
+    std::unique_ptr<ChannelNotifier> channelNotifier_;  // closed by stop() before the plugins stop
     std::unique_ptr<InteractionService> interactions_;
     std::unique_ptr<RoutingService> routingService_;
     std::unique_ptr<RoutingActionsApi> routingActionsApi_;

@@ -4,7 +4,6 @@
 
 #include <sstream>
 
-#include "db/committed_events.h"
 #include "db/db_time.h"
 #include "db/event_sinks.h"
 #include "omnigate/sdk/unique_id.h"
@@ -28,13 +27,13 @@ void appendEvent(DbSession& session, const std::string& topic, const std::string
                  const Poco::JSON::Object::Ptr& data) {
     const std::string eventId = randomUuid();
     const std::string now = nowDbTime();
-    OutboxBatch::Row row{0, eventId, topic, formatEvent(eventId, type, dbTimeToIso(now), data), now, type};
+    CommittedEvent event{0, eventId, topic, type, formatEvent(eventId, type, dbTimeToIso(now), data), now, data};
     if (OutboxBatch* batch = session.outboxBatch()) {
-        batch->add(std::move(row));
+        batch->add(std::move(event));
         return;
     }
     OutboxBatch single;
-    single.add(std::move(row));
+    single.add(std::move(event));
     single.flush(session);
 }
 
@@ -42,46 +41,36 @@ void OutboxBatch::flush(DbSession& session) {
     // Up to 16 rows in one INSERT, more in chunks of 256, 128, … 32: some thirty prepared statements serve every
     // batch size, and a batch of the usual few events costs one round trip.
     std::size_t done = 0;
-    while (done < rows_.size()) {
-        std::size_t chunk = rows_.size() - done;
+    while (done < events_.size()) {
+        std::size_t chunk = events_.size() - done;
         if (chunk > 16) {
             chunk = 256;
-            while (chunk > rows_.size() - done) chunk /= 2;
+            while (chunk > events_.size() - done) chunk /= 2;
         }
         std::string sql = "INSERT INTO outbox (event_id, topic, payload, created_at) VALUES (?, ?, ?, ?)";
         for (std::size_t i = 1; i < chunk; ++i) sql += ", (?, ?, ?, ?)";
         sql += " RETURNING id";
         sql::PreparedStatement& insert = session.prepare(sql);
         for (std::size_t i = 0; i < chunk; ++i) {
-            const Row& row = rows_[done + i];
+            const CommittedEvent& event = events_[done + i];
             const auto base = static_cast<unsigned>(i * 4);
-            insert.setString(base + 1, row.eventId);
-            insert.setString(base + 2, row.topic);
-            insert.setString(base + 3, row.payload);
-            insert.setString(base + 4, row.createdAt);
+            insert.setString(base + 1, event.eventId);
+            insert.setString(base + 2, event.topic);
+            insert.setString(base + 3, event.payload);
+            insert.setString(base + 4, event.createdAt);
         }
         // MariaDB returns the rows in the order of the VALUES.
         std::unique_ptr<sql::ResultSet> ids(insert.executeQuery());
-        for (std::size_t i = 0; i < chunk && ids->next(); ++i) rows_[done + i].id = ids->getInt64(1);
+        for (std::size_t i = 0; i < chunk && ids->next(); ++i) events_[done + i].outboxId = ids->getInt64(1);
         done += chunk;
     }
     if (!EventSinks::global().empty()) queueDeliveries(session);
-    flushed_ = rows_.size();
-}
-
-void OutboxBatch::announceCommitted() {
-    const CommittedEvents& observers = CommittedEvents::global();
-    if (!observers.empty()) {
-        for (std::size_t i = 0; i < flushed_ && i < rows_.size(); ++i) observers.announce(rows_[i].type, rows_[i].payload);
-    }
-    rows_.clear();
-    flushed_ = 0;
 }
 
 void OutboxBatch::queueDeliveries(DbSession& session) {
-    std::vector<std::pair<std::string, const Row*>> deliveries;
-    for (const Row& row : rows_) {
-        for (const std::string& sink : EventSinks::global().sinksFor(row.type)) deliveries.emplace_back(sink, &row);
+    std::vector<std::pair<std::string, const CommittedEvent*>> deliveries;
+    for (const CommittedEvent& event : events_) {
+        for (const std::string& sink : EventSinks::global().sinksFor(event.type)) deliveries.emplace_back(sink, &event);
     }
     std::size_t done = 0;
     while (done < deliveries.size()) {
@@ -93,16 +82,16 @@ void OutboxBatch::queueDeliveries(DbSession& session) {
         for (std::size_t i = 1; i < chunk; ++i) sql += ", (?, ?, ?, ?, ?, ?, ?, ?)";
         sql::PreparedStatement& insert = session.prepare(sql);
         for (std::size_t i = 0; i < chunk; ++i) {
-            const auto& [sink, row] = deliveries[done + i];
+            const auto& [sink, event] = deliveries[done + i];
             const auto base = static_cast<unsigned>(i * 8);
             insert.setString(base + 1, sink);
-            insert.setString(base + 2, row->eventId);
-            insert.setString(base + 3, row->type);
-            insert.setString(base + 4, row->topic);
-            insert.setString(base + 5, row->payload);
-            insert.setString(base + 6, row->createdAt);
-            insert.setString(base + 7, row->createdAt);
-            insert.setString(base + 8, row->createdAt);
+            insert.setString(base + 2, event->eventId);
+            insert.setString(base + 3, event->type);
+            insert.setString(base + 4, event->topic);
+            insert.setString(base + 5, event->payload);
+            insert.setString(base + 6, event->createdAt);
+            insert.setString(base + 7, event->createdAt);
+            insert.setString(base + 8, event->createdAt);
         }
         insert.executeUpdate();
         done += chunk;

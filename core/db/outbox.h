@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "db/db_session.h"
+#include "db/post_commit_hook.h"
 
 namespace omnigate {
 
@@ -22,35 +23,24 @@ std::string formatEvent(const std::string& eventId, const std::string& type, con
 void appendEvent(DbSession& session, const std::string& topic, const std::string& type,
                  const Poco::JSON::Object::Ptr& data);
 
-// The events of one group-committed batch, written with a few multi-row INSERTs just before COMMIT instead of
-// one INSERT (one round trip) per event. A job rolled back to its savepoint discards its own events too.
+// The events of one transaction, written with a few multi-row INSERTs just before COMMIT instead of one INSERT
+// (one round trip) per event. A job rolled back to its savepoint discards its own events too.
 class OutboxBatch {
 public:
-    struct Row {
-        std::int64_t id = 0;  // the outbox row's id, once flush() wrote it
-        std::string eventId;
-        std::string topic;
-        std::string payload;
-        std::string createdAt;
-        std::string type;
-    };
-
-    void add(Row row) { rows_.push_back(std::move(row)); }
-    std::size_t mark() const { return rows_.size(); }
-    void discardFrom(std::size_t mark) { rows_.resize(mark); }
+    void add(CommittedEvent event) { events_.push_back(std::move(event)); }
+    std::size_t mark() const { return events_.size(); }
+    void discardFrom(std::size_t mark) { events_.resize(mark); }
     // Inserts every collected event, in order, with the deliveries integration sinks want of them
-    // (core/db/event_sinks.h), and notes each row's outbox id. The rows stay for announceCommitted().
+    // (core/db/event_sinks.h), and notes each event's outbox id.
     void flush(DbSession& session);
-    // What flush() wrote, with the ids: after COMMIT the relay publishes these without reading them back.
-    const std::vector<Row>& rows() const { return rows_; }
-    // After COMMIT: tells the in-process observers (core/db/committed_events.h), and forgets the rows.
-    void announceCommitted();
+    // What flush() wrote, with the ids: what the post-commit hook hears once COMMIT succeeded (the relay then
+    // publishes them without reading them back).
+    const std::vector<CommittedEvent>& events() const { return events_; }
 
 private:
     void queueDeliveries(DbSession& session);
 
-    std::vector<Row> rows_;
-    std::size_t flushed_ = 0;  // rows written by flush(): only those can have committed
+    std::vector<CommittedEvent> events_;
 };
 
 std::string interactionTopic(std::int64_t interactionId);

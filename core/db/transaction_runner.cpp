@@ -23,8 +23,8 @@ void rollbackQuietly(DbSession& session) {
 
 }  // namespace
 
-TransactionRunner::TransactionRunner(ConnectionPool& pool, std::function<void()> committed)
-    : pool_(pool), committed_(std::move(committed)) {}
+TransactionRunner::TransactionRunner(ConnectionPool& pool, PostCommitHook afterCommit)
+    : pool_(pool), afterCommit_(std::move(afterCommit)) {}
 
 void TransactionRunner::run(const Job& job) {
     PooledSession session = pool_.acquire();
@@ -61,8 +61,7 @@ void TransactionRunner::run(DbSession& session, const Job& job) {
             rollbackQuietly(session);
             throw;
         }
-        events.announceCommitted();
-        if (committed_) committed_();
+        if (afterCommit_) afterCommit_(events.events());
         return;
     }
 }

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "db/connection_pool.h"
+#include "db/post_commit_hook.h"
 
 namespace omnigate {
 
@@ -14,8 +15,8 @@ class TransactionRunner {
 public:
     using Job = std::function<void(DbSession&)>;
 
-    // `committed` runs after every successful commit (to wake the outbox relay and the distributor).
-    TransactionRunner(ConnectionPool& pool, std::function<void()> committed);
+    // `afterCommit` hears after every successful commit what events the job wrote (none, perhaps).
+    TransactionRunner(ConnectionPool& pool, PostCommitHook afterCommit);
 
     // Runs `job` in one transaction on a pooled connection, its events written before COMMIT. A deadlock or lock
     // wait timeout retries the whole job (a few times); ApiError and other exceptions roll back and propagate;
@@ -26,7 +27,7 @@ public:
 
 private:
     ConnectionPool& pool_;
-    std::function<void()> committed_;
+    PostCommitHook afterCommit_;
 };
 
 }  // namespace omnigate

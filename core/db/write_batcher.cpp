@@ -25,11 +25,11 @@ void failEach(Batch& batch, const Error& error) {
 }  // namespace
 
 WriteBatcher::WriteBatcher(ConnectionPool& pool, int lanes, int batchMax, std::size_t queueMax,
-                           CommitObserver onCommit)
+                           PostCommitHook afterCommit)
     : pool_(pool),
       batchMax_(static_cast<std::size_t>(batchMax)),
       laneQueueMax_(std::max<std::size_t>(1, queueMax / static_cast<std::size_t>(std::max(1, lanes)))),
-      onCommit_(std::move(onCommit)) {
+      afterCommit_(std::move(afterCommit)) {
     for (int i = 0; i < std::max(1, lanes); ++i) lanes_.push_back(std::make_unique<Lane>());
 }
 
@@ -211,9 +211,7 @@ void WriteBatcher::commitBatch(DbSession& session, std::vector<Pending>& batch) 
             batch[i].done.set_value();
         }
     }
-    if (!anySucceeded) return;
-    if (onCommit_) onCommit_(events.rows());
-    events.announceCommitted();
+    if (anySucceeded && afterCommit_) afterCommit_(events.events());
 }
 
 }  // namespace omnigate

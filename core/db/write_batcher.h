@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "db/connection_pool.h"
-#include "db/outbox.h"
+#include "db/post_commit_hook.h"
 
 namespace omnigate {
 
@@ -48,10 +48,8 @@ public:
         virtual void runBefore(DbSession& session, const std::vector<PreludeItem*>& items) = 0;
     };
 
-    // Told after each COMMIT what events the batch wrote (none, perhaps), with their outbox ids.
-    using CommitObserver = std::function<void(const std::vector<OutboxBatch::Row>& events)>;
-
-    WriteBatcher(ConnectionPool& pool, int lanes, int batchMax, std::size_t queueMax, CommitObserver onCommit);
+    // `afterCommit` hears after each COMMIT what events the batch wrote (none, perhaps), with their outbox ids.
+    WriteBatcher(ConnectionPool& pool, int lanes, int batchMax, std::size_t queueMax, PostCommitHook afterCommit);
     ~WriteBatcher();
 
     void start();
@@ -93,7 +91,7 @@ private:
     ConnectionPool& pool_;
     const std::size_t batchMax_;
     const std::size_t laneQueueMax_;
-    CommitObserver onCommit_;
+    PostCommitHook afterCommit_;
     std::vector<std::unique_ptr<Lane>> lanes_;
     std::atomic<bool> stopping_{false};
 };

@@ -1,9 +1,8 @@
 #include "interactions/channel_notifier.h"
 
-#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
 
-#include "db/committed_events.h"
 #include "model/internal_error.h"
 
 namespace omnigate {
@@ -19,17 +18,31 @@ std::string stringOf(const Poco::JSON::Object::Ptr& object, const std::string& f
 
 }  // namespace
 
-ChannelNotifier::ChannelNotifier(MessageService::ChannelLookup channels) : channels_(std::move(channels)) {
-    CommittedEvents::global().observe("interaction.updated",
-                                      [this](const std::string& payload) { onCommitted(payload); });
+ChannelNotifier::ChannelNotifier(MessageService::ChannelLookup channels) : channels_(std::move(channels)) {}
+
+void ChannelNotifier::onCommitted(const std::vector<CommittedEvent>& events) {
+    for (const CommittedEvent& event : events) {
+        if (event.type != "interaction.updated") continue;
+        // The data is committed whatever happens here: a failure is logged, never handed to the writer.
+        try {
+            queue(event);
+        } catch (const std::exception& e) {
+            logger().error("the update of an interaction could not be queued for its channel: %s", withCause(e));
+        }
+    }
 }
 
-ChannelNotifier::~ChannelNotifier() { CommittedEvents::global().observe("interaction.updated", {}); }
+void ChannelNotifier::close() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        closed_ = true;
+    }
+    queue_.drain();
+}
 
-void ChannelNotifier::onCommitted(const std::string& payload) {
-    // Parsed here, on the writer's thread, only to drop what no channel needs before it is queued.
-    const Poco::JSON::Object::Ptr event = Poco::JSON::Parser().parse(payload).extract<Poco::JSON::Object::Ptr>();
-    const Poco::JSON::Object::Ptr data = event->getObject("data");
+void ChannelNotifier::queue(const CommittedEvent& event) {
+    // Read here, on the writer's thread, only to drop what no channel needs before it is queued.
+    const Poco::JSON::Object::Ptr& data = event.data;
     if (!data) return;
     const Poco::JSON::Array::Ptr changes = data->getArray("changes");
     bool statusChanged = false;
@@ -49,6 +62,8 @@ void ChannelNotifier::onCommitted(const std::string& payload) {
     // Only the close that asked for a rating carries it (spam and black-listed senders are never asked).
     update.ratingRequested = update.status == "closed" && !stringOf(data, "rating_requested_at").empty();
     const std::string channel = stringOf(data, "channel");
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return;
     queue_.post([this, update, channel] { notify(update, channel); });
 }
 

@@ -220,12 +220,12 @@ TEST_F(WriteBatcherPreludeTest, APreludeTheServerRefusesLeavesItsJobsToReadAlone
     EXPECT_EQ(count(), 2);
 }
 
-TEST_F(WriteBatcherTest, TheCommitObserverHearsEveryEventWithItsOutboxId) {
+TEST_F(WriteBatcherTest, ThePostCommitHookHearsEveryEventWithItsOutboxId) {
     std::mutex mutex;
-    std::vector<OutboxBatch::Row> heard;
-    WriteBatcher observed(pool_, 1, 100, 100, [&](const std::vector<OutboxBatch::Row>& rows) {
+    std::vector<CommittedEvent> heard;
+    WriteBatcher observed(pool_, 1, 100, 100, [&](const std::vector<CommittedEvent>& events) {
         std::lock_guard<std::mutex> lock(mutex);
-        heard.insert(heard.end(), rows.begin(), rows.end());
+        heard.insert(heard.end(), events.begin(), events.end());
     });
     observed.start();
     observed.run(withEvent("-a", false));
@@ -234,12 +234,12 @@ TEST_F(WriteBatcherTest, TheCommitObserverHearsEveryEventWithItsOutboxId) {
     observed.stop();
     std::lock_guard<std::mutex> lock(mutex);
     ASSERT_EQ(heard.size(), 2u) << "a rolled-back job's event is not heard";
-    for (const OutboxBatch::Row& row : heard) {
+    for (const CommittedEvent& event : heard) {
         sql::PreparedStatement& q = probe_->prepare("SELECT topic FROM outbox WHERE id = ?");
-        q.setInt64(1, row.id);
+        q.setInt64(1, event.outboxId);
         std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-        ASSERT_TRUE(rs->next()) << "no outbox row " << row.id;
-        EXPECT_EQ(rs->getString(1), row.topic);
+        ASSERT_TRUE(rs->next()) << "no outbox row " << event.outboxId;
+        EXPECT_EQ(rs->getString(1), event.topic);
     }
 }
 

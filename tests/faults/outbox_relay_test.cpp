@@ -13,6 +13,7 @@
 #include "bus/mqtt_bus.h"
 #include "bus/outbox_relay.h"
 #include "db/migrator.h"
+#include "db/outbox.h"
 #include "db/write_batcher.h"
 #include "omnigate/sdk/api_error.h"
 #include "support/mqtt_probe.h"
@@ -41,9 +42,9 @@ TEST(OutboxRelay, AnEventNobodyOfferedGoesOutWhileOffersKeepTheRelayBusy) {
     OutboxRelay relay(pool, bus);
     bus.onConnected([&] { relay.wake(); });
     bus.onDelivered([&] { relay.acknowledged(); });
-    WriteBatcher writer(pool, 1, 100, 1000, [&](const std::vector<OutboxBatch::Row>& rows) {
+    WriteBatcher writer(pool, 1, 100, 1000, [&](const std::vector<CommittedEvent>& committed) {
         std::vector<OutboxRelay::Event> events;
-        for (const OutboxBatch::Row& row : rows) events.push_back({row.id, row.topic, row.payload});
+        for (const CommittedEvent& event : committed) events.push_back({event.outboxId, event.topic, event.payload});
         relay.offer(std::move(events));
     });
     test::MqttProbe probe("omnigate/v1/test/" + tag + "/#");
