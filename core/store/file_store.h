@@ -2,7 +2,7 @@
 // temporary name and renamed, so a reader never sees half a file; the same content is kept once), and only then
 // is the row that names them committed: a crash in between leaves an unnamed file, never a name without bytes.
 // A file's id is 128 random bits, so knowing one id says nothing about another; who may read or attach a file is
-// decided from who stored it and which messages carry it (message_files, kept by InteractionStore).
+// decided from who stored it and which messages carry it (message_files, kept by MessageStore).
 #pragma once
 
 #include <cstdint>
