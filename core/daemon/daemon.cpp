@@ -71,7 +71,14 @@ void Daemon::afterWrite(const std::vector<CommittedEvent>& events) {
 void Daemon::start() {
     pool_ = std::make_unique<ConnectionPool>(config_.database);
     waitForDatabase();
+    startWritePath();
+    registerApis();
+    loadPlugins();
+    serve();
+}
 
+// The bus, the relay, the writer and the routing machinery, started and with the configured routing stored.
+void Daemon::startWritePath() {
     bus_ = std::make_unique<MqttBus>(config_.mqtt, config_.instance);
     relay_ = std::make_unique<OutboxRelay>(*pool_, *bus_);
     bus_->onConnected([this] { relay_->wake(); });
@@ -119,7 +126,10 @@ void Daemon::start() {
     } catch (const ApiError& e) {
         throw StartupError(std::string("storing the routing section of ") + config_.file + " failed: " + withCause(e));
     }
+}
 
+// Every core REST API on the router: registered before the plugins, whose routes come after.
+void Daemon::registerApis() {
     pluginHealth_ = std::make_unique<PluginHealth>(metrics_);
     files_ = std::make_unique<FileStore>(config_.files, *pool_, *writer_);
     admin_ = std::make_unique<AdminApi>(*pool_, *bus_, metrics_, *pluginHealth_);
@@ -169,7 +179,9 @@ void Daemon::start() {
     filesApi_->registerRoutes(router_);
     supervisorApi_ = std::make_unique<SupervisorApi>(*pool_);
     supervisorApi_->registerRoutes(router_);
+}
 
+void Daemon::loadPlugins() {
     PluginServices services{*pool_, *writer_, *files_, *pluginHealth_, config_.adminToken, botActions(), {}, {}};
     services.closeInteraction = [this](std::int64_t id, const std::string& resolution, const std::string& reason,
                                        const Actor& by) {
@@ -188,7 +200,10 @@ void Daemon::start() {
     } catch (const std::exception& e) {
         throw StartupError(e.what());
     }
+}
 
+// The WebSocket hub and the HTTP server, then the plugins and the distributor: from here on requests arrive.
+void Daemon::serve() {
     WebSocketHub::Limits socketLimits;
     socketLimits.maxSockets = static_cast<std::size_t>(config_.http.maxWebSockets);
     socketLimits.sendQueueBytes = static_cast<std::size_t>(config_.http.webSocketSendQueueBytes);

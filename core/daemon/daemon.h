@@ -68,6 +68,11 @@ private:
     void afterWrite(const std::vector<CommittedEvent>& events);
 
     void waitForDatabase();
+    // The steps of start(), in order.
+    void startWritePath();
+    void registerApis();
+    void loadPlugins();
+    void serve();
     PluginServices::BotActions botActions();
 
     DaemonConfig config_;
