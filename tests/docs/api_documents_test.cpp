@@ -10,9 +10,11 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <chrono>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "support/daemon_process.h"
 #include "support/mqtt_probe.h"
@@ -144,6 +146,11 @@ protected:
                                 "        - {id: docs-suggestion, title: Docs, text: The documented suggestion}\n";
         daemon_ = new DaemonProcess(options);
         ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
+        // Ready answers once HTTP listens; the daemon logs what it serves just after, ending with "listening on".
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (daemon_->log().find("listening on") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
     }
     static void TearDownTestSuite() {
         delete daemon_;
