@@ -17,6 +17,11 @@ case $kind in
     sanitizers=address,undefined
     targets=(unit_tests)
     select=(-L unit)
+    # This one loads every plugin into one process: with the voice plugin's libsofia-sip among them, gcc 12's
+    # LeakSanitizer crashes scanning the dynamic TLS of the loaded libraries (a fault of the sanitizer runtime: each
+    # plugin alone is clean; use_tls=0 only trades the crash for glibc's own DTV counted as a leak). It runs with
+    # AddressSanitizer and UBSan, leak checking off.
+    no_leak_check='^PluginLibrary\.EveryBuiltPluginLoadsAndIsNamedAfterItsFile$'
     # Leaks count too; UBSan's checks abort at once (-fno-sanitize-recover), with the stack that led there.
     export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
@@ -43,4 +48,10 @@ esac
 [ -f "$build/CMakeCache.txt" ] ||
   cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DOMNIGATE_SANITIZE="$sanitizers" >/dev/null
 cmake --build "$build" -j2 --target "${targets[@]}"
-ctest --test-dir "$build" --output-on-failure -j1 --timeout 600 "${select[@]}" "$@"
+if [ -n "${no_leak_check:-}" ]; then
+  ctest --test-dir "$build" --output-on-failure -j1 --timeout 600 "${select[@]}" -E "$no_leak_check" "$@"
+  ASAN_OPTIONS=${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0} \
+    ctest --test-dir "$build" --output-on-failure -j1 --timeout 600 -R "$no_leak_check" "$@"
+else
+  ctest --test-dir "$build" --output-on-failure -j1 --timeout 600 "${select[@]}" "$@"
+fi
