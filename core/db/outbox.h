@@ -43,6 +43,19 @@ private:
     std::vector<CommittedEvent> events_;
 };
 
+// Points the session's events at `batch` while it lives. The batch is on the caller's stack: the session must not
+// point at it once the caller is left, however it leaves.
+class OutboxBatchScope {
+public:
+    OutboxBatchScope(DbSession& session, OutboxBatch& batch) : session_(session) { session_.setOutboxBatch(&batch); }
+    ~OutboxBatchScope() { session_.setOutboxBatch(nullptr); }
+    OutboxBatchScope(const OutboxBatchScope&) = delete;
+    OutboxBatchScope& operator=(const OutboxBatchScope&) = delete;
+
+private:
+    DbSession& session_;
+};
+
 std::string interactionTopic(std::int64_t interactionId);
 std::string clientTopic(std::int64_t clientId);
 

@@ -34,11 +34,7 @@ void TransactionRunner::run(const Job& job) {
 void TransactionRunner::run(DbSession& session, const Job& job) {
     for (int attempt = 1;; ++attempt) {
         OutboxBatch events;
-        session.setOutboxBatch(&events);
-        struct Detach {
-            DbSession& session;
-            ~Detach() { session.setOutboxBatch(nullptr); }
-        } detach{session};
+        const OutboxBatchScope scope(session, events);
         try {
             session.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
             session.execute("START TRANSACTION");

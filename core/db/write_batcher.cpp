@@ -150,12 +150,7 @@ void WriteBatcher::commitBatch(DbSession& session, std::vector<Pending>& batch) 
     const bool isolate = batch.size() > 1;
     bool anySucceeded = false;
     OutboxBatch events;
-    session.setOutboxBatch(&events);
-    // The batch lives on this stack: the session must not point at it once this function is left, however.
-    struct Detach {
-        DbSession& session;
-        ~Detach() { session.setOutboxBatch(nullptr); }
-    } detach{session};
+    const OutboxBatchScope scope(session, events);
     try {
         for (std::size_t i = 0; i < batch.size(); ++i) {
             if (batch[i].prelude != nullptr && (i == 0 || batch[i - 1].prelude != batch[i].prelude)) {
