@@ -60,6 +60,11 @@ if [ -z "${OMNIGATE_ADMIN_TOKEN:-}" ]; then
   admin_note="(demo default: set your own with OMNIGATE_ADMIN_TOKEN=... scripts/run.sh)"
   export OMNIGATE_ADMIN_TOKEN=demo-admin-token
 fi
+# The demo people of config/omnigate.yaml (auth.users); the passwords work only while the daemon is on loopback.
+demo_password() { local v="${!1:-}"; echo "${v:-$2}"; }
+admin_password=$(demo_password OMNIGATE_DEMO_ADMIN_PASSWORD demo-admin-password)
+supervisor_password=$(demo_password OMNIGATE_DEMO_SUPERVISOR_PASSWORD demo-supervisor-password)
+operator_password=$(demo_password OMNIGATE_DEMO_OPERATOR_PASSWORD demo-operator-password)
 http=http://127.0.0.1:$OMNIGATE_HTTP_PORT
 cat <<EOF
 
@@ -75,7 +80,16 @@ omnigate is starting:
   SIP (voice)       sip:${OMNIGATE_SIP_ADDRESS:-127.0.0.1:5060}  (UDP and TCP)
   Admin token       $OMNIGATE_ADMIN_TOKEN $admin_note
 
+People who sign in (POST $http/api/v1/auth/login):
+  admin       $admin_password   business administrator: users, catalogs, routing, tokens, audit
+  supervisor  $supervisor_password   supervisor: every queue, interaction and operator
+  ivanov      $operator_password   operator ivanov
+  petrova     $operator_password   operator petrova
+
 Try, from other terminals (README.md explains what you see):
+  curl -s -X POST $http/api/v1/auth/login -H 'Content-Type: application/json' \\
+    -d '{"login":"ivanov","password":"$operator_password"}'
+
   mosquitto_sub -h 127.0.0.1 -p $OMNIGATE_MQTT_PORT -t 'omnigate/v1/#' -v
 
   TOKEN=\$(curl -s -X POST $http/api/v1/webchat/demo/sessions \\

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libpoco-dev libpaho-mqttpp-dev libpaho-mqtt-dev libyaml-cpp-dev libmysqlcppconn-dev libcurl4-openssl-dev
-  libxlsxwriter-dev libsofia-sip-ua-dev
+  libxlsxwriter-dev libsofia-sip-ua-dev libsodium-dev
   clang libclang-rt-14-dev
   libgtest-dev libgmock-dev
   mariadb-server mariadb-client mosquitto mosquitto-clients curl

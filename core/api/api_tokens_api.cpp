@@ -26,7 +26,7 @@ std::string validName(const Poco::JSON::Object::Ptr& body) {
 
 std::string knownScopes() {
     std::string text;
-    for (Scope scope : grantableScopes()) text += (text.empty() ? "" : ", ") + std::string(toString(scope));
+    for (Permission scope : grantableScopes()) text += (text.empty() ? "" : ", ") + std::string(toString(scope));
     return text;
 }
 
@@ -63,11 +63,11 @@ ApiTokensApi::ApiTokensApi(Authenticator& authenticator, WriteBatcher& writer, C
     : authenticator_(authenticator), writer_(writer), pool_(pool) {}
 
 void ApiTokensApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/api-tokens", Access::admin(),
+    router.add("GET", "/api/v1/api-tokens", Access::needs(Permission::TokensManage),
                [this](const HttpRequest&, const Actor&) { return list(); });
-    router.add("POST", "/api/v1/api-tokens", Access::admin(),
+    router.add("POST", "/api/v1/api-tokens", Access::needs(Permission::TokensManage),
                [this](const HttpRequest& r, const Actor&) { return create(r); });
-    router.add("DELETE", "/api/v1/api-tokens/{id}", Access::admin(),
+    router.add("DELETE", "/api/v1/api-tokens/{id}", Access::needs(Permission::TokensManage),
                [this](const HttpRequest& r, const Actor&) { return revoke(r); });
 }
 

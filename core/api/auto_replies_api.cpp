@@ -63,15 +63,15 @@ AutoRepliesApi::AutoRepliesApi(WriteBatcher& writer, ConnectionPool& pool,
     : writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
 
 void AutoRepliesApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/auto-replies", Access::admin(),
+    router.add("GET", "/api/v1/auto-replies", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return list(r); });
-    router.add("POST", "/api/v1/auto-replies", Access::admin(),
+    router.add("POST", "/api/v1/auto-replies", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return create(r); });
-    router.add("GET", "/api/v1/auto-replies/{id}", Access::admin(),
+    router.add("GET", "/api/v1/auto-replies/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return get(r); });
-    router.add("PATCH", "/api/v1/auto-replies/{id}", Access::admin(),
+    router.add("PATCH", "/api/v1/auto-replies/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return update(r); });
-    router.add("DELETE", "/api/v1/auto-replies/{id}", Access::admin(),
+    router.add("DELETE", "/api/v1/auto-replies/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 

@@ -26,11 +26,11 @@ BlacklistApi::BlacklistApi(WriteBatcher& writer, ConnectionPool& pool,
     : writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
 
 void BlacklistApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/blacklist", Access::admin(),
+    router.add("GET", "/api/v1/blacklist", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return list(r); });
-    router.add("POST", "/api/v1/blacklist", Access::admin(),
+    router.add("POST", "/api/v1/blacklist", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return add(r); });
-    router.add("DELETE", "/api/v1/blacklist/{id}", Access::admin(),
+    router.add("DELETE", "/api/v1/blacklist/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 

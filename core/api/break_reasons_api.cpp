@@ -12,11 +12,11 @@ BreakReasonsApi::BreakReasonsApi(WriteBatcher& writer, ConnectionPool& pool,
     : writer_(writer), pool_(pool), changed_(std::move(changed)) {}
 
 void BreakReasonsApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/break-reasons", Access::admin(),
+    router.add("GET", "/api/v1/break-reasons", Access::needs(Permission::CatalogsRead),
                [this](const HttpRequest&, const Actor&) { return list(); });
-    router.add("POST", "/api/v1/break-reasons", Access::admin(),
+    router.add("POST", "/api/v1/break-reasons", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return create(r); });
-    router.add("DELETE", "/api/v1/break-reasons/{id}", Access::admin(),
+    router.add("DELETE", "/api/v1/break-reasons/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 

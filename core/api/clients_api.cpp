@@ -153,22 +153,26 @@ Poco::Dynamic::Var nextCursor(std::vector<Item>& rows, std::size_t limit) {
 ClientsApi::ClientsApi(WriteBatcher& writer, ConnectionPool& pool) : writer_(writer), pool_(pool) {}
 
 void ClientsApi::registerRoutes(Router& router) {
-    const auto route = [&](const char* method, const char* pattern, Scope scope,
+    const auto route = [&](const char* method, const char* pattern, Access access,
                            HttpResponse (ClientsApi::*handler)(const HttpRequest&, const Actor&)) {
-        router.add(method, pattern, Access::scoped(scope),
+        router.add(method, pattern, access,
                    [this, handler](const HttpRequest& r, const Actor& actor) { return (this->*handler)(r, actor); });
     };
     // An integration (a CRM) finds, reads and creates clients and keeps their cards; merging records, their
     // addresses and which client an interaction belongs to stay the operators' and the administrator's.
-    route("GET", "/api/v1/clients", Scope::ClientsRead, &ClientsApi::search);
-    route("POST", "/api/v1/clients", Scope::ClientsWrite, &ClientsApi::create);
-    route("GET", "/api/v1/clients/{id}", Scope::ClientsRead, &ClientsApi::get);
-    route("PATCH", "/api/v1/clients/{id}", Scope::ClientsWrite, &ClientsApi::update);
-    route("POST", "/api/v1/clients/{id}/addresses", Scope::Admin, &ClientsApi::addAddress);
-    route("DELETE", "/api/v1/clients/{id}/addresses/{address_id}", Scope::Admin, &ClientsApi::removeAddress);
-    route("POST", "/api/v1/clients/{id}/merge", Scope::Admin, &ClientsApi::merge);
-    route("GET", "/api/v1/clients/{id}/interactions", Scope::ClientsRead, &ClientsApi::interactions);
-    route("POST", "/api/v1/interactions/{id}/client", Scope::Admin, &ClientsApi::linkInteraction);
+    // An operator reads and edits the cards of the clients they serve, not the whole base.
+    using P = Permission;
+    route("GET", "/api/v1/clients", Access::needs(P::ClientsRead), &ClientsApi::search);
+    route("POST", "/api/v1/clients", Access::needs(P::ClientsWrite), &ClientsApi::create);
+    route("GET", "/api/v1/clients/{id}", Access::needs(P::ClientsRead, Ownership::Client), &ClientsApi::get);
+    route("PATCH", "/api/v1/clients/{id}", Access::needs(P::ClientsWrite, Ownership::Client), &ClientsApi::update);
+    route("POST", "/api/v1/clients/{id}/addresses", Access::needs(P::ClientsMerge), &ClientsApi::addAddress);
+    route("DELETE", "/api/v1/clients/{id}/addresses/{address_id}", Access::needs(P::ClientsMerge),
+          &ClientsApi::removeAddress);
+    route("POST", "/api/v1/clients/{id}/merge", Access::needs(P::ClientsMerge), &ClientsApi::merge);
+    route("GET", "/api/v1/clients/{id}/interactions", Access::needs(P::ClientsRead, Ownership::Client),
+          &ClientsApi::interactions);
+    route("POST", "/api/v1/interactions/{id}/client", Access::needs(P::ClientsMerge), &ClientsApi::linkInteraction);
 }
 
 HttpResponse ClientsApi::search(const HttpRequest& request, const Actor& /*actor*/) {

@@ -9,9 +9,9 @@ namespace omnigate {
 FilesApi::FilesApi(FileStore& files) : files_(files) {}
 
 void FilesApi::registerRoutes(Router& router) {
-    router.add("POST", "/api/v1/files", Access::scoped(Scope::InteractionsWrite),
+    router.add("POST", "/api/v1/files", Access::needs(Permission::InteractionsWrite, Ownership::Caller),
                [this](const HttpRequest& r, const Actor& actor) { return upload(r, actor); });
-    router.add("GET", "/api/v1/files/{id}", Access::scoped(Scope::InteractionsRead),
+    router.add("GET", "/api/v1/files/{id}", Access::needs(Permission::InteractionsRead, Ownership::Caller),
                [this](const HttpRequest& r, const Actor& actor) { return download(r, actor); });
 }
 
@@ -37,10 +37,12 @@ HttpResponse FilesApi::upload(const HttpRequest& request, const Actor& actor) {
 HttpResponse FilesApi::download(const HttpRequest& request, const Actor& actor) {
     const std::string id = request.pathParams.at("id");
     const auto found = files_.record(id);
-    // The admin token (also acting as an operator) reads every conversation. An API token with interactions:read
-    // reads every interaction too (the scope has no narrower form), so any file a conversation carries, and its
-    // own uploads; a file nobody has sent yet is its uploader's alone, and answered as if it did not exist.
-    const bool admin = actor.kind == "admin" || actor.kind == "operator";
+    // The admin token, operators and supervisors (users admitted here hold interactions:read) read every
+    // conversation and its recordings: file ids are unguessable, and an operator is handed them with the
+    // interactions they serve. An API token with interactions:read reads every interaction too (the scope has no
+    // narrower form), so any file a conversation carries, and its own uploads; a file nobody has sent yet is its
+    // uploader's alone, and answered as if it did not exist.
+    const bool admin = actor.kind == "admin" || actor.kind == "operator" || actor.kind == "user";
     const bool own = found && found->createdBy == fileOwner(actor);
     if (!found || !(admin || own || found->inMessages)) throw ApiError::notFound("no file " + id);
     if (!admin && !own && !found->inConversation) {

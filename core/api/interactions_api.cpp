@@ -123,25 +123,35 @@ InteractionsApi::InteractionsApi(InteractionService& interactions, MessageServic
     : interactions_(interactions), messages_(messages), files_(files) {}
 
 void InteractionsApi::registerRoutes(Router& router) {
-    const auto route = [&](const char* method, const char* pattern, Scope scope,
+    const auto route = [&](const char* method, const char* pattern, Access access,
                            HttpResponse (InteractionsApi::*handler)(const HttpRequest&, const Actor&)) {
-        router.add(method, pattern, Access::scoped(scope),
+        router.add(method, pattern, access,
                    [this, handler](const HttpRequest& r, const Actor& actor) { return (this->*handler)(r, actor); });
     };
     // An integration (a CRM, a bot) reads, starts outbound interactions and replies; the lifecycle stays the
-    // operators' and the administrator's.
-    route("GET", "/api/v1/interactions", Scope::InteractionsRead, &InteractionsApi::list);
-    route("POST", "/api/v1/interactions", Scope::InteractionsWrite, &InteractionsApi::create);
-    route("GET", "/api/v1/interactions/{id}", Scope::InteractionsRead, &InteractionsApi::get);
-    route("POST", "/api/v1/interactions/{id}/status", Scope::Admin, &InteractionsApi::changeStatus);
-    route("PUT", "/api/v1/interactions/{id}/topics", Scope::Admin, &InteractionsApi::classify);
-    route("POST", "/api/v1/interactions/{id}/channel", Scope::Admin, &InteractionsApi::switchChannel);
-    route("POST", "/api/v1/interactions/{id}/rating", Scope::Admin, &InteractionsApi::rate);
-    route("POST", "/api/v1/interactions/{id}/messages", Scope::InteractionsWrite, &InteractionsApi::reply);
-    route("GET", "/api/v1/interactions/{id}/messages", Scope::InteractionsRead, &InteractionsApi::listMessages);
+    // operators' and the supervisors'. An operator works on what is offered to or held by them: the list is
+    // theirs, and an interaction they start is theirs.
+    using P = Permission;
+    route("GET", "/api/v1/interactions", Access::needs(P::InteractionsRead, Ownership::Caller), &InteractionsApi::list);
+    route("POST", "/api/v1/interactions", Access::needs(P::InteractionsWrite, Ownership::Caller),
+          &InteractionsApi::create);
+    route("GET", "/api/v1/interactions/{id}", Access::needs(P::InteractionsRead, Ownership::Interaction),
+          &InteractionsApi::get);
+    route("POST", "/api/v1/interactions/{id}/status", Access::needs(P::InteractionsHandle, Ownership::Interaction),
+          &InteractionsApi::changeStatus);
+    route("PUT", "/api/v1/interactions/{id}/topics", Access::needs(P::InteractionsHandle, Ownership::Interaction),
+          &InteractionsApi::classify);
+    route("POST", "/api/v1/interactions/{id}/channel", Access::needs(P::InteractionsHandle, Ownership::Interaction),
+          &InteractionsApi::switchChannel);
+    route("POST", "/api/v1/interactions/{id}/rating", Access::needs(P::InteractionsHandle, Ownership::Interaction),
+          &InteractionsApi::rate);
+    route("POST", "/api/v1/interactions/{id}/messages", Access::needs(P::InteractionsWrite, Ownership::Interaction),
+          &InteractionsApi::reply);
+    route("GET", "/api/v1/interactions/{id}/messages", Access::needs(P::InteractionsRead, Ownership::Interaction),
+          &InteractionsApi::listMessages);
 }
 
-HttpResponse InteractionsApi::list(const HttpRequest& request, const Actor& /*actor*/) {
+HttpResponse InteractionsApi::list(const HttpRequest& request, const Actor& actor) {
     static const std::set<std::string> known{"status", "channel",      "account",    "queue", "operator", "client_id",
                                              "topic",  "created_from", "created_to", "limit", "cursor"};
     std::set<std::string> given;
@@ -177,6 +187,14 @@ HttpResponse InteractionsApi::list(const HttpRequest& request, const Actor& /*ac
     filter.account = request.queryParam("account");
     filter.queue = request.queryParam("queue");
     filter.operatorId = request.queryParam("operator");
+    if (actor.ownOnly) {
+        if (!filter.operatorId.empty() && filter.operatorId != actor.id) {
+            throw ApiError(403, "forbidden", "operator " + actor.id + " lists only their own interactions (operator=" +
+                                                 actor.id + " or no 'operator'), not operator " + filter.operatorId +
+                                                 "'s; that needs the permission 'interactions:read'");
+        }
+        filter.operatorId = actor.id;
+    }
     for (auto [name, target] : {std::pair{"client_id", &filter.clientId}, std::pair{"topic", &filter.topicId}}) {
         const auto value = api::queryInt(request, name);
         if (value && *value < 1) throw ApiError::badRequest(std::string("'") + name + "' must be a positive integer");

@@ -22,15 +22,15 @@ OperatorsApi::OperatorsApi(WriteBatcher& writer, ConnectionPool& pool,
     : writer_(writer), pool_(pool), changed_(std::move(changed)) {}
 
 void OperatorsApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/operators", Access::admin(),
+    router.add("GET", "/api/v1/operators", Access::needs(Permission::CatalogsRead),
                [this](const HttpRequest&, const Actor&) { return list(); });
-    router.add("POST", "/api/v1/operators", Access::admin(),
+    router.add("POST", "/api/v1/operators", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return create(r); });
-    router.add("GET", "/api/v1/operators/{id}", Access::admin(),
+    router.add("GET", "/api/v1/operators/{id}", Access::needs(Permission::CatalogsRead),
                [this](const HttpRequest& r, const Actor&) { return get(r); });
-    router.add("PATCH", "/api/v1/operators/{id}", Access::admin(),
+    router.add("PATCH", "/api/v1/operators/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return update(r); });
-    router.add("DELETE", "/api/v1/operators/{id}", Access::admin(),
+    router.add("DELETE", "/api/v1/operators/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 

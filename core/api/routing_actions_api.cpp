@@ -58,22 +58,30 @@ RoutingActionsApi::RoutingActionsApi(RoutingService& routing, ConnectionPool& po
     : routing_(routing), pool_(pool) {}
 
 void RoutingActionsApi::registerRoutes(Router& router) {
-    const auto route = [&](const char* method, const char* pattern,
+    const auto route = [&](const char* method, const char* pattern, Access access,
                            HttpResponse (RoutingActionsApi::*handler)(const HttpRequest&, const Actor&)) {
-        router.add(method, pattern, Access::admin(),
+        router.add(method, pattern, access,
                    [this, handler](const HttpRequest& r, const Actor& actor) { return (this->*handler)(r, actor); });
     };
-    route("POST", "/api/v1/interactions/{id}/accept", &RoutingActionsApi::accept);
-    route("POST", "/api/v1/interactions/{id}/decline", &RoutingActionsApi::decline);
-    route("POST", "/api/v1/interactions/{id}/wait", &RoutingActionsApi::wait);
-    route("POST", "/api/v1/interactions/{id}/transfer", &RoutingActionsApi::transfer);
-    route("POST", "/api/v1/interactions/{id}/postpone", &RoutingActionsApi::postpone);
-    route("POST", "/api/v1/interactions/{id}/close", &RoutingActionsApi::close);
-    route("POST", "/api/v1/interactions/{id}/take", &RoutingActionsApi::take);
-    route("POST", "/api/v1/interactions/{id}/assign", &RoutingActionsApi::assign);
-    route("POST", "/api/v1/interactions/bulk", &RoutingActionsApi::bulk);
-    route("PUT", "/api/v1/operators/{id}/status", &RoutingActionsApi::setStatus);
-    route("GET", "/api/v1/operators/{id}/status-history", &RoutingActionsApi::statusHistory);
+    // An operator acts on what is offered to or held by them, and takes what nobody holds (the routing service
+    // refuses the rest); assigning and mass operations are the supervisors'.
+    using P = Permission;
+    const Access handleOwn = Access::needs(P::InteractionsHandle, Ownership::Interaction);
+    route("POST", "/api/v1/interactions/{id}/accept", handleOwn, &RoutingActionsApi::accept);
+    route("POST", "/api/v1/interactions/{id}/decline", handleOwn, &RoutingActionsApi::decline);
+    route("POST", "/api/v1/interactions/{id}/wait", handleOwn, &RoutingActionsApi::wait);
+    route("POST", "/api/v1/interactions/{id}/transfer", handleOwn, &RoutingActionsApi::transfer);
+    route("POST", "/api/v1/interactions/{id}/postpone", handleOwn, &RoutingActionsApi::postpone);
+    route("POST", "/api/v1/interactions/{id}/close", handleOwn, &RoutingActionsApi::close);
+    route("POST", "/api/v1/interactions/{id}/take", Access::needs(P::InteractionsHandle, Ownership::Caller),
+          &RoutingActionsApi::take);
+    route("POST", "/api/v1/interactions/{id}/assign", Access::needs(P::InteractionsSupervise),
+          &RoutingActionsApi::assign);
+    route("POST", "/api/v1/interactions/bulk", Access::needs(P::InteractionsSupervise), &RoutingActionsApi::bulk);
+    route("PUT", "/api/v1/operators/{id}/status", Access::needs(P::OperatorsStatus, Ownership::Operator),
+          &RoutingActionsApi::setStatus);
+    route("GET", "/api/v1/operators/{id}/status-history", Access::needs(P::OperatorsStatus, Ownership::Operator),
+          &RoutingActionsApi::statusHistory);
 }
 
 HttpResponse RoutingActionsApi::accept(const HttpRequest& request, const Actor& actor) {

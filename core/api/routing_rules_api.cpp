@@ -143,19 +143,19 @@ RoutingRulesApi::RoutingRulesApi(WriteBatcher& writer, ConnectionPool& pool,
     : writer_(writer), pool_(pool), rulesChanged_(std::move(rulesChanged)) {}
 
 void RoutingRulesApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/routing-rules", Access::admin(),
+    router.add("GET", "/api/v1/routing-rules", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest&, const Actor&) { return list(); });
-    router.add("POST", "/api/v1/routing-rules", Access::admin(),
+    router.add("POST", "/api/v1/routing-rules", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return create(r); });
-    router.add("PUT", "/api/v1/routing-rules/order", Access::admin(),
+    router.add("PUT", "/api/v1/routing-rules/order", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return reorder(r); });
-    router.add("POST", "/api/v1/routing-rules/dry-run", Access::admin(),
+    router.add("POST", "/api/v1/routing-rules/dry-run", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return dryRun(r); });
-    router.add("GET", "/api/v1/routing-rules/{id}", Access::admin(),
+    router.add("GET", "/api/v1/routing-rules/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return get(r); });
-    router.add("PATCH", "/api/v1/routing-rules/{id}", Access::admin(),
+    router.add("PATCH", "/api/v1/routing-rules/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return update(r); });
-    router.add("DELETE", "/api/v1/routing-rules/{id}", Access::admin(),
+    router.add("DELETE", "/api/v1/routing-rules/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 

@@ -17,11 +17,11 @@ SpamWordsApi::SpamWordsApi(WriteBatcher& writer, ConnectionPool& pool,
     : writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
 
 void SpamWordsApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/spam-words", Access::admin(),
+    router.add("GET", "/api/v1/spam-words", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest&, const Actor&) { return list(); });
-    router.add("POST", "/api/v1/spam-words", Access::admin(),
+    router.add("POST", "/api/v1/spam-words", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return add(r); });
-    router.add("DELETE", "/api/v1/spam-words/{id}", Access::admin(),
+    router.add("DELETE", "/api/v1/spam-words/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 

@@ -156,13 +156,14 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b !
 SupervisorApi::SupervisorApi(ConnectionPool& pool) : pool_(pool) {}
 
 void SupervisorApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/supervisor/interactions", Access::admin(),
+    router.add("GET", "/api/v1/supervisor/interactions", Access::needs(Permission::InteractionsSupervise),
                [this](const HttpRequest& r, const Actor&) { return queue(r); });
-    router.add("GET", "/api/v1/supervisor/interactions/export", Access::admin(),
+    router.add("GET", "/api/v1/supervisor/interactions/export", Access::needs(Permission::InteractionsSupervise),
                [this](const HttpRequest& r, const Actor&) { return exportQueue(r); });
-    router.add("GET", "/api/v1/operators/{id}/interactions", Access::admin(),
+    router.add("GET", "/api/v1/operators/{id}/interactions",
+               Access::needs(Permission::InteractionsRead, Ownership::Operator),
                [this](const HttpRequest& r, const Actor&) { return operatorInteractions(r); });
-    router.add("GET", "/api/v1/operators/{id}/stats", Access::admin(),
+    router.add("GET", "/api/v1/operators/{id}/stats", Access::needs(Permission::OperatorsStatus, Ownership::Operator),
                [this](const HttpRequest& r, const Actor&) { return operatorStats(r); });
 }
 

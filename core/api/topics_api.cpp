@@ -28,13 +28,13 @@ TopicsApi::TopicsApi(WriteBatcher& writer, ConnectionPool& pool,
     : writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
 
 void TopicsApi::registerRoutes(Router& router) {
-    router.add("GET", "/api/v1/topics", Access::admin(),
+    router.add("GET", "/api/v1/topics", Access::needs(Permission::CatalogsRead),
                [this](const HttpRequest&, const Actor&) { return tree(); });
-    router.add("POST", "/api/v1/topics", Access::admin(),
+    router.add("POST", "/api/v1/topics", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return create(r); });
-    router.add("PATCH", "/api/v1/topics/{id}", Access::admin(),
+    router.add("PATCH", "/api/v1/topics/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return update(r); });
-    router.add("DELETE", "/api/v1/topics/{id}", Access::admin(),
+    router.add("DELETE", "/api/v1/topics/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
 

@@ -60,6 +60,37 @@ std::vector<RoutingItem> parseRoutingItems(const ConfigNode& list, bool hasId) {
     return items;
 }
 
+AuthConfig parseAuth(const ConfigNode& auth) {
+    auth.expectKeys({"token_secret", "access_token_minutes", "refresh_token_hours", "lockout", "users"});
+    AuthConfig c;
+    c.tokenSecret = auth.getString("token_secret", "");
+    if (!c.tokenSecret.empty() && c.tokenSecret.size() < 32) {
+        auth["token_secret"].fail("the token secret must be at least 32 characters long (HS256 keys shorter than "
+                                  "the hash are guessable)");
+    }
+    c.accessTokenLifetime = std::chrono::minutes(auth.getInt("access_token_minutes", 10, 1, 60));
+    c.refreshTokenLifetime = std::chrono::hours(auth.getInt("refresh_token_hours", 12, 1, 24 * 30));
+    const ConfigNode lockout = auth["lockout"];
+    lockout.expectKeys({"failures", "minutes"});
+    c.lockoutFailures = static_cast<int>(lockout.getInt("failures", c.lockoutFailures, 1, 100));
+    c.lockoutFor = std::chrono::minutes(lockout.getInt("minutes", 15, 1, 24 * 60));
+    for (const ConfigNode& item : auth["users"].elements()) {
+        item.expectKeys({"login", "display_name", "email", "roles", "operator", "password"});
+        SeedUser user;
+        user.login = item.getString("login");
+        user.displayName = item.getString("display_name", user.login);
+        user.email = item.getString("email", "");
+        for (const ConfigNode& role : item["roles"].elements()) user.roles.push_back(role.asString());
+        if (user.roles.empty()) item["roles"].fail("a user needs at least one role");
+        user.operatorId = item.getString("operator", "");
+        user.password = item.getString("password");
+        user.position = item.file() + ":" + std::to_string(item.line()) + ":" + std::to_string(item.column()) + ": " +
+                        item.path();
+        c.users.push_back(std::move(user));
+    }
+    return c;
+}
+
 RoutingConfig parseRouting(const ConfigNode& routing) {
     routing.expectKeys({"queues", "operator_groups", "operators", "break_reasons", "rules"});
     RoutingConfig c;
@@ -148,7 +179,7 @@ std::vector<std::string> DaemonConfig::pluginTypes() const {
 
 DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "files", "channels",
-                     "integrations", "interactions", "routing"});
+                     "integrations", "interactions", "routing", "auth", "audit"});
     DaemonConfig c;
     c.file = root.file();
     c.instance = root.getString("instance", c.instance);
@@ -236,6 +267,11 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     }
     c.interactions.ratingWindowHours =
         static_cast<int>(interactions.getInt("rating_window_hours", c.interactions.ratingWindowHours, 1, 720));
+
+    c.auth = parseAuth(root["auth"]);
+    const ConfigNode audit = root["audit"];
+    audit.expectKeys({"retention_days"});
+    c.audit.retentionDays = static_cast<int>(audit.getInt("retention_days", c.audit.retentionDays, 1, 36500));
 
     c.channels = parseEntries(root["channels"], true);
     c.integrations = parseEntries(root["integrations"], false);

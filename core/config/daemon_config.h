@@ -85,6 +85,34 @@ struct FilesConfig {
     std::int64_t maxBytes = 25 * 1024 * 1024;      // one file at most
 };
 
+// A user the config creates at start-up when no user has its login yet (the demo's people, a first administrator);
+// what was edited through the API since wins.
+struct SeedUser {
+    std::string login;
+    std::string displayName;
+    std::string email;
+    std::vector<std::string> roles;
+    std::string operatorId;
+    std::string password;
+    std::string position;  // "auth.users[0]" with file:line:column, for errors found when it is created
+};
+
+// Signing in: access and refresh token lifetimes, the key access tokens are signed with, password guessing.
+struct AuthConfig {
+    // HS256 key shared by every daemon of a deployment; empty: a random one per start (sessions then end at a
+    // restart and work on one daemon only, which the log says).
+    std::string tokenSecret;
+    std::chrono::seconds accessTokenLifetime{10 * 60};
+    std::chrono::seconds refreshTokenLifetime{12 * 3600};  // a shift
+    int lockoutFailures = 5;
+    std::chrono::seconds lockoutFor{15 * 60};
+    std::vector<SeedUser> users;
+};
+
+struct AuditConfig {
+    int retentionDays = 365;
+};
+
 // A channel account or an integration: `type` names the plugin, `settings` is the plugin's to validate.
 struct PluginEntry {
     std::string type;
@@ -124,6 +152,8 @@ struct DaemonConfig {
     MqttConfig mqtt;
     InteractionsConfig interactions;
     FilesConfig files;
+    AuthConfig auth;
+    AuditConfig audit;
     std::string pluginDirectory;  // absolute, or relative to the config file's folder
     std::vector<PluginEntry> channels;
     std::vector<PluginEntry> integrations;

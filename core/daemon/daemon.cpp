@@ -1,11 +1,16 @@
 #include "daemon/daemon.h"
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/Logger.h>
+#include <Poco/RandomStream.h>
+#include <Poco/Util/TimerTaskAdapter.h>
 
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include "daemon/routing_bootstrap.h"
+#include "daemon/user_bootstrap.h"
 #include "db/migrator.h"
 #include "model/internal_error.h"
 #include "omnigate/sdk/api_error.h"
@@ -19,6 +24,22 @@ Poco::Logger& logger() { return Poco::Logger::get("omnigate"); }
 constexpr auto kDatabaseWait = std::chrono::seconds(60);
 // Changes through this daemon's admin API invalidate at once; this bounds how stale another daemon's changes are.
 constexpr auto kCatalogMaxAge = std::chrono::seconds(5);
+constexpr long kAuditPurgeEveryMs = 60L * 60 * 1000;
+
+// auth.token_secret when configured; else a random key for this run, which ends every session at a restart.
+std::string tokenSecret(const AuthConfig& auth) {
+    if (!auth.tokenSecret.empty()) return auth.tokenSecret;
+    logger().warning("auth.token_secret is not set: sign-ins are signed with a key made for this run, so they end "
+                     "when the daemon restarts and work on this daemon only; set it (the same on every daemon)");
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    Poco::RandomInputStream random;
+    char bytes[48];
+    random.read(bytes, sizeof bytes);
+    encoder.write(bytes, sizeof bytes);
+    encoder.close();
+    return out.str();
+}
 
 }  // namespace
 
@@ -126,6 +147,12 @@ void Daemon::startWritePath() {
     } catch (const ApiError& e) {
         throw StartupError(std::string("storing the routing section of ") + config_.file + " failed: " + withCause(e));
     }
+    // After the routing section: a seeded operator user names an operator it created.
+    try {
+        logger().information("%s", UserBootstrap(config_.auth, *writer_).run());
+    } catch (const ApiError& e) {
+        throw StartupError(std::string("creating the users of ") + config_.file + " failed: " + withCause(e));
+    }
 }
 
 // Every core REST API on the router: registered before the plugins, whose routes come after.
@@ -167,8 +194,19 @@ void Daemon::registerApis() {
     interactions_->setStatusHooks(routingService_->statusHooks());
     routingActionsApi_ = std::make_unique<RoutingActionsApi>(*routingService_, *pool_);
     routingActionsApi_->registerRoutes(router_);
-    authenticator_ = std::make_unique<Authenticator>(config_.adminToken, config_.http.metricsToken,
-                                                     storeDirectory(*pool_, *writer_));
+    authenticator_ = std::make_unique<Authenticator>(
+        config_.adminToken, config_.http.metricsToken,
+        AccessTokens(tokenSecret(config_.auth), config_.auth.accessTokenLifetime), storeDirectory(*pool_, *writer_));
+    authApi_ = std::make_unique<AuthApi>(config_.auth, *authenticator_, *routingService_, *writer_, *pool_);
+    authApi_->registerRoutes(router_);
+    usersApi_ = std::make_unique<UsersApi>(*authenticator_, *writer_, *pool_);
+    usersApi_->registerRoutes(router_);
+    branchesApi_ = std::make_unique<BranchesApi>(*writer_, *pool_);
+    branchesApi_->registerRoutes(router_);
+    auditApi_ = std::make_unique<AuditApi>(config_.audit.retentionDays, *writer_, *pool_);
+    auditApi_->registerRoutes(router_);
+    timer_.schedule(Poco::Util::TimerTask::Ptr(new Poco::Util::TimerTaskAdapter<Daemon>(*this, &Daemon::purgeAudit)),
+                    60 * 1000, kAuditPurgeEveryMs);
     interactionsApi_ = std::make_unique<InteractionsApi>(*interactions_, *messages_, *files_);
     interactionsApi_->registerRoutes(router_);
     clients_ = std::make_unique<ClientsApi>(*writer_, *pool_);
@@ -179,6 +217,15 @@ void Daemon::registerApis() {
     filesApi_->registerRoutes(router_);
     supervisorApi_ = std::make_unique<SupervisorApi>(*pool_);
     supervisorApi_->registerRoutes(router_);
+}
+
+void Daemon::purgeAudit(Poco::Util::TimerTask&) {
+    try {
+        const int deleted = auditApi_->purge();
+        if (deleted > 0) logger().information("audit: %d entries past retention deleted", deleted);
+    } catch (const std::exception& e) {
+        logger().warning("audit: deleting entries past retention failed (tried again in an hour): %s", withCause(e));
+    }
 }
 
 void Daemon::loadPlugins() {

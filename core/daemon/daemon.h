@@ -3,11 +3,16 @@
 #pragma once
 
 #include <Poco/Util/Timer.h>
+#include <Poco/Util/TimerTask.h>
 
 #include <memory>
 #include <stdexcept>
 
 #include "api/api_tokens_api.h"
+#include "api/audit_api.h"
+#include "api/auth_api.h"
+#include "api/branches_api.h"
+#include "api/users_api.h"
 #include "api/auto_replies_api.h"
 #include "api/blacklist_api.h"
 #include "api/break_reasons_api.h"
@@ -74,6 +79,8 @@ private:
     void loadPlugins();
     void serve();
     PluginServices::BotActions botActions();
+    // Hourly on the timer: the audit log and sign-in sessions past retention go.
+    void purgeAudit(Poco::Util::TimerTask& task);
 
     DaemonConfig config_;
     Metrics metrics_;
@@ -103,6 +110,10 @@ private:
     std::unique_ptr<InteractionsApi> interactionsApi_;
     std::unique_ptr<ClientsApi> clients_;
     std::unique_ptr<ApiTokensApi> apiTokensApi_;
+    std::unique_ptr<AuthApi> authApi_;
+    std::unique_ptr<UsersApi> usersApi_;
+    std::unique_ptr<BranchesApi> branchesApi_;
+    std::unique_ptr<AuditApi> auditApi_;
     std::unique_ptr<SupervisorApi> supervisorApi_;
     std::unique_ptr<TopicsApi> topicsApi_;
     std::unique_ptr<QueuesApi> queuesApi_;

@@ -1,49 +1,84 @@
 // Who may call a route, as the route table declares it. Every route is registered with its Access, and the HTTP
 // server asks the RouteGuard to admit each request against it before the handler runs, so what a route says and
-// what is checked cannot drift apart; the daemon logs each route with its access at start-up.
+// what is checked cannot drift apart; the daemon logs each route with its access at start-up. The permissions, and
+// which role holds which, are the table in docs/security.md ("Who may do what").
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace omnigate {
 
-enum class Scope {
-    Admin,              // the admin token only; never granted to an API token
-    InteractionsRead,   // list and read interactions and their messages
-    InteractionsWrite,  // start outbound interactions, reply in one
-    ClientsRead,        // search and read clients and their interactions
-    ClientsWrite,       // create clients, edit their cards
+// What a route needs. A role holds a permission fully (on everything) or in its own form (only on what the user
+// owns, see Ownership); an API token holds the grantable ones it was given, fully; the admin token holds all.
+enum class Permission {
+    InteractionsRead,       // list and read interactions and their messages           (grantable)
+    InteractionsWrite,      // start outbound interactions, reply in one                (grantable)
+    InteractionsHandle,     // the lifecycle: accept, decline, transfer, close, status, topics, rating…
+    InteractionsSupervise,  // the unified queue, exports, assign, mass operations, any operator's work
+    ClientsRead,            // search and read clients and their interactions           (grantable)
+    ClientsWrite,           // create clients, edit their cards                         (grantable)
+    ClientsMerge,           // addresses, merging clients, moving an interaction to another client
+    OperatorsStatus,        // an operator's status and its history
+    CatalogsRead,           // queues, operator groups, operators, topics, break reasons
+    CatalogsWrite,          // every routing catalog, rules, auto-replies, spam words, the blacklist
+    UsersManage,            // users, branches, workplaces
+    TokensManage,           // integration API tokens
+    AuditRead,              // the audit log
+    SegmentsRead,           // client segments (marketing)
 };
 
-const char* toString(Scope scope);
+const char* toString(Permission permission);
+std::optional<Permission> parsePermission(const std::string& name);
+const std::vector<Permission>& allPermissions();
+
+// What a user holding only the own form of the route's permission must own for the route to admit them.
+enum class Ownership {
+    None,         // nothing: the own form is not enough
+    Interaction,  // the interaction {id} in the path is offered to or held by their operator
+    Client,       // the client {id} in the path has an interaction offered to or held by their operator
+    Operator,     // the operator {id} in the path is their own
+    Caller,       // the handler keeps them to their own (a list filtered to their operator, or a new interaction
+                  // that their operator will hold); it reads Actor::ownOnly
+};
 
 class Access {
 public:
     enum class Kind {
         Open,        // anyone: probes; the Actor is {monitoring} for a caller Monitoring would admit
         Monitoring,  // scrapers: the http.metrics_token (or the admin token) once one is configured, else anyone
-        Scoped,      // the admin token, or an API token granted the scope; Scope::Admin: the admin token only
+        Permitted,   // a caller holding the permission: the admin token, a user by their roles, an API token
         Plugin,      // a plugin's route: the plugin checks its own credentials (a visitor's or a bot's token, a
-                     // provider's signature, the admin token); a valid API token is refused before the plugin runs
+                     // provider's signature, the admin token); a valid API token or user token is refused first
+        SignedIn,    // any signed-in user, for their own session (GET /auth/me, logout)
     };
 
-    static Access open() { return Access(Kind::Open, Scope::Admin); }
-    static Access monitoring() { return Access(Kind::Monitoring, Scope::Admin); }
-    static Access scoped(Scope scope) { return Access(Kind::Scoped, scope); }
-    static Access admin() { return scoped(Scope::Admin); }
-    static Access plugin() { return Access(Kind::Plugin, Scope::Admin); }
+    static Access open() { return Access(Kind::Open); }
+    static Access monitoring() { return Access(Kind::Monitoring); }
+    static Access needs(Permission permission, Ownership ownership = Ownership::None) {
+        Access access(Kind::Permitted);
+        access.permission_ = permission;
+        access.ownership_ = ownership;
+        return access;
+    }
+    static Access plugin() { return Access(Kind::Plugin); }
+    static Access signedIn() { return Access(Kind::SignedIn); }
 
     Kind kind() const { return kind_; }
-    Scope scope() const { return scope_; }  // meaningful for Kind::Scoped only
+    Permission permission() const { return permission_; }  // meaningful for Kind::Permitted only
+    Ownership ownership() const { return ownership_; }
 
-    // "open", "monitoring", "plugin", or the scope: "admin", "interactions:read"…
+    // "open", "monitoring", "plugin", "signed-in", or the permission and what its own form needs:
+    // "catalogs:write", "interactions:read, own interaction".
     std::string describe() const;
 
 private:
-    Access(Kind kind, Scope scope) : kind_(kind), scope_(scope) {}
+    explicit Access(Kind kind) : kind_(kind) {}
 
     Kind kind_;
-    Scope scope_;
+    Permission permission_ = Permission::InteractionsRead;
+    Ownership ownership_ = Ownership::None;
 };
 
 }  // namespace omnigate

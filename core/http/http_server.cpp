@@ -201,7 +201,9 @@ private:
         }
         request.pathParams = std::move(match.params);
         const Actor actor = guard_.admit(request, match.access);
-        return match.handler(request, actor);
+        HttpResponse response = match.handler(request, actor);
+        guard_.served(request, match.access, actor, response);
+        return response;
     }
 
     void readBody(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, HttpRequest& request) {

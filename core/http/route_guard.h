@@ -15,6 +15,11 @@ public:
 
     // Who calls, when `access` lets the request through; throws ApiError (401, 403, 503) otherwise.
     virtual Actor admit(const HttpRequest& request, const Access& access) = 0;
+
+    // Told of every request its handler answered (errors thrown are not answers): where the audit log records
+    // changes made through the API.
+    virtual void served(const HttpRequest& /*request*/, const Access& /*access*/, const Actor& /*actor*/,
+                        const HttpResponse& /*response*/) {}
 };
 
 }  // namespace omnigate

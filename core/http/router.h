@@ -28,7 +28,7 @@ public:
 
     struct Match {
         RouteHandler handler;                        // empty: no route
-        Access access = Access::admin();
+        Access access = Access::plugin();
         bool pathKnown = false;                      // the path exists for another method (405, not 404)
         std::map<std::string, std::string> params;
     };
@@ -36,12 +36,12 @@ public:
 
     struct WebSocketMatch {
         std::shared_ptr<WebSocketHandler> handler;  // null: no route
-        Access access = Access::admin();
+        Access access = Access::plugin();
         std::map<std::string, std::string> params;
     };
     WebSocketMatch matchWebSocket(const std::string& path) const;
 
-    // "GET /healthz (open)", "POST /api/v1/queues (admin)", "WEBSOCKET /api/v1/webchat/{account}/ws (plugin)"…,
+    // "GET /healthz (open)", "POST /api/v1/queues (catalogs:write)", "WEBSOCKET /api/v1/webchat/{account}/ws (plugin)"…,
     // in registration order.
     std::vector<std::string> describe() const;
 

@@ -7,8 +7,14 @@
 namespace omnigate {
 
 struct Actor {
-    std::string kind = "system";  // client, operator, admin, integration, system, bot, anonymous
-    std::string id;
+    std::string kind = "system";  // client, operator, user, admin, integration, system, bot, anonymous
+    std::string id;               // the operator's id for an operator; the login for a user
+    // A signed-in user: their login (also for kind operator), and the workplace they signed in at.
+    std::string user;
+    std::string workplace;
+    // True when a signed-in operator was admitted by the own form of the route's permission (Ownership::Caller):
+    // the handler shows and lets them touch only what operator `id` is offered or holds.
+    bool ownOnly = false;
 };
 
 }  // namespace omnigate

@@ -528,7 +528,8 @@ TEST(DaemonConfigFloods, RefusesASendQueueSmallerThanTheLargestFrame) {
 const char* const kDemoSecretVariables[] = {
     "OMNIGATE_ADMIN_TOKEN", "OMNIGATE_DB_PASSWORD",  "OMNIGATE_WEBCHAT_SECRET",  "OMNIGATE_IMAP_PASSWORD",
     "OMNIGATE_SMTP_PASSWORD", "OMNIGATE_VK_TOKEN",    "OMNIGATE_VK_SECRET",       "OMNIGATE_WA_APP_SECRET",
-    "OMNIGATE_WA_VERIFY_TOKEN", "OMNIGATE_WA_TOKEN",  "OMNIGATE_CORS_ORIGIN"};
+    "OMNIGATE_WA_VERIFY_TOKEN", "OMNIGATE_WA_TOKEN",  "OMNIGATE_CORS_ORIGIN", "OMNIGATE_AUTH_TOKEN_SECRET",
+    "OMNIGATE_DEMO_ADMIN_PASSWORD", "OMNIGATE_DEMO_SUPERVISOR_PASSWORD", "OMNIGATE_DEMO_OPERATOR_PASSWORD"};
 
 TEST(ExposedDeployment, TheDemoConfigOnAPublicAddressIsRefusedNamingEveryDemoSecret) {
     std::vector<std::unique_ptr<ScopedEnv>> unset;
@@ -546,7 +547,8 @@ TEST(ExposedDeployment, TheDemoConfigOnAPublicAddressIsRefusedNamingEveryDemoSec
          {"admin.token", "database.password", "channels[0].settings.token_secret", "channels[1].settings.imap_password",
           "channels[1].settings.smtp_password", "channels[2].settings.access_token", "channels[2].settings.secret",
           "channels[3].settings.app_secret", "channels[3].settings.verify_token", "channels[3].settings.access_token",
-          "http.cors_origins[0]"}) {
+          "http.cors_origins[0]", "auth.token_secret", "auth.users[0].password", "auth.users[1].password",
+          "auth.users[2].password", "auth.users[3].password"}) {
         EXPECT_NE(e.problem().find(std::string(": ") + key + ": "), std::string::npos) << key << " not named in:\n"
                                                                                      << e.what();
     }

@@ -122,21 +122,25 @@ TEST(Router, EmptySegmentsAreIgnored) {
 TEST(Router, EachRouteKeepsItsDeclaredAccess) {
     // The server admits a request against the access its route declared: the match must carry that declaration.
     Router router;
-    router.add("GET", "/api/v1/things", Access::scoped(Scope::InteractionsRead), answering("list"));
-    router.add("DELETE", "/api/v1/things/{id}", Access::admin(), answering("delete"));
+    router.add("GET", "/api/v1/things", Access::needs(Permission::InteractionsRead, Ownership::Caller),
+               answering("list"));
+    router.add("DELETE", "/api/v1/things/{id}", Access::needs(Permission::CatalogsWrite), answering("delete"));
     router.add("GET", "/healthz", Access::open(), answering("ok"));
     router.addWebSocket("/api/v1/things/ws", Access::plugin(), std::make_shared<NoopWebSocket>());
 
     const Router::Match list = router.match("GET", "/api/v1/things");
-    EXPECT_EQ(list.access.kind(), Access::Kind::Scoped);
-    EXPECT_EQ(list.access.scope(), Scope::InteractionsRead);
-    EXPECT_EQ(router.match("DELETE", "/api/v1/things/1").access.scope(), Scope::Admin);
+    EXPECT_EQ(list.access.kind(), Access::Kind::Permitted);
+    EXPECT_EQ(list.access.permission(), Permission::InteractionsRead);
+    EXPECT_EQ(list.access.ownership(), Ownership::Caller);
+    EXPECT_EQ(router.match("DELETE", "/api/v1/things/1").access.permission(), Permission::CatalogsWrite);
+    EXPECT_EQ(router.match("DELETE", "/api/v1/things/1").access.ownership(), Ownership::None);
     EXPECT_EQ(router.match("GET", "/healthz").access.kind(), Access::Kind::Open);
     EXPECT_EQ(router.matchWebSocket("/api/v1/things/ws").access.kind(), Access::Kind::Plugin);
 
     // The route table as the daemon logs it at start-up, each route with who may call it.
-    EXPECT_EQ(router.describe(), (std::vector<std::string>{"GET /api/v1/things (interactions:read)",
-                                                           "DELETE /api/v1/things/{id} (admin)", "GET /healthz (open)",
+    EXPECT_EQ(router.describe(), (std::vector<std::string>{"GET /api/v1/things (interactions:read, own)",
+                                                           "DELETE /api/v1/things/{id} (catalogs:write)",
+                                                           "GET /healthz (open)",
                                                            "WEBSOCKET /api/v1/things/ws (plugin)"}));
 }
 

@@ -140,7 +140,8 @@ TEST_F(ApiTokens, AReadOnlyTokenReadsInteractionsButCannotStartOrAnswerOne) {
     EXPECT_NE(errorMessage(client).find("'clients:read'"), std::string::npos) << client.body;
     const HttpResult status = as(t.token, "POST", path + "/status", R"({"status":"queued"})");
     ASSERT_EQ(status.status, 403) << status.body;
-    EXPECT_EQ(errorCode(status), "forbidden");
+    EXPECT_EQ(errorCode(status), "insufficient_scope");
+    EXPECT_NE(errorMessage(status).find("'interactions:handle'"), std::string::npos) << status.body;
     EXPECT_EQ(db_.text("SELECT status FROM interactions WHERE id = " + str(v.interactionId)), "closed");
 }
 

@@ -1,7 +1,9 @@
 // Who may call each route, proven from the route table itself: the daemon logs every route it serves with its
-// declared access ("serving POST /api/v1/queues (admin)"), and this test knocks on every /api/v1 route twice,
-// without credentials (401) and with an API token that lacks what the route needs (403). The routes come from the
-// daemon, not from a list here, so a route is covered the day it is added. Every plugin with routes is loaded.
+// declared access ("serving POST /api/v1/queues (catalogs:write)"), and this test knocks on every /api/v1 route:
+// without credentials (401), with an API token that lacks what the route needs (403), and signed in as each role
+// that does not hold the route's permission (403 naming it), the roles' permissions read from GET /auth/me. The
+// routes come from the daemon, not from a list here, so a route is covered the day it is added. Every plugin with
+// routes is loaded.
 // A plugin's route is checked by the plugin itself (the SDK declares no access): without credentials it must
 // answer 401 like any other, and an API token, which carries only the core's scopes, is refused with 403.
 #include <gtest/gtest.h>
@@ -21,12 +23,19 @@ namespace {
 struct ServedRoute {
     std::string method;   // WEBSOCKET for an upgrade
     std::string pattern;  // "/api/v1/interactions/{id}"
-    std::string access;   // "admin", "interactions:read"…, "plugin", "open"
+    std::string access;   // "catalogs:write", "interactions:read, own interaction"…, "plugin", "signed-in", "open"
+    // The permission alone, without what its own form needs: "interactions:read".
+    std::string permission() const { return access.substr(0, access.find(',')); }
+    bool ownFormAdmits() const { return access.find(", own") != std::string::npos; }
     std::string name() const { return method + " " + pattern + " (" + access + ")"; }
 };
 
-// The only /api/v1 routes open to anyone: a visitor starts a web chat session there, before holding any token.
-const std::set<std::string> kOpenOnPurpose{"POST /api/v1/webchat/{account}/sessions"};
+// The only /api/v1 routes open to anyone: a visitor starts a web chat session there, and a person signs in, before
+// holding any token.
+const std::set<std::string> kOpenOnPurpose{"POST /api/v1/webchat/{account}/sessions", "POST /api/v1/auth/login",
+                                           "POST /api/v1/auth/refresh"};
+
+const std::vector<std::string> kRoles{"operator", "supervisor", "business_admin", "marketer"};
 
 const std::vector<std::string> kGrantable{"interactions:read", "interactions:write", "clients:read", "clients:write"};
 
@@ -71,6 +80,7 @@ protected:
                                 "      secret: route-access-chatbot-secret\n"
                                 "      bot_token: route-access-bot-token\n"
                                 "  - type: knowledge_base\n    id: kb\n    settings:\n      templates: []\n";
+        options.extraYaml = "auth:\n  token_secret: route-access-token-secret-0123456789abcdef\n";
         daemon_ = new DaemonProcess(options);
         ready_ = daemon_->waitReady();
         // The route table is logged once start-up is complete, which is a moment after /readyz first answers.
@@ -101,16 +111,51 @@ protected:
         return r.status == 201 ? r.json()->getValue<std::string>("token") : "";
     }
 
-    // Every grantable scope but the one the route needs: for admin and plugin routes, all of them.
-    static std::string tokenLacking(const std::string& access) {
+    // Every grantable scope but the one the route needs: for the other routes, all of them.
+    static std::string tokenLacking(const std::string& permission) {
         static std::map<std::string, std::string> tokens;
-        auto found = tokens.find(access);
+        auto found = tokens.find(permission);
         if (found != tokens.end()) return found->second;
         std::vector<std::string> scopes;
         for (const std::string& s : kGrantable) {
-            if (s != access) scopes.push_back(s);
+            if (s != permission) scopes.push_back(s);
         }
-        return tokens[access] = issue(scopes);
+        return tokens[permission] = issue(scopes);
+    }
+
+    struct SignedInRole {
+        std::string token;
+        std::set<std::string> permissions;  // as GET /auth/me lists them: "catalogs:read", "interactions:read:own"
+    };
+    // A user with only `role`, signed in; an operator works as a routing operator made for them.
+    static SignedInRole signIn(const std::string& role) {
+        const std::string tag = Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8);
+        const std::map<std::string, std::string> admin{{"Authorization", "Bearer " + daemon_->adminToken()},
+                                                       {"Content-Type", "application/json"}};
+        std::string op;
+        if (role == "operator") {
+            op = "route-op-" + tag;
+            const HttpResult made = daemon_->http().request(
+                "POST", "/api/v1/operators", R"({"id":")" + op + R"(","name":"Op","capacities":{}})", admin);
+            EXPECT_EQ(made.status, 201) << made.body;
+        }
+        const std::string login = "route-" + role + "-" + tag;
+        const HttpResult user = daemon_->http().request(
+            "POST", "/api/v1/users",
+            R"({"login":")" + login + R"(","roles":[")" + role + R"("],)" +
+                (op.empty() ? "" : R"("operator_id":")" + op + R"(",)") + R"("password":"route-access-password"})",
+            admin);
+        EXPECT_EQ(user.status, 201) << user.body;
+        const HttpResult in = daemon_->http().postJson(
+            "/api/v1/auth/login", R"({"login":")" + login + R"(","password":"route-access-password"})");
+        EXPECT_EQ(in.status, 200) << in.body;
+        if (in.status != 200) return {};
+        SignedInRole signedIn{in.json()->getValue<std::string>("access_token"), {}};
+        const HttpResult me = daemon_->http().get("/api/v1/auth/me", signedIn.token);
+        EXPECT_EQ(me.status, 200) << me.body;
+        const auto list = me.json()->getArray("permissions");
+        for (std::size_t i = 0; i < list->size(); ++i) signedIn.permissions.insert(list->getElement<std::string>(i));
+        return signedIn;
     }
 
     static HttpResult call(const ServedRoute& route, const std::string& bearer) {
@@ -155,24 +200,70 @@ TEST_F(RouteAccess, EveryApiRouteRefusesNoCredentialsAndAnApiTokenWithoutItsScop
     int checked = 0;
     for (const ServedRoute& route : api) {
         const std::string name = route.method + " " + route.pattern;
-        if (route.access == "open") {
-            ADD_FAILURE() << route.name() << " is open to anyone: an /api/v1 route must declare who may call it";
-            continue;
-        }
         const HttpResult anonymous = call(route, "");
         if (kOpenOnPurpose.count(name) != 0) {
             EXPECT_NE(anonymous.status, 401) << route.name() << " is listed as open on purpose but refused: "
                                              << anonymous.body;
             continue;
         }
+        if (route.access == "open") {
+            ADD_FAILURE() << route.name() << " is open to anyone: an /api/v1 route must declare who may call it";
+            continue;
+        }
         EXPECT_EQ(anonymous.status, 401) << route.name() << " without credentials answered " << anonymous.body;
 
-        const HttpResult lacking = call(route, tokenLacking(route.access));
-        EXPECT_EQ(lacking.status, 403) << route.name() << " with an API token of every scope but '" << route.access
-                                       << "' answered " << lacking.body;
+        const HttpResult lacking = call(route, tokenLacking(route.permission()));
+        // A signed-in user's own routes take no API token at all: it is not a user.
+        EXPECT_EQ(lacking.status, route.access == "signed-in" ? 401 : 403)
+            << route.name() << " with an API token of every scope but '" << route.permission() << "' answered "
+            << lacking.body;
         ++checked;
     }
     std::cout << "checked " << checked << " /api/v1 routes, " << kOpenOnPurpose.size() << " open on purpose\n";
+}
+
+}  // namespace
+}  // namespace omnigate::test
+
+namespace omnigate::test {
+namespace {
+
+TEST_F(RouteAccess, EveryRoleIsRefusedEveryRouteWhosePermissionItLacksAndToldWhichOne) {
+    std::map<std::string, SignedInRole> roles;
+    for (const std::string& role : kRoles) {
+        roles[role] = signIn(role);
+        ASSERT_FALSE(roles[role].token.empty()) << role;
+    }
+    // The roles really differ: the table is read, not assumed.
+    EXPECT_EQ(roles["operator"].permissions.count("interactions:read:own"), 1u);
+    EXPECT_EQ(roles["supervisor"].permissions.count("interactions:read"), 1u);
+    EXPECT_EQ(roles["business_admin"].permissions.count("users:manage"), 1u);
+    EXPECT_EQ(roles["marketer"].permissions.count("segments:read"), 1u);
+
+    int refused = 0;
+    for (const ServedRoute& route : servedRoutes(daemon_->log())) {
+        if (route.pattern.rfind("/api/v1/", 0) != 0) continue;
+        if (route.access == "plugin") {
+            // A plugin takes its own credentials; a user's token carries the core's permissions and is refused.
+            for (const auto& [role, user] : roles) {
+                EXPECT_EQ(call(route, user.token).status, 403) << route.name() << " as " << role;
+            }
+            continue;
+        }
+        if (route.access == "signed-in" || route.access == "open") continue;
+        for (const auto& [role, user] : roles) {
+            const bool full = user.permissions.count(route.permission()) != 0;
+            const bool own = user.permissions.count(route.permission() + ":own") != 0;
+            if (full || (own && route.ownFormAdmits())) continue;
+            const HttpResult r = call(route, user.token);
+            EXPECT_EQ(r.status, 403) << route.name() << " as " << role << " answered " << r.body;
+            EXPECT_NE(r.body.find("'" + route.permission() + "'"), std::string::npos)
+                << route.name() << " as " << role << " did not name the permission: " << r.body;
+            ++refused;
+        }
+    }
+    std::cout << "refused " << refused << " route-role pairs\n";
+    EXPECT_GT(refused, 50);
 }
 
 }  // namespace

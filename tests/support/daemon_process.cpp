@@ -46,7 +46,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
            << "mqtt:\n  url: tcp://127.0.0.1:" << requireEnv("OMNIGATE_MQTT_PORT") << "\n  keep_alive_seconds: 5\n"
            << "plugins:\n  directory: " << requireEnv("OMNIGATE_PLUGIN_DIR") << "\n"
            << "files:\n  directory: " << requireEnv("OMNIGATE_VAR_DIR") << "/files\n"
-           << "channels:\n" << options_.channelsYaml;
+           << "channels:\n" << options_.channelsYaml << options_.extraYaml;
     config.close();
 
     launch();

@@ -37,6 +37,8 @@ struct DaemonOptions {
         "    webchat_sessions: {burst: 1000000, per_minute: 1000000}\n"
         "    webchat_messages: {burst: 1000000, per_minute: 1000000}\n"
         "    failed_auth: {burst: 1000000, per_minute: 1000000}\n";
+    // More top-level sections (auth:, audit:…), written after the others.
+    std::string extraYaml;
     int writeQueueMax = 0;   // database.write_queue_max when set (with one writer lane), to provoke back-pressure
     std::map<std::string, std::string> environment;
 };
