@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Manages omnigate's private MariaDB, Mosquitto, Dovecot (IMAP) and SMTP receiver under $OMNIGATE_VAR_DIR, so
-# development and tests never touch the system's own services.
-# Usage: scripts/services.sh start|stop|restart|status mariadb|mosquitto|dovecot|smtp|all
+# Manages omnigate's private MariaDB, Mosquitto, Dovecot (IMAP), SMTP receiver and OpenLDAP directory under
+# $OMNIGATE_VAR_DIR, so development and tests never touch the system's own services.
+# Usage: scripts/services.sh start|stop|restart|status mariadb|mosquitto|dovecot|smtp|ldap|all
 # Everything runs as root: the checkout may be mode 700, which the mysql/mosquitto users could not traverse.
 set -euo pipefail
 
@@ -20,6 +20,13 @@ smtp_port=${OMNIGATE_SMTP_PORT:-2525}
 mail_user=${OMNIGATE_IMAP_USER:-demo@omnigate.test}
 mail_password=${OMNIGATE_IMAP_PASSWORD:-demo-password}
 mail_master_password=${OMNIGATE_MAIL_MASTER_PASSWORD:-omnigate-relay}
+# The demo directory (config/ldap/demo.ldif) and the service account that may read it; the script adds that account
+# itself so that its password comes from the environment like the others.
+ldap_port=${OMNIGATE_LDAP_PORT:-13389}
+ldaps_port=${OMNIGATE_LDAPS_PORT:-13636}
+ldap_suffix=dc=omnigate,dc=test
+ldap_reader_dn=cn=omnigate-reader,ou=services,$ldap_suffix
+ldap_reader_password=${OMNIGATE_LDAP_BIND_PASSWORD:-omnigate-reader}
 
 db_dir=$var_dir/mariadb
 db_data=$db_dir/data
@@ -37,8 +44,14 @@ dc_log=$dc_dir/dovecot.log
 smtp_dir=$var_dir/smtp
 smtp_pid=$smtp_dir/smtp_relay.pid
 smtp_log=$smtp_dir/smtp_relay.log
+ldap_dir=$var_dir/ldap
+ldap_conf=$ldap_dir/slapd.conf
+ldap_pid=$ldap_dir/slapd.pid
+ldap_log=$ldap_dir/slapd.log
+ldap_sock=$ldap_dir/ldapi
+ldap_tls=$ldap_dir/tls
 
-usage() { echo "usage: $0 start|stop|restart|status mariadb|mosquitto|dovecot|smtp|all" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|restart|status mariadb|mosquitto|dovecot|smtp|ldap|all" >&2; exit 2; }
 die() { echo "services: $*" >&2; exit 1; }
 
 # True if pid is alive and is the expected program: guards against stale pid files whose number was reused, and
@@ -310,6 +323,107 @@ start_smtp() {
   echo "smtp: running (pid $pid, port $smtp_port, delivering into dovecot)"
 }
 
+# The directory answers an anonymous read of its root entry (what every LDAP client asks first).
+ldap_ping() {
+  timeout 3 ldapsearch -x -LLL -H "ldap://127.0.0.1:$ldap_port" -s base -b '' namingContexts >/dev/null 2>&1
+}
+
+# A CA and a server certificate it signed (for 127.0.0.1 and localhost), made once: clients verify the server
+# against ca.crt for StartTLS and ldaps, as they would against a company's own CA. The CA's key stays next to it
+# only because this is a throw-away test CA.
+make_ldap_certificates() {
+  [ -s "$ldap_tls/ca.crt" ] && [ -s "$ldap_tls/server.crt" ] && [ -s "$ldap_tls/server.key" ] && return 0
+  command -v openssl >/dev/null || die "ldap: openssl is needed for the directory's certificates (scripts/setup.sh)"
+  mkdir -p "$ldap_tls"
+  local log=$ldap_tls/openssl.log
+  {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=omnigate test directory CA" \
+      -keyout "$ldap_tls/ca.key" -out "$ldap_tls/ca.crt" &&
+      openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$ldap_tls/server.key" \
+        -out "$ldap_tls/server.csr" &&
+      printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n' \
+        >"$ldap_tls/server.ext" &&
+      openssl x509 -req -in "$ldap_tls/server.csr" -CA "$ldap_tls/ca.crt" -CAkey "$ldap_tls/ca.key" \
+        -set_serial "0x$(openssl rand -hex 8)" -days 3650 -extfile "$ldap_tls/server.ext" -out "$ldap_tls/server.crt"
+  } >"$log" 2>&1 || fail_with_logs "ldap: creating the certificates failed" "$log"
+  chmod 600 "$ldap_tls/ca.key" "$ldap_tls/server.key"
+}
+
+start_ldap() {
+  local pid
+  if pid=$(live_pid "$ldap_pid" slapd); then
+    echo "ldap: already running (pid $pid, ldap $ldap_port, ldaps $ldaps_port)"
+    return 0
+  fi
+  require_free_port ldap "$ldap_port"
+  require_free_port ldap "$ldaps_port"
+  # The unix socket (through which this script loads the data) goes into an ldapi:// URL: keep its path simple.
+  [ ${#ldap_sock} -le 100 ] || die "ldap: socket path too long: $ldap_sock; use a shorter OMNIGATE_VAR_DIR"
+  case $ldap_sock in *[!A-Za-z0-9._/-]*) die "ldap: the var dir may hold only letters, digits and ._/- : $ldap_dir" ;; esac
+  local ldapi=ldapi://${ldap_sock//\//%2F}
+  make_ldap_certificates
+  # Fresh data on every start: tests see exactly the LDIF, whatever an earlier run changed.
+  rm -rf "$ldap_dir/data" "$ldap_sock"
+  mkdir -p "$ldap_dir/data"
+  # Rewritten on every start so port changes apply. The root DN is root connecting over the unix socket (SASL
+  # EXTERNAL), so there is no administrator password to leak. memberof keeps memberOf on users and on nested
+  # groups, as Active Directory does. Only the service account reads; a user may bind and read itself.
+  cat >"$ldap_conf" <<EOF
+# Generated by scripts/services.sh; edits are overwritten on start.
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+moduleload memberof
+pidfile $ldap_pid
+argsfile $ldap_dir/slapd.args
+TLSCACertificateFile $ldap_tls/ca.crt
+TLSCertificateFile $ldap_tls/server.crt
+TLSCertificateKeyFile $ldap_tls/server.key
+
+database mdb
+suffix "$ldap_suffix"
+rootdn "gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth"
+directory $ldap_dir/data
+maxsize 67108864
+overlay memberof
+memberof-group-oc groupOfNames
+memberof-member-ad member
+memberof-memberof-ad memberOf
+memberof-refint TRUE
+access to attrs=userPassword
+  by anonymous auth
+  by * none
+access to *
+  by dn.exact="$ldap_reader_dn" read
+  by self read
+  by * none
+EOF
+  rm -f "$ldap_pid"
+  # -d stats: in the foreground of its own session (the pid is known at once, like mosquitto above), logging each
+  # connection, bind DN and search filter; never a password.
+  setsid nohup slapd -f "$ldap_conf" -d stats -h "ldap://127.0.0.1:$ldap_port/ ldaps://127.0.0.1:$ldaps_port/ $ldapi" \
+    </dev/null >"$ldap_log" 2>&1 &
+  pid=$!
+  wait_ready ldap "$pid" 20 ldap_ping "$ldap_log"
+  local hash
+  hash=$(slappasswd -n -T <(printf '%s' "$ldap_reader_password")) || die "ldap: hashing the reader's password failed"
+  {
+    cat "$repo/config/ldap/demo.ldif"
+    printf '\ndn: %s\nobjectClass: organizationalRole\nobjectClass: simpleSecurityObject\ncn: omnigate-reader\n' \
+      "$ldap_reader_dn"
+    printf 'userPassword: %s\n' "$hash"
+  } | ldapadd -Q -Y EXTERNAL -H "$ldapi" >"$ldap_dir/load.log" 2>&1 ||
+    fail_with_logs "ldap: loading config/ldap/demo.ldif failed" "$ldap_dir/load.log" "$ldap_log"
+  # The service account binds over ldaps with the CA: data, account and TLS are all in place.
+  LDAPTLS_CACERT=$ldap_tls/ca.crt timeout 5 ldapwhoami -x -H "ldaps://127.0.0.1:$ldaps_port" -D "$ldap_reader_dn" \
+    -y <(printf '%s' "$ldap_reader_password") >/dev/null 2>"$ldap_dir/probe.log" ||
+    fail_with_logs "ldap: the service account cannot bind over ldaps" "$ldap_dir/probe.log" "$ldap_log"
+  echo "ldap: running (pid $pid, ldap://127.0.0.1:$ldap_port with StartTLS, ldaps://127.0.0.1:$ldaps_port," \
+    "CA $ldap_tls/ca.crt, base $ldap_suffix, reader $ldap_reader_dn)"
+}
+
 stop_mariadb() { stop_pid mariadb "$db_pid" mariadbd 60; }
 stop_mosquitto() { stop_pid mosquitto "$mq_pid" mosquitto 20; }
 # Dovecot's master lets running IMAP sessions end on their own: they outlived it by seconds, still serving their
@@ -322,6 +436,7 @@ stop_dovecot() {
   [ -z "${pid:-}" ] || kill -KILL -- "-$pid" 2>/dev/null || true
 }
 stop_smtp() { stop_pid smtp "$smtp_pid" python3 20; }
+stop_ldap() { stop_pid ldap "$ldap_pid" slapd 20; }
 
 status_one() {
   local name=$1 file=$2 comm=$3 ports=$4 pid
@@ -336,8 +451,8 @@ status_one() {
 [ $# -eq 2 ] || usage
 action=$1
 case $2 in
-  mariadb | mosquitto | dovecot | smtp) services=("$2") ;;
-  all) services=(mariadb mosquitto dovecot smtp) ;;
+  mariadb | mosquitto | dovecot | smtp | ldap) services=("$2") ;;
+  all) services=(mariadb mosquitto dovecot smtp ldap) ;;
   *) usage ;;
 esac
 
@@ -356,6 +471,7 @@ case $action in
         mosquitto) status_one mosquitto "$mq_pid" mosquitto "ports $mqtt_port/$mqtt_ws_port" || rc=3 ;;
         dovecot) status_one dovecot "$dc_pid" dovecot "imap $imap_port" || rc=3 ;;
         smtp) status_one smtp "$smtp_pid" python3 "port $smtp_port" || rc=3 ;;
+        ldap) status_one ldap "$ldap_pid" slapd "ldap $ldap_port, ldaps $ldaps_port" || rc=3 ;;
       esac
     done
     exit "$rc"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds omnigate and runs its whole test suite against fresh private MariaDB and Mosquitto servers, on ports and
-# in a var dir of their own so it never clashes with scripts/run.sh. Extra arguments go to ctest (e.g. -R Config).
+# Builds omnigate and runs its whole test suite against fresh private servers (MariaDB, Mosquitto, Dovecot, SMTP,
+# OpenLDAP), on ports and in a var dir of their own so it never clashes with scripts/run.sh. Extra arguments go to
+# ctest (e.g. -R Config).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +23,9 @@ export OMNIGATE_MQTT_PORT=11883
 export OMNIGATE_MQTT_WS_PORT=19001
 export OMNIGATE_IMAP_PORT=11143
 export OMNIGATE_SMTP_PORT=12525
+export OMNIGATE_LDAP_PORT=11389
+export OMNIGATE_LDAPS_PORT=11636
+export OMNIGATE_LDAP_BIND_PASSWORD=omnigate-reader-test
 export OMNIGATE_SERVICES=$services
 export OMNIGATE_PLUGIN_DIR=$repo/build/plugins
 export OMNIGATE_TEST_PLUGIN_DIR=$repo/build/tests/plugins
