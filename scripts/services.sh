@@ -359,7 +359,9 @@ start_ldap() {
   require_free_port ldap "$ldaps_port"
   # The unix socket (through which this script loads the data) goes into an ldapi:// URL: keep its path simple.
   [ ${#ldap_sock} -le 100 ] || die "ldap: socket path too long: $ldap_sock; use a shorter OMNIGATE_VAR_DIR"
-  case $ldap_sock in *[!A-Za-z0-9._/-]*) die "ldap: the var dir may hold only letters, digits and ._/- : $ldap_dir" ;; esac
+  case $ldap_sock in
+    *[!A-Za-z0-9._/-]*) die "ldap: the var dir may hold only letters, digits and ._/- : $ldap_dir" ;;
+  esac
   local ldapi=ldapi://${ldap_sock//\//%2F}
   make_ldap_certificates
   # Fresh data on every start: tests see exactly the LDIF, whatever an earlier run changed.
