@@ -2,8 +2,8 @@
 # Builds tests in a tree of their own with gcc's sanitizers and runs them there; any report fails the run.
 #   scripts/sanitize.sh address  every unit test (ctest -L unit) under AddressSanitizer + UBSan, in build-asan
 #   scripts/sanitize.sh thread   the tests whose code runs on several threads at once, under ThreadSanitizer, in
-#                                build-tsan; the write batcher's and the outbox relay's need MariaDB and Mosquitto,
-#                                so scripts/test.sh runs this while its servers are up.
+#                                build-tsan; the write batcher's, the outbox relay's and directory sign-in's need
+#                                MariaDB, Mosquitto and slapd, so scripts/test.sh runs this while its servers are up.
 # Only the targets those tests need are built. Extra arguments go to ctest.
 set -euo pipefail
 
@@ -31,10 +31,10 @@ case $kind in
     sanitizers=thread
     # The write batcher (group commit from many callers), the outbox relay (writers' offers against the MQTT
     # callbacks), the WebSocket hub (its thread against upgrading and pushing threads; the hub's other tests time
-    # slow peers in real time, which ThreadSanitizer's slowdown would upset) and the web chat plugin (sockets
-    # opening and closing while operators send).
-    targets=(core_db_mariadb_tests bus_fault_tests core_http_tests webchat_tests)
-    select=(-R '^(WriteBatcher|OutboxRelay|WebSocketHubTest\.VisitorsComeAndGo|WebchatPlugin)')
+    # slow peers in real time, which ThreadSanitizer's slowdown would upset), the web chat plugin (sockets
+    # opening and closing while operators send) and directory sign-ins on several threads at once.
+    targets=(core_db_mariadb_tests bus_fault_tests core_http_tests webchat_tests core_auth_ldap_tests)
+    select=(-R '^(WriteBatcher|OutboxRelay|WebSocketHubTest\.VisitorsComeAndGo|WebchatPlugin|LdapDirectoryTest\.Conc)')
     export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$repo/tests/sanitizers/tsan.supp
     ;;
   *)
