@@ -143,6 +143,20 @@ TEST_F(LdapDirectoryTest, LoginWithFilterMetacharactersSignsIn) {
     EXPECT_FALSE(directory_.authenticate(kNightShift, "olga-password").has_value());
 }
 
+// Logins and names are UTF-8 end to end; the directory matches the login as its schema says (uid ignores case,
+// Cyrillic included) and the login comes back as the directory spells it.
+TEST_F(LdapDirectoryTest, CyrillicLoginSignsIn) {
+    const std::optional<DirectoryUser> maria = directory_.authenticate("мария", "maria-password");
+    ASSERT_TRUE(maria.has_value());
+    EXPECT_EQ(maria->login, "мария");
+    EXPECT_EQ(maria->displayName, "Мария Петрова");
+    EXPECT_EQ(maria->roles, std::vector<std::string>{"operator"});
+    const std::optional<DirectoryUser> upper = directory_.authenticate("МАРИЯ", "maria-password");
+    ASSERT_TRUE(upper.has_value());
+    EXPECT_EQ(upper->login, "мария");
+    EXPECT_FALSE(directory_.authenticate("мари*", "maria-password").has_value());
+}
+
 TEST_F(LdapDirectoryTest, UserInNoMappedGroupIsRefused) {
     EXPECT_FALSE(directory_.authenticate("nina", "nina-password").has_value());
     EXPECT_FALSE(directory_.lookup("nina").has_value());
