@@ -405,10 +405,12 @@ EOF
   rm -f "$ldap_pid"
   # -d stats: in the foreground of its own session (the pid is known at once, like mosquitto above), logging each
   # connection, bind DN and search filter; never a password.
-  setsid nohup slapd -f "$ldap_conf" -d stats -h "ldap://127.0.0.1:$ldap_port/ ldaps://127.0.0.1:$ldaps_port/ $ldapi" \
-    </dev/null >"$ldap_log" 2>&1 &
+  local urls="ldap://127.0.0.1:$ldap_port/ ldaps://127.0.0.1:$ldaps_port/ $ldapi"
+  setsid nohup slapd -f "$ldap_conf" -d stats -h "$urls" </dev/null >"$ldap_log" 2>&1 &
   pid=$!
   wait_ready ldap "$pid" 20 ldap_ping "$ldap_log"
+  # A server left running without its data would be taken as ready by the next start: stop it on any failure.
+  trap 'stop_ldap >/dev/null' EXIT
   local hash
   hash=$(slappasswd -n -T <(printf '%s' "$ldap_reader_password")) || die "ldap: hashing the reader's password failed"
   {
@@ -422,6 +424,7 @@ EOF
   LDAPTLS_CACERT=$ldap_tls/ca.crt timeout 5 ldapwhoami -x -H "ldaps://127.0.0.1:$ldaps_port" -D "$ldap_reader_dn" \
     -y <(printf '%s' "$ldap_reader_password") >/dev/null 2>"$ldap_dir/probe.log" ||
     fail_with_logs "ldap: the service account cannot bind over ldaps" "$ldap_dir/probe.log" "$ldap_log"
+  trap - EXIT
   echo "ldap: running (pid $pid, ldap://127.0.0.1:$ldap_port with StartTLS, ldaps://127.0.0.1:$ldaps_port," \
     "CA $ldap_tls/ca.crt, base $ldap_suffix, reader $ldap_reader_dn)"
 }
