@@ -40,6 +40,17 @@ bool isTransportFailure(int rc) {
            rc == LDAP_BUSY || rc == LDAP_LOCAL_ERROR || rc == LDAP_NO_MEMORY;
 }
 
+// libldap fills its process-wide defaults (from ldap.conf) on first use, unguarded: ThreadSanitizer caught two
+// first sign-ins racing there. Any call with a null handle triggers it; a function-local static runs it once.
+void initializeLibrary() {
+    static const bool initialized = [] {
+        int version = 0;
+        ldap_get_option(nullptr, LDAP_OPT_PROTOCOL_VERSION, &version);
+        return true;
+    }();
+    (void)initialized;
+}
+
 struct Unbind {
     void operator()(LDAP* ld) const { ldap_unbind_ext_s(ld, nullptr, nullptr); }
 };
@@ -184,7 +195,7 @@ private:
     std::unique_ptr<LDAP, Unbind> ld_;  // unbinds (and closes) however the constructor or a call ends
 };
 
-LdapDirectory::LdapDirectory(LdapConfig config) : config_(std::move(config)) {}
+LdapDirectory::LdapDirectory(LdapConfig config) : config_(std::move(config)) { initializeLibrary(); }
 
 std::string LdapDirectory::userFilter(const std::string& pattern, const std::string& login) {
     static const std::string placeholder = "{login}";

@@ -228,6 +228,15 @@ TEST_F(LdapDirectoryTest, StartTlsIsOnForLdapUrls) {
     EXPECT_TRUE(directory_.config().startTls);
 }
 
+// Allowed for loopback only (the settings refuse it elsewhere): the same sign-in without TLS.
+TEST_F(LdapDirectoryTest, PlainLdapOnLoopbackWorksWhenAllowed) {
+    const LdapDirectory plain(demoConfig(startTlsUrl(), "    start_tls: false\n"));
+    EXPECT_FALSE(plain.config().startTls);
+    const std::optional<DirectoryUser> olga = plain.authenticate("olga", "olga-password");
+    ASSERT_TRUE(olga.has_value());
+    EXPECT_EQ(olga->roles, std::vector<std::string>{"operator"});
+}
+
 TEST_F(LdapDirectoryTest, AnotherCaIsRefusedClearly) {
     const LdapDirectory viaStartTls(withCa(demoConfig(startTlsUrl()), unrelatedCaFile()));
     const std::string startTls = unavailableMessage(viaStartTls, "olga", "olga-password");
