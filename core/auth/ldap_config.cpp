@@ -74,6 +74,12 @@ std::string requireAttribute(const ConfigNode& parent, const std::string& key, c
     return name;
 }
 
+// The roles a directory group may grant: the product's four.
+bool isGrantableRole(const std::string& name) {
+    static const std::vector<std::string> roles{"operator", "supervisor", "business_admin", "marketer"};
+    return std::find(roles.begin(), roles.end(), name) != roles.end();
+}
+
 NestedGroups parseNested(const ConfigNode& node) {
     if (!node.defined()) return NestedGroups::None;
     const std::string value = node.asString();
@@ -84,11 +90,6 @@ NestedGroups parseNested(const ConfigNode& node) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& knownRoles() {
-    static const std::vector<std::string> roles{"operator", "supervisor", "business_admin", "marketer"};
-    return roles;
-}
 
 std::string normalizeDn(const std::string& dn) {
     char* out = nullptr;
@@ -175,8 +176,7 @@ LdapConfig parseLdapConfig(const ConfigNode& node) {
         std::vector<std::string>& granted = config.groupRoles[key];
         for (const ConfigNode& role : roles.elements()) {
             const std::string name = role.asString();
-            const std::vector<std::string>& known = knownRoles();
-            if (std::find(known.begin(), known.end(), name) == known.end()) {
+            if (!isGrantableRole(name)) {
                 role.fail("is not a role: '" + name + "'; roles are operator, supervisor, business_admin, marketer");
             }
             granted.push_back(name);

@@ -40,9 +40,6 @@ struct LdapConfig {
     std::chrono::seconds timeout{5};  // for connecting and for each answer
 };
 
-// The roles a directory group may grant (the roles, the same names the users' table holds).
-const std::vector<std::string>& knownRoles();
-
 // Parses `auth.ldap`. Unknown keys, wrong types, a URL of another scheme, start_tls with ldaps://, plaintext ldap://
 // to a host other than loopback, a filter without {login}, an invalid DN or an unknown role: ConfigError naming the
 // file, line and key.
