@@ -4,6 +4,10 @@
 // sends, where a login's metacharacters must stay data.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 #include "auth/ldap_config.h"
 #include "auth/ldap_directory.h"
 
@@ -175,6 +179,31 @@ TEST(LdapConfig, PlaintextIsAllowedOnLoopbackOnly) {
     const LdapConfig config = parse(with("ldaps://dc1.example.com", "ldap://127.0.0.1:11389") +
                                     "    start_tls: false\n");
     EXPECT_FALSE(config.startTls);
+}
+
+// The Active Directory and OpenLDAP examples of docs/directory-sign-in.md are settings this parser takes.
+TEST(LdapConfig, DocumentedExamplesParse) {
+    const std::string page = std::string(OMNIGATE_DOCS_DIR) + "/directory-sign-in.md";
+    std::ifstream in(page);
+    ASSERT_TRUE(in) << page;
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string markdown = text.str();
+    ::setenv("OMNIGATE_LDAP_BIND_PASSWORD", "example-password", 0);
+    std::vector<LdapConfig> examples;
+    const std::string open = "```yaml\n";
+    for (std::size_t at = markdown.find(open); at != std::string::npos; at = markdown.find(open, at)) {
+        at += open.size();
+        const std::size_t end = markdown.find("```", at);
+        ASSERT_NE(end, std::string::npos);
+        const ConfigNode root = ConfigNode::parseString(markdown.substr(at, end - at), page);
+        examples.push_back(parseLdapConfig(root["auth"]["ldap"]));
+    }
+    ASSERT_EQ(examples.size(), 2u);
+    EXPECT_EQ(examples[0].nestedGroups, NestedGroups::MatchingRule);
+    EXPECT_EQ(examples[0].groupRoles.size(), 4u);
+    EXPECT_EQ(examples[1].nestedGroups, NestedGroups::MemberSearch);
+    EXPECT_TRUE(examples[1].startTls);
 }
 
 TEST(LdapConfig, NormalizesDnsForComparison) {
