@@ -3,6 +3,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
 
+#include <algorithm>
+
 #include "api/api_support.h"
 #include "api/audit_trail.h"
 #include "auth/passwords.h"
@@ -59,12 +61,13 @@ Poco::JSON::Object::Ptr describe(const User& user, const std::string& workplace)
 }  // namespace
 
 AuthApi::AuthApi(const AuthConfig& config, Authenticator& authenticator, RoutingService& routing,
-                 WriteBatcher& writer, ConnectionPool& pool)
+                 WriteBatcher& writer, ConnectionPool& pool, const LdapDirectory* directory)
     : config_(config),
       authenticator_(authenticator),
       routing_(routing),
       writer_(writer),
       pool_(pool),
+      directory_(directory),
       throttle_(config.lockoutFailures, config.lockoutFor) {}
 
 void AuthApi::registerRoutes(Router& router) {
@@ -97,12 +100,17 @@ HttpResponse AuthApi::login(const HttpRequest& request) {
                        *wait);
     }
 
-    const auto found = api::readWith<std::optional<User>>(
+    std::optional<User> found = api::readWith<std::optional<User>>(
         pool_, "the user", [&](DbSession& session) { return UserStore(session).findByLogin(login); });
     // An unknown login costs the time of a wrong password, and both answer the same.
     bool valid = false;
     if (found && found->source == "local" && !found->passwordHash.empty()) {
         valid = !password.empty() && passwords::verify(found->passwordHash, password);
+    } else if (directory_ && (!found || found->source == "ldap")) {
+        if (std::optional<User> signedIn = signInWithDirectory(login, password, found)) {
+            found = std::move(signedIn);
+            valid = true;
+        }
     } else {
         passwords::verifyNothing(password);
     }
@@ -133,7 +141,7 @@ HttpResponse AuthApi::login(const HttpRequest& request) {
         audit::record(db, actor, request, "auth.sign_in", "user:" + std::to_string(user.id), nullptr,
                       attempt(login, workplace));
     });
-    if (passwords::needsRehash(user.passwordHash)) {
+    if (user.source == "local" && passwords::needsRehash(user.passwordHash)) {
         // Costs rose since this password was set: keep the stronger hash now that the password is at hand.
         const std::string rehashed = passwords::hash(password);
         writer_.run([&](DbSession& db) { UserStore(db).setPassword(user.id, rehashed); });
@@ -148,6 +156,47 @@ HttpResponse AuthApi::login(const HttpRequest& request) {
     answer->set("refresh_expires_in", static_cast<std::int64_t>(config_.refreshTokenLifetime.count()));
     answer->set("user", describe(user, workplace));
     return api::jsonResponse(200, answer);
+}
+
+std::optional<User> AuthApi::signInWithDirectory(const std::string& login, const std::string& password,
+                                                 const std::optional<User>& known) {
+    std::optional<DirectoryUser> person;
+    try {
+        person = directory_->authenticate(login, password);
+    } catch (const DirectoryUnavailable& e) {
+        logger().warning("sign-in of %s: %s", login, std::string(e.what()));
+        throw ApiError(503, "directory_unavailable",
+                       "the directory " + e.url() + " does not answer; local users can still sign in");
+    }
+    if (!person) return std::nullopt;
+    // The directory is the truth about who they are and what they may do; omnigate keeps its own id, the
+    // operator link and whether a business administrator deactivated them.
+    User user = known.value_or(User{});
+    user.login = known ? known->login : person->login;
+    user.displayName = person->displayName.empty() ? person->login : person->displayName.substr(0, 255);
+    user.email = person->email.substr(0, 255);
+    user.roles = person->roles;
+    user.source = "ldap";
+    const bool operatorRole = std::find(user.roles.begin(), user.roles.end(), "operator") != user.roles.end();
+    if (!operatorRole) user.operatorId.clear();
+    std::optional<User> stored;
+    writer_.run([&](DbSession& db) {
+        UserStore users(db);
+        if (operatorRole && user.operatorId.empty()) {
+            sql::PreparedStatement& q = db.prepare("SELECT 1 FROM operators WHERE id = ?");
+            q.setString(1, user.login);
+            std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+            if (!rs->next()) {
+                throw ApiError(403, "no_operator",
+                               "the directory makes '" + user.login + "' an operator, but no routing operator has "
+                               "that id; a business administrator creates it (POST /api/v1/operators)");
+            }
+            user.operatorId = user.login;
+        }
+        stored = known ? users.update(user) : users.create(user);
+    });
+    if (known) authenticator_.forgetUser(known->id);
+    return stored;
 }
 
 HttpResponse AuthApi::refresh(const HttpRequest& request) {

@@ -10,6 +10,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "auth/roles.h"
+
 namespace omnigate {
 
 namespace {
@@ -72,12 +74,6 @@ std::string requireAttribute(const ConfigNode& parent, const std::string& key, c
                        });
     if (!valid) node.fail("is not an attribute name: '" + name + "'");
     return name;
-}
-
-// The roles a directory group may grant: the product's four.
-bool isGrantableRole(const std::string& name) {
-    static const std::vector<std::string> roles{"operator", "supervisor", "business_admin", "marketer"};
-    return std::find(roles.begin(), roles.end(), name) != roles.end();
 }
 
 NestedGroups parseNested(const ConfigNode& node) {
@@ -176,7 +172,7 @@ LdapConfig parseLdapConfig(const ConfigNode& node) {
         std::vector<std::string>& granted = config.groupRoles[key];
         for (const ConfigNode& role : roles.elements()) {
             const std::string name = role.asString();
-            if (!isGrantableRole(name)) {
+            if (!isRole(name)) {
                 role.fail("is not a role: '" + name + "'; roles are operator, supervisor, business_admin, marketer");
             }
             granted.push_back(name);

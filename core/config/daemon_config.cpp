@@ -61,7 +61,8 @@ std::vector<RoutingItem> parseRoutingItems(const ConfigNode& list, bool hasId) {
 }
 
 AuthConfig parseAuth(const ConfigNode& auth) {
-    auth.expectKeys({"token_secret", "access_token_minutes", "refresh_token_hours", "lockout", "users"});
+    auth.expectKeys({"token_secret", "access_token_minutes", "refresh_token_hours", "lockout", "users", "ldap",
+                     "directory_sync_minutes"});
     AuthConfig c;
     c.tokenSecret = auth.getString("token_secret", "");
     if (!c.tokenSecret.empty() && c.tokenSecret.size() < 32) {
@@ -74,6 +75,8 @@ AuthConfig parseAuth(const ConfigNode& auth) {
     lockout.expectKeys({"failures", "minutes"});
     c.lockoutFailures = static_cast<int>(lockout.getInt("failures", c.lockoutFailures, 1, 100));
     c.lockoutFor = std::chrono::minutes(lockout.getInt("minutes", 15, 1, 24 * 60));
+    c.ldap = auth["ldap"];
+    c.directorySync = std::chrono::minutes(auth.getInt("directory_sync_minutes", 15, 1, 24 * 60));
     for (const ConfigNode& item : auth["users"].elements()) {
         item.expectKeys({"login", "display_name", "email", "roles", "operator", "password"});
         SeedUser user;

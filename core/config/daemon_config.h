@@ -107,6 +107,10 @@ struct AuthConfig {
     int lockoutFailures = 5;
     std::chrono::seconds lockoutFor{15 * 60};
     std::vector<SeedUser> users;
+    // auth.ldap, read by parseLdapConfig (core/auth/ldap_config.h) where the directory is used; undefined: none.
+    ConfigNode ldap;
+    // How often users who sign in through the directory are checked against it (gone: deactivated).
+    std::chrono::seconds directorySync{15 * 60};
 };
 
 struct AuditConfig {

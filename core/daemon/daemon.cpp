@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "auth/ldap_config.h"
 #include "daemon/routing_bootstrap.h"
 #include "daemon/user_bootstrap.h"
 #include "db/migrator.h"
@@ -25,6 +26,7 @@ constexpr auto kDatabaseWait = std::chrono::seconds(60);
 // Changes through this daemon's admin API invalidate at once; this bounds how stale another daemon's changes are.
 constexpr auto kCatalogMaxAge = std::chrono::seconds(5);
 constexpr long kAuditPurgeEveryMs = 60L * 60 * 1000;
+constexpr long kFirstDirectorySyncMs = 5 * 1000;
 
 // auth.token_secret when configured; else a random key for this run, which ends every session at a restart.
 std::string tokenSecret(const AuthConfig& auth) {
@@ -197,7 +199,21 @@ void Daemon::registerApis() {
     authenticator_ = std::make_unique<Authenticator>(
         config_.adminToken, config_.http.metricsToken,
         AccessTokens(tokenSecret(config_.auth), config_.auth.accessTokenLifetime), storeDirectory(*pool_, *writer_));
-    authApi_ = std::make_unique<AuthApi>(config_.auth, *authenticator_, *routingService_, *writer_, *pool_);
+    if (config_.auth.ldap.defined()) {
+        try {
+            directory_ = std::make_unique<LdapDirectory>(parseLdapConfig(config_.auth.ldap));
+        } catch (const ConfigError& e) {
+            throw StartupError(e.what());
+        }
+        directorySync_ = std::make_unique<DirectorySync>(*directory_, *authenticator_, *writer_, *pool_);
+        const long every = static_cast<long>(config_.auth.directorySync.count()) * 1000;
+        // A first check soon after start: who left while the daemon was down is out before their next shift.
+        timer_.schedule(
+            Poco::Util::TimerTask::Ptr(new Poco::Util::TimerTaskAdapter<Daemon>(*this, &Daemon::syncDirectory)),
+            kFirstDirectorySyncMs, every);
+    }
+    authApi_ = std::make_unique<AuthApi>(config_.auth, *authenticator_, *routingService_, *writer_, *pool_,
+                                         directory_.get());
     authApi_->registerRoutes(router_);
     usersApi_ = std::make_unique<UsersApi>(*authenticator_, *writer_, *pool_);
     usersApi_->registerRoutes(router_);
@@ -225,6 +241,20 @@ void Daemon::purgeAudit(Poco::Util::TimerTask&) {
         if (deleted > 0) logger().information("audit: %d entries past retention deleted", deleted);
     } catch (const std::exception& e) {
         logger().warning("audit: deleting entries past retention failed (tried again in an hour): %s", withCause(e));
+    }
+}
+
+void Daemon::syncDirectory(Poco::Util::TimerTask&) {
+    try {
+        const DirectorySync::Result r = directorySync_->run();
+        if (r.deactivated + r.updated > 0) {
+            logger().information("directory: %d user(s) checked, %d deactivated (gone from the directory or its "
+                                 "mapped groups), %d with new roles",
+                                 r.checked, r.deactivated, r.updated);
+        }
+    } catch (const std::exception& e) {
+        logger().warning("directory: the sync of directory users failed, nobody was changed (tried again later): %s",
+                         withCause(e));
     }
 }
 

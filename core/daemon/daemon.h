@@ -12,6 +12,7 @@
 #include "api/audit_api.h"
 #include "api/auth_api.h"
 #include "api/branches_api.h"
+#include "api/directory_sync.h"
 #include "api/users_api.h"
 #include "api/auto_replies_api.h"
 #include "api/blacklist_api.h"
@@ -81,6 +82,8 @@ private:
     PluginServices::BotActions botActions();
     // Hourly on the timer: the audit log and sign-in sessions past retention go.
     void purgeAudit(Poco::Util::TimerTask& task);
+    // Every auth.directory_sync_minutes with auth.ldap: directory users gone or regrouped are updated.
+    void syncDirectory(Poco::Util::TimerTask& task);
 
     DaemonConfig config_;
     Metrics metrics_;
@@ -110,6 +113,8 @@ private:
     std::unique_ptr<InteractionsApi> interactionsApi_;
     std::unique_ptr<ClientsApi> clients_;
     std::unique_ptr<ApiTokensApi> apiTokensApi_;
+    std::unique_ptr<LdapDirectory> directory_;  // null without auth.ldap
+    std::unique_ptr<DirectorySync> directorySync_;
     std::unique_ptr<AuthApi> authApi_;
     std::unique_ptr<UsersApi> usersApi_;
     std::unique_ptr<BranchesApi> branchesApi_;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/ldap_config.h"
 #include "config/daemon_config.h"
 #include "daemon/daemon.h"
 #include "omnigate/sdk/abi.h"
@@ -45,6 +46,8 @@ void setUpLogging(const std::string& level) {
 int checkConfig(const std::string& file) {
     try {
         const omnigate::DaemonConfig config = omnigate::loadDaemonConfig(file);
+        // The directory's settings are read where the directory is used; checked here too so a mistake shows now.
+        if (config.auth.ldap.defined()) omnigate::parseLdapConfig(config.auth.ldap);
         std::cout << file << ": OK (" << config.channels.size() << " channel account(s), "
                   << config.integrations.size() << " integration(s))\n";
         return 0;
@@ -58,6 +61,7 @@ int run(const std::string& file) {
     omnigate::DaemonConfig config;
     try {
         config = omnigate::loadDaemonConfig(file);
+        if (config.auth.ldap.defined()) omnigate::parseLdapConfig(config.auth.ldap);
     } catch (const omnigate::ConfigError& e) {
         std::cerr << e.what() << "\n";
         return 1;
