@@ -176,6 +176,26 @@ TEST_F(ApiDocuments, OpenApiListsExactlyTheRoutesTheDaemonServes) {
     for (const std::string& route : documented) EXPECT_EQ(served.count(route), 1u) << route << " is documented but not served";
 }
 
+TEST_F(ApiDocuments, EveryOperationNamesThePermissionItsRouteDeclares) {
+    // "serving GET /api/v1/interactions/{id} (interactions:read, own interaction)": the route table as the daemon
+    // really checks it, against x-omnigate-permission of the same operation.
+    const std::string log = daemon_->log();
+    const std::regex line(R"(serving (\w+) (\S+) \(([^)]+)\))");
+    int compared = 0;
+    for (auto it = std::sregex_iterator(log.begin(), log.end(), line); it != std::sregex_iterator(); ++it) {
+        const std::string access = (*it)[3].str();
+        if (access == "plugin" || access == "open" || access == "monitoring") continue;
+        std::string method = (*it)[1].str();
+        for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const YAML::Node operation = openapi()["paths"][(*it)[2].str()][method];
+        ASSERT_TRUE(operation) << (*it)[0].str() << " is not documented";
+        ASSERT_TRUE(operation["x-omnigate-permission"]) << (*it)[0].str() << ": no x-omnigate-permission";
+        EXPECT_EQ(operation["x-omnigate-permission"].as<std::string>(), access) << (*it)[0].str();
+        ++compared;
+    }
+    EXPECT_GT(compared, 80);
+}
+
 TEST_F(ApiDocuments, AnswersAndEventsCarryTheDocumentedFields) {
     MqttProbe probe("omnigate/v1/#");
     const YAML::Node& schemas = openapi()["components"]["schemas"];
