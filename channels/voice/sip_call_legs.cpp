@@ -68,18 +68,20 @@ void SipEngine::Impl::dialOperator(Call& call) {
     call.attemptedOperator = call.assignedOperator;
     const VoiceConfig& config = accountOf(call).config;
     const auto found = config.operators.find(call.assignedOperator);
-    if (found == config.operators.end()) {
+    if (call.assignedPhone.empty() && found == config.operators.end()) {
         operatorFailed(call, "operator " + call.assignedOperator +
-                                 " has no SIP address in the voice account's `operators`, so the call cannot reach them");
+                                 " signed in at no workplace with a desk phone and has no SIP address in the voice "
+                                 "account's `operators`, so the call cannot reach them");
         return;
     }
-    if (!dial(call, call.agent, true, found->second, call.summary.caller, "Call for " + call.summary.dialled)) {
+    const std::string& uri = call.assignedPhone.empty() ? found->second : call.assignedPhone;
+    if (!dial(call, call.agent, true, uri, call.summary.caller, "Call for " + call.summary.dialled)) {
         operatorFailed(call, "no free RTP port to call operator " + call.assignedOperator);
         return;
     }
     call.phase = CallPhase::OperatorRinging;
     host.log(LogLevel::Info, "voice: interaction " + std::to_string(call.summary.interactionId) + ": calling operator " +
-                                 call.assignedOperator + " at " + found->second);
+                                 call.assignedOperator + " at " + uri);
 }
 
 void SipEngine::Impl::operatorFailed(Call& call, const std::string& why) {
@@ -198,7 +200,19 @@ void SipEngine::Impl::finalize(Call& call) {
     });
 }
 
-void SipEngine::Impl::applyUpdate(std::int64_t interactionId, const std::string& status, const std::string& operatorId) {
+std::string SipEngine::Impl::phoneOf(const std::string& operatorId) {
+    if (operatorId.empty()) return "";
+    try {
+        return host.operatorPhone(operatorId);
+    } catch (const std::exception& e) {
+        host.log(LogLevel::Warning, "voice: the desk phone of operator " + operatorId + " is unknown for now: " +
+                                        std::string(e.what()));
+        return "";
+    }
+}
+
+void SipEngine::Impl::applyUpdate(std::int64_t interactionId, const std::string& status, const std::string& operatorId,
+                                  const std::string& phone) {
     const auto key = byInteraction.find(interactionId);
     if (key == byInteraction.end()) return;
     const auto found = calls.find(key->second);
@@ -207,7 +221,10 @@ void SipEngine::Impl::applyUpdate(std::int64_t interactionId, const std::string&
     if (status == "closed") {
         endCall(call, "system", "interaction_closed");
     } else if (status == "assigned") {
-        if (!operatorId.empty()) call.assignedOperator = operatorId;
+        if (!operatorId.empty()) {
+            call.assignedOperator = operatorId;
+            call.assignedPhone = phone;
+        }
     } else {
         // Back in a queue, offered, transferred…: the next assignment rings its operator, even the same one again.
         call.assignedOperator.clear();
@@ -235,10 +252,11 @@ void SipEngine::Impl::poll(Call& call) {
         } catch (const std::exception&) {
             // The store is briefly away: the next poll asks again.
         }
-        post([this, key, id, status, operatorId] {
+        const std::string phone = status == "assigned" ? phoneOf(operatorId) : "";
+        post([this, key, id, status, operatorId, phone] {
             const auto found = calls.find(key);
             if (found != calls.end()) found->second->pollInFlight = false;
-            if (!status.empty()) applyUpdate(id, status, operatorId);
+            if (!status.empty()) applyUpdate(id, status, operatorId, phone);
         });
     });
 }

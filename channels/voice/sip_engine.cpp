@@ -228,7 +228,10 @@ void SipEngine::stop() {
 
 void SipEngine::interactionUpdated(std::int64_t interactionId, const std::string& status, const std::string& operatorId) {
     Impl* impl = impl_.get();
-    impl->post([impl, interactionId, status, operatorId] { impl->applyUpdate(interactionId, status, operatorId); });
+    const std::string phone = status == "assigned" ? impl->phoneOf(operatorId) : "";
+    impl->post([impl, interactionId, status, operatorId, phone] {
+        impl->applyUpdate(interactionId, status, operatorId, phone);
+    });
 }
 
 std::string SipEngine::placeCall(const std::string& account, std::int64_t interactionId, const std::string& operatorId,

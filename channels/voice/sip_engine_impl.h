@@ -71,7 +71,11 @@ struct SipEngine::Impl {
     void reject(nua_handle_t* nh, int status, const char* phrase, const std::string& why, const std::string& header = {},
                 const std::string& value = {});
     void onSubmitted(std::uint64_t key, std::int64_t interactionId, const std::string& error);
-    void applyUpdate(std::int64_t interactionId, const std::string& status, const std::string& operatorId);
+    void applyUpdate(std::int64_t interactionId, const std::string& status, const std::string& operatorId,
+                     const std::string& phone);
+    // The desk phone the operator signed in at (ChannelHost::operatorPhone), asked off the SIP thread; empty when
+    // none, or when the store does not answer (the account's `operators` entry is dialled then).
+    std::string phoneOf(const std::string& operatorId);
     void createOutbound(std::uint64_t key, std::size_t account, std::int64_t interactionId, std::string operatorId,
                         std::string operatorUri, std::string number);
     bool dial(Call& call, CallLeg& leg, bool agent, const std::string& uri, const std::string& fromUser,

@@ -69,6 +69,7 @@ struct Call {
     CallSummary summary;
     bool submitted = false;            // the interaction is stored (summary.interactionId is set)
     std::string assignedOperator;      // from the interaction's updates: dial them when set
+    std::string assignedPhone;         // the desk phone they signed in at; empty: the account's `operators` entry
     std::string attemptedOperator;     // dialled once for this assignment; a new assignment dials again
     std::string clientUri;             // click to call: the trunk URI of the client's number
     bool lateOffer = false;            // the INVITE had no SDP: our 200 offers, the ACK answers

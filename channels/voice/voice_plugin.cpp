@@ -228,10 +228,16 @@ HttpResponse VoicePlugin::placeCall(const HttpRequest& request) {
     if (voice->config.trunk.empty()) {
         throw ApiError(409, "no_trunk", "the voice account '" + accountId + "' has no `trunk` to call clients through");
     }
-    const auto operatorUri = voice->config.operators.find(operatorId);
-    if (operatorUri == voice->config.operators.end()) {
-        throw ApiError(409, "operator_has_no_phone", "operator " + operatorId + " has no SIP address in the voice account '" +
-                                                         accountId + "' (settings.operators)");
+    // The desk phone of the workplace they signed in at, else the account's fixed address for them.
+    std::string operatorUri = host_->operatorPhone(operatorId);
+    if (operatorUri.empty()) {
+        const auto configured = voice->config.operators.find(operatorId);
+        if (configured == voice->config.operators.end()) {
+            throw ApiError(409, "operator_has_no_phone",
+                           "operator " + operatorId + " signed in at no workplace with a desk phone and has no SIP "
+                           "address in the voice account '" + accountId + "' (settings.operators)");
+        }
+        operatorUri = configured->second;
     }
 
     std::string number = optionalString(body, "number");
@@ -257,7 +263,7 @@ HttpResponse VoicePlugin::placeCall(const HttpRequest& request) {
         throw ApiError::badRequest("'number' must be up to 32 digits, '+', '*' or '#', got '" + number + "'");
     }
 
-    const std::string callId = engine_->placeCall(accountId, id, operatorId, operatorUri->second, number);
+    const std::string callId = engine_->placeCall(accountId, id, operatorId, operatorUri, number);
     Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     out->set("call_id", callId);
     out->set("interaction_id", id);

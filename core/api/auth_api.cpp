@@ -31,6 +31,13 @@ ApiError wrongCredentials() {
 
 std::string newRefreshToken() { return kRefreshPrefix + newApiToken().substr(3); }
 
+void setOperatorWorkplace(DbSession& db, const std::string& operatorId, const std::string& workplace) {
+    sql::PreparedStatement& q = db.prepare("UPDATE operators SET workplace = ? WHERE id = ?");
+    q.setString(1, workplace);
+    q.setString(2, operatorId);
+    q.executeUpdate();
+}
+
 Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 
 Poco::JSON::Object::Ptr attempt(const std::string& login, const std::string& workplace) {
@@ -135,6 +142,8 @@ HttpResponse AuthApi::login(const HttpRequest& request) {
             throw ApiError::badRequest("'workplace': no workplace '" + workplace + "'");
         }
         session = SessionStore(db).start(user.id, workplace, hashApiToken(refreshToken), config_.refreshTokenLifetime);
+        // The operator works at this desk now: a voice channel rings its phone (ChannelHost::operatorPhone).
+        if (!workplace.empty() && !user.operatorId.empty()) setOperatorWorkplace(db, user.operatorId, workplace);
         UserStore(db).recordSignIn(user.id);
         Actor actor{user.operatorId.empty() ? "user" : "operator", user.operatorId.empty() ? user.login : user.operatorId,
                     user.login, workplace};
@@ -269,6 +278,13 @@ HttpResponse AuthApi::logout(const HttpRequest& request, const Actor& actor) {
     const Authenticator::SignedIn session = authenticator_.signedIn(request);
     writer_.run([&](DbSession& db) {
         SessionStore(db).revokeFamily(session.claims.session);
+        // Their desk is free again; a later sign-in elsewhere has moved them already and is left alone.
+        if (!session.claims.workplace.empty() && !session.user.operatorId.empty()) {
+            sql::PreparedStatement& q = db.prepare("UPDATE operators SET workplace = '' WHERE id = ? AND workplace = ?");
+            q.setString(1, session.user.operatorId);
+            q.setString(2, session.claims.workplace);
+            q.executeUpdate();
+        }
         audit::record(db, actor, request, "auth.sign_out", "user:" + std::to_string(session.user.id), nullptr,
                       nullptr);
     });

@@ -190,6 +190,16 @@ Result PluginContext::read(const char* what, Read&& read) {
     }
 }
 
+std::string PluginContext::operatorPhone(const std::string& operatorId) {
+    return read<std::string>("the operator's workplace", [&](DbSession& session) {
+        sql::PreparedStatement& q = session.prepare(
+            "SELECT w.sip_uri FROM operators o JOIN workplaces w ON w.id = o.workplace WHERE o.id = ?");
+        q.setString(1, operatorId);
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        return rs->next() ? std::string(rs->getString(1)) : std::string();
+    });
+}
+
 void PluginContext::subscribeEvents(const std::string& sink, const std::vector<std::string>& types) {
     EventSinks::global().set(sinkName(sink), types);
 }

@@ -58,6 +58,7 @@ public:
     void updateDeliveryStatus(const StatusUpdate& update) override;
     bool amendInbound(const InboundAmendment& amendment) override;
     std::optional<std::int64_t> clientIdByAddress(const Address& address) override;
+    std::string operatorPhone(const std::string& operatorId) override;
     void closeInteraction(std::int64_t interactionId, const std::string& resolution,
                           const std::string& reason) override;
     StoredMessage addSystemMessage(std::int64_t interactionId, const std::string& text,

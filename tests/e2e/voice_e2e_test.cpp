@@ -482,6 +482,48 @@ TEST_F(VoiceEndToEnd, ABusyOperatorPhoneLeavesTheCallerOnHoldWithANoteAndTheCall
     EXPECT_EQ(interaction(id)->getValue<std::string>("resolution"), "abandoned");
 }
 
+TEST_F(VoiceEndToEnd, AnOperatorSignedInAtAWorkplaceIsRungOnItsDeskPhone) {
+    // The desk on 15071 answers busy; the account's own address for the operator (15070) has nobody listening, so
+    // the busy note proves which phone rang.
+    const std::string desk = "desk-" + unique();
+    ASSERT_EQ(admin("POST", "/api/v1/workplaces",
+                    R"({"id":")" + desk + R"(","name":"Desk","sip_uri":"sip:desk@127.0.0.1:15071"})").status,
+              201);
+    const std::string login = "voice-" + unique();
+    const HttpResult user = admin("POST", "/api/v1/users", R"({"login":")" + login + R"(","roles":["operator"],)" +
+                                                               R"("operator_id":")" + operator_ +
+                                                               R"(","password":"voice-operator-password"})");
+    ASSERT_EQ(user.status, 201) << user.body;
+    const HttpResult in = daemon_->http().postJson(
+        "/api/v1/auth/login",
+        R"({"login":")" + login + R"(","password":"voice-operator-password","workplace":")" + desk + R"("})");
+    ASSERT_EQ(in.status, 200) << in.body;
+    ASSERT_EQ(admin("PUT", "/api/v1/operators/" + operator_ + "/status", R"({"status":"ready"})").status, 200);
+    Sipp phone({"-sf", scenario("voice_operator_busy.xml"), "-i", "127.0.0.1", "-p", "15071", "-m", "1"});
+    const std::string number = uniqueNumber();
+    Sipp call(caller("voice_caller_abandons.xml", number, "8005550177", 15063, 16600, 4000));
+    const std::int64_t id = interactionOf(account_, number);
+    ASSERT_NE(id, 0) << call.output();
+    ASSERT_EQ(waitForStatus(id, "offered"), "offered");
+    ASSERT_EQ(admin("POST", "/api/v1/interactions/" + std::to_string(id) + "/accept",
+                    R"({"operator_id":")" + operator_ + R"("})").status, 200);
+    EXPECT_EQ(phone.wait(10s), 0) << phone.output() << daemon_->log();
+    std::string note;
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (note.empty() && std::chrono::steady_clock::now() < deadline) {
+        note = db_.text("SELECT COALESCE(MAX(body), '') FROM messages WHERE interaction_id = " + std::to_string(id) +
+                        " AND author = 'system' AND body LIKE 'The call could not reach the operator%'");
+        if (note.empty()) std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_NE(note.find("(486 Busy Here)"), std::string::npos) << note;
+    EXPECT_EQ(call.wait(20s), 0) << call.output();
+    // Signed out, the desk is free: the operator is no longer at it.
+    const std::string access = in.json()->getValue<std::string>("access_token");
+    ASSERT_EQ(daemon_->http().request("POST", "/api/v1/auth/logout", "", {{"Authorization", "Bearer " + access}}).status,
+              204);
+    EXPECT_EQ(db_.text("SELECT workplace FROM operators WHERE id = '" + operator_ + "'"), "");
+}
+
 TEST_F(VoiceEndToEnd, AnOfferWithoutG711IsRefusedWith488AndStoresNothing) {
     const std::string number = uniqueNumber();
     Sipp call(caller("voice_unsupported_codec.xml", number, "8005550122", 15065, 16650, 0));

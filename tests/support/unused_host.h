@@ -50,6 +50,7 @@ public:
     void updateDeliveryStatus(const StatusUpdate&) override { unused("updateDeliveryStatus"); }
     bool amendInbound(const InboundAmendment&) override { unused("amendInbound"); }
     std::optional<std::int64_t> clientIdByAddress(const Address&) override { unused("clientIdByAddress"); }
+    std::string operatorPhone(const std::string&) override { unused("operatorPhone"); }
     void closeInteraction(std::int64_t, const std::string&, const std::string&) override { unused("closeInteraction"); }
     StoredMessage addSystemMessage(std::int64_t, const std::string&, const std::vector<Attachment>&) override {
         unused("addSystemMessage");

@@ -36,6 +36,10 @@ public:
     // The client with this address (after merges), or nothing.
     virtual std::optional<std::int64_t> clientIdByAddress(const Address& address) = 0;
 
+    // Where to ring an operator: the SIP address of the workplace (desk phone) they signed in at, empty when they
+    // signed in at none or it has no phone. A voice channel prefers it to a fixed per-operator address.
+    virtual std::string operatorPhone(const std::string& operatorId) = 0;
+
     // Closes an open interaction for the channel (a caller hung up while queued: resolution "abandoned"), from
     // whatever open status it is in. ApiError 404 unknown, 409 already closed.
     virtual void closeInteraction(std::int64_t interactionId, const std::string& resolution,
