@@ -3,12 +3,18 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 namespace omnigate {
 
 struct Actor {
-    std::string kind = "system";  // client, operator, user, admin, integration, system, bot, anonymous
-    std::string id;               // the operator's id for an operator; the login for a user
+    // A constructor rather than an aggregate: most actors name a kind and an id only, and the rest stay empty
+    // without every brace list spelling them out.
+    Actor(std::string kind = "system", std::string id = "", std::string user = "", std::string workplace = "")
+        : kind(std::move(kind)), id(std::move(id)), user(std::move(user)), workplace(std::move(workplace)) {}
+
+    std::string kind;  // client, operator, user, admin, integration, system, bot, anonymous
+    std::string id;    // the operator's id for an operator; the login for a user
     // A signed-in user: their login (also for kind operator), and the workplace they signed in at.
     std::string user;
     std::string workplace;
