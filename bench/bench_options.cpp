@@ -15,6 +15,7 @@ Load: --duration S (20)  --rate N msgs/s, 0 = highest (0)  --clients N (200)  --
 Servers: --http-port P (28080)  --mqtt-port P (21883)  --db-port P (23306)  --db-name/--db-user/--db-password
 Other: --channel webchat|whatsapp (webchat)  --whatsapp-secret S  --whatsapp-phone-number-id ID  --account ID (demo)  --baseline-seconds S (3)  --drain-seconds S (30)  --db-pid PID  --broker-pid PID
 Normally started by bench/run.sh, which starts the servers and the daemon and passes their ports and pids.
+Environment: OMNIGATE_MQTT_USER/PASSWORD and OMNIGATE_MQTT_OBSERVER_USER/PASSWORD, the broker accounts.
 )";
 
 double toNumber(const std::string& option, const std::string& value, double min, double max) {
@@ -32,6 +33,15 @@ double toNumber(const std::string& option, const std::string& value, double min,
     return number;
 }
 
+std::string requireEnv(const char* name) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') {
+        throw std::invalid_argument(std::string(name) + " is not set: the broker takes no anonymous client (bench/run.sh "
+                                                        "sets it)");
+    }
+    return value;
+}
+
 int toInt(const std::string& option, const std::string& value, int min, int max) {
     const double number = toNumber(option, value, min, max);
     if (number != static_cast<int>(number)) throw std::invalid_argument(option + ": expected an integer, got '" + value + "'");
@@ -42,6 +52,10 @@ int toInt(const std::string& option, const std::string& value, int min, int max)
 
 BenchOptions parseOptions(int argc, char** argv) {
     BenchOptions o;
+    o.mqttUser = requireEnv("OMNIGATE_MQTT_USER");
+    o.mqttPassword = requireEnv("OMNIGATE_MQTT_PASSWORD");
+    o.observerUser = requireEnv("OMNIGATE_MQTT_OBSERVER_USER");
+    o.observerPassword = requireEnv("OMNIGATE_MQTT_OBSERVER_PASSWORD");
     using Setter = std::function<void(const std::string&, const std::string&)>;
     const std::map<std::string, Setter> setters = {
         {"--duration", [&](auto& k, auto& v) { o.durationSeconds = toNumber(k, v, 1, 86400); }},

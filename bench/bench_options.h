@@ -24,6 +24,13 @@ struct BenchOptions {
     std::string httpHost = "127.0.0.1";
     int httpPort = 28080;
     int mqttPort = 21883;
+    // Broker accounts from bench/run.sh's environment (OMNIGATE_MQTT_USER/PASSWORD, the daemon's, which may publish
+    // the raw baseline under omnigate/v1/; OMNIGATE_MQTT_OBSERVER_USER/PASSWORD for the event subscriber), not the
+    // command line, which every local user can read.
+    std::string mqttUser;
+    std::string mqttPassword;
+    std::string observerUser;
+    std::string observerPassword;
     int dbPort = 23306;
     std::string dbName = "omnigate";
     std::string dbUser = "omnigate";

@@ -36,6 +36,8 @@ void EventCollector::start() {
     connect.set_mqtt_version(MQTTVERSION_5);
     connect.set_clean_start(true);
     connect.set_connect_timeout(std::chrono::seconds(5));
+    connect.set_user_name(options_.observerUser);
+    connect.set_password(options_.observerPassword);
     client_.connect(connect)->wait();
     client_.subscribe("omnigate/v1/interactions/+/events", 1)->wait();
 }

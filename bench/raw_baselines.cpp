@@ -34,10 +34,13 @@ BaselineResult RawBaselines::mqttQos1(std::size_t payloadBytes, std::size_t wind
     connect.set_mqtt_version(MQTTVERSION_5);
     connect.set_clean_start(true);
     connect.set_connect_timeout(std::chrono::seconds(5));
+    connect.set_user_name(options_.mqttUser);
+    connect.set_password(options_.mqttPassword);
     client.connect(connect)->wait();
 
-    // Nobody subscribes to this topic: the baseline is the producer's limit, not a delivery test.
-    const std::string topic = "omnigate-bench/" + runId_ + "/raw";
+    // Nobody subscribes to this topic: the baseline is the producer's limit, not a delivery test. Under omnigate/v1/
+    // because only the daemon's account may publish, and only there.
+    const std::string topic = "omnigate/v1/bench/" + runId_ + "/raw";
     const std::string payload(payloadBytes, 'x');
     std::deque<mqtt::delivery_token_ptr> inFlight;
     BaselineResult result;

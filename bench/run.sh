@@ -20,6 +20,10 @@ export OMNIGATE_DB_USER=omnigate
 export OMNIGATE_DB_PASSWORD=omnigate_bench
 export OMNIGATE_MQTT_PORT=21883
 export OMNIGATE_MQTT_WS_PORT=29001
+export OMNIGATE_MQTT_USER=omnigate
+export OMNIGATE_MQTT_PASSWORD=omnigate-bench-mqtt
+export OMNIGATE_MQTT_OBSERVER_USER=observer
+export OMNIGATE_MQTT_OBSERVER_PASSWORD=observer-bench-mqtt
 export OMNIGATE_SERVICES=$repo/scripts/services.sh
 export OMNIGATE_PLUGIN_DIR=$repo/build/plugins
 export OMNIGATE_BINARY=$repo/build/core/omnigate
@@ -101,6 +105,8 @@ database:
 ${OMNIGATE_BENCH_WRITERS:+  writers: $OMNIGATE_BENCH_WRITERS}
 mqtt:
   url: tcp://127.0.0.1:$OMNIGATE_MQTT_PORT
+  username: $OMNIGATE_MQTT_USER
+  password: $OMNIGATE_MQTT_PASSWORD
 plugins:
   directory: $OMNIGATE_PLUGIN_DIR
 channels:

@@ -15,6 +15,17 @@ export OMNIGATE_DB_USER=${OMNIGATE_DB_USER:-omnigate}
 export OMNIGATE_DB_PASSWORD=${OMNIGATE_DB_PASSWORD:-omnigate}
 export OMNIGATE_MQTT_PORT=${OMNIGATE_MQTT_PORT:-1884}
 export OMNIGATE_MQTT_WS_PORT=${OMNIGATE_MQTT_WS_PORT:-9001}
+export OMNIGATE_MQTT_TLS_PORT=${OMNIGATE_MQTT_TLS_PORT:-8884}
+# The broker takes no anonymous client: the daemon's account (config/omnigate.yaml reads the same variables) and a
+# read-only observer for you. Demo defaults, fine because every listener is on 127.0.0.1.
+mqtt_note=""
+if [ -z "${OMNIGATE_MQTT_PASSWORD:-}" ] || [ -z "${OMNIGATE_MQTT_OBSERVER_PASSWORD:-}" ]; then
+  mqtt_note="(demo defaults: set your own with OMNIGATE_MQTT_PASSWORD / OMNIGATE_MQTT_OBSERVER_PASSWORD)"
+fi
+export OMNIGATE_MQTT_USER=${OMNIGATE_MQTT_USER:-omnigate}
+export OMNIGATE_MQTT_PASSWORD=${OMNIGATE_MQTT_PASSWORD:-omnigate-demo-mqtt}
+export OMNIGATE_MQTT_OBSERVER_USER=${OMNIGATE_MQTT_OBSERVER_USER:-observer}
+export OMNIGATE_MQTT_OBSERVER_PASSWORD=${OMNIGATE_MQTT_OBSERVER_PASSWORD:-observer-demo-mqtt}
 export OMNIGATE_PLUGIN_DIR=$repo/build/plugins
 services=$repo/scripts/services.sh
 
@@ -70,8 +81,10 @@ cat <<EOF
 
 omnigate is starting:
   HTTP API          $http
-  MQTT              mqtt://127.0.0.1:$OMNIGATE_MQTT_PORT
+  MQTT              mqtt://127.0.0.1:$OMNIGATE_MQTT_PORT  observer $OMNIGATE_MQTT_OBSERVER_USER, password $OMNIGATE_MQTT_OBSERVER_PASSWORD
   MQTT (WebSockets) ws://127.0.0.1:$OMNIGATE_MQTT_WS_PORT
+  MQTT (TLS)        mqtts://127.0.0.1:$OMNIGATE_MQTT_TLS_PORT  CA $OMNIGATE_VAR_DIR/mosquitto/tls/ca.crt
+  MQTT daemon       user $OMNIGATE_MQTT_USER $mqtt_note
   MariaDB           mysql://$OMNIGATE_DB_USER@127.0.0.1:$OMNIGATE_DB_PORT/$OMNIGATE_DB_NAME
   IMAP (demo mail)  imap://127.0.0.1:${OMNIGATE_IMAP_PORT:-1143}/INBOX  user demo@omnigate.test, password demo-password
   SMTP (demo mail)  smtp://127.0.0.1:${OMNIGATE_SMTP_PORT:-2525}
@@ -90,7 +103,7 @@ Try, from other terminals (README.md explains what you see):
   curl -s -X POST $http/api/v1/auth/login -H 'Content-Type: application/json' \\
     -d '{"login":"ivanov","password":"$operator_password"}'
 
-  mosquitto_sub -h 127.0.0.1 -p $OMNIGATE_MQTT_PORT -t 'omnigate/v1/#' -v
+  mosquitto_sub -h 127.0.0.1 -p $OMNIGATE_MQTT_PORT -u $OMNIGATE_MQTT_OBSERVER_USER -P '$OMNIGATE_MQTT_OBSERVER_PASSWORD' -t 'omnigate/v1/#' -v
 
   TOKEN=\$(curl -s -X POST $http/api/v1/webchat/demo/sessions \\
     -H 'Content-Type: application/json' -d '{"name":"Anna"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')

@@ -13,6 +13,15 @@ db_user=${OMNIGATE_DB_USER:-omnigate}
 db_password=${OMNIGATE_DB_PASSWORD:-omnigate}
 mqtt_port=${OMNIGATE_MQTT_PORT:-1884}
 mqtt_ws_port=${OMNIGATE_MQTT_WS_PORT:-9001}
+# Optional: a third listener with TLS (a self-signed CA made here), for clients that must prove it works over TLS.
+mqtt_tls_port=${OMNIGATE_MQTT_TLS_PORT:-}
+# The broker takes no anonymous client. The daemon's own client and a read-only observer (tests, people watching
+# the events) are written into the dynamic-security file on every start. The demo passwords are safe only because
+# every listener is on 127.0.0.1; set your own in the environment for anything else.
+export OMNIGATE_MQTT_USER=${OMNIGATE_MQTT_USER:-omnigate}
+export OMNIGATE_MQTT_PASSWORD=${OMNIGATE_MQTT_PASSWORD:-omnigate-demo-mqtt}
+export OMNIGATE_MQTT_OBSERVER_USER=${OMNIGATE_MQTT_OBSERVER_USER:-observer}
+export OMNIGATE_MQTT_OBSERVER_PASSWORD=${OMNIGATE_MQTT_OBSERVER_PASSWORD:-observer-demo-mqtt}
 imap_port=${OMNIGATE_IMAP_PORT:-1143}
 smtp_port=${OMNIGATE_SMTP_PORT:-2525}
 # The demo mailbox (config/omnigate.yaml's email account `demo`) and Dovecot's master user, through which the SMTP
@@ -37,6 +46,8 @@ mq_dir=$var_dir/mosquitto
 mq_conf=$mq_dir/mosquitto.conf
 mq_pid=$mq_dir/mosquitto.pid
 mq_log=$mq_dir/mosquitto.log
+mq_dynsec=$mq_dir/dynamic-security.json
+mq_tls=$mq_dir/tls
 dc_dir=$var_dir/dovecot
 dc_conf=$dc_dir/dovecot.conf
 dc_pid=$dc_dir/run/master.pid
@@ -162,10 +173,31 @@ start_mariadb() {
   echo "mariadb: running (pid $pid, port $db_port, db $db_name, user $db_user)"
 }
 
-# -E: exits 0 once the broker acknowledged a subscription, i.e. it really speaks MQTT on the port.
+# -E: exits 0 once the broker acknowledged a subscription, i.e. it really speaks MQTT on the port and the observer's
+# credentials work (the dynamic-security plugin is loaded). The password goes through mosquitto_sub's options
+# file, not its command line, which other local users can read.
 mq_ping() {
   tcp_open "$mqtt_ws_port" &&
-    timeout 3 mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -t omnigate/probe -E -i "omnigate-probe-$$" >/dev/null 2>&1
+    XDG_CONFIG_HOME=$mq_dir/probe timeout 3 mosquitto_sub -t omnigate/v1/probe -E -i "omnigate-probe-$$" >/dev/null 2>&1
+}
+
+# A private CA, and a server certificate for 127.0.0.1/localhost and a client certificate it signed: the TLS
+# listener's and a client's proof (mqtt.ca_file, mqtt.cert_file/key_file in the daemon's config).
+make_mqtt_tls() {
+  [ -s "$mq_tls/client.crt" ] && return 0
+  mkdir -p "$mq_tls"
+  (
+    set -e
+    cd "$mq_tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=omnigate-test-ca -keyout ca.key -out ca.crt
+    openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
+    openssl x509 -req -days 3650 -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -extfile server.ext \
+      -out server.crt
+    openssl req -newkey rsa:2048 -nodes -subj /CN=omnigate -keyout client.key -out client.csr
+    openssl x509 -req -days 3650 -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt
+    chmod 600 ./*.key
+  ) >"$mq_dir/openssl.log" 2>&1 || fail_with_logs "mosquitto: creating the TLS certificates failed" "$mq_dir/openssl.log"
 }
 
 start_mosquitto() {
@@ -176,20 +208,37 @@ start_mosquitto() {
   fi
   require_free_port mosquitto "$mqtt_port"
   require_free_port mosquitto "$mqtt_ws_port"
-  mkdir -p "$mq_dir/data"
+  [ -z "$mqtt_tls_port" ] || require_free_port mosquitto "$mqtt_tls_port"
+  mkdir -p "$mq_dir/data" "$mq_dir/probe"
+  /usr/bin/python3 "$repo/scripts/mosquitto_dynsec.py" "$mq_dynsec" || die "mosquitto: writing $mq_dynsec failed"
+  (umask 077 && printf -- '-h 127.0.0.1\n-p %s\n-u %s\n-P %s\n' "$mqtt_port" "$OMNIGATE_MQTT_OBSERVER_USER" \
+    "$OMNIGATE_MQTT_OBSERVER_PASSWORD" >"$mq_dir/probe/mosquitto_sub")
+  local tls_conf=""
+  if [ -n "$mqtt_tls_port" ]; then
+    make_mqtt_tls
+    tls_conf="listener $mqtt_tls_port 127.0.0.1
+cafile $mq_tls/ca.crt
+certfile $mq_tls/server.crt
+keyfile $mq_tls/server.key
+require_certificate false"
+  fi
   # Rewritten on every start so port changes apply. per_listener_settings false (the default) makes
-  # allow_anonymous cover both listeners. max_queued_messages 0: with the default 1000 a slow subscriber loses
+  # allow_anonymous cover every listener. max_queued_messages 0: with the default 1000 a slow subscriber loses
   # messages. max_inflight_messages 0 = no limit (2.0.11 accepts it). persistence keeps persistent sessions'
   # queued QoS 1/2 messages across a broker restart. set_tcp_nodelay: with Nagle on, the second and later
   # PUBACKs of a burst waited ~40 ms for a delayed ACK (measured by bench/). user root: else it drops to
-  # 'mosquitto', which may not reach the var dir.
+  # 'mosquitto', which may not reach the var dir, and the dynamic-security plugin must be able to write its file
+  # (it fails silently otherwise, Mosquitto #2727).
   cat >"$mq_conf" <<EOF
 # Generated by scripts/services.sh; edits are overwritten on start.
 per_listener_settings false
-allow_anonymous true
+allow_anonymous false
+plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so
+plugin_opt_config_file $mq_dynsec
 listener $mqtt_port 127.0.0.1
 listener $mqtt_ws_port 127.0.0.1
 protocol websockets
+$tls_conf
 max_queued_messages 0
 max_inflight_messages 0
 set_tcp_nodelay true
@@ -207,7 +256,7 @@ EOF
   pid=$!
   echo "$pid" >"$mq_pid"
   wait_ready mosquitto "$pid" 20 mq_ping "$mq_log" "$mq_dir/stderr.log"
-  echo "mosquitto: running (pid $pid, mqtt $mqtt_port, websockets $mqtt_ws_port)"
+  echo "mosquitto: running (pid $pid, mqtt $mqtt_port, websockets $mqtt_ws_port${mqtt_tls_port:+, tls $mqtt_tls_port})"
 }
 
 # Speaks IMAP: the greeting of Dovecot on the port.

@@ -21,6 +21,12 @@ export OMNIGATE_DB_USER=omnigate
 export OMNIGATE_DB_PASSWORD=omnigate_test
 export OMNIGATE_MQTT_PORT=11883
 export OMNIGATE_MQTT_WS_PORT=19001
+export OMNIGATE_MQTT_TLS_PORT=18884
+# The broker's accounts (services.sh creates them): the daemon's own and a read-only observer for the tests.
+export OMNIGATE_MQTT_USER=omnigate-test
+export OMNIGATE_MQTT_PASSWORD=omnigate-test-mqtt
+export OMNIGATE_MQTT_OBSERVER_USER=observer-test
+export OMNIGATE_MQTT_OBSERVER_PASSWORD=observer-test-mqtt
 export OMNIGATE_IMAP_PORT=11143
 export OMNIGATE_SMTP_PORT=12525
 export OMNIGATE_LDAP_PORT=11389

@@ -10,10 +10,6 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("omnigate.mqtt"); }
 
-std::string toPahoUri(const std::string& url) {
-    return url.rfind("mqtt://", 0) == 0 ? "tcp://" + url.substr(7) : url;
-}
-
 constexpr int kSessionExpirySeconds = 7 * 24 * 3600;
 constexpr int kMaxBufferedMessages = 10000;
 
@@ -37,6 +33,29 @@ bool topicMatches(const std::string& filter, const std::string& topic) {
 }
 
 }  // namespace
+
+std::string pahoServerUri(const MqttConfig& config) {
+    if (config.url.rfind("mqtt://", 0) == 0) return "tcp://" + config.url.substr(7);
+    if (config.url.rfind("mqtts://", 0) == 0) return "ssl://" + config.url.substr(8);
+    return config.url;
+}
+
+mqtt::ssl_options tlsOptions(const MqttConfig& config) {
+    mqtt::ssl_options ssl;
+    // Paho verifies the broker's certificate and host name by default; both stay on. No CA file: the system's.
+    if (!config.caFile.empty()) ssl.set_trust_store(config.caFile);
+    if (!config.certFile.empty()) {
+        ssl.set_key_store(config.certFile);
+        if (!config.keyFile.empty()) ssl.set_private_key(config.keyFile);
+    }
+    ssl.set_verify(true);
+    ssl.set_enable_server_cert_auth(true);
+    // Paho's own TLS errors (a wrong CA, an unreadable key) are otherwise only a bare connect failure code.
+    ssl.set_error_handler([](const std::string& message) {
+        Poco::Logger::get("omnigate.mqtt").warning("MQTT TLS: %s", message);
+    });
+    return ssl;
+}
 
 // Paho's callbacks: record, queue, return.
 class MqttBus::Callback : public virtual mqtt::callback, public virtual mqtt::iaction_listener {
@@ -89,7 +108,7 @@ private:
 
 MqttBus::MqttBus(const MqttConfig& config, const std::string& instance)
     : config_(config),
-      serverUri_(toPahoUri(config.url)),
+      serverUri_(pahoServerUri(config)),
       stateTopic_("omnigate/v1/gateway/" + instance + "/state"),
       // Paho refuses a publish once this many wait in its queue (default 100); the relay publishes a page at once.
       callback_(std::make_unique<Callback>(*this)),
@@ -107,6 +126,7 @@ MqttBus::MqttBus(const MqttConfig& config, const std::string& instance)
         connectOptions_.set_user_name(config.username);
         connectOptions_.set_password(config.password);
     }
+    if (config.tls()) connectOptions_.set_ssl(tlsOptions(config));
     client_.set_callback(*callback_);
 }
 

@@ -18,6 +18,12 @@
 
 namespace omnigate {
 
+// Paho's TLS settings for a TLS broker URL (config.tls()): the CA file and an optional client certificate; shared
+// by every MQTT client of the daemon.
+mqtt::ssl_options tlsOptions(const MqttConfig& config);
+// The url as Paho takes it: mqtt:// is tcp://, mqtts:// is ssl://.
+std::string pahoServerUri(const MqttConfig& config);
+
 class MqttBus {
 public:
     using MessageHandler = std::function<void(const std::string& topic, const std::string& payload)>;

@@ -1,6 +1,7 @@
 #include "config/daemon_config.h"
 
 #include <Poco/Net/IPAddress.h>
+#include <Poco/File.h>
 #include <Poco/Path.h>
 
 #include "config/config_json.h"
@@ -237,14 +238,33 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     c.database.writeQueueMax = static_cast<int>(db.getInt("write_queue_max", c.database.writeQueueMax, 1, 1000000));
 
     const ConfigNode mqtt = root.child("mqtt");
-    mqtt.expectKeys({"url", "username", "password", "keep_alive_seconds"});
+    mqtt.expectKeys({"url", "username", "password", "keep_alive_seconds", "ca_file", "cert_file", "key_file"});
     c.mqtt.url = mqtt.getString("url");
-    if (c.mqtt.url.rfind("tcp://", 0) != 0 && c.mqtt.url.rfind("mqtt://", 0) != 0) {
-        mqtt["url"].fail("expected tcp://host:port or mqtt://host:port, got '" + c.mqtt.url + "'");
+    if (c.mqtt.url.rfind("tcp://", 0) != 0 && c.mqtt.url.rfind("mqtt://", 0) != 0 && !c.mqtt.tls()) {
+        mqtt["url"].fail("expected tcp://host:port, mqtt://host:port, ssl://host:port or mqtts://host:port, got '" +
+                         c.mqtt.url + "'");
     }
     c.mqtt.username = mqtt.getString("username", "");
     c.mqtt.password = mqtt.getString("password", "");
+    if (c.mqtt.username.empty() != c.mqtt.password.empty()) {
+        mqtt[c.mqtt.username.empty() ? "password" : "username"].fail(
+            "username and password go together: the broker takes no anonymous client and no empty password");
+    }
     c.mqtt.keepAliveSeconds = static_cast<int>(mqtt.getInt("keep_alive_seconds", c.mqtt.keepAliveSeconds, 2, 3600));
+    // Read when the bus connects, so a missing file is named now rather than as Paho's bare TLS error later.
+    for (const auto& [key, target] : {std::pair{"ca_file", &c.mqtt.caFile}, std::pair{"cert_file", &c.mqtt.certFile},
+                                      std::pair{"key_file", &c.mqtt.keyFile}}) {
+        const std::string value = mqtt.getString(key, "");
+        if (value.empty()) continue;
+        if (!c.mqtt.tls()) mqtt[key].fail("is for TLS: the url must start with ssl:// or mqtts://");
+        Poco::Path path(value);
+        if (path.isRelative()) path = Poco::Path(Poco::Path(root.file()).makeAbsolute().parent()).append(path);
+        *target = path.makeAbsolute().toString();
+        if (!Poco::File(*target).exists()) mqtt[key].fail("no such file: " + *target);
+    }
+    if (!c.mqtt.keyFile.empty() && c.mqtt.certFile.empty()) {
+        mqtt["key_file"].fail("needs cert_file: the key belongs to a client certificate");
+    }
 
     const ConfigNode plugins = root.child("plugins");
     plugins.expectKeys({"directory"});

@@ -67,10 +67,17 @@ struct DatabaseConfig {
 };
 
 struct MqttConfig {
-    std::string url;  // tcp://host:port
+    std::string url;  // tcp://host:port or mqtt://…; ssl://host:port or mqtts://… for TLS
     std::string username;
     std::string password;
     int keepAliveSeconds = 20;
+    // TLS only (absolute paths): the CA that signed the broker's certificate (empty: the system's trust store),
+    // and an optional client certificate with its key (empty key: the key is in the certificate's file).
+    std::string caFile;
+    std::string certFile;
+    std::string keyFile;
+
+    bool tls() const { return url.rfind("ssl://", 0) == 0 || url.rfind("mqtts://", 0) == 0; }
 };
 
 // The lifecycle's settings: how a closed interaction asks its client for a rating.

@@ -70,6 +70,7 @@ const std::vector<DemoSecret>& demoSecrets() {
     static const std::vector<DemoSecret> secrets{
         {"demo-admin-token", ""},                  // admin.token (also run.sh's OMNIGATE_ADMIN_TOKEN)
         {"omnigate", "database.password"},         // run.sh's OMNIGATE_DB_PASSWORD
+        {"omnigate-demo-mqtt", ""},                // mqtt.password (services.sh's OMNIGATE_MQTT_PASSWORD)
         {"demo-webchat-secret-change-me", ""},     // webchat token_secret
         {"demo-password", ""},                     // email imap_password, smtp_password
         {"demo-vk-token-change-me", ""},           // vk access_token

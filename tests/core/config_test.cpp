@@ -291,6 +291,57 @@ TEST(DaemonConfigErrors, MqttUrlWithoutScheme) {
     EXPECT_EQ(e.line(), 7);
 }
 
+// The broker over TLS: ssl:// or mqtts://, the CA that signed its certificate, optionally a client certificate.
+std::string mqttSection(const std::string& lines) {
+    return "admin:\n  token: a-long-enough-token\ndatabase:\n  name: omnigate\n  user: omnigate\nmqtt:\n" + lines +
+           "plugins:\n  directory: /p\n";
+}
+
+TEST(DaemonConfigMqtt, TakesATlsBrokerWithItsCaAndClientCertificate) {
+    const TempDir dir;
+    const std::string ca = dir.write("ca.crt", "x").string();
+    const std::string cert = dir.write("client.crt", "x").string();
+    const std::string key = dir.write("client.key", "x").string();
+    const DaemonConfig c = parse(mqttSection("  url: mqtts://broker.example:8883\n  username: gw\n  password: pw\n"
+                                             "  ca_file: " + ca + "\n  cert_file: " + cert + "\n  key_file: " + key +
+                                             "\n"));
+    EXPECT_TRUE(c.mqtt.tls());
+    EXPECT_EQ(c.mqtt.caFile, ca);
+    EXPECT_EQ(c.mqtt.certFile, cert);
+    EXPECT_EQ(c.mqtt.keyFile, key);
+    EXPECT_EQ(c.mqtt.username, "gw");
+    EXPECT_EQ(c.mqtt.password, "pw");
+    EXPECT_TRUE(parse(mqttSection("  url: ssl://broker.example:8883\n")).mqtt.tls());
+    EXPECT_FALSE(parse(mqttSection("  url: tcp://broker.example:1883\n")).mqtt.tls());
+}
+
+TEST(DaemonConfigMqtt, RefusesTlsFilesForAPlainBroker) {
+    const TempDir dir;
+    const ConfigError e = refusal(
+        mqttSection("  url: tcp://h:1\n  ca_file: " + dir.write("ca.crt", "x").string() + "\n"));
+    EXPECT_EQ(e.keyPath(), "mqtt.ca_file");
+    EXPECT_NE(e.problem().find("ssl://"), std::string::npos) << e.what();
+}
+
+TEST(DaemonConfigMqtt, NamesAMissingCertificateFile) {
+    const ConfigError e = refusal(mqttSection("  url: ssl://h:1\n  ca_file: /nonexistent/ca.crt\n"));
+    EXPECT_EQ(e.keyPath(), "mqtt.ca_file");
+    EXPECT_NE(e.problem().find("/nonexistent/ca.crt"), std::string::npos) << e.what();
+}
+
+TEST(DaemonConfigMqtt, RefusesAKeyWithoutItsCertificate) {
+    const TempDir dir;
+    const ConfigError e = refusal(
+        mqttSection("  url: ssl://h:1\n  key_file: " + dir.write("client.key", "x").string() + "\n"));
+    EXPECT_EQ(e.keyPath(), "mqtt.key_file");
+}
+
+TEST(DaemonConfigMqtt, RefusesAUserWithoutPassword) {
+    const ConfigError e = refusal(mqttSection("  url: tcp://h:1\n  username: gw\n"));
+    EXPECT_EQ(e.keyPath(), "mqtt.username");
+    EXPECT_NE(e.problem().find("password"), std::string::npos) << e.what();
+}
+
 TEST(DaemonConfigErrors, UnknownLogLevel) {
     const ConfigError e = refusal(yaml({REQUIRED_SECTIONS, "log_level: verbose"}));
     EXPECT_EQ(e.keyPath(), "log_level");
@@ -529,7 +580,8 @@ const char* const kDemoSecretVariables[] = {
     "OMNIGATE_ADMIN_TOKEN", "OMNIGATE_DB_PASSWORD",  "OMNIGATE_WEBCHAT_SECRET",  "OMNIGATE_IMAP_PASSWORD",
     "OMNIGATE_SMTP_PASSWORD", "OMNIGATE_VK_TOKEN",    "OMNIGATE_VK_SECRET",       "OMNIGATE_WA_APP_SECRET",
     "OMNIGATE_WA_VERIFY_TOKEN", "OMNIGATE_WA_TOKEN",  "OMNIGATE_CORS_ORIGIN", "OMNIGATE_AUTH_TOKEN_SECRET",
-    "OMNIGATE_DEMO_ADMIN_PASSWORD", "OMNIGATE_DEMO_SUPERVISOR_PASSWORD", "OMNIGATE_DEMO_OPERATOR_PASSWORD"};
+    "OMNIGATE_DEMO_ADMIN_PASSWORD", "OMNIGATE_DEMO_SUPERVISOR_PASSWORD", "OMNIGATE_DEMO_OPERATOR_PASSWORD",
+    "OMNIGATE_MQTT_PASSWORD"};
 
 TEST(ExposedDeployment, TheDemoConfigOnAPublicAddressIsRefusedNamingEveryDemoSecret) {
     std::vector<std::unique_ptr<ScopedEnv>> unset;
@@ -548,7 +600,7 @@ TEST(ExposedDeployment, TheDemoConfigOnAPublicAddressIsRefusedNamingEveryDemoSec
           "channels[1].settings.smtp_password", "channels[2].settings.access_token", "channels[2].settings.secret",
           "channels[3].settings.app_secret", "channels[3].settings.verify_token", "channels[3].settings.access_token",
           "http.cors_origins[0]", "auth.token_secret", "auth.users[0].password", "auth.users[1].password",
-          "auth.users[2].password", "auth.users[3].password"}) {
+          "auth.users[2].password", "auth.users[3].password", "mqtt.password"}) {
         EXPECT_NE(e.problem().find(std::string(": ") + key + ": "), std::string::npos) << key << " not named in:\n"
                                                                                      << e.what();
     }

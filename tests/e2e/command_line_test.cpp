@@ -90,7 +90,7 @@ TEST(CommandLine, StartWithAMissingPluginFailsWithAClearMessage) {
                                << requireEnv("OMNIGATE_DB_PORT") << ", name: " << requireEnv("OMNIGATE_DB_NAME")
                                << ", user: " << requireEnv("OMNIGATE_DB_USER")
                                << ", password: " << requireEnv("OMNIGATE_DB_PASSWORD") << "}\n"
-                               << "mqtt: {url: 'tcp://127.0.0.1:" << requireEnv("OMNIGATE_MQTT_PORT") << "'}\n"
+                               << "mqtt: " << daemonMqttYaml() << "\n"
                                << "http: {port: " << freePort() << "}\n"
                                << "plugins: {directory: /nonexistent/plugins}\n"
                                   "channels:\n  - {type: webchat, id: demo, settings: {token_secret: x}}\n";

@@ -538,7 +538,7 @@ TEST(RoutingBootstrap, AnInvalidItemStopsStartUpNamingItsPositionAndField) {
                                << requireEnv("OMNIGATE_DB_PORT") << ", name: " << requireEnv("OMNIGATE_DB_NAME")
                                << ", user: " << requireEnv("OMNIGATE_DB_USER")
                                << ", password: " << requireEnv("OMNIGATE_DB_PASSWORD") << "}\n"
-                               << "mqtt: {url: 'tcp://127.0.0.1:" << requireEnv("OMNIGATE_MQTT_PORT") << "'}\n"
+                               << "mqtt: " << daemonMqttYaml() << "\n"
                                << "http: {port: " << freePort() << "}\n"
                                << "plugins: {directory: " << requireEnv("OMNIGATE_PLUGIN_DIR") << "}\n"
                                << "routing:\n"

@@ -29,6 +29,8 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
 TEST(MqttBusReconnect, SubscriptionsSurviveABrokerRestart) {
     MqttConfig config;
     config.url = "tcp://127.0.0.1:" + test::requireEnv("OMNIGATE_MQTT_PORT");
+    config.username = test::daemonMqttLogin().username;
+    config.password = test::daemonMqttLogin().password;
     config.keepAliveSeconds = 2;
     MqttBus bus(config, "bus-reconnect-test");
     std::atomic<int> received{0};
@@ -66,7 +68,11 @@ TEST(MqttBusReconnect, SubscriptionsSurviveABrokerRestart) {
         mqtt::async_client intruder(config.url, "omnigate-bus-reconnect-test");
         std::atomic<bool> thrownOff{false};
         intruder.set_connection_lost_handler([&](const std::string&) { thrownOff = true; });
-        auto options = mqtt::connect_options_builder().clean_session(true).finalize();
+        auto options = mqtt::connect_options_builder()
+                           .clean_session(true)
+                           .user_name(config.username)
+                           .password(config.password)
+                           .finalize();
         intruder.connect(options)->wait();
         ASSERT_TRUE(eventually([&] { return thrownOff.load(); }, 20s))
             << "the bus never took its client id back: the takeover did not disconnect it, so what follows tests nothing";

@@ -37,6 +37,8 @@ TEST(OutboxRelay, AnEventNobodyOfferedGoesOutWhileOffersKeepTheRelayBusy) {
     }
     MqttConfig mqtt;
     mqtt.url = "tcp://127.0.0.1:" + test::requireEnv("OMNIGATE_MQTT_PORT");
+    mqtt.username = test::daemonMqttLogin().username;
+    mqtt.password = test::daemonMqttLogin().password;
     const std::string tag = Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8);
     MqttBus bus(mqtt, "relay-test-" + tag);
     OutboxRelay relay(pool, bus);

@@ -43,7 +43,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
            << "\n  password: " << requireEnv("OMNIGATE_DB_PASSWORD") << "\n"
            << (options_.writeQueueMax == 0 ? std::string()
                                             : "  writers: 1\n  write_queue_max: " + std::to_string(options_.writeQueueMax) + "\n")
-           << "mqtt:\n  url: tcp://127.0.0.1:" << requireEnv("OMNIGATE_MQTT_PORT") << "\n  keep_alive_seconds: 5\n"
+           << "mqtt: " << (options_.mqttYaml.empty() ? daemonMqttYaml() : options_.mqttYaml) << "\n"
            << "plugins:\n  directory: " << requireEnv("OMNIGATE_PLUGIN_DIR") << "\n"
            << "files:\n  directory: " << requireEnv("OMNIGATE_VAR_DIR") << "/files\n"
            << "channels:\n" << options_.channelsYaml << options_.extraYaml;

@@ -37,6 +37,8 @@ struct DaemonOptions {
         "    webchat_sessions: {burst: 1000000, per_minute: 1000000}\n"
         "    webchat_messages: {burst: 1000000, per_minute: 1000000}\n"
         "    failed_auth: {burst: 1000000, per_minute: 1000000}\n";
+    // The `mqtt:` section's value; empty: the plain listener with the daemon's own account (daemonMqttYaml()).
+    std::string mqttYaml;
     // More top-level sections (auth:, audit:…), written after the others.
     std::string extraYaml;
     int writeQueueMax = 0;   // database.write_queue_max when set (with one writer lane), to provoke back-pressure

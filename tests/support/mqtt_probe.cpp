@@ -2,11 +2,11 @@
 
 #include <Poco/UUIDGenerator.h>
 
-#include "support/test_env.h"
+#include <stdexcept>
 
 namespace omnigate::test {
 
-MqttProbe::MqttProbe(const std::string& topicFilter, const std::string& persistentId)
+MqttProbe::MqttProbe(const std::string& topicFilter, const std::string& persistentId, const MqttLogin& login)
     : client_("tcp://127.0.0.1:" + requireEnv("OMNIGATE_MQTT_PORT"),
               persistentId.empty() ? "probe-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString()
                                    : persistentId),
@@ -17,9 +17,20 @@ MqttProbe::MqttProbe(const std::string& topicFilter, const std::string& persiste
                        .clean_session(persistentId.empty())
                        .automatic_reconnect(std::chrono::milliseconds(200), std::chrono::seconds(2))
                        .connect_timeout(std::chrono::seconds(5))
+                       .user_name(login.username)
+                       .password(login.password)
                        .finalize();
     client_.connect(options)->wait();
-    client_.subscribe(topicFilter, 1)->wait();
+    // A refused subscription must not look like a quiet topic: the test would wait in vain and blame the daemon.
+    const auto token = client_.subscribe(topicFilter, 1);
+    token->wait();
+    const mqtt::subscribe_response response = token->get_subscribe_response();
+    for (const mqtt::ReasonCode code : response.get_reason_codes()) {
+        if (code >= mqtt::ReasonCode::UNSPECIFIED_ERROR) {
+            throw std::runtime_error("the broker refused " + login.username + "'s subscription to " + topicFilter +
+                                     " (reason " + std::to_string(static_cast<int>(code)) + ")");
+        }
+    }
 }
 
 MqttProbe::~MqttProbe() {

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "support/test_env.h"
+
 namespace omnigate::test {
 
 struct ReceivedMessage {
@@ -20,10 +22,12 @@ struct ReceivedMessage {
 
 class MqttProbe : public virtual mqtt::callback {
 public:
-    // Connects to 127.0.0.1:$OMNIGATE_MQTT_PORT and subscribes at QoS 1; throws when the broker is not there.
+    // Connects to 127.0.0.1:$OMNIGATE_MQTT_PORT as `login` (the read-only observer by default) and subscribes at
+    // QoS 1; throws when the broker is not there, refuses the login or refuses the subscription.
     // With a persistentId the session survives a broker restart (the broker queues for it while it is away)
     // and the probe reconnects by itself: what a fault test's subscriber needs.
-    explicit MqttProbe(const std::string& topicFilter, const std::string& persistentId = "");
+    explicit MqttProbe(const std::string& topicFilter, const std::string& persistentId = "",
+                       const MqttLogin& login = observerMqttLogin());
     ~MqttProbe() override;
 
     // Waits until `count` collected messages satisfy `match`; returns them (fewer on timeout).

@@ -18,6 +18,18 @@ std::string requireEnv(const std::string& name) {
 
 int requireEnvInt(const std::string& name) { return std::stoi(requireEnv(name)); }
 
+MqttLogin daemonMqttLogin() { return {requireEnv("OMNIGATE_MQTT_USER"), requireEnv("OMNIGATE_MQTT_PASSWORD")}; }
+
+MqttLogin observerMqttLogin() {
+    return {requireEnv("OMNIGATE_MQTT_OBSERVER_USER"), requireEnv("OMNIGATE_MQTT_OBSERVER_PASSWORD")};
+}
+
+std::string daemonMqttYaml() {
+    const MqttLogin login = daemonMqttLogin();
+    return "{url: 'tcp://127.0.0.1:" + requireEnv("OMNIGATE_MQTT_PORT") + "', username: '" + login.username +
+           "', password: '" + login.password + "', keep_alive_seconds: 5}";
+}
+
 void services(const std::string& action, const std::string& service) {
     const std::string command = requireEnv("OMNIGATE_SERVICES") + " " + action + " " + service + " >/dev/null";
     if (std::system(command.c_str()) != 0) throw std::runtime_error("'" + command + "' failed");

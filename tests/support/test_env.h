@@ -10,6 +10,17 @@ namespace omnigate::test {
 std::string requireEnv(const std::string& name);
 int requireEnvInt(const std::string& name);
 
+// A broker account scripts/services.sh creates (the broker takes no anonymous client).
+struct MqttLogin {
+    std::string username;
+    std::string password;
+};
+MqttLogin daemonMqttLogin();    // $OMNIGATE_MQTT_USER/PASSWORD: publishes under omnigate/v1/, runs $CONTROL commands
+MqttLogin observerMqttLogin();  // $OMNIGATE_MQTT_OBSERVER_USER/PASSWORD: reads omnigate/v1/#
+
+// The daemon's `mqtt:` section in YAML flow form: the plain listener and the daemon's own account.
+std::string daemonMqttYaml();
+
 // Runs `$OMNIGATE_SERVICES <action> <service>` (stop/start mosquitto|mariadb); throws when it fails.
 void services(const std::string& action, const std::string& service);
 
