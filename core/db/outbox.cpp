@@ -1,7 +1,9 @@
 #include "db/outbox.h"
 
 #include <Poco/JSON/Stringifier.h>
+#include <cppconn/statement.h>
 
+#include <map>
 #include <sstream>
 
 #include "db/db_time.h"
@@ -9,6 +11,23 @@
 #include "omnigate/sdk/unique_id.h"
 
 namespace omnigate {
+
+namespace {
+
+// The interaction of an omnigate/v1/interactions/<id>/events topic; 0 for any other topic.
+std::int64_t interactionOfTopic(const std::string& topic) {
+    static const std::string prefix = "omnigate/v1/interactions/";
+    static const std::string suffix = "/events";
+    if (topic.size() <= prefix.size() + suffix.size() || topic.compare(0, prefix.size(), prefix) != 0 ||
+        topic.compare(topic.size() - suffix.size(), suffix.size(), suffix) != 0) {
+        return 0;
+    }
+    const std::string id = topic.substr(prefix.size(), topic.size() - prefix.size() - suffix.size());
+    if (id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) return 0;
+    return std::stoll(id);
+}
+
+}  // namespace
 
 std::string formatEvent(const std::string& eventId, const std::string& type, const std::string& time,
                         const Poco::JSON::Object::Ptr& data) {
@@ -38,6 +57,7 @@ void appendEvent(DbSession& session, const std::string& topic, const std::string
 }
 
 void OutboxBatch::flush(DbSession& session) {
+    addOperatorCopies(session);
     // Up to 16 rows in one INSERT, more in chunks of 256, 128, … 32: some thirty prepared statements serve every
     // batch size, and a batch of the usual few events costs one round trip.
     std::size_t done = 0;
@@ -67,9 +87,44 @@ void OutboxBatch::flush(DbSession& session) {
     if (!EventSinks::global().empty()) queueDeliveries(session);
 }
 
+void OutboxBatch::addOperatorCopies(DbSession& session) {
+    std::map<std::int64_t, std::string> holders;  // interaction id -> its operator
+    for (const CommittedEvent& event : events_) {
+        if (const std::int64_t id = interactionOfTopic(event.topic)) holders.emplace(id, std::string());
+    }
+    if (holders.empty()) return;
+    // One read for the whole batch, inside its transaction: who holds each interaction after these changes.
+    std::string ids;
+    for (const auto& entry : holders) ids += (ids.empty() ? "" : ",") + std::to_string(entry.first);
+    // Not prepared: the statement cache would keep one statement per list of ids.
+    std::unique_ptr<sql::Statement> select(session.connection().createStatement());
+    std::unique_ptr<sql::ResultSet> rs(
+        select->executeQuery("SELECT id, operator FROM interactions WHERE operator IS NOT NULL AND id IN (" + ids + ")"));
+    bool any = false;
+    while (rs->next()) {
+        holders[rs->getInt64(1)] = rs->getString(2);
+        any = true;
+    }
+    if (!any) return;
+    std::vector<CommittedEvent> withCopies;
+    withCopies.reserve(events_.size() * 2);
+    for (CommittedEvent& event : events_) {
+        const std::int64_t id = event.operatorCopy ? 0 : interactionOfTopic(event.topic);
+        withCopies.push_back(std::move(event));
+        const std::string holder = id == 0 ? std::string() : holders[id];
+        if (holder.empty()) continue;
+        CommittedEvent copy = withCopies.back();
+        copy.topic = operatorEventsTopic(holder);
+        copy.operatorCopy = true;
+        withCopies.push_back(std::move(copy));
+    }
+    events_.swap(withCopies);
+}
+
 void OutboxBatch::queueDeliveries(DbSession& session) {
     std::vector<std::pair<std::string, const CommittedEvent*>> deliveries;
     for (const CommittedEvent& event : events_) {
+        if (event.operatorCopy) continue;  // integrations get each event once
         for (const std::string& sink : EventSinks::global().sinksFor(event.type)) deliveries.emplace_back(sink, &event);
     }
     std::size_t done = 0;
@@ -100,6 +155,10 @@ void OutboxBatch::queueDeliveries(DbSession& session) {
 
 std::string interactionTopic(std::int64_t interactionId) {
     return "omnigate/v1/interactions/" + std::to_string(interactionId) + "/events";
+}
+
+std::string operatorEventsTopic(const std::string& operatorId) {
+    return "omnigate/v1/operators/" + operatorId + "/events";
 }
 
 std::string clientTopic(std::int64_t clientId) { return "omnigate/v1/clients/" + std::to_string(clientId) + "/events"; }

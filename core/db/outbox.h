@@ -31,13 +31,16 @@ public:
     std::size_t mark() const { return events_.size(); }
     void discardFrom(std::size_t mark) { events_.resize(mark); }
     // Inserts every collected event, in order, with the deliveries integration sinks want of them
-    // (core/db/event_sinks.h), and notes each event's outbox id.
+    // (core/db/event_sinks.h), and notes each event's outbox id. Each event of an interaction that an operator holds
+    // or is offered once this transaction's changes are in gets a copy on that operator's events topic (an
+    // operator's MQTT account may read only omnigate/v1/operators/<id>/#).
     void flush(DbSession& session);
     // What flush() wrote, with the ids: what the post-commit hook hears once COMMIT succeeded (the relay then
     // publishes them without reading them back).
     const std::vector<CommittedEvent>& events() const { return events_; }
 
 private:
+    void addOperatorCopies(DbSession& session);
     void queueDeliveries(DbSession& session);
 
     std::vector<CommittedEvent> events_;
@@ -57,6 +60,7 @@ private:
 };
 
 std::string interactionTopic(std::int64_t interactionId);
+std::string operatorEventsTopic(const std::string& operatorId);
 std::string clientTopic(std::int64_t clientId);
 
 }  // namespace omnigate

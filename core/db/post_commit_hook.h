@@ -22,6 +22,9 @@ struct CommittedEvent {
     std::string payload;  // the whole event as it is published
     std::string createdAt;
     Poco::JSON::Object::Ptr data;  // the payload's "data" as it was written, to read without parsing the payload
+    // A copy of an interaction's event for the operator holding (or offered) it, on omnigate/v1/operators/<id>/events:
+    // published like any event, but it is the same event (same id and payload), so nothing else acts on it again.
+    bool operatorCopy = false;
 };
 
 using PostCommitHook = std::function<void(const std::vector<CommittedEvent>& events)>;

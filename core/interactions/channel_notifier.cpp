@@ -22,7 +22,7 @@ ChannelNotifier::ChannelNotifier(MessageService::ChannelLookup channels) : chann
 
 void ChannelNotifier::onCommitted(const std::vector<CommittedEvent>& events) {
     for (const CommittedEvent& event : events) {
-        if (event.type != "interaction.updated") continue;
+        if (event.type != "interaction.updated" || event.operatorCopy) continue;
         // The data is committed whatever happens here: a failure is logged, never handed to the writer.
         try {
             queue(event);

@@ -162,6 +162,60 @@ protected:
 
 DaemonProcess* Routing::daemon_ = nullptr;
 
+// An operator's MQTT account may read only omnigate/v1/operators/<id>/#: every event of what they are offered or hold
+// comes there too, the same event as on the interaction's own topic; nothing of what they do not hold does.
+TEST_F(Routing, TheOperatorsEventsTopicCarriesEveryEventOfWhatTheyHold) {
+    const std::string queue = makeQueue();
+    const std::string word = "w" + unique();
+    addRule(word, queue, 10);
+    const std::string op = makeOperator(queue, 1);
+    const std::string topic = "omnigate/v1/operators/" + op + "/events";
+    MqttProbe events(topic);
+    MqttProbe interactions("omnigate/v1/interactions/+/events");
+
+    const auto [token, held] = visit(word);
+    waitFor(held, "offered", op);
+    ASSERT_EQ(act(held, "accept", R"({"operator_id":")" + op + R"("})").status, 200);
+    write(token, "Second message " + word);
+    const auto ofHeld = [&](const std::string& type) {
+        return [&, type](const ReceivedMessage& m) {
+            const auto event = parse(m.payload);
+            if (m.topic != topic || event->getValue<std::string>("type") != type) return false;
+            const auto data = event->getObject("data");
+            return (data->has("interaction_id") ? data->getValue<std::int64_t>("interaction_id")
+                                                : data->optValue<std::int64_t>("id", 0)) == held;
+        };
+    };
+    const auto messages = events.waitFor(ofHeld("message.created"), 1, 10s);
+    ASSERT_EQ(messages.size(), 1u) << "the message written to the held interaction never reached " << topic;
+    EXPECT_NE(messages[0].payload.find("Second message"), std::string::npos) << messages[0].payload;
+    EXPECT_GE(events.waitFor(ofHeld("interaction.updated"), 2, 10s).size(), 2u) << "the offer and the acceptance";
+
+    // The very event of the interaction's own topic: same id and payload.
+    const std::string eventId = parse(messages[0].payload)->getValue<std::string>("id");
+    const auto original = interactions.waitFor(
+        [&](const ReceivedMessage& m) { return parse(m.payload)->getValue<std::string>("id") == eventId; }, 1, 10s);
+    ASSERT_EQ(original.size(), 1u);
+    EXPECT_EQ(original[0].topic, "omnigate/v1/interactions/" + std::to_string(held) + "/events");
+    EXPECT_EQ(original[0].payload, messages[0].payload);
+
+    // An interaction nobody holds (its first message, not routed to this operator) stays off the topic.
+    const HttpResult session =
+        daemon_->http().postJson("/api/v1/webchat/demo/sessions", R"({"name":"Visitor )" + unique() + R"("})");
+    ASSERT_EQ(session.status, 201) << session.body;
+    const std::int64_t other = write(session.json()->getValue<std::string>("token"), "unrelated " + unique());
+    const std::string otherTopic = "omnigate/v1/interactions/" + std::to_string(other) + "/events";
+    EXPECT_GE(interactions.waitFor([&](const ReceivedMessage& m) { return m.topic == otherTopic; }, 2, 10s).size(), 2u)
+        << "its interaction.created and message.created";
+    for (const ReceivedMessage& m : events.all()) {
+        const auto data = parse(m.payload)->getObject("data");
+        const std::int64_t id = data->has("interaction_id") ? data->getValue<std::int64_t>("interaction_id")
+                                                            : data->optValue<std::int64_t>("id", 0);
+        EXPECT_NE(id, other) << m.payload;
+    }
+    act(held, "close", R"({"resolution":"answered"})", "operator:" + op);
+}
+
 TEST_F(Routing, ARuleQueuesItAReadyOperatorIsOfferedItOnTheirInboxAcceptsAndClosingFreesTheirPlace) {
     const std::string queue = makeQueue();
     const std::string word = "w" + unique();
