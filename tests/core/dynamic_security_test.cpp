@@ -1,6 +1,7 @@
 // The broker closed to strangers, against the real Mosquitto with its dynamic-security plugin (scripts/services.sh):
-// no anonymous client; an operator's account reads only its own subtree and publishes nothing; a supervisor reads
-// everything; a revoked account stops working and its open session ends; the daemon reaches the broker over TLS.
+// no anonymous client, over MQTT or WebSockets; an operator's account reads only its own subtree and publishes
+// nothing; a supervisor reads everything; a revoked account stops working and its open session ends; the daemon
+// reaches the broker over TLS.
 #include <gtest/gtest.h>
 
 #include <Poco/UUIDGenerator.h>
@@ -13,6 +14,7 @@
 #include "bus/dynamic_security.h"
 #include "bus/mqtt_bus.h"
 #include "support/mqtt_probe.h"
+#include "support/raw_websocket.h"
 #include "support/test_env.h"
 
 namespace omnigate {
@@ -325,6 +327,30 @@ TEST(DynamicSecurityWithoutBroker, AnAccountWithoutTheDaemonRoleIsRefusedClearly
     } catch (const DynamicSecurityError& e) {
         EXPECT_NE(std::string(e.what()).find("omnigate-daemon role"), std::string::npos) << e.what();
     }
+}
+
+// --- WebSockets (browsers' consoles) -------------------------------------------------------------------------------
+
+// The CONNACK return code Mosquitto's WebSocket listener gives an MQTT 3.1.1 CONNECT with these credentials.
+int webSocketConnack(const std::string& username, const std::string& password) {
+    test::RawWebSocket socket(test::requireEnvInt("OMNIGATE_MQTT_WS_PORT"), "/mqtt", 0, "mqtt");
+    const auto field = [](const std::string& s) {
+        return std::string{static_cast<char>(s.size() >> 8), static_cast<char>(s.size() & 0xff)} + s;
+    };
+    const char flags = static_cast<char>(0x02 | (username.empty() ? 0 : 0xC0));  // clean session, user, password
+    std::string body = field("MQTT") + std::string{4, flags, 0, 30} + field("ws-" + unique());
+    if (!username.empty()) body += field(username) + field(password);
+    const std::string connect = std::string{0x10, static_cast<char>(body.size())} + body;
+    if (!socket.send(test::RawWebSocket::frame(0x2, connect))) return -1;
+    const auto answer = socket.next(5s);
+    if (!answer || answer->payload.size() < 4 || answer->payload[0] != 0x20) return -1;
+    return answer->payload[3];
+}
+
+TEST(BrokerOverWebSockets, AnAnonymousClientIsRefusedAndTheObserverLogsIn) {
+    EXPECT_EQ(webSocketConnack("", ""), 5) << "not authorised";
+    EXPECT_EQ(webSocketConnack(test::observerMqttLogin().username, "wrong-password"), 5);
+    EXPECT_EQ(webSocketConnack(test::observerMqttLogin().username, test::observerMqttLogin().password), 0);
 }
 
 // --- TLS ----------------------------------------------------------------------------------------------------------

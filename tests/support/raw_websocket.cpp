@@ -28,7 +28,7 @@ int RawWebSocket::Frame::closeCode() const {
     return (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
 }
 
-RawWebSocket::RawWebSocket(int port, const std::string& target, int receiveBuffer) {
+RawWebSocket::RawWebSocket(int port, const std::string& target, int receiveBuffer, const std::string& protocol) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
     if (receiveBuffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof receiveBuffer);
@@ -43,7 +43,8 @@ RawWebSocket::RawWebSocket(int port, const std::string& target, int receiveBuffe
     }
     const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                                 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                                "Sec-WebSocket-Version: 13\r\n\r\n";
+                                "Sec-WebSocket-Version: 13\r\n" +
+                                (protocol.empty() ? "" : "Sec-WebSocket-Protocol: " + protocol + "\r\n") + "\r\n";
     send(request);
     const auto deadline = Clock::now() + std::chrono::seconds(10);
     std::size_t end = std::string::npos;

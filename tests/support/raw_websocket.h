@@ -20,9 +20,10 @@ public:
     };
 
     // Connects to 127.0.0.1:port and upgrades `target` (path and query); a positive receiveBuffer is set as
-    // SO_RCVBUF before connecting, so the kernel's window stays that small. Throws std::runtime_error when the
-    // upgrade is not answered with 101 (the message has the status line).
-    RawWebSocket(int port, const std::string& target, int receiveBuffer = 0);
+    // SO_RCVBUF before connecting, so the kernel's window stays that small; a non-empty protocol is asked for as
+    // Sec-WebSocket-Protocol (Mosquitto answers only "mqtt"). Throws std::runtime_error when the upgrade is not
+    // answered with 101 (the message has the status line).
+    RawWebSocket(int port, const std::string& target, int receiveBuffer = 0, const std::string& protocol = "");
     ~RawWebSocket();
     RawWebSocket(const RawWebSocket&) = delete;
     RawWebSocket& operator=(const RawWebSocket&) = delete;
