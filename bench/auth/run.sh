@@ -19,6 +19,9 @@ export OMNIGATE_DB_USER=omnigate
 export OMNIGATE_DB_PASSWORD=omnigate_auth_bench
 export OMNIGATE_MQTT_PORT=25883
 export OMNIGATE_MQTT_WS_PORT=25901
+# The broker takes no anonymous client: services.sh creates the daemon's account with these.
+export OMNIGATE_MQTT_USER=omnigate
+export OMNIGATE_MQTT_PASSWORD=omnigate-auth-bench-mqtt
 services=$repo/scripts/services.sh
 var_dir=$OMNIGATE_VAR_DIR
 daemon_log=$var_dir/omnigate.log
@@ -80,6 +83,8 @@ database:
   password: $OMNIGATE_DB_PASSWORD
 mqtt:
   url: tcp://127.0.0.1:$OMNIGATE_MQTT_PORT
+  username: $OMNIGATE_MQTT_USER
+  password: $OMNIGATE_MQTT_PASSWORD
 plugins:
   directory: $repo/build/plugins
 auth:
