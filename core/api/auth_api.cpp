@@ -68,13 +68,14 @@ Poco::JSON::Object::Ptr describe(const User& user, const std::string& workplace)
 }  // namespace
 
 AuthApi::AuthApi(const AuthConfig& config, Authenticator& authenticator, RoutingService& routing,
-                 WriteBatcher& writer, ConnectionPool& pool, const LdapDirectory* directory)
+                 WriteBatcher& writer, ConnectionPool& pool, const LdapDirectory* directory, MqttSessions& mqtt)
     : config_(config),
       authenticator_(authenticator),
       routing_(routing),
       writer_(writer),
       pool_(pool),
       directory_(directory),
+      mqtt_(mqtt),
       throttle_(config.lockoutFailures, config.lockoutFor) {}
 
 void AuthApi::registerRoutes(Router& router) {
@@ -164,6 +165,9 @@ HttpResponse AuthApi::login(const HttpRequest& request) {
     answer->set("refresh_token", refreshToken);
     answer->set("refresh_expires_in", static_cast<std::int64_t>(config_.refreshTokenLifetime.count()));
     answer->set("user", describe(user, workplace));
+    // The broker account of this session, its password shown this once; null for roles that read nothing live.
+    const Poco::JSON::Object::Ptr mqtt = mqtt_.grant(user, session);
+    answer->set("mqtt", mqtt ? Poco::Dynamic::Var(mqtt) : Poco::Dynamic::Var());
     return api::jsonResponse(200, answer);
 }
 
@@ -257,12 +261,14 @@ HttpResponse AuthApi::refresh(const HttpRequest& request) {
                                                  "replayed); sign in again");
         case Outcome::Reused:
             authenticator_.forgetUser(user.id);
+            mqtt_.revoke({token.family});
             throw ApiError(401, "refresh_token_reused",
                            "this refresh token was used already: the session is ended for everyone holding it; "
                            "sign in again");
         case Outcome::Expired:
             throw ApiError(401, "token_expired", "the refresh token expired; sign in again");
         case Outcome::Inactive:
+            mqtt_.revoke({token.family});
             throw ApiError(401, "user_inactive", "this user is deactivated; ask a business administrator");
     }
     Poco::JSON::Object::Ptr answer = object();
@@ -289,6 +295,7 @@ HttpResponse AuthApi::logout(const HttpRequest& request, const Actor& actor) {
                       nullptr);
     });
     authenticator_.forgetUser(session.user.id);
+    mqtt_.revoke({session.claims.session});
     // Signed out means not taking work: the router must not offer them anything more.
     if (!session.user.operatorId.empty()) {
         try {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "api/authenticator.h"
+#include "api/mqtt_sessions.h"
 #include "auth/ldap_directory.h"
 #include "auth/login_throttle.h"
 #include "config/daemon_config.h"
@@ -21,7 +22,7 @@ class AuthApi {
 public:
     // `directory` may be null: local users only.
     AuthApi(const AuthConfig& config, Authenticator& authenticator, RoutingService& routing, WriteBatcher& writer,
-            ConnectionPool& pool, const LdapDirectory* directory);
+            ConnectionPool& pool, const LdapDirectory* directory, MqttSessions& mqtt);
 
     void registerRoutes(Router& router);
 
@@ -42,6 +43,7 @@ private:
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     const LdapDirectory* directory_;
+    MqttSessions& mqtt_;
     LoginThrottle throttle_;
 };
 

@@ -10,8 +10,8 @@
 namespace omnigate {
 
 DirectorySync::DirectorySync(const LdapDirectory& directory, Authenticator& authenticator, WriteBatcher& writer,
-                             ConnectionPool& pool)
-    : directory_(directory), authenticator_(authenticator), writer_(writer), pool_(pool) {}
+                             ConnectionPool& pool, MqttSessions& mqtt)
+    : directory_(directory), authenticator_(authenticator), writer_(writer), pool_(pool), mqtt_(mqtt) {}
 
 DirectorySync::Result DirectorySync::run() {
     const auto users =
@@ -39,9 +39,15 @@ DirectorySync::Result DirectorySync::run() {
             if (changed.roles == user.roles && changed.operatorId == user.operatorId) continue;
         }
         ++(changed.active ? result.updated : result.deactivated);
+        std::vector<std::string> ended;
         writer_.run([&](DbSession& db) {
             const User after = UserStore(db).update(changed);
-            if (!after.active) SessionStore(db).revokeUser(user.id);
+            ended.clear();
+            if (!after.active) {
+                SessionStore sessions(db);
+                ended = sessions.liveFamilies(user.id);
+                sessions.revokeUser(user.id);
+            }
             AuditEntry entry;
             entry.actor = Actor{"system", "directory"};
             entry.action = action;
@@ -51,6 +57,7 @@ DirectorySync::Result DirectorySync::run() {
             AuditStore(db).append(entry);
         });
         authenticator_.forgetUser(user.id);
+        mqtt_.revoke(ended);
     }
     return result;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/authenticator.h"
+#include "api/mqtt_sessions.h"
 #include "auth/ldap_directory.h"
 #include "db/connection_pool.h"
 #include "db/write_batcher.h"
@@ -13,7 +14,7 @@ namespace omnigate {
 class DirectorySync {
 public:
     DirectorySync(const LdapDirectory& directory, Authenticator& authenticator, WriteBatcher& writer,
-                  ConnectionPool& pool);
+                  ConnectionPool& pool, MqttSessions& mqtt);
 
     struct Result {
         int checked = 0;
@@ -28,6 +29,7 @@ private:
     Authenticator& authenticator_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
+    MqttSessions& mqtt_;
 };
 
 }  // namespace omnigate

@@ -89,8 +89,8 @@ void UsersApi::validate(const User& user) {
     }
 }
 
-UsersApi::UsersApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool)
-    : authenticator_(authenticator), writer_(writer), pool_(pool) {}
+UsersApi::UsersApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool, MqttSessions& mqtt)
+    : authenticator_(authenticator), writer_(writer), pool_(pool), mqtt_(mqtt) {}
 
 void UsersApi::registerRoutes(Router& router) {
     const Access manage = Access::needs(Permission::UsersManage);
@@ -151,8 +151,10 @@ HttpResponse UsersApi::update(const HttpRequest& request, const Actor& actor) {
         passwordHash = passwords::hash(password);
     }
     User updated;
+    std::vector<std::string> ended;
     writer_.run([&](DbSession& db) {
         UserStore users(db);
+        ended.clear();
         const auto current = users.find(id, true);
         if (!current) throw ApiError::notFound("no user " + std::to_string(id));
         if (version && *version != current->version) {
@@ -167,13 +169,19 @@ HttpResponse UsersApi::update(const HttpRequest& request, const Actor& actor) {
         updated = users.update(user);
         if (!passwordHash.empty()) users.setPassword(id, passwordHash);
         // Who they are changed in a way their sessions must not outlive: signed in again, they get the new facts.
-        if (!updated.active || !passwordHash.empty()) SessionStore(db).revokeUser(id);
+        if (!updated.active || !passwordHash.empty()) {
+            SessionStore sessions(db);
+            ended = sessions.liveFamilies(id);
+            sessions.revokeUser(id);
+        }
         if (!passwordHash.empty()) updated = *users.find(id);
         Poco::JSON::Object::Ptr after = toJson(updated);
         if (!passwordHash.empty()) after->set("password_changed", true);
         audit::record(db, actor, request, "user.updated", "user:" + std::to_string(id), toJson(*current), after);
     });
     authenticator_.forgetUser(id);
+    // Their live events end with their sessions: the broker drops the connections of a deleted account.
+    mqtt_.revoke(ended);
     return api::jsonResponse(200, toJson(updated));
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/authenticator.h"
+#include "api/mqtt_sessions.h"
 #include "db/connection_pool.h"
 #include "db/write_batcher.h"
 #include "http/router.h"
@@ -13,7 +14,7 @@ namespace omnigate {
 
 class UsersApi {
 public:
-    UsersApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool);
+    UsersApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool, MqttSessions& mqtt);
 
     void registerRoutes(Router& router);
 
@@ -29,6 +30,7 @@ private:
     Authenticator& authenticator_;
     WriteBatcher& writer_;
     ConnectionPool& pool_;
+    MqttSessions& mqtt_;
 };
 
 }  // namespace omnigate

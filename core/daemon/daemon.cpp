@@ -199,13 +199,17 @@ void Daemon::registerApis() {
     authenticator_ = std::make_unique<Authenticator>(
         config_.adminToken, config_.http.metricsToken,
         AccessTokens(tokenSecret(config_.auth), config_.auth.accessTokenLifetime), storeDirectory(*pool_, *writer_));
+    // People's broker accounts, managed over the dynamic-security plugin with the daemon's own credentials.
+    brokerAccounts_ = std::make_unique<DynamicSecurity>(config_.mqtt, config_.instance);
+    mqttSessions_ = std::make_unique<MqttSessions>(brokerAccounts_.get());
     if (config_.auth.ldap.defined()) {
         try {
             directory_ = std::make_unique<LdapDirectory>(parseLdapConfig(config_.auth.ldap));
         } catch (const ConfigError& e) {
             throw StartupError(e.what());
         }
-        directorySync_ = std::make_unique<DirectorySync>(*directory_, *authenticator_, *writer_, *pool_);
+        directorySync_ =
+            std::make_unique<DirectorySync>(*directory_, *authenticator_, *writer_, *pool_, *mqttSessions_);
         const long every = static_cast<long>(config_.auth.directorySync.count()) * 1000;
         // A first check soon after start: who left while the daemon was down is out before their next shift.
         timer_.schedule(
@@ -213,9 +217,9 @@ void Daemon::registerApis() {
             kFirstDirectorySyncMs, every);
     }
     authApi_ = std::make_unique<AuthApi>(config_.auth, *authenticator_, *routingService_, *writer_, *pool_,
-                                         directory_.get());
+                                         directory_.get(), *mqttSessions_);
     authApi_->registerRoutes(router_);
-    usersApi_ = std::make_unique<UsersApi>(*authenticator_, *writer_, *pool_);
+    usersApi_ = std::make_unique<UsersApi>(*authenticator_, *writer_, *pool_, *mqttSessions_);
     usersApi_->registerRoutes(router_);
     branchesApi_ = std::make_unique<BranchesApi>(*writer_, *pool_);
     branchesApi_->registerRoutes(router_);

@@ -13,6 +13,8 @@
 #include "api/auth_api.h"
 #include "api/branches_api.h"
 #include "api/directory_sync.h"
+#include "api/mqtt_sessions.h"
+#include "bus/dynamic_security.h"
 #include "api/users_api.h"
 #include "api/auto_replies_api.h"
 #include "api/blacklist_api.h"
@@ -113,6 +115,8 @@ private:
     std::unique_ptr<InteractionsApi> interactionsApi_;
     std::unique_ptr<ClientsApi> clients_;
     std::unique_ptr<ApiTokensApi> apiTokensApi_;
+    std::unique_ptr<DynamicSecurity> brokerAccounts_;
+    std::unique_ptr<MqttSessions> mqttSessions_;
     std::unique_ptr<LdapDirectory> directory_;  // null without auth.ldap
     std::unique_ptr<DirectorySync> directorySync_;
     std::unique_ptr<AuthApi> authApi_;

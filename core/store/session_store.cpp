@@ -85,6 +85,16 @@ int SessionStore::revokeUser(std::int64_t userId) {
     return q.executeUpdate();
 }
 
+std::vector<std::string> SessionStore::liveFamilies(std::int64_t userId) {
+    sql::PreparedStatement& q =
+        session_.prepare("SELECT DISTINCT family FROM refresh_tokens WHERE user_id = ? AND revoked_at IS NULL");
+    q.setInt64(1, userId);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    std::vector<std::string> families;
+    while (rs->next()) families.push_back(rs->getString(1));
+    return families;
+}
+
 bool SessionStore::live(const std::string& family) {
     sql::PreparedStatement& q =
         session_.prepare("SELECT 1 FROM refresh_tokens WHERE family = ? AND revoked_at IS NULL LIMIT 1");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/db_session.h"
 
@@ -37,6 +38,8 @@ public:
     int revokeFamily(const std::string& family);
     // Every session of the user (deactivated, or signed out everywhere).
     int revokeUser(std::int64_t userId);
+    // The families of the user's sessions not revoked yet (their broker accounts end with them).
+    std::vector<std::string> liveFamilies(std::int64_t userId);
     bool live(const std::string& family);
     // Tokens expired for a day are of no use, not even to detect a replay: gone.
     int purgeExpired();

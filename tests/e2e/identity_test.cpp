@@ -8,6 +8,7 @@
 
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
+#include "support/mqtt_probe.h"
 
 namespace omnigate::test {
 namespace {
@@ -136,6 +137,26 @@ TEST_F(Identity, SignInAnswersTokensAndMeTellsRolesPermissionsAndWorkplace) {
 
     // A workplace that does not exist is refused, and no session is left behind.
     EXPECT_EQ(Identity::login(login, kPassword, R"(,"workplace":"nowhere")").status, 400);
+}
+
+TEST_F(Identity, ASignInGivesABrokerAccountForItsSessionThatEndsWithIt) {
+    const std::string login = "live-" + tag_;
+    makeUser(login, R"(["supervisor"])");
+    const HttpResult in = Identity::login(login, kPassword);
+    ASSERT_EQ(in.status, 200) << in.body;
+    const auto mqtt = in.json()->getObject("mqtt");
+    ASSERT_TRUE(mqtt) << in.body;
+    const MqttLogin account{mqtt->getValue<std::string>("username"), mqtt->getValue<std::string>("password")};
+    EXPECT_EQ(mqtt->getArray("topics")->getElement<std::string>(0), "omnigate/v1/#");
+    // A supervisor's account reads every event.
+    EXPECT_NO_THROW(MqttProbe("omnigate/v1/#", "", account));
+    // A business administrator reads nothing live: no account.
+    const HttpResult admin = Identity::login("seed-" + tag_, "seeded-password-" + tag_);
+    ASSERT_EQ(admin.status, 200);
+    EXPECT_TRUE(admin.json()->isNull("mqtt")) << admin.body;
+
+    EXPECT_EQ(call("POST", "/api/v1/auth/logout", in.json()->getValue<std::string>("access_token")).status, 204);
+    EXPECT_THROW(MqttProbe("omnigate/v1/#", "", account), std::exception) << "the account outlived its session";
 }
 
 TEST_F(Identity, WrongCredentialsSayNothingOfTheLoginAndFiveFailuresLockIt) {
