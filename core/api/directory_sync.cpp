@@ -10,8 +10,13 @@
 namespace omnigate {
 
 DirectorySync::DirectorySync(const LdapDirectory& directory, Authenticator& authenticator, WriteBatcher& writer,
-                             ConnectionPool& pool, MqttSessions& mqtt)
-    : directory_(directory), authenticator_(authenticator), writer_(writer), pool_(pool), mqtt_(mqtt) {}
+                             ConnectionPool& pool, MqttSessions& mqtt, UsersApi::TakeOffline takeOffline)
+    : directory_(directory),
+      authenticator_(authenticator),
+      writer_(writer),
+      pool_(pool),
+      mqtt_(mqtt),
+      takeOffline_(std::move(takeOffline)) {}
 
 DirectorySync::Result DirectorySync::run() {
     const auto users =
@@ -58,6 +63,9 @@ DirectorySync::Result DirectorySync::run() {
         });
         authenticator_.forgetUser(user.id);
         mqtt_.revoke(ended);
+        if (!changed.active && !user.operatorId.empty() && takeOffline_) {
+            takeOffline_(user.operatorId, Actor{"system", "directory"});
+        }
     }
     return result;
 }

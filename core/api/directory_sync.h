@@ -5,6 +5,7 @@
 
 #include "api/authenticator.h"
 #include "api/mqtt_sessions.h"
+#include "api/users_api.h"
 #include "auth/ldap_directory.h"
 #include "db/connection_pool.h"
 #include "db/write_batcher.h"
@@ -14,7 +15,7 @@ namespace omnigate {
 class DirectorySync {
 public:
     DirectorySync(const LdapDirectory& directory, Authenticator& authenticator, WriteBatcher& writer,
-                  ConnectionPool& pool, MqttSessions& mqtt);
+                  ConnectionPool& pool, MqttSessions& mqtt, UsersApi::TakeOffline takeOffline);
 
     struct Result {
         int checked = 0;
@@ -30,6 +31,7 @@ private:
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     MqttSessions& mqtt_;
+    UsersApi::TakeOffline takeOffline_;
 };
 
 }  // namespace omnigate

@@ -89,8 +89,9 @@ void UsersApi::validate(const User& user) {
     }
 }
 
-UsersApi::UsersApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool, MqttSessions& mqtt)
-    : authenticator_(authenticator), writer_(writer), pool_(pool), mqtt_(mqtt) {}
+UsersApi::UsersApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool, MqttSessions& mqtt,
+                   TakeOffline takeOffline)
+    : authenticator_(authenticator), writer_(writer), pool_(pool), mqtt_(mqtt), takeOffline_(std::move(takeOffline)) {}
 
 void UsersApi::registerRoutes(Router& router) {
     const Access manage = Access::needs(Permission::UsersManage);
@@ -151,6 +152,7 @@ HttpResponse UsersApi::update(const HttpRequest& request, const Actor& actor) {
         passwordHash = passwords::hash(password);
     }
     User updated;
+    bool deactivated = false;
     std::vector<std::string> ended;
     writer_.run([&](DbSession& db) {
         UserStore users(db);
@@ -165,6 +167,7 @@ HttpResponse UsersApi::update(const HttpRequest& request, const Actor& actor) {
         }
         User user = *current;
         apply(body, user);
+        deactivated = current->active && !user.active;
         validate(user);
         updated = users.update(user);
         if (!passwordHash.empty()) users.setPassword(id, passwordHash);
@@ -182,6 +185,8 @@ HttpResponse UsersApi::update(const HttpRequest& request, const Actor& actor) {
     authenticator_.forgetUser(id);
     // Their live events end with their sessions: the broker drops the connections of a deleted account.
     mqtt_.revoke(ended);
+    // A deactivated operator takes no more work, as after a sign-out.
+    if (deactivated && !updated.operatorId.empty() && takeOffline_) takeOffline_(updated.operatorId, actor);
     return api::jsonResponse(200, toJson(updated));
 }
 

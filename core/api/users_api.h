@@ -3,6 +3,9 @@
 // deactivation or a role change takes effect at the user's next request, and ends their sessions.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "api/authenticator.h"
 #include "api/mqtt_sessions.h"
 #include "db/connection_pool.h"
@@ -14,7 +17,11 @@ namespace omnigate {
 
 class UsersApi {
 public:
-    UsersApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool, MqttSessions& mqtt);
+    // Routing's way to make an operator offline (the daemon wires RoutingService in: the API sits below it here).
+    using TakeOffline = std::function<void(const std::string& operatorId, const Actor& by)>;
+
+    UsersApi(Authenticator& authenticator, WriteBatcher& writer, ConnectionPool& pool, MqttSessions& mqtt,
+             TakeOffline takeOffline);
 
     void registerRoutes(Router& router);
 
@@ -31,6 +38,7 @@ private:
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     MqttSessions& mqtt_;
+    TakeOffline takeOffline_;
 };
 
 }  // namespace omnigate

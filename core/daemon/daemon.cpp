@@ -199,6 +199,14 @@ void Daemon::registerApis() {
     authenticator_ = std::make_unique<Authenticator>(
         config_.adminToken, config_.http.metricsToken,
         AccessTokens(tokenSecret(config_.auth), config_.auth.accessTokenLifetime), storeDirectory(*pool_, *writer_));
+    // A deactivated operator (through the API or the directory sync) takes no more work.
+    const UsersApi::TakeOffline takeOffline = [this](const std::string& operatorId, const Actor& by) {
+        try {
+            routingService_->setOperatorStatus(operatorId, "offline", "", by);
+        } catch (const std::exception& e) {
+            logger().warning("operator %s was deactivated but stays in its status: %s", operatorId, withCause(e));
+        }
+    };
     // People's broker accounts, managed over the dynamic-security plugin with the daemon's own credentials.
     brokerAccounts_ = std::make_unique<DynamicSecurity>(config_.mqtt, config_.instance);
     mqttSessions_ = std::make_unique<MqttSessions>(brokerAccounts_.get());
@@ -209,7 +217,7 @@ void Daemon::registerApis() {
             throw StartupError(e.what());
         }
         directorySync_ =
-            std::make_unique<DirectorySync>(*directory_, *authenticator_, *writer_, *pool_, *mqttSessions_);
+            std::make_unique<DirectorySync>(*directory_, *authenticator_, *writer_, *pool_, *mqttSessions_, takeOffline);
         const long every = static_cast<long>(config_.auth.directorySync.count()) * 1000;
         // A first check soon after start: who left while the daemon was down is out before their next shift.
         timer_.schedule(
@@ -219,7 +227,7 @@ void Daemon::registerApis() {
     authApi_ = std::make_unique<AuthApi>(config_.auth, *authenticator_, *routingService_, *writer_, *pool_,
                                          directory_.get(), *mqttSessions_);
     authApi_->registerRoutes(router_);
-    usersApi_ = std::make_unique<UsersApi>(*authenticator_, *writer_, *pool_, *mqttSessions_);
+    usersApi_ = std::make_unique<UsersApi>(*authenticator_, *writer_, *pool_, *mqttSessions_, takeOffline);
     usersApi_->registerRoutes(router_);
     branchesApi_ = std::make_unique<BranchesApi>(*writer_, *pool_);
     branchesApi_->registerRoutes(router_);

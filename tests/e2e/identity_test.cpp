@@ -244,6 +244,20 @@ TEST_F(Identity, AnOperatorWorksOnWhatTheyHoldAndSignsOutOffline) {
     EXPECT_EQ(call("GET", "/api/v1/interactions/" + std::to_string(mine), token).status, 401);
 }
 
+TEST_F(Identity, ADeactivatedOperatorTakesNoMoreWork) {
+    const std::string op = "deop-" + tag_;
+    ASSERT_EQ(call("POST", "/api/v1/operators", daemon_->adminToken(),
+                   R"({"id":")" + op + R"(","name":"Deactivated","capacities":{"webchat":1}})")
+                  .status,
+              201);
+    const std::int64_t id = makeUser("deop-" + tag_, R"(["operator"])", op);
+    const std::string token = accessToken("deop-" + tag_);
+    ASSERT_EQ(call("PUT", "/api/v1/operators/" + op + "/status", token, R"({"status":"ready"})").status, 200);
+    ASSERT_EQ(call("PATCH", "/api/v1/users/" + std::to_string(id), admin_, R"({"active":false})").status, 200);
+    DbProbe db;
+    EXPECT_EQ(db.text("SELECT status FROM operators WHERE id = '" + op + "'"), "offline");
+}
+
 TEST_F(Identity, ADeactivatedUserIsOutAtTheirNextRequestAndEveryChangeIsAudited) {
     const std::string login = "deact-" + tag_;
     const std::int64_t id = makeUser(login, R"(["supervisor"])");
