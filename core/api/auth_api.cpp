@@ -3,8 +3,6 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
 
-#include <algorithm>
-
 #include "api/api_support.h"
 #include "api/audit_trail.h"
 #include "auth/passwords.h"
@@ -36,6 +34,12 @@ void setOperatorWorkplace(DbSession& db, const std::string& operatorId, const st
     q.setString(1, workplace);
     q.setString(2, operatorId);
     q.executeUpdate();
+}
+
+// Who a session's own records (sign-in, a replayed refresh token) name: the user as their operator when they are one.
+Actor actorOf(const User& user, const std::string& workplace) {
+    if (user.operatorId.empty()) return Actor("user", user.login, user.login, workplace);
+    return Actor("operator", user.operatorId, user.login, workplace);
 }
 
 Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
@@ -146,8 +150,7 @@ HttpResponse AuthApi::login(const HttpRequest& request) {
         // The operator works at this desk now: a voice channel rings its phone (ChannelHost::operatorPhone).
         if (!workplace.empty() && !user.operatorId.empty()) setOperatorWorkplace(db, user.operatorId, workplace);
         UserStore(db).recordSignIn(user.id);
-        Actor actor{user.operatorId.empty() ? "user" : "operator", user.operatorId.empty() ? user.login : user.operatorId,
-                    user.login, workplace};
+        const Actor actor = actorOf(user, workplace);
         audit::record(db, actor, request, "auth.sign_in", "user:" + std::to_string(user.id), nullptr,
                       attempt(login, workplace));
     });
@@ -190,7 +193,7 @@ std::optional<User> AuthApi::signInWithDirectory(const std::string& login, const
     user.email = person->email.substr(0, 255);
     user.roles = person->roles;
     user.source = "ldap";
-    const bool operatorRole = std::find(user.roles.begin(), user.roles.end(), "operator") != user.roles.end();
+    const bool operatorRole = user.hasRole("operator");
     if (!operatorRole) user.operatorId.clear();
     std::optional<User> stored;
     writer_.run([&](DbSession& db) {
@@ -232,8 +235,7 @@ HttpResponse AuthApi::refresh(const HttpRequest& request) {
         const auto owner = UserStore(db).find(token.userId);
         if (!owner) return;
         user = *owner;
-        const Actor actor{user.operatorId.empty() ? "user" : "operator",
-                          user.operatorId.empty() ? user.login : user.operatorId, user.login, token.workplaceId};
+        const Actor actor = actorOf(user, token.workplaceId);
         if (token.revoked) {
             outcome = Outcome::Ended;
         } else if (token.used) {

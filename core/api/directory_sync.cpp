@@ -48,11 +48,7 @@ DirectorySync::Result DirectorySync::run() {
         writer_.run([&](DbSession& db) {
             const User after = UserStore(db).update(changed);
             ended.clear();
-            if (!after.active) {
-                SessionStore sessions(db);
-                ended = sessions.liveFamilies(user.id);
-                sessions.revokeUser(user.id);
-            }
+            if (!after.active) ended = SessionStore(db).revokeUser(user.id);
             AuditEntry entry;
             entry.actor = Actor{"system", "directory"};
             entry.action = action;

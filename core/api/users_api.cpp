@@ -172,11 +172,7 @@ HttpResponse UsersApi::update(const HttpRequest& request, const Actor& actor) {
         updated = users.update(user);
         if (!passwordHash.empty()) users.setPassword(id, passwordHash);
         // Who they are changed in a way their sessions must not outlive: signed in again, they get the new facts.
-        if (!updated.active || !passwordHash.empty()) {
-            SessionStore sessions(db);
-            ended = sessions.liveFamilies(id);
-            sessions.revokeUser(id);
-        }
+        if (!updated.active || !passwordHash.empty()) ended = SessionStore(db).revokeUser(id);
         if (!passwordHash.empty()) updated = *users.find(id);
         Poco::JSON::Object::Ptr after = toJson(updated);
         if (!passwordHash.empty()) after->set("password_changed", true);

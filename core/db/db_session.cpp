@@ -63,4 +63,12 @@ bool isTransactionAborted(const sql::SQLException& e) {
     return e.getErrorCode() == 1213 /* ER_LOCK_DEADLOCK */ || e.getErrorCode() == 1205 /* ER_LOCK_WAIT_TIMEOUT */;
 }
 
+void bindTextOrNull(sql::PreparedStatement& statement, int index, const std::string& value) {
+    if (value.empty()) {
+        statement.setNull(index, sql::DataType::VARCHAR);
+    } else {
+        statement.setString(index, value);
+    }
+}
+
 }  // namespace omnigate

@@ -42,6 +42,9 @@ private:
     OutboxBatch* outboxBatch_ = nullptr;
 };
 
+// Binds `value`, or SQL NULL when it is empty: how the stores keep optional text (an operator link, a JSON state).
+void bindTextOrNull(sql::PreparedStatement& statement, int index, const std::string& value);
+
 // True for the client errors that mean the connection is lost (server gone, restarted, killed, timed out).
 bool isConnectionError(const sql::SQLException& e);
 // True for a deadlock or lock wait timeout: the server rolled the transaction back (or may have).

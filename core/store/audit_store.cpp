@@ -22,13 +22,6 @@ Poco::JSON::Object::Ptr parsed(const std::string& text) {
     return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
-void setOptional(sql::PreparedStatement& q, int index, const std::string& value) {
-    if (value.empty()) {
-        q.setNull(index, sql::DataType::LONGVARCHAR);
-    } else {
-        q.setString(index, value);
-    }
-}
 
 }  // namespace
 
@@ -43,8 +36,8 @@ void AuditStore::append(const AuditEntry& entry) {
     q.setString(5, entry.address.substr(0, 64));
     q.setString(6, entry.action.substr(0, 128));
     q.setString(7, entry.target.substr(0, 255));
-    setOptional(q, 8, text(entry.before));
-    setOptional(q, 9, text(entry.after));
+    bindTextOrNull(q, 8, text(entry.before));
+    bindTextOrNull(q, 9, text(entry.after));
     q.executeUpdate();
 }
 

@@ -73,13 +73,6 @@ AutoReply read(sql::ResultSet& rs) {
     return r;
 }
 
-void bindNullable(sql::PreparedStatement& statement, int index, const std::string& value) {
-    if (value.empty()) {
-        statement.setNull(index, sql::DataType::VARCHAR);
-    } else {
-        statement.setString(index, value);
-    }
-}
 
 std::string workingHoursText(const AutoReply& reply) {
     return reply.workingHours ? stringify(reply.workingHours->toJson()) : "";
@@ -154,7 +147,7 @@ void AutoReplyStore::refuseSecondActive(const AutoReply& reply) {
         "AND queue <=> ? AND trigger_kind = ? AND id <> ? ORDER BY id LIMIT 1 FOR UPDATE");
     q.setString(1, reply.channel);
     q.setString(2, reply.account);
-    bindNullable(q, 3, reply.queue);
+    bindTextOrNull(q, 3, reply.queue);
     q.setString(4, reply.trigger);
     q.setInt64(5, reply.id);
     std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
@@ -177,10 +170,10 @@ AutoReply AutoReplyStore::create(AutoReply draft) {
     insert.setString(1, draft.name);
     insert.setString(2, draft.channel);
     insert.setString(3, draft.account);
-    bindNullable(insert, 4, draft.queue);
+    bindTextOrNull(insert, 4, draft.queue);
     insert.setString(5, draft.trigger);
     insert.setString(6, draft.body);
-    bindNullable(insert, 7, workingHoursText(draft));
+    bindTextOrNull(insert, 7, workingHoursText(draft));
     insert.setBoolean(8, draft.active);
     insert.setString(9, now);
     insert.setString(10, now);
@@ -201,10 +194,10 @@ AutoReply AutoReplyStore::update(AutoReply changed, const std::vector<std::strin
     update.setString(1, changed.name);
     update.setString(2, changed.channel);
     update.setString(3, changed.account);
-    bindNullable(update, 4, changed.queue);
+    bindTextOrNull(update, 4, changed.queue);
     update.setString(5, changed.trigger);
     update.setString(6, changed.body);
-    bindNullable(update, 7, workingHoursText(changed));
+    bindTextOrNull(update, 7, workingHoursText(changed));
     update.setBoolean(8, changed.active);
     update.setString(9, now);
     update.setInt64(10, changed.id);

@@ -27,13 +27,6 @@ Workplace readWorkplace(sql::ResultSet& rs) {
                      iso(rs.getString(6))};
 }
 
-void setOptional(sql::PreparedStatement& q, int index, const std::string& value) {
-    if (value.empty()) {
-        q.setNull(index, sql::DataType::VARCHAR);
-    } else {
-        q.setString(index, value);
-    }
-}
 
 int countOf(DbSession& session, const char* sql, const std::string& id) {
     sql::PreparedStatement& q = session.prepare(sql);
@@ -135,7 +128,7 @@ Workplace BranchStore::createWorkplace(const Workplace& workplace) {
         "INSERT INTO workplaces (id, name, branch_id, sip_uri, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
     insert.setString(1, workplace.id);
     insert.setString(2, workplace.name);
-    setOptional(insert, 3, workplace.branchId);
+    bindTextOrNull(insert, 3, workplace.branchId);
     insert.setString(4, workplace.sipUri);
     insert.setString(5, now);
     insert.setString(6, now);
@@ -148,7 +141,7 @@ Workplace BranchStore::updateWorkplace(const Workplace& workplace) {
     sql::PreparedStatement& q = session_.prepare(
         "UPDATE workplaces SET name = ?, branch_id = ?, sip_uri = ?, updated_at = ? WHERE id = ?");
     q.setString(1, workplace.name);
-    setOptional(q, 2, workplace.branchId);
+    bindTextOrNull(q, 2, workplace.branchId);
     q.setString(3, workplace.sipUri);
     q.setString(4, nowDbTime());
     q.setString(5, workplace.id);

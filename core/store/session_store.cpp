@@ -27,11 +27,7 @@ void insert(DbSession& session, const std::string& family, std::int64_t userId, 
         "VALUES (?, ?, ?, ?, ?, ?)");
     q.setString(1, family);
     q.setInt64(2, userId);
-    if (workplaceId.empty()) {
-        q.setNull(3, sql::DataType::VARCHAR);
-    } else {
-        q.setString(3, workplaceId);
-    }
+    bindTextOrNull(q, 3, workplaceId);
     q.setString(4, tokenHash);
     q.setString(5, nowDbTime());
     q.setString(6, dbTimeIn(std::chrono::duration_cast<std::chrono::milliseconds>(lifetime)));
@@ -77,21 +73,18 @@ int SessionStore::revokeFamily(const std::string& family) {
     return q.executeUpdate();
 }
 
-int SessionStore::revokeUser(std::int64_t userId) {
+std::vector<std::string> SessionStore::revokeUser(std::int64_t userId) {
+    sql::PreparedStatement& live = session_.prepare(
+        "SELECT DISTINCT family FROM refresh_tokens WHERE user_id = ? AND revoked_at IS NULL FOR UPDATE");
+    live.setInt64(1, userId);
+    std::unique_ptr<sql::ResultSet> rs(live.executeQuery());
+    std::vector<std::string> families;
+    while (rs->next()) families.push_back(rs->getString(1));
     sql::PreparedStatement& q =
         session_.prepare("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL");
     q.setString(1, nowDbTime());
     q.setInt64(2, userId);
-    return q.executeUpdate();
-}
-
-std::vector<std::string> SessionStore::liveFamilies(std::int64_t userId) {
-    sql::PreparedStatement& q =
-        session_.prepare("SELECT DISTINCT family FROM refresh_tokens WHERE user_id = ? AND revoked_at IS NULL");
-    q.setInt64(1, userId);
-    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-    std::vector<std::string> families;
-    while (rs->next()) families.push_back(rs->getString(1));
+    q.executeUpdate();
     return families;
 }
 

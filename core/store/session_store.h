@@ -36,10 +36,9 @@ public:
     void markUsed(std::int64_t id);
     // Revokes every token of the family; the number revoked (0: it was over already).
     int revokeFamily(const std::string& family);
-    // Every session of the user (deactivated, or signed out everywhere).
-    int revokeUser(std::int64_t userId);
-    // The families of the user's sessions not revoked yet (their broker accounts end with them).
-    std::vector<std::string> liveFamilies(std::int64_t userId);
+    // Ends every session of the user (deactivated, or a new password); the families it ended, whose broker
+    // accounts end with them.
+    std::vector<std::string> revokeUser(std::int64_t userId);
     bool live(const std::string& family);
     // Tokens expired for a day are of no use, not even to detect a replay: gone.
     int purgeExpired();

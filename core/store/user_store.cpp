@@ -49,13 +49,6 @@ User read(sql::ResultSet& rs) {
     return user;
 }
 
-void setOptional(sql::PreparedStatement& q, int index, const std::string& value) {
-    if (value.empty()) {
-        q.setNull(index, sql::DataType::VARCHAR);
-    } else {
-        q.setString(index, value);
-    }
-}
 
 // A duplicate key names its index: which of the two unique facts was taken.
 ApiError duplicate(const sql::SQLException& e, const User& user) {
@@ -121,10 +114,10 @@ User UserStore::create(User user) {
     insert.setString(2, user.displayName);
     insert.setString(3, user.email);
     insert.setString(4, joined(user.roles));
-    setOptional(insert, 5, user.operatorId);
-    setOptional(insert, 6, user.branchId);
+    bindTextOrNull(insert, 5, user.operatorId);
+    bindTextOrNull(insert, 6, user.branchId);
     insert.setString(7, user.source);
-    setOptional(insert, 8, user.passwordHash);
+    bindTextOrNull(insert, 8, user.passwordHash);
     insert.setBoolean(9, user.active);
     insert.setString(10, now);
     insert.setString(11, now);
@@ -148,8 +141,8 @@ User UserStore::update(const User& user) {
     q.setString(2, user.displayName);
     q.setString(3, user.email);
     q.setString(4, joined(user.roles));
-    setOptional(q, 5, user.operatorId);
-    setOptional(q, 6, user.branchId);
+    bindTextOrNull(q, 5, user.operatorId);
+    bindTextOrNull(q, 6, user.branchId);
     q.setString(7, user.source);
     q.setBoolean(8, user.active);
     q.setString(9, nowDbTime());
