@@ -67,6 +67,8 @@ void ApiTokensApi::registerRoutes(Router& router) {
                [this](const HttpRequest&, const Actor&) { return list(); });
     router.add("POST", "/api/v1/api-tokens", Access::needs(Permission::TokensManage),
                [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("GET", "/api/v1/api-tokens/{id}", Access::needs(Permission::TokensManage),
+               [this](const HttpRequest& r, const Actor&) { return get(r); });
     router.add("DELETE", "/api/v1/api-tokens/{id}", Access::needs(Permission::TokensManage),
                [this](const HttpRequest& r, const Actor&) { return revoke(r); });
 }
@@ -79,6 +81,14 @@ HttpResponse ApiTokensApi::list() {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("api_tokens", list);
     return api::jsonResponse(200, body);
+}
+
+HttpResponse ApiTokensApi::get(const HttpRequest& request) {
+    const std::int64_t id = api::pathId(request);
+    const auto token = api::readWith<std::optional<ApiToken>>(
+        pool_, "the API token", [&](DbSession& session) { return ApiTokenStore(session).find(id); });
+    if (!token) throw ApiError::notFound("no API token " + std::to_string(id));
+    return api::jsonResponse(200, toJson(*token));
 }
 
 HttpResponse ApiTokensApi::create(const HttpRequest& request) {

@@ -18,6 +18,7 @@ public:
 
 private:
     HttpResponse list();
+    HttpResponse get(const HttpRequest& request);
     HttpResponse create(const HttpRequest& request);
     HttpResponse revoke(const HttpRequest& request);
 

@@ -3,6 +3,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
 
+#include <algorithm>
+
 #include "api/api_support.h"
 #include "api/audit_trail.h"
 #include "auth/passwords.h"
@@ -308,6 +310,44 @@ HttpResponse AuthApi::logout(const HttpRequest& request, const Actor& actor) {
         }
     }
     return api::noContent();
+}
+
+int AuthApi::endExpiredSessions() {
+    // A sweep's worth: a backlog (the daemon was down for a day) drains over the next sweeps.
+    constexpr int kBatch = 200;
+    const auto expired = api::readWith<std::vector<ExpiredSession>>(
+        pool_, "expired sessions", [&](DbSession& db) { return SessionStore(db).expired(kBatch); });
+    std::vector<std::string> families;
+    for (const ExpiredSession& session : expired) families.push_back(session.family);
+    const std::vector<std::string> ended = mqtt_.revoke(families);
+    for (const ExpiredSession& session : expired) {
+        if (std::find(ended.begin(), ended.end(), session.family) == ended.end()) continue;
+        std::optional<User> user;
+        bool otherLive = false;
+        writer_.run([&](DbSession& db) {
+            SessionStore sessions(db);
+            sessions.revokeFamily(session.family);
+            otherLive = sessions.otherLive(session.userId, session.family);
+            user = UserStore(db).find(session.userId);
+            if (user && !user->operatorId.empty() && !session.workplaceId.empty()) {
+                sql::PreparedStatement& q =
+                    db.prepare("UPDATE operators SET workplace = '' WHERE id = ? AND workplace = ?");
+                q.setString(1, user->operatorId);
+                q.setString(2, session.workplaceId);
+                q.executeUpdate();
+            }
+        });
+        // Nobody refreshed for a whole refresh-token lifetime: nobody is at the desk. Offers would only lapse.
+        if (user && !user->operatorId.empty() && !otherLive) {
+            try {
+                routing_.setOperatorStatus(user->operatorId, "offline", "", Actor("system", "session-expiry"));
+            } catch (const std::exception& e) {
+                logger().warning("the session of user %s expired, but operator %s stays in its status: %s",
+                                 user->login, user->operatorId, std::string(e.what()));
+            }
+        }
+    }
+    return static_cast<int>(ended.size());
 }
 
 HttpResponse AuthApi::me(const HttpRequest& request) {

@@ -25,6 +25,10 @@ public:
             ConnectionPool& pool, const LdapDirectory* directory, MqttSessions& mqtt);
 
     void registerRoutes(Router& router);
+    // Ends the sessions whose refresh token expired unused (nobody signed out): their broker accounts are deleted,
+    // then the session is marked revoked; one whose account the broker could not delete stays for the next sweep.
+    // Answers how many ended. Called every auth.session_sweep_seconds.
+    int endExpiredSessions();
 
 private:
     HttpResponse login(const HttpRequest& request);

@@ -41,6 +41,20 @@ std::string scopeList(const std::vector<std::string>& scopes) {
     return text;
 }
 
+// An answer as the audit log keeps it: a JSON object, or null (a list, a file, no body: the action and target say
+// what happened). A new API token is shown once, to whoever created it; the log keeps what it is, not the secret.
+Poco::JSON::Object::Ptr auditedObject(const HttpResponse& response) {
+    if (response.contentType.rfind("application/json", 0) != 0 || response.body.empty()) return nullptr;
+    try {
+        Poco::JSON::Object::Ptr object =
+            Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+        object->remove("token");
+        return object;
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
 }  // namespace
 
 const std::vector<Permission>& grantableScopes() {
@@ -273,30 +287,23 @@ void Authenticator::forgetUser(std::int64_t userId) {
     }
 }
 
+bool Authenticator::wantsBefore(const HttpRequest& request, const Access& access) const {
+    if (request.method == "GET" || !directory_.audit) return false;
+    return (access.kind() == Access::Kind::Permitted &&
+            (access.permission() == Permission::CatalogsWrite || access.permission() == Permission::TokensManage)) ||
+           (access.kind() == Access::Kind::Plugin && request.path.rfind("/api/v1/integrations/", 0) == 0);
+}
+
 void Authenticator::served(const HttpRequest& request, const Access& access, const Actor& actor,
-                           const HttpResponse& response) {
-    if (request.method == "GET" || response.status < 200 || response.status >= 300 || !directory_.audit) return;
-    const bool audited =
-        (access.kind() == Access::Kind::Permitted &&
-         (access.permission() == Permission::CatalogsWrite || access.permission() == Permission::TokensManage)) ||
-        (access.kind() == Access::Kind::Plugin && request.path.rfind("/api/v1/integrations/", 0) == 0);
-    if (!audited) return;
+                           const HttpResponse& response, const HttpResponse* before) {
+    if (response.status < 200 || response.status >= 300 || !wantsBefore(request, access)) return;
     AuditEntry entry;
     entry.actor = actor;
     entry.address = request.clientIp;
     entry.action = request.method + " " + request.path;
     entry.target = request.path;
-    if (response.contentType.rfind("application/json", 0) == 0 && !response.body.empty()) {
-        try {
-            Poco::JSON::Object::Ptr after =
-                Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
-            // A new API token is shown once, to whoever created it; the log keeps what it is, not the secret.
-            after->remove("token");
-            entry.after = after;
-        } catch (const std::exception&) {
-            // Not an object (a list, a file): the action and target say what happened.
-        }
-    }
+    entry.before = before ? auditedObject(*before) : nullptr;
+    entry.after = auditedObject(response);
     // Bookkeeping after the change committed: a failure is logged, never turned into the change's failure.
     try {
         directory_.audit(entry);

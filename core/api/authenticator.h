@@ -78,10 +78,12 @@ public:
 
     // Records in the audit log every change answered 2xx on the routes of catalogs and routing (catalogs:write),
     // API tokens (tokens:manage) and integrations (a plugin's /api/v1/integrations/ routes): who, from where,
-    // the method and path, and the resource as answered (never a token or password). Users, branches and
-    // workplaces record their changes themselves, with the state before, inside the change's own transaction.
-    void served(const HttpRequest& request, const Access& access, const Actor& actor,
-                const HttpResponse& response) override;
+    // the method and path, the resource as GET answered it just before a PUT, PATCH or DELETE, and as the change
+    // answered it (never a token or password). Users, branches and workplaces record their changes themselves,
+    // with the state before, inside the change's own transaction.
+    bool wantsBefore(const HttpRequest& request, const Access& access) const override;
+    void served(const HttpRequest& request, const Access& access, const Actor& actor, const HttpResponse& response,
+                const HttpResponse* before) override;
 
     // The caller, when it may use a route that needs `access`'s permission. The admin token acts as {admin}, or
     // as the operator `X-Omnigate-Actor: operator:<id>` names. A user acts as their operator {operator, id} when

@@ -30,6 +30,8 @@ void BlacklistApi::registerRoutes(Router& router) {
                [this](const HttpRequest& r, const Actor&) { return list(r); });
     router.add("POST", "/api/v1/blacklist", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return add(r); });
+    router.add("GET", "/api/v1/blacklist/{id}", Access::needs(Permission::CatalogsWrite),
+               [this](const HttpRequest& r, const Actor&) { return get(r); });
     router.add("DELETE", "/api/v1/blacklist/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
@@ -59,6 +61,14 @@ HttpResponse BlacklistApi::list(const HttpRequest& request) {
     body->set("entries", items);
     body->set("next_cursor", next);
     return api::jsonResponse(200, body);
+}
+
+HttpResponse BlacklistApi::get(const HttpRequest& request) {
+    const std::int64_t id = api::pathId(request);
+    const auto entry = api::readWith<std::optional<BlacklistEntry>>(
+        pool_, "the blacklist entry", [&](DbSession& session) { return BlacklistStore(session).find(id); });
+    if (!entry) throw ApiError::notFound("no blacklist entry " + std::to_string(id));
+    return api::jsonResponse(200, toJson(*entry));
 }
 
 HttpResponse BlacklistApi::add(const HttpRequest& request) {

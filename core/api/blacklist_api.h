@@ -20,6 +20,7 @@ public:
 
 private:
     HttpResponse list(const HttpRequest& request);
+    HttpResponse get(const HttpRequest& request);
     HttpResponse add(const HttpRequest& request);
     HttpResponse remove(const HttpRequest& request);
 

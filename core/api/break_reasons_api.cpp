@@ -16,6 +16,8 @@ void BreakReasonsApi::registerRoutes(Router& router) {
                [this](const HttpRequest&, const Actor&) { return list(); });
     router.add("POST", "/api/v1/break-reasons", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("GET", "/api/v1/break-reasons/{id}", Access::needs(Permission::CatalogsRead),
+               [this](const HttpRequest& r, const Actor&) { return get(r); });
     router.add("DELETE", "/api/v1/break-reasons/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
@@ -28,6 +30,15 @@ HttpResponse BreakReasonsApi::list() {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("break_reasons", items);
     return api::jsonResponse(200, body);
+}
+
+HttpResponse BreakReasonsApi::get(const HttpRequest& request) {
+    const std::string id = request.param("id");
+    routing_fields::checkId(id, "id");
+    const auto reason = api::readWith<std::optional<BreakReason>>(
+        pool_, "the break reason", [&](DbSession& session) { return BreakReasonStore(session).find(id); });
+    if (!reason) throw ApiError::notFound("no break reason '" + id + "'");
+    return api::jsonResponse(200, reason->toJson());
 }
 
 HttpResponse BreakReasonsApi::create(const HttpRequest& request) {

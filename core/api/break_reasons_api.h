@@ -19,6 +19,7 @@ public:
 
 private:
     HttpResponse list();
+    HttpResponse get(const HttpRequest& request);
     HttpResponse create(const HttpRequest& request);
     HttpResponse remove(const HttpRequest& request);
 

@@ -45,16 +45,19 @@ Poco::JSON::Object::Ptr MqttSessions::grant(const User& user, const std::string&
     return account;
 }
 
-void MqttSessions::revoke(const std::vector<std::string>& sessions) {
-    if (broker_ == nullptr) return;
+std::vector<std::string> MqttSessions::revoke(const std::vector<std::string>& sessions) {
+    if (broker_ == nullptr) return sessions;
+    std::vector<std::string> ended;
     for (const std::string& session : sessions) {
         try {
             broker_->revoke(username(session));
+            ended.push_back(session);
         } catch (const std::exception& e) {
             logger().warning("the broker account of session %s could not be deleted: %s", session,
                              std::string(e.what()));
         }
     }
+    return ended;
 }
 
 }  // namespace omnigate

@@ -21,6 +21,8 @@ void SpamWordsApi::registerRoutes(Router& router) {
                [this](const HttpRequest&, const Actor&) { return list(); });
     router.add("POST", "/api/v1/spam-words", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return add(r); });
+    router.add("GET", "/api/v1/spam-words/{id}", Access::needs(Permission::CatalogsWrite),
+               [this](const HttpRequest& r, const Actor&) { return get(r); });
     router.add("DELETE", "/api/v1/spam-words/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return remove(r); });
 }
@@ -33,6 +35,14 @@ HttpResponse SpamWordsApi::list() {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("spam_words", items);
     return api::jsonResponse(200, body);
+}
+
+HttpResponse SpamWordsApi::get(const HttpRequest& request) {
+    const std::int64_t id = api::pathId(request);
+    const auto word = api::readWith<std::optional<SpamWord>>(
+        pool_, "the spam word", [&](DbSession& session) { return SpamWordStore(session).find(id); });
+    if (!word) throw ApiError::notFound("no spam word " + std::to_string(id));
+    return api::jsonResponse(200, toJson(*word));
 }
 
 HttpResponse SpamWordsApi::add(const HttpRequest& request) {

@@ -32,6 +32,8 @@ void TopicsApi::registerRoutes(Router& router) {
                [this](const HttpRequest&, const Actor&) { return tree(); });
     router.add("POST", "/api/v1/topics", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return create(r); });
+    router.add("GET", "/api/v1/topics/{id}", Access::needs(Permission::CatalogsRead),
+               [this](const HttpRequest& r, const Actor&) { return get(r); });
     router.add("PATCH", "/api/v1/topics/{id}", Access::needs(Permission::CatalogsWrite),
                [this](const HttpRequest& r, const Actor&) { return update(r); });
     router.add("DELETE", "/api/v1/topics/{id}", Access::needs(Permission::CatalogsWrite),
@@ -44,6 +46,14 @@ HttpResponse TopicsApi::tree() {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("topics", topicTree(topics));
     return api::jsonResponse(200, body);
+}
+
+HttpResponse TopicsApi::get(const HttpRequest& request) {
+    const std::int64_t id = api::pathId(request);
+    const auto topic = api::readWith<std::optional<Topic>>(
+        pool_, "the topic", [&](DbSession& session) { return TopicStore(session).find(id); });
+    if (!topic) throw ApiError::notFound("no topic " + std::to_string(id));
+    return api::jsonResponse(200, toJson(*topic));
 }
 
 HttpResponse TopicsApi::create(const HttpRequest& request) {

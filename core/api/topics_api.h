@@ -20,6 +20,7 @@ public:
 
 private:
     HttpResponse tree();
+    HttpResponse get(const HttpRequest& request);
     HttpResponse create(const HttpRequest& request);
     HttpResponse update(const HttpRequest& request);
     HttpResponse remove(const HttpRequest& request);

@@ -63,7 +63,7 @@ std::vector<RoutingItem> parseRoutingItems(const ConfigNode& list, bool hasId) {
 
 AuthConfig parseAuth(const ConfigNode& auth) {
     auth.expectKeys({"token_secret", "access_token_minutes", "refresh_token_hours", "lockout", "users", "ldap",
-                     "directory_sync_minutes"});
+                     "directory_sync_minutes", "session_sweep_seconds"});
     AuthConfig c;
     c.tokenSecret = auth.getString("token_secret", "");
     if (!c.tokenSecret.empty() && c.tokenSecret.size() < 32) {
@@ -78,6 +78,7 @@ AuthConfig parseAuth(const ConfigNode& auth) {
     c.lockoutFor = std::chrono::minutes(lockout.getInt("minutes", 15, 1, 24 * 60));
     c.ldap = auth["ldap"];
     c.directorySync = std::chrono::minutes(auth.getInt("directory_sync_minutes", 15, 1, 24 * 60));
+    c.sessionSweep = std::chrono::seconds(auth.getInt("session_sweep_seconds", 60, 1, 3600));
     for (const ConfigNode& item : auth["users"].elements()) {
         item.expectKeys({"login", "display_name", "email", "roles", "operator", "password"});
         SeedUser user;

@@ -118,6 +118,8 @@ struct AuthConfig {
     ConfigNode ldap;
     // How often users who sign in through the directory are checked against it (gone: deactivated).
     std::chrono::seconds directorySync{15 * 60};
+    // How often sessions past their refresh token's expiry are ended: their broker accounts are deleted then.
+    std::chrono::seconds sessionSweep{60};
 };
 
 struct AuditConfig {

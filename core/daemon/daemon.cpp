@@ -235,6 +235,10 @@ void Daemon::registerApis() {
     auditApi_->registerRoutes(router_);
     timer_.schedule(Poco::Util::TimerTask::Ptr(new Poco::Util::TimerTaskAdapter<Daemon>(*this, &Daemon::purgeAudit)),
                     60 * 1000, kAuditPurgeEveryMs);
+    const long sweep = static_cast<long>(config_.auth.sessionSweep.count()) * 1000;
+    timer_.schedule(
+        Poco::Util::TimerTask::Ptr(new Poco::Util::TimerTaskAdapter<Daemon>(*this, &Daemon::endExpiredSessions)),
+        sweep, sweep);
     interactionsApi_ = std::make_unique<InteractionsApi>(*interactions_, *messages_, *files_);
     interactionsApi_->registerRoutes(router_);
     clients_ = std::make_unique<ClientsApi>(*writer_, *pool_);
@@ -253,6 +257,15 @@ void Daemon::purgeAudit(Poco::Util::TimerTask&) {
         if (deleted > 0) logger().information("audit: %d entries past retention deleted", deleted);
     } catch (const std::exception& e) {
         logger().warning("audit: deleting entries past retention failed (tried again in an hour): %s", withCause(e));
+    }
+}
+
+void Daemon::endExpiredSessions(Poco::Util::TimerTask&) {
+    try {
+        const int ended = authApi_->endExpiredSessions();
+        if (ended > 0) logger().information("auth: %d session(s) expired without a sign-out ended", ended);
+    } catch (const std::exception& e) {
+        logger().warning("auth: ending expired sessions failed (tried again at the next sweep): %s", withCause(e));
     }
 }
 

@@ -84,6 +84,8 @@ private:
     PluginServices::BotActions botActions();
     // Hourly on the timer: the audit log and sign-in sessions past retention go.
     void purgeAudit(Poco::Util::TimerTask& task);
+    // Every auth.session_sweep_seconds: sessions whose refresh token expired unused lose their broker accounts.
+    void endExpiredSessions(Poco::Util::TimerTask& task);
     // Every auth.directory_sync_minutes with auth.ldap: directory users gone or regrouped are updated.
     void syncDirectory(Poco::Util::TimerTask& task);
 

@@ -201,9 +201,33 @@ private:
         }
         request.pathParams = std::move(match.params);
         const Actor actor = guard_.admit(request, match.access);
+        const std::optional<HttpResponse> before =
+            guard_.wantsBefore(request, match.access) ? stateBefore(request, actor) : std::nullopt;
         HttpResponse response = match.handler(request, actor);
-        guard_.served(request, match.access, actor, response);
+        guard_.served(request, match.access, actor, response, before ? &*before : nullptr);
         return response;
+    }
+
+    // What GET answers on the path about to change, for the audit log: read in the caller's name, without the
+    // guard (the change was admitted, and the record goes only to those who may read the audit log).
+    std::optional<HttpResponse> stateBefore(const HttpRequest& request, const Actor& actor) {
+        if (request.method == "POST" || request.method == "GET") return std::nullopt;
+        Router::Match read = router_.match("GET", request.path);
+        if (!read.handler) return std::nullopt;
+        HttpRequest get;
+        get.method = "GET";
+        get.path = request.path;
+        get.headers = request.headers;
+        get.remoteAddress = request.remoteAddress;
+        get.clientIp = request.clientIp;
+        get.pathParams = std::move(read.params);
+        try {
+            HttpResponse answer = read.handler(get, actor);
+            if (answer.status == 200) return answer;
+        } catch (const std::exception&) {
+            // Gone already, or unreadable: the record has the change without its before.
+        }
+        return std::nullopt;
     }
 
     void readBody(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, HttpRequest& request) {

@@ -40,9 +40,10 @@ public:
     ApiToken revoke(std::int64_t id);
     // Records a use; no event (it is bookkeeping, not a change anyone reacts to).
     void touch(std::int64_t id);
+    // The token (active or revoked) with this id.
+    std::optional<ApiToken> find(std::int64_t id, bool forUpdate = false);
 
 private:
-    std::optional<ApiToken> find(std::int64_t id, bool forUpdate);
 
     DbSession& session_;
 };

@@ -96,6 +96,27 @@ bool SessionStore::live(const std::string& family) {
     return rs->next();
 }
 
+std::vector<ExpiredSession> SessionStore::expired(int limit) {
+    sql::PreparedStatement& q = session_.prepare(
+        "SELECT family, MIN(user_id), COALESCE(MIN(workplace_id), '') FROM refresh_tokens WHERE revoked_at IS NULL "
+        "GROUP BY family HAVING MAX(expires_at) <= UTC_TIMESTAMP(3) LIMIT ?");
+    q.setInt(1, limit);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    std::vector<ExpiredSession> sessions;
+    while (rs->next()) sessions.push_back({rs->getString(1), rs->getInt64(2), rs->getString(3)});
+    return sessions;
+}
+
+bool SessionStore::otherLive(std::int64_t userId, const std::string& family) {
+    sql::PreparedStatement& q = session_.prepare(
+        "SELECT 1 FROM refresh_tokens WHERE user_id = ? AND family <> ? AND revoked_at IS NULL "
+        "AND expires_at > UTC_TIMESTAMP(3) LIMIT 1");
+    q.setInt64(1, userId);
+    q.setString(2, family);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    return rs->next();
+}
+
 int SessionStore::purgeExpired() {
     sql::PreparedStatement& q = session_.prepare(
         "DELETE FROM refresh_tokens WHERE expires_at < UTC_TIMESTAMP(3) - INTERVAL 1 DAY LIMIT 10000");

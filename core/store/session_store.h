@@ -22,6 +22,12 @@ struct RefreshToken {
     bool revoked = false;
 };
 
+struct ExpiredSession {
+    std::string family;
+    std::int64_t userId = 0;
+    std::string workplaceId;
+};
+
 class SessionStore {
 public:
     explicit SessionStore(DbSession& session) : session_(session) {}
@@ -42,6 +48,10 @@ public:
     bool live(const std::string& family);
     // Tokens expired for a day are of no use, not even to detect a replay: gone.
     int purgeExpired();
+    // Sessions that ended without a sign-out: families not revoked whose newest refresh token has expired.
+    std::vector<ExpiredSession> expired(int limit);
+    // Whether the user has a session other than `family` that is neither revoked nor expired.
+    bool otherLive(std::int64_t userId, const std::string& family);
 
 private:
     DbSession& session_;

@@ -6,6 +6,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <chrono>
+#include <thread>
+
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
 #include "support/mqtt_probe.h"
@@ -25,6 +28,7 @@ protected:
         options.extraYaml = "auth:\n"
                             "  token_secret: identity-test-token-secret-0123456789abcdef\n"
                             "  access_token_minutes: 1\n"
+                            "  session_sweep_seconds: 1\n"
                             "  users:\n"
                             "    - login: seed-" + tag_ + "\n"
                             "      roles: [business_admin]\n"
@@ -159,6 +163,43 @@ TEST_F(Identity, ASignInGivesABrokerAccountForItsSessionThatEndsWithIt) {
     EXPECT_THROW(MqttProbe("omnigate/v1/#", "", account), std::exception) << "the account outlived its session";
 }
 
+TEST_F(Identity, ASessionNobodyRefreshedUntilItExpiredLosesItsBrokerAccountAndTakesTheOperatorOffline) {
+    const std::string op = "exop-" + tag_;
+    ASSERT_EQ(call("POST", "/api/v1/operators", daemon_->adminToken(),
+                   R"({"id":")" + op + R"(","name":"Gone home","capacities":{"webchat":1}})")
+                  .status,
+              201);
+    const std::string login = "exp-" + tag_;
+    makeUser(login, R"(["operator"])", op);
+    const HttpResult in = Identity::login(login, kPassword);
+    ASSERT_EQ(in.status, 200) << in.body;
+    const auto mqtt = in.json()->getObject("mqtt");
+    ASSERT_TRUE(mqtt) << in.body;
+    const MqttLogin account{mqtt->getValue<std::string>("username"), mqtt->getValue<std::string>("password")};
+    const std::string topic = "omnigate/v1/operators/" + op + "/#";
+    ASSERT_NO_THROW(MqttProbe(topic, "", account));
+    ASSERT_EQ(call("PUT", "/api/v1/operators/" + op + "/status", in.json()->getValue<std::string>("access_token"),
+                   R"({"status":"ready"})")
+                  .status,
+              200);
+
+    // The browser was closed without signing out, and the refresh token's lifetime has passed since.
+    DbProbe db;
+    const std::string family = account.username.substr(3);
+    db.execute("UPDATE refresh_tokens SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE family = '" +
+               family + "'");
+    // The sweep (every second here) takes the operator offline last.
+    const std::string status = "SELECT status FROM operators WHERE id = '" + op + "'";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (db.text(status) != "offline" && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(db.text(status), "offline");
+    EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM refresh_tokens WHERE family = '" + family + "' AND revoked_at IS NULL"),
+              0);
+    EXPECT_THROW(MqttProbe(topic, "", account), std::exception) << "the account outlived its session";
+}
+
 TEST_F(Identity, WrongCredentialsSayNothingOfTheLoginAndFiveFailuresLockIt) {
     const std::string login = "lock-" + tag_;
     makeUser(login, R"(["supervisor"])");
@@ -291,6 +332,20 @@ TEST_F(Identity, ADeactivatedUserIsOutAtTheirNextRequestAndEveryChangeIsAudited)
     ASSERT_EQ(topic.status, 201) << topic.body;
     const auto topics = auditActions("actor_kind=admin&action=POST%20/api/v1/topics");
     ASSERT_FALSE(topics.empty());
+    // A change records the resource as it was just before and as it is after; a deletion only the before.
+    const std::string path = "/api/v1/topics/" + std::to_string(topic.json()->getValue<std::int64_t>("id"));
+    ASSERT_EQ(call("PATCH", path, admin_, R"({"name":"Renamed-)" + tag_ + R"("})").status, 200);
+    ASSERT_EQ(call("DELETE", path, admin_).status, 204);
+    const HttpResult changes = call("GET", "/api/v1/audit?target=" + path, admin_);
+    ASSERT_EQ(changes.status, 200) << changes.body;
+    const auto changed = changes.json()->getArray("entries");
+    ASSERT_EQ(changed->size(), 2u) << changes.body;
+    const auto deleted = changed->getObject(0), renamed = changed->getObject(1);
+    EXPECT_EQ(deleted->getValue<std::string>("action"), "DELETE " + path);
+    EXPECT_EQ(deleted->getObject("before")->getValue<std::string>("name"), "Renamed-" + tag_);
+    EXPECT_TRUE(deleted->isNull("after")) << changes.body;
+    EXPECT_EQ(renamed->getObject("before")->getValue<std::string>("name"), "T-" + tag_);
+    EXPECT_EQ(renamed->getObject("after")->getValue<std::string>("name"), "Renamed-" + tag_);
     makeUser("aud-" + tag_, R"(["supervisor"])");
     const HttpResult notTheirs = call("GET", "/api/v1/audit", accessToken("aud-" + tag_));
     EXPECT_EQ(notTheirs.status, 403);
