@@ -34,6 +34,7 @@ services=$repo/scripts/services.sh
 cmake --build build -j2
 binary=$repo/build/core/omnigate
 [ -x "$binary" ] || { echo "run: $binary was not built" >&2; exit 1; }
+"$repo/scripts/console.sh"
 
 started=()
 daemon_pid=
@@ -80,6 +81,7 @@ http=http://127.0.0.1:$OMNIGATE_HTTP_PORT
 cat <<EOF
 
 omnigate is starting:
+  Web console       $http/console/  (sign in as one of the people below)
   HTTP API          $http
   MQTT              mqtt://127.0.0.1:$OMNIGATE_MQTT_PORT  observer $OMNIGATE_MQTT_OBSERVER_USER, password $OMNIGATE_MQTT_OBSERVER_PASSWORD
   MQTT (WebSockets) ws://127.0.0.1:$OMNIGATE_MQTT_WS_PORT
@@ -93,7 +95,7 @@ omnigate is starting:
   SIP (voice)       sip:${OMNIGATE_SIP_ADDRESS:-127.0.0.1:5060}  (UDP and TCP)
   Admin token       $OMNIGATE_ADMIN_TOKEN $admin_note
 
-People who sign in (POST $http/api/v1/auth/login):
+People who sign in (at $http/console/, or POST $http/api/v1/auth/login):
   admin       $admin_password   business administrator: users, catalogs, routing, tokens, audit
   supervisor  $supervisor_password   supervisor: every queue, interaction and operator
   ivanov      $operator_password   operator ivanov

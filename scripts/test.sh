@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds omnigate and runs its whole test suite against fresh private servers (MariaDB, Mosquitto, Dovecot, SMTP,
-# OpenLDAP), on ports and in a var dir of their own so it never clashes with scripts/run.sh. Extra arguments go to
-# ctest (e.g. -R Config).
+# Builds omnigate and its web console and runs the whole test suite (the console's in Debian's chromium) against
+# fresh private servers (MariaDB, Mosquitto, Dovecot, SMTP, OpenLDAP), on ports and in a var dir of their own so it
+# never clashes with scripts/run.sh. Extra arguments go to ctest (e.g. -R Config).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -57,6 +57,8 @@ trap 'exit 143' TERM
 phase=build
 [ -f build/CMakeCache.txt ] || cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j2
+phase=console
+"$repo/scripts/console.sh"
 
 phase=services
 # Servers left by an aborted earlier run must be stopped before their data dir is wiped under them.

@@ -37,6 +37,7 @@ Poco::JSON::Object::Ptr MqttSessions::grant(const User& user, const std::string&
         return nullptr;
     }
     Poco::JSON::Object::Ptr account = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    if (!websocketUrl_.empty()) account->set("url", websocketUrl_);
     account->set("username", name);
     account->set("password", password);
     Poco::JSON::Array::Ptr topics = new Poco::JSON::Array;

@@ -18,10 +18,12 @@ namespace omnigate {
 
 class MqttSessions {
 public:
-    // `broker` may be null (tests of the API without a broker): nobody gets an account then.
-    explicit MqttSessions(DynamicSecurity* broker) : broker_(broker) {}
+    // `broker` may be null (tests of the API without a broker): nobody gets an account then. `websocketUrl`
+    // (mqtt.websocket_url) is where browsers reach the broker; empty: the answers name no url.
+    explicit MqttSessions(DynamicSecurity* broker, std::string websocketUrl = "")
+        : broker_(broker), websocketUrl_(std::move(websocketUrl)) {}
 
-    // {username, password, topics} for the session, or null when the user's roles read nothing over MQTT or the
+    // {url, username, password, topics} for the session, or null when the user's roles read nothing over MQTT or the
     // broker did not answer (then signing in still works; the log says why).
     Poco::JSON::Object::Ptr grant(const User& user, const std::string& session);
     // Ends the sessions' accounts and answers those it ended (all of them without a broker); a broker that does not
@@ -33,6 +35,7 @@ public:
 
 private:
     DynamicSecurity* broker_;
+    std::string websocketUrl_;
 };
 
 }  // namespace omnigate

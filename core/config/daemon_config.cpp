@@ -183,8 +183,8 @@ std::vector<std::string> DaemonConfig::pluginTypes() const {
 }
 
 DaemonConfig parseDaemonConfig(const ConfigNode& root) {
-    root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "files", "channels",
-                     "integrations", "interactions", "routing", "auth", "audit"});
+    root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "console", "files",
+                     "channels", "integrations", "interactions", "routing", "auth", "audit"});
     DaemonConfig c;
     c.file = root.file();
     c.instance = root.getString("instance", c.instance);
@@ -239,7 +239,8 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     c.database.writeQueueMax = static_cast<int>(db.getInt("write_queue_max", c.database.writeQueueMax, 1, 1000000));
 
     const ConfigNode mqtt = root.child("mqtt");
-    mqtt.expectKeys({"url", "username", "password", "keep_alive_seconds", "ca_file", "cert_file", "key_file"});
+    mqtt.expectKeys({"url", "username", "password", "keep_alive_seconds", "ca_file", "cert_file", "key_file",
+                     "websocket_url"});
     c.mqtt.url = mqtt.getString("url");
     if (c.mqtt.url.rfind("tcp://", 0) != 0 && c.mqtt.url.rfind("mqtt://", 0) != 0 && !c.mqtt.tls()) {
         mqtt["url"].fail("expected tcp://host:port, mqtt://host:port, ssl://host:port or mqtts://host:port, got '" +
@@ -266,12 +267,27 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     if (!c.mqtt.keyFile.empty() && c.mqtt.certFile.empty()) {
         mqtt["key_file"].fail("needs cert_file: the key belongs to a client certificate");
     }
+    c.mqtt.websocketUrl = mqtt.getString("websocket_url", "");
+    if (!c.mqtt.websocketUrl.empty() && c.mqtt.websocketUrl.rfind("ws://", 0) != 0 &&
+        c.mqtt.websocketUrl.rfind("wss://", 0) != 0) {
+        mqtt["websocket_url"].fail("expected ws://host:port or wss://host:port (the broker's WebSocket listener as "
+                                   "browsers reach it), got '" + c.mqtt.websocketUrl + "'");
+    }
 
     const ConfigNode plugins = root.child("plugins");
     plugins.expectKeys({"directory"});
     Poco::Path dir(plugins.getString("directory"));
     if (dir.isRelative()) dir = Poco::Path(Poco::Path(root.file()).makeAbsolute().parent()).append(dir);
     c.pluginDirectory = dir.makeAbsolute().toString();
+
+    const ConfigNode console = root["console"];
+    console.expectKeys({"directory"});
+    const std::string consoleDir = console.getString("directory", "");
+    if (!consoleDir.empty()) {
+        Poco::Path path(consoleDir);
+        if (path.isRelative()) path = Poco::Path(Poco::Path(root.file()).makeAbsolute().parent()).append(path);
+        c.console.directory = path.makeAbsolute().toString();
+    }
 
     // Files default to files/ beside the config file; the demo config and the test scripts put them under var/.
     const ConfigNode files = root["files"];

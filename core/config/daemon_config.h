@@ -76,6 +76,9 @@ struct MqttConfig {
     std::string caFile;
     std::string certFile;
     std::string keyFile;
+    // Where people's clients (the web console) reach the broker over WebSockets, ws:// or wss://; answered with
+    // each sign-in's broker account. Empty: sign-ins answer no url and the console shows no live updates.
+    std::string websocketUrl;
 
     bool tls() const { return url.rfind("ssl://", 0) == 0 || url.rfind("mqtts://", 0) == 0; }
 };
@@ -84,6 +87,11 @@ struct MqttConfig {
 struct InteractionsConfig {
     std::string ratingRequestText = "Please rate our answer from 1 (poor) to 5 (excellent): reply with one digit.";
     int ratingWindowHours = 72;  // how long after the request a client's lone digit counts as the rating
+};
+
+// The web console's built files (console/, scripts/console.sh), served at /console/.
+struct ConsoleConfig {
+    std::string directory;  // absolute; empty: no console (its routes answer 503 with what to do)
 };
 
 // Where attachments and media are kept (their bytes; the database names them).
@@ -168,6 +176,7 @@ struct DaemonConfig {
     AuthConfig auth;
     AuditConfig audit;
     std::string pluginDirectory;  // absolute, or relative to the config file's folder
+    ConsoleConfig console;
     std::vector<PluginEntry> channels;
     std::vector<PluginEntry> integrations;
     RoutingConfig routing;

@@ -209,7 +209,7 @@ void Daemon::registerApis() {
     };
     // People's broker accounts, managed over the dynamic-security plugin with the daemon's own credentials.
     brokerAccounts_ = std::make_unique<DynamicSecurity>(config_.mqtt, config_.instance);
-    mqttSessions_ = std::make_unique<MqttSessions>(brokerAccounts_.get());
+    mqttSessions_ = std::make_unique<MqttSessions>(brokerAccounts_.get(), config_.mqtt.websocketUrl);
     if (config_.auth.ldap.defined()) {
         try {
             directory_ = std::make_unique<LdapDirectory>(parseLdapConfig(config_.auth.ldap));
@@ -249,6 +249,8 @@ void Daemon::registerApis() {
     filesApi_->registerRoutes(router_);
     supervisorApi_ = std::make_unique<SupervisorApi>(*pool_);
     supervisorApi_->registerRoutes(router_);
+    consoleFiles_ = std::make_unique<ConsoleFiles>(config_.console.directory, config_.mqtt.websocketUrl);
+    consoleFiles_->registerRoutes(router_);
 }
 
 void Daemon::purgeAudit(Poco::Util::TimerTask&) {

@@ -12,6 +12,7 @@
 #include "api/audit_api.h"
 #include "api/auth_api.h"
 #include "api/branches_api.h"
+#include "api/console_files.h"
 #include "api/directory_sync.h"
 #include "api/mqtt_sessions.h"
 #include "bus/dynamic_security.h"
@@ -126,6 +127,7 @@ private:
     std::unique_ptr<BranchesApi> branchesApi_;
     std::unique_ptr<AuditApi> auditApi_;
     std::unique_ptr<SupervisorApi> supervisorApi_;
+    std::unique_ptr<ConsoleFiles> consoleFiles_;
     std::unique_ptr<TopicsApi> topicsApi_;
     std::unique_ptr<QueuesApi> queuesApi_;
     std::unique_ptr<OperatorGroupsApi> operatorGroupsApi_;

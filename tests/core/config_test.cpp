@@ -102,6 +102,8 @@ TEST(DemoConfig, ParsesWithItsDefaultsWhenNothingIsSet) {
     const ScopedEnv db("OMNIGATE_DB_NAME", std::nullopt);
     const ScopedEnv mqttHost("OMNIGATE_MQTT_HOST", std::nullopt);
     const ScopedEnv mqttPort("OMNIGATE_MQTT_PORT", std::nullopt);
+    const ScopedEnv mqttWebSocketPort("OMNIGATE_MQTT_WS_PORT", std::nullopt);
+    const ScopedEnv consoleDir("OMNIGATE_CONSOLE_DIR", std::nullopt);
 
     const DaemonConfig c = loadDaemonConfig(OMNIGATE_DEMO_CONFIG);
 
@@ -109,6 +111,11 @@ TEST(DemoConfig, ParsesWithItsDefaultsWhenNothingIsSet) {
     EXPECT_EQ(c.http.port, 8080);
     EXPECT_EQ(c.database.name, "omnigate");
     EXPECT_EQ(c.mqtt.url, "tcp://127.0.0.1:1884");
+    EXPECT_EQ(c.mqtt.websocketUrl, "ws://127.0.0.1:9001");
+    // The console's build, where scripts/console.sh writes it: console/dist beside the config's folder.
+    EXPECT_EQ(std::filesystem::weakly_canonical(c.console.directory),
+              std::filesystem::weakly_canonical(std::filesystem::path(OMNIGATE_DEMO_CONFIG).parent_path() /
+                                                "../console/dist"));
     // One demo account of every channel, each named demo.
     ASSERT_EQ(c.channels.size(), 5u);
     for (const auto& channel : c.channels) EXPECT_EQ(channel.id, "demo") << channel.type;
@@ -340,6 +347,12 @@ TEST(DaemonConfigMqtt, RefusesAUserWithoutPassword) {
     const ConfigError e = refusal(mqttSection("  url: tcp://h:1\n  username: gw\n"));
     EXPECT_EQ(e.keyPath(), "mqtt.username");
     EXPECT_NE(e.problem().find("password"), std::string::npos) << e.what();
+}
+
+TEST(DaemonConfigMqtt, RefusesAWebSocketUrlThatIsNotOne) {
+    const ConfigError e = refusal(mqttSection("  url: tcp://h:1\n  websocket_url: http://h:9001\n"));
+    EXPECT_EQ(e.keyPath(), "mqtt.websocket_url");
+    EXPECT_NE(e.problem().find("ws://"), std::string::npos) << e.what();
 }
 
 TEST(DaemonConfigErrors, UnknownLogLevel) {

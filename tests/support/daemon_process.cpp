@@ -45,6 +45,7 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
                                             : "  writers: 1\n  write_queue_max: " + std::to_string(options_.writeQueueMax) + "\n")
            << "mqtt: " << (options_.mqttYaml.empty() ? daemonMqttYaml() : options_.mqttYaml) << "\n"
            << "plugins:\n  directory: " << requireEnv("OMNIGATE_PLUGIN_DIR") << "\n"
+           << "console:\n  directory: " << requireEnv("OMNIGATE_REPO") << "/console/dist\n"
            << "files:\n  directory: " << requireEnv("OMNIGATE_VAR_DIR") << "/files\n"
            << "channels:\n" << options_.channelsYaml << options_.extraYaml;
     config.close();

@@ -27,7 +27,8 @@ MqttLogin observerMqttLogin() {
 std::string daemonMqttYaml() {
     const MqttLogin login = daemonMqttLogin();
     return "{url: 'tcp://127.0.0.1:" + requireEnv("OMNIGATE_MQTT_PORT") + "', username: '" + login.username +
-           "', password: '" + login.password + "', keep_alive_seconds: 5}";
+           "', password: '" + login.password + "', keep_alive_seconds: 5, websocket_url: 'ws://127.0.0.1:" +
+           requireEnv("OMNIGATE_MQTT_WS_PORT") + "'}";
 }
 
 void services(const std::string& action, const std::string& service) {

@@ -1,0 +1,106 @@
+// Live updates: the sign-in's own broker account over the broker's WebSocket listener (docs/asyncapi.yaml).
+//
+// What peers got wrong and this avoids: a client id per tab (two tabs with one id keep kicking each other out),
+// timers that keep working in a background tab (MQTT.js's worker timers), and no delta-only catch-up. Whenever the
+// connection comes back, every page re-reads what it shows over REST (onResync), so a reply that came while the
+// laptop slept is never missed.
+import type { MqttClient } from 'mqtt'
+import { reactive } from 'vue'
+import type { BrokerAccount } from '../api/session'
+
+export interface LiveEvent {
+  id: string
+  type: string
+  time: string
+  data: Record<string, unknown>
+  topic: string
+}
+
+type Listener = (event: LiveEvent) => void
+
+export const live = reactive({
+  connected: false,
+  // True once the connection has been down for two seconds: the banner shows then, not at every blip.
+  lost: false,
+})
+
+let client: MqttClient | null = null
+let lostTimer: number | undefined
+const listeners = new Set<Listener>()
+const resyncs = new Set<() => void>()
+// The operator events topic repeats what the interaction topic says; an event is handled once by its id.
+const seen: string[] = []
+
+export function onEvent(listener: Listener): () => void {
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
+export function onResync(callback: () => void): () => void {
+  resyncs.add(callback)
+  return () => resyncs.delete(callback)
+}
+
+function markDown() {
+  live.connected = false
+  if (lostTimer === undefined) lostTimer = window.setTimeout(() => (live.lost = true), 2000)
+}
+
+// MQTT.js is most of the console's script: loaded on the first connect, after the sign-in page showed.
+let generation = 0
+
+export async function connect(account: BrokerAccount | null) {
+  disconnect()
+  if (!account?.url) return
+  const mine = ++generation
+  const { default: mqtt } = await import('mqtt')
+  // Signed out (or in as someone else) while the library loaded.
+  if (mine !== generation) return
+  let everConnected = false
+  client = mqtt.connect(account.url, {
+    protocolVersion: 5,
+    username: account.username,
+    password: account.password,
+    clientId: `${account.username}-${crypto.randomUUID().slice(0, 8)}`,
+    clean: true,
+    reconnectPeriod: 2000,
+    connectTimeout: 5000,
+    keepalive: 20,
+    resubscribe: true,
+  })
+  markDown()
+  client.on('connect', () => {
+    window.clearTimeout(lostTimer)
+    lostTimer = undefined
+    live.connected = true
+    live.lost = false
+    client?.subscribe(account.topics, { qos: 1 })
+    // The first connect follows the pages' own first read; every later one may have missed events.
+    if (everConnected) resyncs.forEach((resync) => resync())
+    everConnected = true
+  })
+  client.on('close', markDown)
+  client.on('offline', markDown)
+  client.on('message', (topic, payload) => {
+    let event: LiveEvent
+    try {
+      event = { ...JSON.parse(new TextDecoder().decode(payload)), topic }
+    } catch {
+      return
+    }
+    if (seen.includes(event.id)) return
+    seen.push(event.id)
+    if (seen.length > 500) seen.shift()
+    listeners.forEach((listener) => listener(event))
+  })
+}
+
+export function disconnect() {
+  ++generation
+  window.clearTimeout(lostTimer)
+  lostTimer = undefined
+  client?.end(true)
+  client = null
+  live.connected = false
+  live.lost = false
+}

@@ -1,0 +1,90 @@
+// Each test starts the daemon with a web chat account, a queue, an operator and their user of its own, then runs
+// one scenario of console/tests in Debian's chromium (headless, through playwright-core) and passes when the
+// scenario does. The scenario prints each step it takes; on failure the output, a screenshot of the page
+// (in $OMNIGATE_VAR_DIR/screenshots) and the daemon's log say where it stopped.
+#include <gtest/gtest.h>
+
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <sstream>
+
+#include "support/daemon_process.h"
+#include "support/test_env.h"
+
+namespace omnigate::test {
+namespace {
+
+const char* const kOperatorPassword = "console-operator-password";
+
+class ConsoleBrowser : public ::testing::Test {
+protected:
+    void SetUp() override {
+        tag_ = Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8);
+        account_ = "console-" + tag_;
+        DaemonOptions options;
+        options.instance = "console";
+        options.channelsYaml = "  - type: webchat\n"
+                               "    id: " + account_ + "\n"
+                               "    settings:\n"
+                               "      token_secret: console-webchat-secret-0123456789\n";
+        options.extraYaml = "auth:\n"
+                            "  token_secret: console-test-token-secret-0123456789abcdef\n"
+                            "  users:\n"
+                            "    - login: anna-" + tag_ + "\n"
+                            "      display_name: Anna Operator\n"
+                            "      roles: [operator]\n"
+                            "      operator: anna-" + tag_ + "\n"
+                            "      password: " + kOperatorPassword + "\n"
+                            "routing:\n"
+                            "  queues:\n"
+                            "    - id: chat-" + tag_ + "\n"
+                            "      name: Chat\n"
+                            "      sources: [{channel: webchat, account: " + account_ + "}]\n"
+                            "      offer_timeout_seconds: 120\n"
+                            "  operator_groups:\n"
+                            "    - {id: team-" + tag_ + ", name: Chat team, queues: [chat-" + tag_ + "]}\n"
+                            "  operators:\n"
+                            "    - id: anna-" + tag_ + "\n"
+                            "      name: Anna\n"
+                            "      capacities: {webchat: 2}\n"
+                            "      groups: [team-" + tag_ + "]\n";
+        daemon_ = std::make_unique<DaemonProcess>(options);
+        ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
+    }
+    void TearDown() override {
+        if (HasFailure() && daemon_) std::cerr << "---- omnigate log ----\n" << daemon_->log() << "\n";
+    }
+
+    // Runs console/tests/<scenario>.mjs with the daemon's address and the test's names; its exit status and output.
+    int scenario(const std::string& name, std::string& output) {
+        const std::string repo = requireEnv("OMNIGATE_REPO");
+        Poco::Process::Env env;
+        env["OMNIGATE_CONSOLE_URL"] = "http://127.0.0.1:" + std::to_string(daemon_->port());
+        env["OMNIGATE_WEBCHAT_ACCOUNT"] = account_;
+        env["OMNIGATE_OPERATOR_LOGIN"] = "anna-" + tag_;
+        env["OMNIGATE_OPERATOR_PASSWORD"] = kOperatorPassword;
+        env["OMNIGATE_SCREENSHOTS"] = requireEnv("OMNIGATE_VAR_DIR") + "/screenshots";
+        Poco::Pipe pipe;
+        Poco::ProcessHandle handle = Poco::Process::launch(
+            "node", {repo + "/console/tests/" + name + ".mjs"}, repo + "/console", nullptr, &pipe, &pipe, env);
+        Poco::PipeInputStream in(pipe);
+        std::ostringstream out;
+        out << in.rdbuf();
+        output = out.str();
+        return handle.wait();
+    }
+
+    std::string tag_, account_;
+    std::unique_ptr<DaemonProcess> daemon_;
+};
+
+TEST_F(ConsoleBrowser, AnOperatorSignsInTakesAChatAnswersItAndClosesItWhileTheVisitorSeesItAll) {
+    std::string output;
+    EXPECT_EQ(scenario("operator", output), 0) << output;
+}
+
+}  // namespace
+}  // namespace omnigate::test
