@@ -22,8 +22,8 @@ if [ "$(cat node_modules/.omnigate-lock 2>/dev/null)" != "$lock_hash" ]; then
   echo "$lock_hash" > node_modules/.omnigate-lock
 fi
 
-if [ -f dist/.built ] && [ -z "$(find src index.html public package-lock.json tsconfig.json vite.config.ts \
-      -newer dist/.built 2>/dev/null | head -n 1)" ]; then
+if [ -f dist/.built ] && [ -z "$(find src widget index.html public package-lock.json tsconfig.json vite.config.ts \
+      vite.widget.config.ts -newer dist/.built 2>/dev/null | head -n 1)" ]; then
   echo "console: up to date (console/dist)"
   exit 0
 fi

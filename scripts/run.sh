@@ -82,6 +82,7 @@ cat <<EOF
 
 omnigate is starting:
   Web console       $http/console/  (sign in as one of the people below)
+  Chat widget demo  $http/console/widget-demo.html  (a site with the web chat widget, account demo)
   HTTP API          $http
   MQTT              mqtt://127.0.0.1:$OMNIGATE_MQTT_PORT  observer $OMNIGATE_MQTT_OBSERVER_USER, password $OMNIGATE_MQTT_OBSERVER_PASSWORD
   MQTT (WebSockets) ws://127.0.0.1:$OMNIGATE_MQTT_WS_PORT

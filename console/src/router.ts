@@ -2,8 +2,10 @@
 // it needs; the API checks it again on every call, so this only keeps people from pages that would refuse them.
 import { createRouter, createWebHashHistory } from 'vue-router'
 import { can, session } from './api/session'
+import Admin from './pages/Admin.vue'
 import NotAllowed from './pages/NotAllowed.vue'
 import SignIn from './pages/SignIn.vue'
+import Supervisor from './pages/Supervisor.vue'
 import Workspace from './pages/Workspace.vue'
 
 declare module 'vue-router' {
@@ -20,6 +22,8 @@ export const router = createRouter({
     { path: '/', redirect: () => home() },
     { path: '/sign-in', component: SignIn },
     { path: '/work', component: Workspace, meta: { permission: 'interactions:handle', operator: true } },
+    { path: '/supervise', component: Supervisor, meta: { permission: 'interactions:supervise' } },
+    { path: '/admin', component: Admin, meta: { permission: 'catalogs:write' } },
     { path: '/not-allowed', component: NotAllowed },
     { path: '/welcome', component: NotAllowed, props: { noPageYet: true } },
     { path: '/:unknown(.*)', redirect: '/' },
@@ -30,6 +34,8 @@ export const router = createRouter({
 export function home(): string {
   if (!session.user) return '/sign-in'
   if (can('interactions:handle') && session.user.operator_id) return '/work'
+  if (can('interactions:supervise')) return '/supervise'
+  if (can('catalogs:write')) return '/admin'
   return '/welcome'
 }
 

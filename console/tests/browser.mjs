@@ -26,9 +26,12 @@ export function check(condition, message) {
   if (!condition) throw new Error(message)
 }
 
-// A page whose console errors, uncaught exceptions and failed requests are collected. A request a scenario expects
-// to fail (a wrong password's 401) is named in `expected`: [{status, path}].
-export async function watchedPage(context, problems, expected = []) {
+// What went wrong in the pages so far: a scenario fails at its end when anything is here, and a failure shows it.
+export const problems = []
+
+// A page whose console errors, uncaught exceptions and failed requests go to `problems`. A request a scenario
+// expects to fail (a wrong password's 401) is named in `expected`: [{status, path}].
+export async function watchedPage(context, expected = []) {
   const page = await context.newPage()
   page.on('console', (message) => {
     // A failed request is reported below with its address, and only when it was not expected.
@@ -44,6 +47,10 @@ export async function watchedPage(context, problems, expected = []) {
     }
   })
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`))
+  page.on('requestfailed', (request) => {
+    // The favicon a page asks for by itself is no part of any scenario.
+    if (!request.url().endsWith('/favicon.ico')) problems.push(`request: ${request.url()} failed: ${request.failure()?.errorText}`)
+  })
   return page
 }
 
@@ -65,6 +72,7 @@ export async function run(scenario) {
   } catch (error) {
     failed = true
     console.error(`FAILED at step ${step}: ${error.stack ?? error}`)
+    if (problems.length) console.error(`the pages reported:\n${problems.join('\n')}`)
     let n = 0
     for (const context of browser.contexts()) {
       for (const page of context.pages()) {

@@ -1,18 +1,19 @@
 // An operator's day in one chat: the sign-in page in Russian (the browser asks for it) and in English, a wrong
-// password in words, signing in, turning ready, an offer arriving live while a visitor writes, accepting it,
-// answering with Ctrl+Enter (the visitor's WebSocket receives the answer), closing with a resolution (the visitor
-// is asked for a rating), and signing out.
-import { base, check, required, run, say, screenshot, watchedPage } from './browser.mjs'
+// password in words, signing in, turning ready, an offer arriving live while a visitor writes through the chat
+// widget on a shop's site (another origin), accepting it, answering with Ctrl+Enter (the widget shows the answer),
+// closing with a resolution (the widget shows the rating form, and the rating is taken), and signing out.
+import { createServer } from 'node:http'
+import { base, check, problems, required, run, say, screenshot, watchedPage } from './browser.mjs'
 
 const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
 const login = required('OMNIGATE_OPERATOR_LOGIN')
 const password = required('OMNIGATE_OPERATOR_PASSWORD')
 const timeout = 15000
+const shop = required('OMNIGATE_SHOP_ORIGIN')
 
 await run(async (browser) => {
-  const problems = []
   const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 760 } })
-  const page = await watchedPage(context, problems, [{ status: 401, path: '/api/v1/auth/login' }])
+  const page = await watchedPage(context, [{ status: 401, path: '/api/v1/auth/login' }])
   const $ = (test) => page.locator(`[data-test="${test}"]`)
 
   say('the sign-in page speaks Russian to a Russian browser')
@@ -39,29 +40,25 @@ await run(async (browser) => {
   await $('status-ready').click()
   await $('status-now').getByText('Ready').waitFor({ timeout })
 
-  say('a visitor writes in the web chat')
-  // The browser asks the visitor's page for /favicon.ico, which omnigate does not have.
-  const visitor = await watchedPage(context, problems, [{ status: 404, path: '/favicon.ico' }])
-  await visitor.goto(`${base}/healthz`)
-  const visitorToken = await visitor.evaluate(async (account) => {
-    const session = await fetch(`/api/v1/webchat/${account}/sessions`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Пётр Покупатель' }),
-    }).then((r) => r.json())
-    window.received = []
-    const socket = new WebSocket(`ws://${location.host}/api/v1/webchat/${account}/ws?token=${session.token}`)
-    socket.onmessage = (event) => window.received.push(JSON.parse(event.data))
-    await new Promise((resolve) => (socket.onopen = resolve))
-    const sent = await fetch(`/api/v1/webchat/${account}/messages`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${session.token}` },
-      body: JSON.stringify({ text: 'Здравствуйте! Где мой заказ?' }),
-    })
-    if (sent.status !== 201) throw new Error(`the visitor's message was answered ${sent.status}`)
-    return session.token
-  }, account)
-  check(visitorToken, 'the visitor got no session')
+  say('a visitor writes through the chat widget on a shop\'s site')
+  // The shop's page, from a server of its own: another origin than omnigate's, as on a real site (on loopback too,
+  // so that chromium's private network rules see no public page reaching into a private network).
+  const site = createServer((request, response) => {
+    if (request.url !== '/') return response.writeHead(404).end()
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+    response.end(`<!doctype html><title>Shop</title><h1>Shop</h1>
+      <script src="${base}/console/chat-widget.js" data-account="${account}" data-name="Пётр Покупатель" defer></script>`)
+  })
+  const { port } = new URL(shop)
+  await new Promise((resolve) => site.listen(Number(port), '127.0.0.1', resolve))
+  site.unref()
+  // The browser asks the shop for /favicon.ico, which it does not have.
+  const visitor = await watchedPage(context, [{ status: 404, path: '/favicon.ico' }])
+  await visitor.goto(`${shop}/`)
+  await visitor.getByRole('button', { name: 'Напишите нам' }).click()
+  await visitor.getByPlaceholder('Ваше сообщение…').fill('Здравствуйте! Где мой заказ?')
+  await visitor.getByPlaceholder('Ваше сообщение…').press('Enter')
+  await visitor.locator('.msg.in:not(.pending)').getByText('Здравствуйте! Где мой заказ?').waitFor({ timeout })
 
   say('the offer appears live, with its countdown')
   await $('offer').waitFor({ timeout })
@@ -73,29 +70,26 @@ await run(async (browser) => {
   await $('accept').click()
   await $('conversation').getByText('Здравствуйте! Где мой заказ?').waitFor({ timeout })
 
-  say('Ctrl+Enter sends the answer, and the visitor receives it')
+  say('Ctrl+Enter sends the answer, and the widget shows it')
   await $('composer').fill('Ваш заказ уже в пути.')
   await $('composer').press('Control+Enter')
   await $('conversation').locator('.message.out').getByText('Ваш заказ уже в пути.').waitFor({ timeout })
-  await visitor.waitForFunction(
-    () => window.received.some((e) => e.type === 'message' && e.message.text === 'Ваш заказ уже в пути.'),
-    null,
-    { timeout },
-  )
+  await visitor.locator('.msg.out').getByText('Ваш заказ уже в пути.').waitFor({ timeout })
   check(await $('composer').inputValue() === '', 'the composer kept the sent text')
   await screenshot(page, 'workspace-conversation')
 
-  say('closing with a resolution empties the list, and the visitor is asked for a rating')
+  say('closing with a resolution empties the list; the widget asks for a rating and takes it')
   await $('close').click()
   await page.fill('input[name=resolution]', 'answered')
   await $('close-confirm').click()
   await $('conversation').waitFor({ state: 'detached', timeout })
   check((await $('interaction').count()) === 0, 'the closed interaction is still listed')
-  await visitor.waitForFunction(
-    () => window.received.some((e) => e.type === 'interaction' && e.interaction.status === 'closed' && e.interaction.rating_requested),
-    null,
-    { timeout },
-  )
+  await visitor.getByText('Оцените, пожалуйста, наш ответ').waitFor({ timeout })
+  await screenshot(visitor, 'chat-widget')
+  const rated = visitor.waitForResponse((r) => r.url().endsWith(`/api/v1/webchat/${account}/rating`))
+  await visitor.getByRole('button', { name: '5', exact: true }).click()
+  check((await rated).status() === 204, `the rating was answered ${(await rated).status()}`)
+  await visitor.getByText('Спасибо за оценку!').waitFor({ timeout })
 
   say('signing out returns to the sign-in page, in English still')
   await $('sign-out').click()

@@ -18,6 +18,10 @@ namespace omnigate::test {
 namespace {
 
 const char* const kOperatorPassword = "console-operator-password";
+const char* const kSupervisorPassword = "console-supervisor-password";
+const char* const kAdminPassword = "console-admin-password";
+// A port of the test ports' range no other test takes (scripts/test.sh).
+const char* const kShopOrigin = "http://127.0.0.1:17080";
 
 class ConsoleBrowser : public ::testing::Test {
 protected:
@@ -26,6 +30,8 @@ protected:
         account_ = "console-" + tag_;
         DaemonOptions options;
         options.instance = "console";
+        // The operator scenario's shop site, which embeds the chat widget: another origin than the daemon's.
+        options.corsOrigin = kShopOrigin;
         options.channelsYaml = "  - type: webchat\n"
                                "    id: " + account_ + "\n"
                                "    settings:\n"
@@ -38,12 +44,21 @@ protected:
                             "      roles: [operator]\n"
                             "      operator: anna-" + tag_ + "\n"
                             "      password: " + kOperatorPassword + "\n"
+                            "    - login: olga-" + tag_ + "\n"
+                            "      display_name: Olga Supervisor\n"
+                            "      roles: [supervisor]\n"
+                            "      password: " + kSupervisorPassword + "\n"
+                            "    - login: boss-" + tag_ + "\n"
+                            "      display_name: Boris Administrator\n"
+                            "      roles: [business_admin]\n"
+                            "      password: " + kAdminPassword + "\n"
                             "routing:\n"
                             "  queues:\n"
                             "    - id: chat-" + tag_ + "\n"
                             "      name: Chat\n"
                             "      sources: [{channel: webchat, account: " + account_ + "}]\n"
                             "      offer_timeout_seconds: 120\n"
+                            "    - {id: second-" + tag_ + ", name: Second line, sources: []}\n"
                             "  operator_groups:\n"
                             "    - {id: team-" + tag_ + ", name: Chat team, queues: [chat-" + tag_ + "]}\n"
                             "  operators:\n"
@@ -66,6 +81,15 @@ protected:
         env["OMNIGATE_WEBCHAT_ACCOUNT"] = account_;
         env["OMNIGATE_OPERATOR_LOGIN"] = "anna-" + tag_;
         env["OMNIGATE_OPERATOR_PASSWORD"] = kOperatorPassword;
+        env["OMNIGATE_OPERATOR"] = "anna-" + tag_;
+        env["OMNIGATE_SUPERVISOR_LOGIN"] = "olga-" + tag_;
+        env["OMNIGATE_SUPERVISOR_PASSWORD"] = kSupervisorPassword;
+        env["OMNIGATE_QUEUE"] = "chat-" + tag_;
+        env["OMNIGATE_OTHER_QUEUE"] = "second-" + tag_;
+        env["OMNIGATE_ADMIN_LOGIN"] = "boss-" + tag_;
+        env["OMNIGATE_ADMIN_PASSWORD"] = kAdminPassword;
+        env["OMNIGATE_TAG"] = tag_;
+        env["OMNIGATE_SHOP_ORIGIN"] = kShopOrigin;
         env["OMNIGATE_SCREENSHOTS"] = requireEnv("OMNIGATE_VAR_DIR") + "/screenshots";
         Poco::Pipe pipe;
         Poco::ProcessHandle handle = Poco::Process::launch(
@@ -84,6 +108,16 @@ protected:
 TEST_F(ConsoleBrowser, AnOperatorSignsInTakesAChatAnswersItAndClosesItWhileTheVisitorSeesItAll) {
     std::string output;
     EXPECT_EQ(scenario("operator", output), 0) << output;
+}
+
+TEST_F(ConsoleBrowser, ASupervisorWatchesTheQueueGrowLiveAndTransfersTwoInteractionsAtOnce) {
+    std::string output;
+    EXPECT_EQ(scenario("supervisor", output), 0) << output;
+}
+
+TEST_F(ConsoleBrowser, AnAdministratorMakesAQueueAndARuleAndTheDryRunFollowsItButAnOperatorIsKeptOut) {
+    std::string output;
+    EXPECT_EQ(scenario("admin", output), 0) << output;
 }
 
 }  // namespace

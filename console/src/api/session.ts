@@ -156,6 +156,17 @@ export async function signOut(): Promise<void> {
   }
 }
 
+// A file the API answers (the supervisor's export), as the signed-in user.
+export async function apiFile(path: string): Promise<Blob> {
+  let response = await send('GET', path)
+  if (response.status === 401 && refreshToken) {
+    await refresh()
+    response = await send('GET', path)
+  }
+  if (!response.ok) throw await failure(response)
+  return await response.blob()
+}
+
 // A REST call as the signed-in user: JSON in, JSON out (undefined for 204). A lapsed access token is refreshed and
 // the call made again once; a session that ended sends the user back to the sign-in page with the reason.
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,0 +1,73 @@
+// A business administrator sets up routing: a new queue with its service level, a rule that sends a word there,
+// and the dry run that says an example message would follow the rule. Then an operator tries the same page and is
+// told it is not for their role.
+import { base, check, problems, required, run, say, screenshot, watchedPage } from './browser.mjs'
+
+const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
+const admin = required('OMNIGATE_ADMIN_LOGIN')
+const adminPassword = required('OMNIGATE_ADMIN_PASSWORD')
+const operator = required('OMNIGATE_OPERATOR_LOGIN')
+const operatorPassword = required('OMNIGATE_OPERATOR_PASSWORD')
+const tag = required('OMNIGATE_TAG')
+const timeout = 15000
+
+async function signIn(page, login, password) {
+  await page.goto(`${base}/console/`)
+  await page.fill('input[name=login]', login)
+  await page.fill('input[name=password]', password)
+  await page.click('button[type=submit]')
+}
+
+await run(async (browser) => {
+  const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } })
+  const page = await watchedPage(context)
+  const $ = (test) => page.locator(`[data-test="${test}"]`)
+  const queue = `vip-${tag}`
+  const word = `vip${tag}`
+
+  say('a business administrator lands on the administration, in Russian')
+  await signIn(page, admin, adminPassword)
+  await $('tab-queues').getByText('Очереди').waitFor({ timeout })
+
+  say('creates a queue with its service level')
+  await page.fill('input[name=queue-id]', queue)
+  await page.fill('input[name=queue-name]', `VIP ${tag}`)
+  await page.selectOption('select[name=queue-channel]', '')
+  await $('new-queue').getByLabel('Цель, %').fill('90')
+  await $('create-queue').click()
+  await $('notice').getByText(`Очередь «VIP ${tag}» создана.`).waitFor({ timeout })
+  await $('queue').filter({ hasText: queue }).getByText('*: 90% / 20 s').waitFor({ timeout })
+  await screenshot(page, 'admin-queues')
+
+  say('a rule that sends a word to it')
+  await $('tab-rules').click()
+  await page.fill('input[name=rule-name]', `VIP words ${tag}`)
+  await $('new-rule').getByLabel('webchat').check()
+  await page.fill('input[name=rule-words]', word)
+  await page.selectOption('select[name=rule-queue]', queue)
+  await $('create-rule').click()
+  await $('notice').getByText(`Правило «VIP words ${tag}» создано.`).waitFor({ timeout })
+  await $('rule').filter({ hasText: `VIP words ${tag}` }).waitFor({ timeout })
+
+  say('the dry run says an example message follows the rule, and why')
+  await page.selectOption('select[name=example-channel]', 'webchat')
+  await page.fill('input[name=example-account]', account)
+  await page.fill('textarea[name=example-text]', `Hello, I am ${word} here`)
+  await $('run-dry-run').click()
+  await $('verdict').waitFor({ timeout })
+  const verdict = await $('verdict').innerText()
+  check(verdict.includes(queue), `the dry run does not name the queue ${queue}:\n${verdict}`)
+  await $('verdict').locator('li.matched').getByText(`VIP words ${tag}`).waitFor({ timeout })
+  await screenshot(page, 'admin-rules')
+
+  say('an operator is kept out of the administration')
+  const other = await browser.newContext({ locale: 'en-US' })
+  const operatorPage = await watchedPage(other)
+  await signIn(operatorPage, operator, operatorPassword)
+  await operatorPage.locator('[data-test="status-now"]').waitFor({ timeout })
+  check((await operatorPage.locator('[data-test="nav-admin"]').count()) === 0, 'the operator is shown the administration')
+  await operatorPage.goto(`${base}/console/#/admin`)
+  await operatorPage.getByText('This page is not for your role.').waitFor({ timeout })
+
+  check(problems.length === 0, `the pages reported errors:\n${problems.join('\n')}`)
+})

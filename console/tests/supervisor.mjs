@@ -1,0 +1,76 @@
+// A supervisor's watch: the page in English for an English browser, the unified queue filtered to one queue
+// growing live as clients write, two interactions selected and transferred to another queue in one mass operation,
+// and the operators board with each operator's load against capacity.
+import { base, check, problems, required, run, say, screenshot, watchedPage } from './browser.mjs'
+
+const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
+const login = required('OMNIGATE_SUPERVISOR_LOGIN')
+const password = required('OMNIGATE_SUPERVISOR_PASSWORD')
+const queue = required('OMNIGATE_QUEUE')
+const otherQueue = required('OMNIGATE_OTHER_QUEUE')
+const operator = required('OMNIGATE_OPERATOR')
+const timeout = 15000
+
+// A client writing in the web chat, straight through its REST API; answers the interaction's id.
+async function clientWrites(name, text) {
+  const session = await fetch(`${base}/api/v1/webchat/${account}/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name }),
+  }).then((r) => r.json())
+  const message = await fetch(`${base}/api/v1/webchat/${account}/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${session.token}` },
+    body: JSON.stringify({ text }),
+  })
+  check(message.status === 201, `the client's message was answered ${message.status}`)
+  return (await message.json()).interaction_id
+}
+
+await run(async (browser) => {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 760 } })
+  const page = await watchedPage(context)
+  const $ = (test) => page.locator(`[data-test="${test}"]`)
+  const row = (id) => page.locator(`[data-test="queue-row"][data-id="${id}"]`)
+
+  say('the sign-in page speaks English to an English browser')
+  await page.goto(`${base}/console/`)
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout })
+
+  say('a supervisor lands on the unified queue')
+  await page.fill('input[name=login]', login)
+  await page.fill('input[name=password]', password)
+  await page.click('button[type=submit]')
+  await $('tab-queue').waitFor({ timeout })
+  await page.selectOption('select[name=queue]', queue)
+
+  say('interactions appear live as clients write')
+  const first = await clientWrites('Olga', 'My parcel is late')
+  await row(first).waitFor({ timeout })
+  const second = await clientWrites('Boris', 'Wrong size delivered')
+  await row(second).waitFor({ timeout })
+  await screenshot(page, 'supervisor-queue')
+
+  say('both are transferred to another queue in one mass operation')
+  await row(first).locator('input[type=checkbox]').check()
+  await row(second).locator('input[type=checkbox]').check()
+  await $('bulk').getByText('Selected: 2').waitFor({ timeout })
+  await page.selectOption('select[name=action]', 'transfer')
+  await page.selectOption('select[name=target-queue]', otherQueue)
+  await $('bulk-run').click()
+  await $('bulk-outcome').getByText('Done: 2, failed: 0.').waitFor({ timeout })
+  await row(first).waitFor({ state: 'detached', timeout })
+  await row(second).waitFor({ state: 'detached', timeout })
+  await page.selectOption('select[name=queue]', otherQueue)
+  await row(first).waitFor({ timeout })
+  await row(second).waitFor({ timeout })
+
+  say('the operators board shows the operator with their capacity')
+  await $('tab-operators').click()
+  const board = $('operator-row').filter({ hasText: operator })
+  await board.waitFor({ timeout })
+  await board.getByText('webchat 0/2').waitFor({ timeout })
+  await screenshot(page, 'supervisor-operators')
+
+  check(problems.length === 0, `the pages reported errors:\n${problems.join('\n')}`)
+})
