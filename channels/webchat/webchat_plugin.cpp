@@ -298,6 +298,7 @@ SendResult WebchatPlugin::send(const OutboundMessage& message) {
     pushed.direction = Direction::Outbound;
     pushed.author = message.author;  // System for auto-replies and rating requests
     pushed.text = message.text;
+    pushed.attachments = message.attachments;
     pushed.status = DeliveryStatus::Delivered;
     pushed.createdAt = message.createdAt;
     Poco::JSON::Object::Ptr frame = newObject();

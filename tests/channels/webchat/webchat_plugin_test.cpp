@@ -702,6 +702,28 @@ TEST_F(WebchatPluginTest, SendPushesToEveryTabOfTheVisitor) {
     EXPECT_EQ(plugin.send(out).status, DeliveryStatus::Sent);
 }
 
+TEST_F(WebchatPluginTest, APushedMessageCarriesItsFiles) {
+    const std::shared_ptr<WebSocketHandler> socket = host.sockets.at(socketPath);
+    const std::string token = openSession();
+    auto tab = std::make_shared<FakeConnection>(1);
+    socket->onOpen(socketRequest(token), tab);
+
+    OutboundMessage out;
+    out.messageId = 43;
+    out.interactionId = 7;
+    out.account = "demo";
+    out.to = {"webchat", visitorIdOf(token)};
+    out.attachments = {{"0123456789abcdef0123456789abcdef", "receipt.png", "image/png", 68}};
+    out.createdAt = "2024-05-01T10:02:00.000Z";
+    ASSERT_EQ(plugin.send(out).status, DeliveryStatus::Delivered);
+    ASSERT_EQ(tab->sent.size(), 1u);
+    EXPECT_NE(tab->sent[0].find(R"("attachments":[{"file_id":"0123456789abcdef0123456789abcdef","name":"receipt.png",)"
+                                R"("mime_type":"image/png","size":68}])"),
+              std::string::npos)
+        << tab->sent[0];
+    socket->onClose(tab);
+}
+
 TEST_F(WebchatPluginTest, PushedMessagesNameTheirAuthor) {
     const std::string token = openSession();
     auto tab = std::make_shared<FakeConnection>(1);
