@@ -98,6 +98,14 @@ await run(async (browser) => {
   check(await $('composer').inputValue() === '', 'the composer kept the sent text')
   await screenshot(page, 'workspace-conversation')
 
+  say('a file goes with an answer, previewed in the conversation and named in the widget')
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=='
+  await page.setInputFiles('input[name=attach]', { name: 'receipt.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') })
+  await page.locator('.composer .chip').getByText('receipt.png').waitFor({ timeout })
+  await $('send').click()
+  await $('conversation').locator('.message.out [data-test="attachment"] img').waitFor({ timeout })
+  await visitor.locator('.msg.out').getByText('📎 receipt.png').waitFor({ timeout })
+
   say('Alt+E and a resolution close it; the widget asks for a rating and takes it')
   await page.keyboard.press('Alt+KeyE')
   await page.fill('input[name=resolution]', 'answered')
@@ -116,6 +124,7 @@ await run(async (browser) => {
   await $('interaction').first().click()
   await $('conversation').getByText('Ваш заказ уже в пути.').waitFor({ timeout })
   check((await $('composer').count()) === 0, 'a processed interaction can still be answered')
+  await $('day-stats').getByText('Handled today: 1').waitFor({ timeout })
 
   say('signing out returns to the sign-in page, in English still')
   await $('sign-out').click()

@@ -14,6 +14,7 @@ interface Message {
   author: string
   text: string
   created_at: string
+  attachments?: Array<{ name: string }>
 }
 
 interface Session {
@@ -304,6 +305,7 @@ class ChatWidget {
     const items = this.messages.map((m) => {
       const item = element('li', `msg ${m.direction}`, m.text)
       item.setAttribute('data-message-id', String(m.id))
+      for (const a of m.attachments ?? []) item.appendChild(element('small', '', `📎 ${a.name}`))
       return item
     })
     for (const p of this.pending) {

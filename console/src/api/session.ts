@@ -58,12 +58,20 @@ export function can(permission: string): boolean {
   return held.includes(permission) || held.includes(permission + ':own')
 }
 
+// `body` is sent as JSON, or as it is when it is a file (an upload).
 async function send(method: string, path: string, body?: unknown, token = accessToken): Promise<Response> {
   const headers: Record<string, string> = {}
   if (token) headers.Authorization = `Bearer ${token}`
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  let payload: BodyInit | undefined
+  if (body instanceof Blob) {
+    headers['Content-Type'] = body.type || 'application/octet-stream'
+    payload = body
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    payload = JSON.stringify(body)
+  }
   try {
-    return await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    return await fetch(path, { method, headers, body: payload })
   } catch {
     throw new ApiError(0, 'network', '')
   }
@@ -167,7 +175,7 @@ export async function apiFile(path: string): Promise<Blob> {
   return await response.blob()
 }
 
-// A REST call as the signed-in user: JSON in, JSON out (undefined for 204). A lapsed access token is refreshed and
+// A REST call as the signed-in user: JSON (or a file) in, JSON out (undefined for 204). A lapsed access token is refreshed and
 // the call made again once; a session that ended sends the user back to the sign-in page with the reason.
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response = await send(method, path, body)

@@ -72,6 +72,7 @@ export default {
     operator: 'Operator',
     export: 'Export to XLSX',
     selected: 'Selected: {count}',
+    attach: 'Attach files',
     transfer: 'Transfer',
     assign: 'Assign',
     priority: 'Set priority',
@@ -109,6 +110,8 @@ export default {
     empty: 'Nothing here now. While you are ready, new interactions are offered to you above.',
     tabs: { active: 'In work', waiting: 'Waiting', postponed: 'Postponed', processed: 'Processed today' },
     keys: 'Alt+J / Alt+K: next / previous · Ctrl+Enter: send · Alt+E: close',
+    handledToday: 'Handled today: {count}',
+    averageHandling: 'on average {minutes} min',
     statuses: {
       new: 'new',
       queued: 'queued',

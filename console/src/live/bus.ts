@@ -2,8 +2,8 @@
 //
 // What peers got wrong and this avoids: a client id per tab (two tabs with one id keep kicking each other out),
 // timers that keep working in a background tab (MQTT.js's worker timers), and no delta-only catch-up. Whenever the
-// connection comes back, every page re-reads what it shows over REST (onResync), so a reply that came while the
-// laptop slept is never missed.
+// subscription takes (the first connect, and every one after a loss), every page re-reads what it shows over REST
+// (onResync), so a reply that came before the subscription, or while the laptop slept, is never missed.
 import type { MqttClient } from 'mqtt'
 import { reactive } from 'vue'
 import type { BrokerAccount } from '../api/session'
@@ -56,7 +56,6 @@ export async function connect(account: BrokerAccount | null) {
   const { default: mqtt } = await import('mqtt')
   // Signed out (or in as someone else) while the library loaded.
   if (mine !== generation) return
-  let everConnected = false
   client = mqtt.connect(account.url, {
     protocolVersion: 5,
     username: account.username,
@@ -74,10 +73,11 @@ export async function connect(account: BrokerAccount | null) {
     lostTimer = undefined
     live.connected = true
     live.lost = false
-    client?.subscribe(account.topics, { qos: 1 })
-    // The first connect follows the pages' own first read; every later one may have missed events.
-    if (everConnected) resyncs.forEach((resync) => resync())
-    everConnected = true
+    // Once subscribed, every page reads again: events published before the subscription took (between a page's
+    // first read and the first connect, or while the connection was down) reached nobody.
+    client?.subscribe(account.topics, { qos: 1 }, (error) => {
+      if (!error) resyncs.forEach((resync) => resync())
+    })
   })
   client.on('close', markDown)
   client.on('offline', markDown)
