@@ -1,6 +1,7 @@
 // A business administrator sets up routing: a new queue with its service level, a rule that sends a word there,
-// and the dry run that says an example message would follow the rule. Then an operator tries the same page and is
-// told it is not for their role.
+// and the dry run that says an example message would follow the rule; then makes a supervisor's account and
+// deactivates it, after which it cannot sign in. Then an operator tries the same page and is told it is not for
+// their role.
 import { base, check, problems, required, run, say, screenshot, watchedPage } from './browser.mjs'
 
 const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
@@ -59,6 +60,31 @@ await run(async (browser) => {
   check(verdict.includes(queue), `the dry run does not name the queue ${queue}:\n${verdict}`)
   await $('verdict').locator('li.matched').getByText(`VIP words ${tag}`).waitFor({ timeout })
   await screenshot(page, 'admin-rules')
+
+  say('a new supervisor, then deactivated, cannot sign in')
+  const newcomer = `sup-${tag}`
+  await $('tab-users').click()
+  await page.fill('input[name=user-login]', newcomer)
+  await page.fill('input[name=user-name]', 'Nina Newcomer')
+  await page.check('input[name=role-supervisor]')
+  await page.fill('input[name=user-password]', 'newcomer-password-1')
+  await $('create-user').click()
+  await $('notice').getByText(`Пользователь ${newcomer} создан.`).waitFor({ timeout })
+  const signIn1 = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: newcomer, password: 'newcomer-password-1' }),
+  })
+  check(signIn1.status === 200, `the new user's sign-in was answered ${signIn1.status}`)
+  await $('user').filter({ hasText: newcomer }).locator('[data-test="deactivate"]').click()
+  await $('notice').getByText(`${newcomer} отключён; его сеансы завершены.`).waitFor({ timeout })
+  await screenshot(page, 'admin-users')
+  const signIn2 = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: newcomer, password: 'newcomer-password-1' }),
+  })
+  check(signIn2.status !== 200, 'a deactivated user signed in')
 
   say('an operator is kept out of the administration')
   const other = await browser.newContext({ locale: 'en-US' })
