@@ -10,6 +10,7 @@ const login = required('OMNIGATE_OPERATOR_LOGIN')
 const password = required('OMNIGATE_OPERATOR_PASSWORD')
 const timeout = 15000
 const shop = required('OMNIGATE_SHOP_ORIGIN')
+const topic = required('OMNIGATE_TOPIC')
 
 await run(async (browser) => {
   const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 760 } })
@@ -89,6 +90,10 @@ await run(async (browser) => {
   await page.fill('input[name=card-value-0]', 'A-1001')
   await $('client-save').click()
   await $('client-card').getByText('A-1001').waitFor({ timeout })
+
+  say('a topic is picked from the tree')
+  await page.selectOption('select[name=topic]', { label: topic })
+  await $('topic').getByText(topic).waitFor({ timeout })
 
   say('Ctrl+Enter sends the answer, and the widget shows it')
   await $('composer').fill('Ваш заказ уже в пути.')

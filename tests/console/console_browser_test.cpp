@@ -68,6 +68,11 @@ protected:
                             "      groups: [team-" + tag_ + "]\n";
         daemon_ = std::make_unique<DaemonProcess>(options);
         ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
+        // Topics have no config section: the administrator makes them over REST.
+        const HttpResult topic = daemon_->http().request(
+            "POST", "/api/v1/topics", R"({"name":"Delivery )" + tag_ + R"("})",
+            {{"Authorization", "Bearer " + daemon_->adminToken()}, {"Content-Type", "application/json"}});
+        ASSERT_EQ(topic.status, 201) << topic.body;
     }
     void TearDown() override {
         if (HasFailure() && daemon_) std::cerr << "---- omnigate log ----\n" << daemon_->log() << "\n";
@@ -90,6 +95,7 @@ protected:
         env["OMNIGATE_ADMIN_PASSWORD"] = kAdminPassword;
         env["OMNIGATE_TAG"] = tag_;
         env["OMNIGATE_SHOP_ORIGIN"] = kShopOrigin;
+        env["OMNIGATE_TOPIC"] = "Delivery " + tag_;
         env["OMNIGATE_SCREENSHOTS"] = requireEnv("OMNIGATE_VAR_DIR") + "/screenshots";
         Poco::Pipe pipe;
         Poco::ProcessHandle handle = Poco::Process::launch(

@@ -91,6 +91,8 @@ export default {
     export: 'Export to XLSX',
     selected: 'Selected: {count}',
     attach: 'Attach files',
+    topics: 'Topics',
+    addTopic: 'add a topic…',
     transfer: 'Transfer',
     assign: 'Assign',
     priority: 'Set priority',

@@ -93,6 +93,8 @@ const ru: typeof en = {
     export: 'Выгрузить в XLSX',
     selected: 'Выбрано: {count}',
     attach: 'Прикрепить файлы',
+    topics: 'Тематики',
+    addTopic: 'добавить тематику…',
     transfer: 'Перевести',
     assign: 'Назначить',
     priority: 'Задать приоритет',
