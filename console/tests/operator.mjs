@@ -109,7 +109,7 @@ await run(async (browser) => {
   await page.locator('.composer .chip').getByText('receipt.png').waitFor({ timeout })
   await $('send').click()
   await $('conversation').locator('.message.out [data-test="attachment"] img').waitFor({ timeout })
-  await visitor.locator('.msg.out').getByText('📎 receipt.png').waitFor({ timeout })
+  await visitor.locator('.msg.out').getByText('Файл: receipt.png').waitFor({ timeout })
 
   say('Alt+E and a resolution close it; the widget asks for a rating and takes it')
   await page.keyboard.press('Alt+KeyE')

@@ -33,6 +33,7 @@ const texts = {
     rate: 'How did we do?',
     thanks: 'Thank you for your rating!',
     failed: 'omnigate does not answer; your message will be sent as soon as it does.',
+    file: 'File',
   },
   ru: {
     open: 'Напишите нам',
@@ -44,6 +45,7 @@ const texts = {
     rate: 'Оцените, пожалуйста, наш ответ',
     thanks: 'Спасибо за оценку!',
     failed: 'omnigate не отвечает; сообщение уйдёт, как только связь появится.',
+    file: 'Файл',
   },
 }
 
@@ -305,7 +307,7 @@ class ChatWidget {
     const items = this.messages.map((m) => {
       const item = element('li', `msg ${m.direction}`, m.text)
       item.setAttribute('data-message-id', String(m.id))
-      for (const a of m.attachments ?? []) item.appendChild(element('small', '', `📎 ${a.name}`))
+      for (const a of m.attachments ?? []) item.appendChild(element('small', '', `${this.t.file}: ${a.name}`))
       return item
     })
     for (const p of this.pending) {

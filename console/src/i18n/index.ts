@@ -23,6 +23,9 @@ export const i18n = createI18n({
   locale: initial(),
   fallbackLocale: 'en',
   messages: { en, ru },
+  // A text without a translation shows its key: said as an error, in production too, so that the browser tests
+  // (which fail on any console error) catch it.
+  missing: (locale, key) => console.error(`omnigate: no '${locale}' text for '${key}'`),
 })
 
 export function setLanguage(language: Language) {

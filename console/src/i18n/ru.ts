@@ -92,9 +92,6 @@ const ru: typeof en = {
     operator: 'Оператор',
     export: 'Выгрузить в XLSX',
     selected: 'Выбрано: {count}',
-    attach: 'Прикрепить файлы',
-    topics: 'Тематики',
-    addTopic: 'добавить тематику…',
     transfer: 'Перевести',
     assign: 'Назначить',
     priority: 'Задать приоритет',
@@ -143,6 +140,7 @@ const ru: typeof en = {
       waiting: 'ждём клиента',
       postponed: 'отложено',
       bot: 'у бота',
+      closed: 'закрыто',
     },
   },
   client: {
@@ -166,6 +164,9 @@ const ru: typeof en = {
     close: 'Закрыть',
     resolution: 'Результат',
     closeConfirm: 'Закрыть обращение',
+    attach: 'Файл…',
+    topics: 'Тематики',
+    addTopic: 'добавить тематику…',
     transfer: 'Перевести',
     transferTo: 'Куда',
     queues: 'Очереди',
@@ -181,7 +182,6 @@ const ru: typeof en = {
     system: 'omnigate',
     integration: 'CRM',
     failed: 'не доставлено',
-    attachment: 'вложение',
   },
 }
 
