@@ -2,7 +2,7 @@
 // and the dry run that says an example message would follow the rule; then makes a supervisor's account and
 // deactivates it, after which it cannot sign in. Then an operator tries the same page and is told it is not for
 // their role.
-import { base, check, problems, required, run, say, screenshot, watchedPage } from './browser.mjs'
+import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
 const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
 const admin = required('OMNIGATE_ADMIN_LOGIN')
@@ -11,13 +11,6 @@ const operator = required('OMNIGATE_OPERATOR_LOGIN')
 const operatorPassword = required('OMNIGATE_OPERATOR_PASSWORD')
 const tag = required('OMNIGATE_TAG')
 const timeout = 15000
-
-async function signIn(page, login, password) {
-  await page.goto(`${base}/console/`)
-  await page.fill('input[name=login]', login)
-  await page.fill('input[name=password]', password)
-  await page.click('button[type=submit]')
-}
 
 await run(async (browser) => {
   const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } })

@@ -54,6 +54,14 @@ export async function watchedPage(context, expected = []) {
   return page
 }
 
+// Opens the console and signs in; the caller waits for the page it expects.
+export async function signIn(page, login, password) {
+  await page.goto(`${base}/console/`)
+  await page.fill('input[name=login]', login)
+  await page.fill('input[name=password]', password)
+  await page.click('button[type=submit]')
+}
+
 export async function screenshot(page, name) {
   await page.screenshot({ path: `${screenshots}/${name}.png` })
 }

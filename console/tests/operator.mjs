@@ -3,7 +3,7 @@
 // widget on a shop's site (another origin), accepting it, answering with Ctrl+Enter (the widget shows the answer),
 // closing with a resolution (the widget shows the rating form, and the rating is taken), and signing out.
 import { createServer } from 'node:http'
-import { base, check, problems, required, run, say, screenshot, watchedPage } from './browser.mjs'
+import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
 const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
 const login = required('OMNIGATE_OPERATOR_LOGIN')
@@ -70,10 +70,7 @@ await run(async (browser) => {
   say('the same operator in a second tab is offered it too')
   const secondContext = await browser.newContext({ locale: 'en-US' })
   const second = await watchedPage(secondContext)
-  await second.goto(`${base}/console/`)
-  await second.fill('input[name=login]', login)
-  await second.fill('input[name=password]', password)
-  await second.click('button[type=submit]')
+  await signIn(second, login, password)
   await second.locator('[data-test="offer"]').waitFor({ timeout })
 
   say('accepting opens the conversation with the client message; the other tab follows')

@@ -1,7 +1,7 @@
 // A supervisor's watch: the page in English for an English browser, the unified queue filtered to one queue
 // growing live as clients write, two interactions selected and transferred to another queue in one mass operation,
 // and the operators board with each operator's load against capacity.
-import { base, check, problems, required, run, say, screenshot, watchedPage } from './browser.mjs'
+import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
 const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
 const login = required('OMNIGATE_SUPERVISOR_LOGIN')
@@ -38,9 +38,7 @@ await run(async (browser) => {
   await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout })
 
   say('a supervisor lands on the unified queue')
-  await page.fill('input[name=login]', login)
-  await page.fill('input[name=password]', password)
-  await page.click('button[type=submit]')
+  await signIn(page, login, password)
   await $('tab-queue').waitFor({ timeout })
   await page.selectOption('select[name=queue]', queue)
 

@@ -19,6 +19,16 @@ namespace omnigate {
 
 namespace {
 
+// The session's desk is free again once it ends; a later sign-in elsewhere has moved the operator already and is
+// left alone.
+void freeWorkplace(DbSession& db, const std::string& operatorId, const std::string& workplace) {
+    if (operatorId.empty() || workplace.empty()) return;
+    sql::PreparedStatement& q = db.prepare("UPDATE operators SET workplace = '' WHERE id = ? AND workplace = ?");
+    q.setString(1, operatorId);
+    q.setString(2, workplace);
+    q.executeUpdate();
+}
+
 // "ogr_" and 32 random bytes: the same shape as API tokens, a prefix of its own so nobody mixes them up.
 const char* const kRefreshPrefix = "ogr_";
 constexpr std::size_t kMaxLoginLength = 255;
@@ -288,13 +298,7 @@ HttpResponse AuthApi::logout(const HttpRequest& request, const Actor& actor) {
     const Authenticator::SignedIn session = authenticator_.signedIn(request);
     writer_.run([&](DbSession& db) {
         SessionStore(db).revokeFamily(session.claims.session);
-        // Their desk is free again; a later sign-in elsewhere has moved them already and is left alone.
-        if (!session.claims.workplace.empty() && !session.user.operatorId.empty()) {
-            sql::PreparedStatement& q = db.prepare("UPDATE operators SET workplace = '' WHERE id = ? AND workplace = ?");
-            q.setString(1, session.user.operatorId);
-            q.setString(2, session.claims.workplace);
-            q.executeUpdate();
-        }
+        freeWorkplace(db, session.user.operatorId, session.claims.workplace);
         audit::record(db, actor, request, "auth.sign_out", "user:" + std::to_string(session.user.id), nullptr,
                       nullptr);
     });
@@ -329,13 +333,7 @@ int AuthApi::endExpiredSessions() {
             sessions.revokeFamily(session.family);
             otherLive = sessions.otherLive(session.userId, session.family);
             user = UserStore(db).find(session.userId);
-            if (user && !user->operatorId.empty() && !session.workplaceId.empty()) {
-                sql::PreparedStatement& q =
-                    db.prepare("UPDATE operators SET workplace = '' WHERE id = ? AND workplace = ?");
-                q.setString(1, user->operatorId);
-                q.setString(2, session.workplaceId);
-                q.executeUpdate();
-            }
+            if (user) freeWorkplace(db, user->operatorId, session.workplaceId);
         });
         // Nobody refreshed for a whole refresh-token lifetime: nobody is at the desk. Offers would only lapse.
         if (user && !user->operatorId.empty() && !otherLive) {
