@@ -78,9 +78,17 @@ LoadResult VoicePlugin::load(ChannelHost& host) {
     }
     engine_ = std::make_unique<SipEngine>(host, accounts_);
 
-    host.addRoute("GET", "/api/v1/interactions/{id}/recordings", [this](const HttpRequest& r) { return listRecordings(r); });
-    host.addRoute("GET", "/api/v1/recordings/{fileId}", [this](const HttpRequest& r) { return getRecording(r); });
-    host.addRoute("POST", "/api/v1/interactions/{id}/calls", [this](const HttpRequest& r) { return placeCall(r); });
+    // An operator lists the recordings of, and calls back from, an interaction offered to or held by them, and
+    // plays them through GET /api/v1/files/{id}. Any recording by its id is a supervisor's: interactions:supervise,
+    // which no API token is granted, so an integration never downloads a recorded voice.
+    host.addGuardedRoute("GET", "/api/v1/interactions/{id}/recordings",
+                         {Permission::InteractionsRead, Ownership::Interaction},
+                         [this](const HttpRequest& r) { return listRecordings(r); });
+    host.addGuardedRoute("GET", "/api/v1/recordings/{fileId}", {Permission::InteractionsSupervise},
+                         [this](const HttpRequest& r) { return getRecording(r); });
+    host.addGuardedRoute("POST", "/api/v1/interactions/{id}/calls",
+                         {Permission::InteractionsWrite, Ownership::Interaction},
+                         [this](const HttpRequest& r) { return placeCall(r); });
     return LoadResult::success();
 }
 
@@ -122,12 +130,6 @@ void VoicePlugin::onInteractionUpdate(const InteractionUpdate& update) {
     if (engine_) engine_->interactionUpdated(update.interactionId, update.status, update.operatorId);
 }
 
-void VoicePlugin::requireAdmin(const HttpRequest& request) const {
-    if (!host_->isAdmin(request)) {
-        throw ApiError::unauthorized("this needs the admin bearer token (supervisors and business administrators)");
-    }
-}
-
 const VoiceAccount* VoicePlugin::account(const std::string& id) const {
     for (const VoiceAccount& account : accounts_) {
         if (account.id == id) return &account;
@@ -136,7 +138,6 @@ const VoiceAccount* VoicePlugin::account(const std::string& id) const {
 }
 
 HttpResponse VoicePlugin::listRecordings(const HttpRequest& request) {
-    requireAdmin(request);
     const std::int64_t id = interactionIdOf(request);
     if (!host_->interaction(id)) throw ApiError::notFound("no interaction " + std::to_string(id));
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -162,7 +163,6 @@ HttpResponse VoicePlugin::listRecordings(const HttpRequest& request) {
 }
 
 HttpResponse VoicePlugin::getRecording(const HttpRequest& request) {
-    requireAdmin(request);
     const std::string fileId = request.param("fileId");
     std::optional<PluginHost::File> file = fileId.empty() ? std::nullopt : host_->readFile(fileId);
     if (!file || file->meta.mimeType != "audio/wav") throw ApiError::notFound("no recording '" + fileId + "'");
@@ -194,7 +194,6 @@ HttpResponse VoicePlugin::getRecording(const HttpRequest& request) {
 }
 
 HttpResponse VoicePlugin::placeCall(const HttpRequest& request) {
-    requireAdmin(request);
     const std::int64_t id = interactionIdOf(request);
     const Poco::JSON::Object::Ptr body = request.body.empty() ? Poco::JSON::Object::Ptr(new Poco::JSON::Object)
                                                               : parseJson(request.body, "the body");
@@ -211,6 +210,10 @@ HttpResponse VoicePlugin::placeCall(const HttpRequest& request) {
     }
 
     std::string operatorId = optionalString(body, "operator");
+    if (!request.actingOperator.empty() && !operatorId.empty() && operatorId != request.actingOperator) {
+        throw ApiError(403, "not_yours", "operator " + request.actingOperator + " may ring only their own phone, not "
+                                         "operator " + operatorId + "'s; placing calls for others is a supervisor's");
+    }
     if (operatorId.empty()) operatorId = text(interaction, "operator");
     if (operatorId.empty()) {
         throw ApiError(409, "no_operator", "interaction " + std::to_string(id) +

@@ -29,7 +29,6 @@ private:
     HttpResponse listRecordings(const HttpRequest& request);  // GET  /api/v1/interactions/{id}/recordings
     HttpResponse getRecording(const HttpRequest& request);    // GET  /api/v1/recordings/{fileId}
     HttpResponse placeCall(const HttpRequest& request);       // POST /api/v1/interactions/{id}/calls
-    void requireAdmin(const HttpRequest& request) const;
     const VoiceAccount* account(const std::string& id) const;
 
     ChannelHost* host_ = nullptr;

@@ -50,20 +50,19 @@ HttpResponse jsonOf(int status, const WhatsappTemplate& t) {
 }  // namespace
 
 void TemplateRegistry::registerRoutes() {
-    host_.addRoute("GET", "/api/v1/whatsapp/templates", adminOnly(&TemplateRegistry::list));
-    host_.addRoute("POST", "/api/v1/whatsapp/templates", adminOnly(&TemplateRegistry::create));
-    host_.addRoute("GET", "/api/v1/whatsapp/templates/{name}/{language}", adminOnly(&TemplateRegistry::get));
-    host_.addRoute("PUT", "/api/v1/whatsapp/templates/{name}/{language}", adminOnly(&TemplateRegistry::replace));
-    host_.addRoute("DELETE", "/api/v1/whatsapp/templates/{name}/{language}", adminOnly(&TemplateRegistry::remove));
+    // Operators read them (the picker when the 24-hour window is closed); business administrators keep them.
+    const RouteAccess read{Permission::CatalogsRead};
+    const RouteAccess write{Permission::CatalogsWrite};
+    const std::string one = "/api/v1/whatsapp/templates/{name}/{language}";
+    host_.addGuardedRoute("GET", "/api/v1/whatsapp/templates", read, route(&TemplateRegistry::list));
+    host_.addGuardedRoute("POST", "/api/v1/whatsapp/templates", write, route(&TemplateRegistry::create));
+    host_.addGuardedRoute("GET", one, read, route(&TemplateRegistry::get));
+    host_.addGuardedRoute("PUT", one, write, route(&TemplateRegistry::replace));
+    host_.addGuardedRoute("DELETE", one, write, route(&TemplateRegistry::remove));
 }
 
-HttpHandler TemplateRegistry::adminOnly(HttpResponse (TemplateRegistry::*handler)(const HttpRequest&)) {
-    return [this, handler](const HttpRequest& request) {
-        if (!host_.isAdmin(request)) {
-            throw ApiError::unauthorized("the WhatsApp templates need the admin token in 'Authorization: Bearer …'");
-        }
-        return (this->*handler)(request);
-    };
+HttpHandler TemplateRegistry::route(HttpResponse (TemplateRegistry::*handler)(const HttpRequest&)) {
+    return [this, handler](const HttpRequest& request) { return (this->*handler)(request); };
 }
 
 std::optional<WhatsappTemplate> TemplateRegistry::find(const std::string& name, const std::string& language) {

@@ -35,7 +35,7 @@ private:
     HttpResponse get(const HttpRequest& request);
     HttpResponse replace(const HttpRequest& request);
     HttpResponse remove(const HttpRequest& request);
-    HttpHandler adminOnly(HttpResponse (TemplateRegistry::*handler)(const HttpRequest&));
+    HttpHandler route(HttpResponse (TemplateRegistry::*handler)(const HttpRequest&));
     WhatsappTemplate existing(const HttpRequest& request);  // by the path's name and language, else 404
     void save(const WhatsappTemplate& t);
 

@@ -289,9 +289,8 @@ void Authenticator::forgetUser(std::int64_t userId) {
 
 bool Authenticator::wantsBefore(const HttpRequest& request, const Access& access) const {
     if (request.method == "GET" || !directory_.audit) return false;
-    return (access.kind() == Access::Kind::Permitted &&
-            (access.permission() == Permission::CatalogsWrite || access.permission() == Permission::TokensManage)) ||
-           (access.kind() == Access::Kind::Plugin && request.path.rfind("/api/v1/integrations/", 0) == 0);
+    return access.kind() == Access::Kind::Permitted &&
+           (access.permission() == Permission::CatalogsWrite || access.permission() == Permission::TokensManage);
 }
 
 void Authenticator::served(const HttpRequest& request, const Access& access, const Actor& actor,

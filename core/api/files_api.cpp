@@ -47,8 +47,8 @@ HttpResponse FilesApi::download(const HttpRequest& request, const Actor& actor) 
     if (!found || !(admin || own || found->inMessages)) throw ApiError::notFound("no file " + id);
     if (!admin && !own && !found->inConversation) {
         throw ApiError(403, "forbidden",
-                       "file " + id + " is a call recording: it needs the admin token, as GET /api/v1/recordings/" +
-                           id + " does");
+                       "file " + id + " is a call recording: it is a supervisor's (interactions:supervise), as "
+                           "GET /api/v1/recordings/" + id + " is; no API token is granted it");
     }
     auto content = files_.get(id);
     if (!content) throw ApiError::notFound("no file " + id);

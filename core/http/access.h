@@ -8,40 +8,13 @@
 #include <string>
 #include <vector>
 
-namespace omnigate {
+#include "omnigate/sdk/route_access.h"
 
-// What a route needs. A role holds a permission fully (on everything) or in its own form (only on what the user
-// owns, see Ownership); an API token holds the grantable ones it was given, fully; the admin token holds all.
-enum class Permission {
-    InteractionsRead,       // list and read interactions and their messages           (grantable)
-    InteractionsWrite,      // start outbound interactions, reply in one                (grantable)
-    InteractionsHandle,     // the lifecycle: accept, decline, transfer, close, status, topics, rating…
-    InteractionsSupervise,  // the unified queue, exports, assign, mass operations, any operator's work
-    ClientsRead,            // search and read clients and their interactions           (grantable)
-    ClientsWrite,           // create clients, edit their cards                         (grantable)
-    ClientsMerge,           // addresses, merging clients, moving an interaction to another client
-    OperatorsStatus,        // an operator's status and its history
-    CatalogsRead,           // queues, operator groups, operators, topics, break reasons
-    CatalogsWrite,          // every routing catalog, rules, auto-replies, spam words, the blacklist
-    UsersManage,            // users, branches, workplaces
-    TokensManage,           // integration API tokens
-    AuditRead,              // the audit log
-    SegmentsRead,           // client segments (marketing)
-};
+namespace omnigate {
 
 const char* toString(Permission permission);
 std::optional<Permission> parsePermission(const std::string& name);
 const std::vector<Permission>& allPermissions();
-
-// What a user holding only the own form of the route's permission must own for the route to admit them.
-enum class Ownership {
-    None,         // nothing: the own form is not enough
-    Interaction,  // the interaction {id} in the path is offered to or held by their operator
-    Client,       // the client {id} in the path has an interaction offered to or held by their operator
-    Operator,     // the operator {id} in the path is their own
-    Caller,       // the handler keeps them to their own (a list filtered to their operator, or a new interaction
-                  // that their operator will hold); it reads Actor::ownOnly
-};
 
 class Access {
 public:
@@ -62,6 +35,7 @@ public:
         access.ownership_ = ownership;
         return access;
     }
+    static Access needs(RouteAccess access) { return needs(access.permission, access.ownership); }
     static Access plugin() { return Access(Kind::Plugin); }
     static Access signedIn() { return Access(Kind::SignedIn); }
 

@@ -111,11 +111,16 @@ void PluginContext::rateInteraction(const std::string& account, const Address& c
     messages_.rateByClient(name_, account, client, interactionId, rating, comment);
 }
 
-void PluginContext::addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) {
-    // A plugin's handler checks its own credentials (a visitor's token, a bot's, a provider's signature): the SDK
-    // has no way to declare access, so the route table marks the route as the plugin's.
-    RouteHandler contained = [this, handler = std::move(handler)](const HttpRequest& request, const Actor&) {
+RouteHandler PluginContext::contained(HttpHandler handler) {
+    // An ApiError is the plugin's answer; anything else thrown is its bug, logged here and answered 500 without the
+    // details, so that one plugin's failure never takes the daemon's thread with it.
+    return [this, handler = std::move(handler)](const HttpRequest& request, const Actor& actor) {
         try {
+            if (actor.ownOnly) {
+                HttpRequest own = request;
+                own.actingOperator = actor.id;
+                return handler(own);
+            }
             return handler(request);
         } catch (const ApiError&) {
             throw;
@@ -126,7 +131,25 @@ void PluginContext::addRoute(const std::string& method, const std::string& patte
         }
         throw ApiError(500, "plugin_error", "the " + name_ + " plugin failed; see the omnigate log");
     };
-    register_([this, method, pattern, contained] { router_.add(method, pattern, Access::plugin(), contained); });
+}
+
+void PluginContext::addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) {
+    // The handler checks its own credentials (a visitor's token, a bot's, a provider's signature), so the route
+    // table marks the route as the plugin's.
+    register_([this, method, pattern, route = contained(std::move(handler))] {
+        router_.add(method, pattern, Access::plugin(), route);
+    });
+}
+
+void PluginContext::addGuardedRoute(const std::string& method, const std::string& pattern, RouteAccess access,
+                                    HttpHandler handler) {
+    if (access.ownership == Ownership::Caller) {
+        throw std::invalid_argument("the " + name_ + " plugin's route " + method + " " + pattern +
+                                    " asks for Ownership::Caller, which only the core's handlers can honour");
+    }
+    register_([this, method, pattern, access, route = contained(std::move(handler))] {
+        router_.add(method, pattern, Access::needs(access), route);
+    });
 }
 
 void PluginContext::addWebSocket(const std::string& pattern, std::shared_ptr<WebSocketHandler> handler) {

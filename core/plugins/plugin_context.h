@@ -66,6 +66,8 @@ public:
     void rateInteraction(const std::string& account, const Address& client, std::int64_t interactionId, int rating,
                          const std::string& comment) override;
     void addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) override;
+    void addGuardedRoute(const std::string& method, const std::string& pattern, RouteAccess access,
+                         HttpHandler handler) override;
     void addWebSocket(const std::string& pattern, std::shared_ptr<WebSocketHandler> handler) override;
     TimerId addTimer(std::chrono::milliseconds interval, std::function<void()> task) override;
     void cancelTimer(TimerId id) override;
@@ -114,6 +116,7 @@ private:
     std::string sinkName(const std::string& sink) const;
     template <typename Result, typename Read>
     Result read(const char* what, Read&& read);
+    RouteHandler contained(HttpHandler handler);
     void register_(std::function<void()> registration);
 
     std::string name_;

@@ -1,6 +1,6 @@
 // The CRM integration's admin REST API under /api/v1/integrations/crm/: subscriptions (the config file's are listed
 // but changed only in the file), the failed (dead-lettered) deliveries of every subscription, and redelivery of one
-// or all of them. Every route needs the daemon's admin token.
+// or all of them. Every route needs tokens:manage (business administrators, the admin token).
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -28,7 +28,6 @@ private:
     HttpResponse redeliverOne(const HttpRequest& request);
     HttpResponse redeliverSubscription(const HttpRequest& request);
 
-    HttpHandler admin(HttpResponse (CrmAdminApi::*handler)(const HttpRequest&));
     Poco::JSON::Object::Ptr describe(const Subscription& subscription);
     // After a subscription was deleted, switched off or pointed elsewhere its old failures say nothing any more.
     void clearPause(const std::string& id);

@@ -1,6 +1,6 @@
 // The administrators' REST surface of the response templates: list, add, change and remove them, count a use
 // (the operator's panel reports which template was sent), and list the most used ones for an operator or queue.
-// Every call needs the admin token. Bodies are checked field by field, a 400 names the field.
+// Reading and counting need catalogs:read (operators), changing catalogs:write (business administrators). Bodies are checked field by field, a 400 names the field.
 #pragma once
 
 #include "omnigate/sdk/integration_host.h"
@@ -23,8 +23,6 @@ public:
     HttpResponse popular(const HttpRequest& request);  // GET    …/templates/popular
 
 private:
-    void requireAdmin(const HttpRequest& request) const;
-
     IntegrationHost& host_;
     TemplateStore& store_;
 };

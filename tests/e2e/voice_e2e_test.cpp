@@ -406,7 +406,8 @@ TEST_F(VoiceEndToEnd, ACallIsQueuedOfferedBridgedToTheOperatorsPhoneRecordedAndA
     EXPECT_EQ(wavFile.headers.at("Content-Disposition"),
               "inline; filename=\"" + name + "\"; filename*=UTF-8''" + encoded);
     // A CRM token that reads interactions sees the recording's id in the history, but the file store asks the
-    // recordings' own right of it (the admin token), as GET /api/v1/recordings/{fileId} does.
+    // recordings' own right of it (interactions:supervise, never granted to a token), as GET /api/v1/recordings/
+    // {fileId} does.
     const HttpResult crm =
         admin("POST", "/api/v1/api-tokens", R"({"name":"voice-crm-)" + unique() + R"(","scopes":["interactions:read"]})");
     ASSERT_EQ(crm.status, 201) << crm.body;

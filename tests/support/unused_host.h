@@ -18,6 +18,9 @@ public:
     void log(LogLevel, const std::string&) override {}
     const std::vector<AccountConfig>& accounts() const override { unused("accounts"); }
     void addRoute(const std::string&, const std::string&, HttpHandler) override { unused("addRoute"); }
+    void addGuardedRoute(const std::string&, const std::string&, RouteAccess, HttpHandler) override {
+        unused("addGuardedRoute");
+    }
     bool isAdmin(const HttpRequest&) const override { unused("isAdmin"); }
     TimerId addTimer(std::chrono::milliseconds, std::function<void()>) override { unused("addTimer"); }
     void cancelTimer(TimerId) override { unused("cancelTimer"); }

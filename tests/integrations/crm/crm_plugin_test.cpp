@@ -1,5 +1,5 @@
-// The plugin against a fake host: what it subscribes for its subscriptions, and its admin API's rules (the admin
-// token on every route, config-file subscriptions read-only, REST ones stored in the plugin's state).
+// The plugin against a fake host: what it subscribes for its subscriptions, and its admin API's rules (tokens:manage
+// on every route, config-file subscriptions read-only, REST ones stored in the plugin's state).
 #include "crm_plugin.h"
 
 #include <Poco/JSON/Parser.h>
@@ -11,7 +11,6 @@
 namespace omnigate::crm {
 namespace {
 
-const std::string adminToken = "admin-token-0123";
 
 class FakeHost : public test::UnusedIntegrationHost {
 public:
@@ -20,6 +19,12 @@ public:
     }
     const std::vector<AccountConfig>& accounts() const override { return accounts_; }
     void addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) override {
+        routes[method + " " + pattern] = std::move(handler);
+    }
+    // The core guards these before the handler: a test checks what each declares and calls it as admitted.
+    void addGuardedRoute(const std::string& method, const std::string& pattern, RouteAccess access,
+                         HttpHandler handler) override {
+        guarded.emplace(method + " " + pattern, access);
         routes[method + " " + pattern] = std::move(handler);
     }
     void subscribeEvents(const std::string& sink, const std::vector<std::string>& types) override {
@@ -38,7 +43,6 @@ public:
         }
         return out;
     }
-    bool isAdmin(const HttpRequest& request) const override { return request.bearerToken() == adminToken; }
     std::size_t backlog(const std::string&) override { return 0; }
     std::size_t purgeDeliveries(const std::string& sink) override {
         purged.push_back(sink);
@@ -49,12 +53,11 @@ public:
     void setReadiness(const std::string&, bool, const std::string&) override {}
 
     HttpResponse call(const std::string& method, const std::string& route, const std::string& body = "",
-                      std::map<std::string, std::string> params = {}, bool admin = true) {
+                      std::map<std::string, std::string> params = {}) {
         HttpRequest request;
         request.method = method;
         request.body = body;
         request.pathParams = std::move(params);
-        if (admin) request.headers["authorization"] = "Bearer " + adminToken;
         try {
             return routes.at(method + " " + route)(request);
         } catch (const ApiError& e) {
@@ -67,6 +70,7 @@ public:
 
     std::vector<AccountConfig> accounts_;
     std::map<std::string, HttpHandler> routes;
+    std::map<std::string, RouteAccess> guarded;
     std::map<std::string, std::vector<std::string>> subscribed;
     std::map<std::string, std::string> state;
 };
@@ -95,16 +99,15 @@ TEST(CrmPlugin, SubscribesEachActiveSubscriptionToTheTypesItNeeds) {
     EXPECT_TRUE(host.subscribed["lookup"].empty());  // no client_lookup configured
 }
 
-TEST(CrmPlugin, EveryRouteNeedsTheAdminToken) {
+TEST(CrmPlugin, EveryRouteIsGuardedAsAnIntegrationsSecret) {
     FakeHost host(yaml);
     CrmPlugin plugin;
     ASSERT_EQ(plugin.load(host).code, LoadResult::Code::Success);
     EXPECT_EQ(host.routes.size(), 8u);
-    for (const auto& [route, handler] : host.routes) {
-        const auto space = route.find(' ');
-        EXPECT_EQ(host.call(route.substr(0, space), route.substr(space + 1), "{}", {{"id", "sales"}}, false).status,
-                  401)
-            << route;
+    EXPECT_EQ(host.guarded.size(), 8u);
+    for (const auto& [route, access] : host.guarded) {
+        EXPECT_EQ(access.permission, Permission::TokensManage) << route;
+        EXPECT_EQ(access.ownership, Ownership::None) << route;
     }
 }
 

@@ -1,9 +1,11 @@
-// The templates' admin REST surface against a fake host's state: the admin token, validation naming the field,
+// The templates' REST surface against a fake host's state: who each route admits, validation naming the field,
 // read-only templates from the file, optimistic versions, use counts per operator and queue, and the popular list
 // those counts order.
 #include <gtest/gtest.h>
 
 #include <Poco/JSON/Parser.h>
+
+#include <set>
 
 #include "fake_host.h"
 #include "template_api.h"
@@ -37,13 +39,12 @@ protected:
 
     Reply call(const std::string& method, const std::string& pattern, const std::string& body = "",
                std::map<std::string, std::string> params = {},
-               std::vector<std::pair<std::string, std::string>> query = {}, const std::string& token = "admin-token") {
+               std::vector<std::pair<std::string, std::string>> query = {}) {
         HttpRequest request;
         request.method = method;
         request.pathParams = std::move(params);
         request.query = std::move(query);
         request.body = body;
-        if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
         Reply reply;
         try {
             const HttpResponse response = host.routes.at(method + " " + pattern)(request);
@@ -75,12 +76,12 @@ protected:
     TemplateApi api;
 };
 
-TEST_F(TemplateApiTest, EveryRouteNeedsTheAdminToken) {
-    EXPECT_EQ(host.routes.size(), 6u);
-    for (const auto& [route, handler] : host.routes) {
-        const auto space = route.find(' ');
-        const Reply r = call(route.substr(0, space), route.substr(space + 1), "{}", {{"id", "from-file"}}, {}, "wrong");
-        EXPECT_EQ(r.status, 401) << route;
+TEST_F(TemplateApiTest, OperatorsReadAndCountUsesAndAdministratorsChange) {
+    EXPECT_EQ(host.guarded.size(), 6u);
+    const std::set<std::string> reads{"GET " + base, "GET " + base + "/popular", "POST " + base + "/{id}/used"};
+    for (const auto& [route, access] : host.guarded) {
+        EXPECT_EQ(access.permission, reads.count(route) ? Permission::CatalogsRead : Permission::CatalogsWrite)
+            << route;
     }
 }
 

@@ -21,6 +21,9 @@ struct HttpRequest {
     // The client's IP address: the peer's, or the one a trusted proxy (http.trusted_proxies) put in
     // X-Forwarded-For. What rate limits per client are keyed by.
     std::string clientIp;
+    // On a guarded route (PluginHost::addGuardedRoute), the operator whose own work the caller is limited to: a
+    // signed-in operator holding the route's permission only in its own form. Empty for everyone else.
+    std::string actingOperator;
 
     // Empty when absent.
     std::string header(const std::string& lowerCaseName) const;

@@ -15,6 +15,7 @@
 #include "omnigate/sdk/config_node.h"
 #include "omnigate/sdk/http.h"
 #include "omnigate/sdk/messages.h"
+#include "omnigate/sdk/route_access.h"
 
 namespace omnigate {
 
@@ -38,7 +39,14 @@ public:
     virtual const std::vector<AccountConfig>& accounts() const = 0;
 
     // Routes are matched exactly, with {name} segments captured into HttpRequest::pathParams.
+    // A route whose handler checks its own credentials: a provider's signature, a visitor's or a bot's token, the
+    // admin token (isAdmin). The core refuses users' and API tokens on it before the handler runs.
     virtual void addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) = 0;
+    // A route the core guards like its own: the handler runs only for a caller holding `access` (a signed-in user
+    // by their roles, an API token granted the permission, the admin token), and changes through it are in the
+    // audit log. What people use in the console (templates, recordings, CRM subscriptions) goes here.
+    virtual void addGuardedRoute(const std::string& method, const std::string& pattern, RouteAccess access,
+                                 HttpHandler handler) = 0;
     // True when the request carries the daemon's admin bearer token (compared in constant time).
     virtual bool isAdmin(const HttpRequest& request) const = 0;
 
