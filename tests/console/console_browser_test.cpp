@@ -36,6 +36,15 @@ protected:
                                "    id: " + account_ + "\n"
                                "    settings:\n"
                                "      token_secret: console-webchat-secret-0123456789\n";
+        // The response templates an operator answers with ("/" and its shortcut), and that are suggested live.
+        options.channelsYaml += "integrations:\n"
+                                "  - type: knowledge_base\n"
+                                "    id: kb-console\n"
+                                "    settings:\n"
+                                "      templates:\n"
+                                "        - id: where-" + tag_ + "\n"
+                                "          title: Где заказ\n"
+                                "          text: Ваш заказ уже в пути.\n";
         options.extraYaml = "auth:\n"
                             "  token_secret: console-test-token-secret-0123456789abcdef\n"
                             "  users:\n"
@@ -96,6 +105,7 @@ protected:
         env["OMNIGATE_TAG"] = tag_;
         env["OMNIGATE_SHOP_ORIGIN"] = kShopOrigin;
         env["OMNIGATE_TOPIC"] = "Delivery " + tag_;
+        env["OMNIGATE_TEMPLATE"] = "where-" + tag_;
         env["OMNIGATE_SCREENSHOTS"] = requireEnv("OMNIGATE_VAR_DIR") + "/screenshots";
         Poco::Pipe pipe;
         Poco::ProcessHandle handle = Poco::Process::launch(

@@ -4,8 +4,9 @@
 // that does not hold the route's permission (403 naming it), the roles' permissions read from GET /auth/me. The
 // routes come from the daemon, not from a list here, so a route is covered the day it is added. Every plugin with
 // routes is loaded.
-// A plugin's route is checked by the plugin itself (the SDK declares no access): without credentials it must
-// answer 401 like any other, and an API token, which carries only the core's scopes, is refused with 403.
+// A route a plugin checks itself ("plugin": a provider's signature, a visitor's or a bot's token) must answer 401
+// without credentials like any other, and refuse an API token with 403; a plugin's guarded route declares a
+// permission and is held to it like the core's.
 #include <gtest/gtest.h>
 
 #include <Poco/UUIDGenerator.h>

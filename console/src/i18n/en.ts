@@ -105,6 +105,8 @@ export default {
     priorityColumn: 'Priority',
     inStatus: 'In status',
     load: 'Load / capacity',
+    openById: 'Open #…',
+    assigned: 'Assigned to {operator}.',
   },
   status: {
     label: 'Status',
@@ -154,6 +156,12 @@ export default {
       new: 'new', queued: 'queued', offered: 'offered', transferred: 'transferred', assigned: 'in work',
       waiting: 'waiting', postponed: 'postponed', bot: 'with the bot', closed: 'closed',
     },
+    link: 'Another client…',
+    search: 'Name, phone or e-mail',
+    find: 'Find',
+    moveHere: 'This interaction is theirs',
+    merge: 'Merge into this client',
+    mergeConfirm: 'Merge {other} into {into}? Their addresses and interactions move here; this cannot be undone.',
   },
   conversation: {
     pick: 'Pick an interaction on the left.',
@@ -180,5 +188,14 @@ export default {
     system: 'omnigate',
     integration: 'CRM',
     failed: 'not delivered',
+    rating: 'Client rating: {rating}',
+  },
+  composer: {
+    templates: 'Templates',
+    searchTemplates: 'Find a template by title or text',
+    public: 'Public',
+    private: 'Private',
+    windowClosed: 'The client wrote more than 24 hours ago: WhatsApp delivers only an approved template.',
+    pickTemplate: 'Pick a template…',
   },
 }

@@ -107,6 +107,8 @@ const ru: typeof en = {
     priorityColumn: 'Приоритет',
     inStatus: 'В статусе',
     load: 'Загрузка / ёмкость',
+    openById: 'Открыть №…',
+    assigned: 'Назначено: {operator}.',
   },
   status: {
     label: 'Статус',
@@ -156,6 +158,12 @@ const ru: typeof en = {
       new: 'новое', queued: 'в очереди', offered: 'предложено', transferred: 'переведено', assigned: 'в работе',
       waiting: 'ждёт клиента', postponed: 'отложено', bot: 'у бота', closed: 'закрыто',
     },
+    link: 'Другой клиент…',
+    search: 'Имя, телефон или e-mail',
+    find: 'Найти',
+    moveHere: 'Это обращение — его',
+    merge: 'Объединить с этим клиентом',
+    mergeConfirm: 'Объединить {other} с {into}? Адреса и обращения перейдут сюда; отменить нельзя.',
   },
   conversation: {
     pick: 'Выберите обращение слева.',
@@ -182,6 +190,15 @@ const ru: typeof en = {
     system: 'omnigate',
     integration: 'CRM',
     failed: 'не доставлено',
+    rating: 'Оценка клиента: {rating}',
+  },
+  composer: {
+    templates: 'Шаблоны',
+    searchTemplates: 'Найти шаблон по названию или тексту',
+    public: 'Публично',
+    private: 'Лично',
+    windowClosed: 'Клиент писал больше 24 часов назад: WhatsApp доставит только одобренный шаблон.',
+    pickTemplate: 'Выберите шаблон…',
   },
 }
 
