@@ -1,7 +1,9 @@
 // A business administrator sets up routing: a new queue with its service level, a rule that sends a word there,
 // and the dry run that says an example message would follow the rule; then makes a supervisor's account and
-// deactivates it, after which it cannot sign in. Then an operator tries the same page and is told it is not for
-// their role.
+// deactivates it, after which it cannot sign in; keeps the catalogs: an operator group (created, then changed), a
+// topic under a topic, an API token shown once, a CRM subscription and its (empty) failed deliveries, and the
+// WhatsApp templates, whose plugin is not loaded here, saying so. Then an operator tries the same page and is told
+// it is not for their role.
 import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
 const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
@@ -14,7 +16,8 @@ const timeout = 15000
 
 await run(async (browser) => {
   const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } })
-  const page = await watchedPage(context)
+  // No WhatsApp account is configured here: its templates' route does not exist, and the page says so.
+  const page = await watchedPage(context, [{ status: 404, path: '/api/v1/whatsapp/templates' }])
   const $ = (test) => page.locator(`[data-test="${test}"]`)
   const queue = `vip-${tag}`
   const word = `vip${tag}`
@@ -78,6 +81,57 @@ await run(async (browser) => {
     body: JSON.stringify({ login: newcomer, password: 'newcomer-password-1' }),
   })
   check(signIn2.status !== 200, 'a deactivated user signed in')
+
+  say('an operator group for the new queue, created and then renamed')
+  const form = $('catalog-form')
+  const row = (text) => $('catalog-row').filter({ hasText: text })
+  await $('tab-catalogs').click()
+  await $('catalog-tab-operatorGroups').click()
+  await form.locator('input[name=id]').fill(`grp-${tag}`)
+  await form.locator('input[name=name]').fill(`VIP team ${tag}`)
+  await form.locator('input[name=queues]').fill(queue)
+  await $('catalog-save').click()
+  await $('catalog-notice').getByText(`VIP team ${tag}: создано.`).waitFor({ timeout })
+  await row(`grp-${tag}`).getByText(queue).waitFor({ timeout })
+  await row(`grp-${tag}`).getByRole('button', { name: 'Изменить' }).click()
+  await form.locator('input[name=name]').fill(`VIP desk ${tag}`)
+  await $('catalog-save').click()
+  await row(`VIP desk ${tag}`).waitFor({ timeout })
+
+  say('a topic under a topic, shown as a tree')
+  await $('catalog-tab-topics').click()
+  await form.locator('input[name=name]').fill(`Returns ${tag}`)
+  await $('catalog-save').click()
+  await row(`Returns ${tag}`).waitFor({ timeout })
+  await form.locator('input[name=name]').fill(`Damaged ${tag}`)
+  await form.locator('select[name=parent_id]').selectOption({ label: `Returns ${tag}` })
+  await $('catalog-save').click()
+  await row(`— Damaged ${tag}`).waitFor({ timeout })
+
+  say('an API token, whose secret is shown once')
+  await $('catalog-tab-apiTokens').click()
+  await form.locator('input[name=name]').fill(`shop-${tag}`)
+  await form.locator('input[name=scopes]').fill('interactions:read, clients:read')
+  await $('catalog-save').click()
+  const token = await $('new-secret').locator('code').innerText()
+  const asToken = await fetch(`${base}/api/v1/interactions?limit=1`, { headers: { Authorization: `Bearer ${token}` } })
+  check(asToken.status === 200, `the new token's first call was answered ${asToken.status}`)
+  await row(`shop-${tag}`).getByText('interactions:read, clients:read').waitFor({ timeout })
+
+  say('a CRM subscription, with no failed delivery yet')
+  await $('catalog-tab-crmSubscriptions').click()
+  await form.locator('input[name=id]').fill(`crm-${tag}`)
+  await form.locator('input[name=url]').fill('http://127.0.0.1:9/hook')
+  await form.locator('input[name=secret]').fill('a-signing-secret-long-enough-0123')
+  await form.locator('input[name=events]').fill('interaction.closed')
+  await $('catalog-save').click()
+  await row(`crm-${tag}`).getByText('http://127.0.0.1:9/hook').waitFor({ timeout })
+  await $('crm-deliveries').getByText('Нет: все события дошли до CRM.').waitFor({ timeout })
+  await screenshot(page, 'admin-catalogs')
+
+  say('the WhatsApp templates say their integration is not configured here')
+  await $('catalog-tab-whatsappTemplates').click()
+  await $('catalog-error').getByText('Этот справочник принадлежит интеграции, которая здесь не настроена.').waitFor({ timeout })
 
   say('an operator is kept out of the administration')
   const other = await browser.newContext({ locale: 'en-US' })

@@ -1,8 +1,8 @@
 // A supervisor's watch: the page in English for an English browser, the unified queue filtered to one queue
-// growing live as clients write, two interactions selected and transferred to another queue in one mass operation,
-// the operators board with each operator's load against capacity and a status changed there, and one interaction
-// opened read-only from its row: its conversation and client card, assigned to the operator, and the other client
-// merged into its client (the other interaction follows, live).
+// growing live as clients write and grouped per channel, two interactions selected and transferred to another
+// queue in one mass operation, the operators board with each operator's load against capacity and a status
+// changed there, and one interaction opened read-only from its row: its conversation and client card, assigned to
+// the operator, and the other client merged into its client (the other interaction follows, live).
 import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
 const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
@@ -50,6 +50,8 @@ await run(async (browser) => {
   await row(first).waitFor({ timeout })
   const second = await clientWrites(`Boris ${tag}`, 'Wrong size delivered')
   await row(second).waitFor({ timeout })
+  await page.selectOption('select[name=group-by]', 'channel')
+  await $('groups').getByText('webchat: 2').waitFor({ timeout })
   await screenshot(page, 'supervisor-queue')
 
   say('both are transferred to another queue in one mass operation')

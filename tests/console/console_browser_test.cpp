@@ -44,7 +44,10 @@ protected:
                                 "      templates:\n"
                                 "        - id: where-" + tag_ + "\n"
                                 "          title: Где заказ\n"
-                                "          text: Ваш заказ уже в пути.\n";
+                                "          text: Ваш заказ уже в пути.\n"
+                                // The CRM's subscriptions and failed deliveries, kept on the administration page.
+                                "  - type: crm\n"
+                                "    id: crm\n";
         options.extraYaml = "auth:\n"
                             "  token_secret: console-test-token-secret-0123456789abcdef\n"
                             "  users:\n"
