@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in tests/fuzz with clang and runs each for a bounded time, starting from its seed
 # corpus in tests/fuzz/corpus/<name>. A crash, leak or sanitizer report fails the run and leaves the input that
-# caused it in build-fuzz/artifacts. Usage: scripts/fuzz.sh [seconds per target, default 20] [target names…]
+# caused it in build-fuzz/artifacts. Usage: scripts/fuzz.sh [seconds per target, default 20] [target names…];
+# scripts/fuzz.sh --build-only builds the targets and stops (scripts/test.sh builds while ctest runs).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,6 +12,7 @@ build=$repo/build-fuzz
 
 cmake -S "$repo/tests/fuzz" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build" -j2
+[ "$seconds" = --build-only ] && exit 0
 
 if [ $# -gt 0 ]; then
   targets=("$@")

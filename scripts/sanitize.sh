@@ -4,12 +4,18 @@
 #   scripts/sanitize.sh thread   the tests whose code runs on several threads at once, under ThreadSanitizer, in
 #                                build-tsan; the write batcher's, the outbox relay's and directory sign-in's need
 #                                MariaDB, Mosquitto and slapd, so scripts/test.sh runs this while its servers are up.
-# Only the targets those tests need are built. Extra arguments go to ctest.
+# Only the targets those tests need are built. `--build-only` after the kind builds them and stops (scripts/test.sh
+# builds while ctest runs); any other extra arguments go to ctest.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-kind=${1:?usage: scripts/sanitize.sh address|thread [ctest arguments…]}
+kind=${1:?usage: scripts/sanitize.sh address|thread [--build-only | ctest arguments…]}
 shift
+build_only=false
+if [ "${1:-}" = --build-only ]; then
+  build_only=true
+  shift
+fi
 
 case $kind in
   address)
@@ -48,6 +54,7 @@ esac
 [ -f "$build/CMakeCache.txt" ] ||
   cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DOMNIGATE_SANITIZE="$sanitizers" >/dev/null
 cmake --build "$build" -j2 --target "${targets[@]}"
+$build_only && exit 0
 if [ -n "${no_leak_check:-}" ]; then
   ctest --test-dir "$build" --output-on-failure -j1 --timeout 600 "${select[@]}" -E "$no_leak_check" "$@"
   ASAN_OPTIONS=${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0} \
