@@ -4,6 +4,7 @@
 #include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/interaction_rows.h"
+#include "store/queue_visits.h"
 
 namespace omnigate {
 
@@ -190,6 +191,7 @@ Interaction InteractionStore::changeStatus(std::int64_t id, InteractionStatus to
     history.executeUpdate();
 
     Interaction updated = *load(id);
+    QueueVisits(session_).record(*current, updated, now);
     appendUpdated(updated, {"status"}, actor);
     return updated;
 }

@@ -14,6 +14,7 @@
 #include "store/catalog_removal.h"
 #include "store/interaction_store.h"
 #include "store/operator_group_store.h"
+#include "store/queue_visits.h"
 
 namespace omnigate {
 
@@ -297,6 +298,8 @@ int QueueStore::remove(const std::string& id, const std::string& moveTo) {
     }
     if (!waiting.empty()) {
         const std::string now = nowDbTime();
+        // Their visits to the deleted queue end here; new ones start in the queue they move to.
+        QueueVisits(session_).leaveQueue(id, now);
         // The place in line (queued_at) is kept; the maximum wait of the new queue counts from now.
         sql::PreparedStatement& move = session_.prepare(
             "UPDATE interactions SET queue = ?, queue_entered_at = IF(queue_entered_at IS NULL, NULL, ?), "

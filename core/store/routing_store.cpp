@@ -6,6 +6,7 @@
 
 #include "db/db_time.h"
 #include "db/outbox.h"
+#include "store/queue_visits.h"
 
 namespace omnigate {
 
@@ -150,6 +151,7 @@ Interaction RoutingStore::save(const Interaction& before, Interaction after, con
     after.version = before.version + 1;
     after.updatedAt = dbTimeToIso(now);
 
+    QueueVisits(session_).record(before, after, now);
     if (before.status != after.status) {
         sql::PreparedStatement& history = session_.prepare(
             "INSERT INTO interaction_status_history (interaction_id, from_status, to_status, actor_kind, actor_id, "

@@ -541,5 +541,42 @@ TEST(RoutingBySources, AQueueTakesItsSourcesInteractionsWhenNoRuleMatches) {
     EXPECT_EQ(r.status, 200) << r.body;
 }
 
+// Every visit to a queue is one row of queue_visits, written when it ends (docs/metrics.md): moved by a supervisor
+// to another queue it is left, accepted there it is answered by that operator, closed while waiting it is abandoned;
+// offers made and missed in between are the same visit.
+TEST_F(Routing, EveryVisitToAQueueIsRecordedOnceWithHowItEnded) {
+    const std::string first = makeQueue();
+    const std::string second = makeQueue(R"("offer_timeout_seconds":1)");
+    const std::string word = "w" + unique();
+    addRule(word, first);
+    const auto [token, moved] = visit(word);
+    waitFor(moved, "queued");
+    const auto visits = [&](std::int64_t id) {
+        return db_.rows("SELECT queue, ending, COALESCE(operator, ''), wait_ms >= 0 FROM queue_visits "
+                        "WHERE interaction_id = " + std::to_string(id) + " ORDER BY id");
+    };
+    EXPECT_TRUE(visits(moved).empty()) << "a visit is a row once it ends";
+
+    HttpResult r = admin("POST", "/api/v1/interactions/bulk",
+                         R"({"action":"transfer","ids":[)" + std::to_string(moved) + R"(],"queue_id":")" + second + R"("})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string slow = makeOperator(second);
+    waitFor(moved, "offered", slow);
+    // The offer lapses (one second): back to the queue, the same visit; the operator is not responding.
+    ASSERT_TRUE(waitForOperator(slow, "not_responding", 10s));
+    waitFor(moved, "queued");
+    const std::string taker = makeOperator(second);
+    waitFor(moved, "offered", taker);
+    ASSERT_EQ(act(moved, "accept", R"({"operator_id":")" + taker + R"("})").status, 200);
+
+    const auto [other, abandoned] = visit(word);
+    waitFor(abandoned, "queued");
+    ASSERT_EQ(act(abandoned, "close", R"({"resolution":"client left"})").status, 200);
+
+    using Rows = std::vector<std::vector<std::string>>;
+    EXPECT_EQ(visits(moved), (Rows{{first, "left", "", "1"}, {second, "answered", taker, "1"}}));
+    EXPECT_EQ(visits(abandoned), (Rows{{first, "abandoned", "", "1"}}));
+}
+
 }  // namespace
 }  // namespace omnigate::test
