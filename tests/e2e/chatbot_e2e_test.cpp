@@ -317,6 +317,26 @@ protected:
         return out;
     }
 
+    // What a failed wait shows (these waits have failed in full runs only): the interaction's status changes and
+    // the bot's pending deliveries, so the next failure says whether routing, the event or the worker was late.
+    std::string whereIsIt(std::int64_t id) {
+        std::string out = "\ninteraction " + std::to_string(id) + " status changes:";
+        const std::string of = std::to_string(id);
+        for (const auto& row : db_.rows("SELECT DATE_FORMAT(created_at, '%H:%i:%s.%f'), COALESCE(from_status, '-'), to_status, "
+                                        "actor_kind, reason FROM interaction_status_history WHERE interaction_id = " +
+                                        of + " ORDER BY id")) {
+            out += "\n  " + row[0] + " " + row[1] + " -> " + row[2] + " by " + row[3] + ": " + row[4];
+        }
+        out += "\ndeliveries of " + integration_ + " still pending:";
+        for (const auto& row : db_.rows("SELECT id, type, topic, attempts, COALESCE(DATE_FORMAT(leased_until, "
+                                        "'%H:%i:%s.%f'), '-'), COALESCE(last_error, '') FROM integration_deliveries "
+                                        "WHERE sink LIKE '%" + integration_ + "%' ORDER BY id")) {
+            out += "\n  " + row[0] + " " + row[1] + " " + row[2] + " attempts " + row[3] + " leased until " + row[4] +
+                   " " + row[5];
+        }
+        return out;
+    }
+
     // The latest status change of the interaction: {to_status, actor_kind, reason}.
     std::vector<std::string> lastChange(std::int64_t id) {
         const auto rows = db_.rows("SELECT to_status, actor_kind, reason FROM interaction_status_history "
@@ -399,7 +419,7 @@ TEST_F(Chatbot, ABotThatNeverAnswersLosesTheClientToPeopleWhenItsTimeIsUp) {
     const std::string word = routedWord();
     const auto started = std::chrono::steady_clock::now();
     const auto [token, id] = visit(word);
-    ASSERT_TRUE(bot_->waitFor("conversation.started", id));
+    ASSERT_TRUE(bot_->waitFor("conversation.started", id)) << whereIsIt(id);
     EXPECT_EQ(interaction(id)->getValue<std::string>("status"), "bot");
 
     waitStatus(id, "queued", 8s);
@@ -410,7 +430,7 @@ TEST_F(Chatbot, ABotThatNeverAnswersLosesTheClientToPeopleWhenItsTimeIsUp) {
     EXPECT_EQ(change[0], "queued");
     EXPECT_EQ(change[1], "system");
     EXPECT_EQ(change[2], "the bot did not answer in time");
-    EXPECT_TRUE(waitCount("timed_out", timedOutBefore + 1));
+    EXPECT_TRUE(waitCount("timed_out", timedOutBefore + 1)) << whereIsIt(id);
 }
 
 TEST_F(Chatbot, ABotThatFailsHandsTheClientToPeopleAtOnce) {
@@ -419,7 +439,7 @@ TEST_F(Chatbot, ABotThatFailsHandsTheClientToPeopleAtOnce) {
     bot_->respondFor(word, [](const Webhook&) { return std::make_pair(500, std::string(R"({"oops":true})")); });
     const auto started = std::chrono::steady_clock::now();
     const auto [token, id] = visit(word);
-    ASSERT_TRUE(bot_->waitFor("conversation.started", id));
+    ASSERT_TRUE(bot_->waitFor("conversation.started", id)) << whereIsIt(id);
 
     waitStatus(id, "queued", 5s);
     // Well before the bot's 2 s clock would have run out.
@@ -428,14 +448,14 @@ TEST_F(Chatbot, ABotThatFailsHandsTheClientToPeopleAtOnce) {
     ASSERT_EQ(change.size(), 3u);
     EXPECT_EQ(change[1], "bot");
     EXPECT_NE(change[2].find("the bot failed: it answered HTTP 500"), std::string::npos) << change[2];
-    EXPECT_TRUE(waitCount("failures", failuresBefore + 1));
+    EXPECT_TRUE(waitCount("failures", failuresBefore + 1)) << whereIsIt(id);
 }
 
 TEST_F(Chatbot, TheBotIsRefusedWhatItDoesNotHoldAndWithAWrongToken) {
     const std::string word = routedWord();
     bot_->respondFor(word, [](const Webhook&) { return std::make_pair(503, std::string()); });
     const auto [token, id] = visit(word);
-    ASSERT_TRUE(bot_->waitFor("conversation.started", id));
+    ASSERT_TRUE(bot_->waitFor("conversation.started", id)) << whereIsIt(id);
     waitStatus(id, "queued", 5s);
     const std::string path = "/interactions/" + std::to_string(id);
 
@@ -527,7 +547,7 @@ TEST_F(Chatbot, ASynchronousAnswerRepliesAndClosesTheConversation) {
                              R"({"close":{"resolution":"answered by the bot"}}]})"));
     });
     const auto [token, id] = visit(word);
-    ASSERT_TRUE(bot_->waitFor("conversation.started", id));
+    ASSERT_TRUE(bot_->waitFor("conversation.started", id)) << whereIsIt(id);
 
     const auto closed = waitStatus(id, "closed", 5s);
     ASSERT_TRUE(closed);

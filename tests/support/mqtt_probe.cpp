@@ -7,11 +7,11 @@
 namespace omnigate::test {
 
 MqttProbe::MqttProbe(const std::string& topicFilter, const std::string& persistentId, const MqttLogin& login)
-    : client_("tcp://127.0.0.1:" + requireEnv("OMNIGATE_MQTT_PORT"),
+    : topicFilter_(topicFilter),
+      persistent_(!persistentId.empty()),
+      client_("tcp://127.0.0.1:" + requireEnv("OMNIGATE_MQTT_PORT"),
               persistentId.empty() ? "probe-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString()
-                                   : persistentId),
-      topicFilter_(topicFilter),
-      persistent_(!persistentId.empty()) {
+                                   : persistentId) {
     client_.set_callback(*this);
     auto options = mqtt::connect_options_builder()
                        .clean_session(persistentId.empty())
@@ -42,6 +42,8 @@ MqttProbe::~MqttProbe() {
     } catch (const mqtt::exception&) {
         // The broker may be the thing a fault test stopped.
     }
+    // A disconnect that timed out, or a reconnect under way, can still deliver: not to this dying object.
+    client_.disable_callbacks();
 }
 
 void MqttProbe::message_arrived(mqtt::const_message_ptr message) {

@@ -38,12 +38,13 @@ public:
 private:
     void message_arrived(mqtt::const_message_ptr message) override;
 
-    mqtt::async_client client_;
     std::string topicFilter_;
     bool persistent_;
     std::mutex mutex_;
     std::condition_variable arrived_;
     std::vector<ReceivedMessage> messages_;
+    // Last, so it goes first: Paho's callback thread must never find the messages it appends to already freed.
+    mqtt::async_client client_;
 };
 
 }  // namespace omnigate::test
