@@ -11,6 +11,7 @@
 #include "api/spreadsheet_export.h"
 #include "db/db_time.h"
 #include "model/internal_error.h"
+#include "model/local_day.h"
 #include "omnigate/sdk/api_error.h"
 #include "omnigate/sdk/content_disposition.h"
 #include "store/unified_queue_store.h"
@@ -22,8 +23,7 @@ namespace {
 constexpr std::size_t kDefaultPage = 100;
 constexpr std::size_t kMaxPage = 1000;
 constexpr std::size_t kMaxExportRows = 100000;
-constexpr std::int64_t kMicrosPerMinute = 60LL * 1000 * 1000;
-constexpr std::int64_t kMicrosPerDay = 24 * 60 * kMicrosPerMinute;
+constexpr std::int64_t kMicrosPerDay = 24LL * 60 * 60 * 1000 * 1000;
 
 const std::set<std::string> kFilterParams{"status",           "queue",     "channel", "account", "operator",
                                           "min_wait_seconds", "unassigned"};
@@ -117,39 +117,23 @@ std::string operatorIdOf(const HttpRequest& request) {
 
 ApiError noOperator(const std::string& id) { return ApiError::notFound("no operator '" + id + "'"); }
 
-// "+03:00", "-05:30" or "Z"; real offsets run from -12:00 to +14:00. An unescaped '+' arrives as a space (form
-// decoding of the query string), so a leading space is read as the '+' it was.
-int parseUtcOffset(const std::string& given) {
-    if (given.empty() || given == "Z") return 0;
+// An unescaped '+' arrives as a space (form decoding of the query string), so a leading space is read as the '+'
+// it was.
+int utcOffsetParam(const std::string& given) {
+    if (given.empty()) return 0;
     std::string text = given;
     if (text[0] == ' ') text[0] = '+';
-    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    const bool shaped = text.size() == 6 && (text[0] == '+' || text[0] == '-') && digit(text[1]) && digit(text[2]) &&
-                        text[3] == ':' && digit(text[4]) && digit(text[5]);
-    const auto refuse = [&] {
-        return ApiError::badRequest("'utc_offset' must be an offset like +03:00 from -12:00 to +14:00 (send '+' as "
-                                    "%2B), not '" + given + "'");
-    };
-    if (!shaped) throw refuse();
-    const int minutes = ((text[1] - '0') * 10 + (text[2] - '0')) * 60 + (text[4] - '0') * 10 + (text[5] - '0');
-    if ((text[4] - '0') * 10 + (text[5] - '0') > 59) throw refuse();
-    const int offset = text[0] == '-' ? -minutes : minutes;
-    if (offset < -12 * 60 || offset > 14 * 60) throw refuse();
-    return offset;
-}
-
-std::string formatOffset(int minutes) {
-    const int magnitude = minutes < 0 ? -minutes : minutes;
-    char text[16];
-    std::snprintf(text, sizeof text, "%c%02d:%02d", minutes < 0 ? '-' : '+', magnitude / 60, magnitude % 60);
-    return text;
+    const std::optional<int> offset = parseUtcOffset(text);
+    if (!offset) {
+        throw ApiError::badRequest("'utc_offset' must be an offset like +03:00 from -12:00 to +14:00 (send '+' as "
+                                   "%2B), not '" + given + "'");
+    }
+    return *offset;
 }
 
 std::string dbTime(std::int64_t epochMicros) {
     return Poco::DateTimeFormatter::format(Poco::Timestamp(epochMicros), "%Y-%m-%d %H:%M:%S.%i");
 }
-
-std::int64_t floorDiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 }  // namespace
 
@@ -282,11 +266,9 @@ HttpResponse SupervisorApi::operatorStats(const HttpRequest& request) {
     for (const auto& [name, value] : request.query) {
         if (name != "utc_offset") throw ApiError::badRequest("unknown query parameter '" + name + "'");
     }
-    const int offset = parseUtcOffset(request.queryParam("utc_offset"));
+    const int offset = utcOffsetParam(request.queryParam("utc_offset"));
     // The local day that contains now, as UTC bounds: [local midnight, next local midnight) minus the offset.
-    const std::int64_t now = Poco::Timestamp().epochMicroseconds();
-    const std::int64_t shift = offset * kMicrosPerMinute;
-    const std::int64_t dayStart = floorDiv(now + shift, kMicrosPerDay) * kMicrosPerDay - shift;
+    const std::int64_t dayStart = localDayStart(Poco::Timestamp().epochMicroseconds(), offset);
     const std::string from = dbTime(dayStart);
     const std::string to = dbTime(dayStart + kMicrosPerDay);
     const auto stats = api::readWith<OperatorDayStats>(pool_, "the operator's counters", [&](DbSession& s) {
@@ -300,7 +282,7 @@ HttpResponse SupervisorApi::operatorStats(const HttpRequest& request) {
     Poco::JSON::Object::Ptr day = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     day->set("from", dbTimeToIso(from));
     day->set("to", dbTimeToIso(to));
-    day->set("utc_offset", formatOffset(offset));
+    day->set("utc_offset", formatUtcOffset(offset));
     body->set("day", day);
     body->set("handled_today", stats.handledToday);
     body->set("average_handling_seconds_today",

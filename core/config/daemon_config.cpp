@@ -6,6 +6,7 @@
 
 #include "config/config_json.h"
 #include "config/demo_secrets.h"
+#include "model/local_day.h"
 
 #include <algorithm>
 #include <regex>
@@ -184,7 +185,7 @@ std::vector<std::string> DaemonConfig::pluginTypes() const {
 
 DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "console", "files",
-                     "channels", "integrations", "interactions", "routing", "auth", "audit"});
+                     "channels", "integrations", "interactions", "routing", "auth", "audit", "stats"});
     DaemonConfig c;
     c.file = root.file();
     c.instance = root.getString("instance", c.instance);
@@ -312,6 +313,15 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     const ConfigNode audit = root["audit"];
     audit.expectKeys({"retention_days"});
     c.audit.retentionDays = static_cast<int>(audit.getInt("retention_days", c.audit.retentionDays, 1, 36500));
+    const ConfigNode stats = root["stats"];
+    stats.expectKeys({"interval_seconds", "utc_offset"});
+    c.stats.intervalSeconds = static_cast<int>(stats.getInt("interval_seconds", c.stats.intervalSeconds, 1, 3600));
+    const std::string offset = stats.getString("utc_offset", "+00:00");
+    const std::optional<int> minutes = parseUtcOffset(offset);
+    if (!minutes) {
+        stats["utc_offset"].fail("'" + offset + "' is not a UTC offset: write it like +03:00, from -12:00 to +14:00");
+    }
+    c.stats.utcOffsetMinutes = *minutes;
 
     c.channels = parseEntries(root["channels"], true);
     c.integrations = parseEntries(root["integrations"], false);

@@ -135,6 +135,12 @@ struct AuditConfig {
 };
 
 // A channel account or an integration: `type` names the plugin, `settings` is the plugin's to validate.
+// The online statistics (docs/statistics.md): how often they are published, and the centre's day.
+struct StatsConfig {
+    int intervalSeconds = 5;
+    int utcOffsetMinutes = 0;
+};
+
 struct PluginEntry {
     std::string type;
     std::string id;
@@ -175,6 +181,7 @@ struct DaemonConfig {
     FilesConfig files;
     AuthConfig auth;
     AuditConfig audit;
+    StatsConfig stats;
     std::string pluginDirectory;  // absolute, or relative to the config file's folder
     ConsoleConfig console;
     std::vector<PluginEntry> channels;

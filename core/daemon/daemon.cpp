@@ -140,9 +140,12 @@ void Daemon::startWritePath() {
                       [this] { return static_cast<double>(distributor_->decisions()); });
     metrics_.addGauge("omnigate_routing_passes", "Distribution passes since start.",
                       [this] { return static_cast<double>(distributor_->passes()); });
+    statsPublisher_ = std::make_unique<StatsPublisher>(*pool_, *bus_, config_.stats.intervalSeconds,
+                                                       config_.stats.utcOffsetMinutes);
     writer_->start();
     bus_->start();
     relay_->start();
+    statsPublisher_->start();
     // Before any API can be called: the configured queues, groups and operators exist from the first request on.
     try {
         logger().information("%s", RoutingBootstrap(config_.routing, *writer_).run());
@@ -249,6 +252,8 @@ void Daemon::registerApis() {
     filesApi_->registerRoutes(router_);
     supervisorApi_ = std::make_unique<SupervisorApi>(*pool_);
     supervisorApi_->registerRoutes(router_);
+    statsApi_ = std::make_unique<StatsApi>(*pool_, config_.stats.utcOffsetMinutes);
+    statsApi_->registerRoutes(router_);
     consoleFiles_ = std::make_unique<ConsoleFiles>(config_.console.directory, config_.mqtt.websocketUrl);
     consoleFiles_->registerRoutes(router_);
 }
@@ -369,6 +374,7 @@ void Daemon::stop() {
     if (plugins_) plugins_->stopAll();
     timer_.cancel(true);
     if (distributor_) distributor_->stop();
+    if (statsPublisher_) statsPublisher_->stop();
     if (writer_) writer_->stop();
     if (relay_) relay_->stop();
     if (bus_) bus_->stop();

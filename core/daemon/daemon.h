@@ -29,10 +29,12 @@
 #include "api/routing_actions_api.h"
 #include "api/routing_rules_api.h"
 #include "api/spam_words_api.h"
+#include "api/stats_api.h"
 #include "api/supervisor_api.h"
 #include "api/topics_api.h"
 #include "bus/mqtt_bus.h"
 #include "bus/outbox_relay.h"
+#include "stats/stats_publisher.h"
 #include "config/daemon_config.h"
 #include "daemon/admin_api.h"
 #include "db/connection_pool.h"
@@ -127,6 +129,8 @@ private:
     std::unique_ptr<BranchesApi> branchesApi_;
     std::unique_ptr<AuditApi> auditApi_;
     std::unique_ptr<SupervisorApi> supervisorApi_;
+    std::unique_ptr<StatsApi> statsApi_;
+    std::unique_ptr<StatsPublisher> statsPublisher_;
     std::unique_ptr<ConsoleFiles> consoleFiles_;
     std::unique_ptr<TopicsApi> topicsApi_;
     std::unique_ptr<QueuesApi> queuesApi_;

@@ -6,6 +6,8 @@
 #include <climits>
 #include <set>
 
+#include "model/local_day.h"
+#include "model/online_figures.h"
 #include "model/routing_fields.h"
 #include "omnigate/sdk/api_error.h"
 
@@ -21,7 +23,8 @@ const std::set<std::string> kSettings{"sources",     "topics",
                                       "distribution_mode", "offer_timeout_seconds",
                                       "auto_accept",  "wrap_up",
                                       "resolution_required", "operators_may_take",
-                                      "bot_first", "bot_timeout_seconds"};
+                                      "bot_first", "bot_timeout_seconds",
+                                      "thresholds", "reset_at"};
 
 std::vector<QueueSource> parseSources(const Poco::JSON::Object::Ptr& object) {
     std::vector<QueueSource> sources;
@@ -188,7 +191,25 @@ Queue Queue::parseSettings(const Poco::JSON::Object::Ptr& object) {
     queue.botFirst = fields::optionalBool(object, "bot_first", "bot_first").value_or(false);
     queue.botTimeoutSeconds = static_cast<int>(
         fields::optionalInt(object, "bot_timeout_seconds", "bot_timeout_seconds", 1, 3600).value_or(30));
+    if (const auto thresholds = fields::optionalObject(object, "thresholds", "thresholds")) {
+        const std::vector<std::string>& names = queueFigureNames();
+        queue.thresholds = parseFigureThresholds(thresholds, "thresholds", {names.begin(), names.end()});
+    }
+    if (const auto resetAt = fields::optionalString(object, "reset_at", "reset_at")) {
+        const auto minutes = parseQuarterHour(*resetAt);
+        if (!minutes) {
+            throw ApiError::badRequest("'reset_at' must be a time of day HH:MM on a quarter hour (00, 15, 30 or 45 "
+                                       "minutes), not '" + *resetAt + "'");
+        }
+        queue.resetMinutes = *minutes;
+    }
     return queue;
+}
+
+ServiceLevel Queue::serviceLevel(const std::string& channel) const {
+    auto found = serviceLevels.find(channel);
+    if (found == serviceLevels.end()) found = serviceLevels.find("*");
+    return found == serviceLevels.end() ? ServiceLevel{} : found->second;
 }
 
 Poco::JSON::Object::Ptr Queue::settingsJson() const {
@@ -228,6 +249,8 @@ Poco::JSON::Object::Ptr Queue::settingsJson() const {
     o->set("operators_may_take", operatorsMayTake);
     o->set("bot_first", botFirst);
     o->set("bot_timeout_seconds", botTimeoutSeconds);
+    o->set("thresholds", figureThresholdsJson(thresholds));
+    o->set("reset_at", formatTimeOfDay(resetMinutes));
     return o;
 }
 

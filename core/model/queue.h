@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/figure_threshold.h"
 #include "model/working_hours.h"
 
 namespace omnigate {
@@ -54,9 +55,14 @@ struct Queue {
     bool operatorsMayTake = false;                // operators may take interactions from this queue themselves
     bool botFirst = false;                        // a chatbot gets new interactions first (status bot)
     int botTimeoutSeconds = 30;                   // a client's message the bot leaves unanswered this long: to people
+    FigureThresholds thresholds;                  // levels and targets of its online figures, by figure name
+    int resetMinutes = 0;                         // local time of day its daily figures start again (reset_at)
     int version = 1;
     std::string createdAt;
     std::string updatedAt;
+
+    // The service level settings of a channel: its own, else the queue's "*", else the defaults.
+    ServiceLevel serviceLevel(const std::string& channel) const;
 
     // Does the queue take, by default, an interaction of this channel account with these topics?
     bool accepts(const std::string& channel, const std::string& account,

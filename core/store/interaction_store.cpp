@@ -4,7 +4,7 @@
 #include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/interaction_rows.h"
-#include "store/queue_visits.h"
+#include "store/stats_facts.h"
 
 namespace omnigate {
 
@@ -191,7 +191,7 @@ Interaction InteractionStore::changeStatus(std::int64_t id, InteractionStatus to
     history.executeUpdate();
 
     Interaction updated = *load(id);
-    QueueVisits(session_).record(*current, updated, now);
+    StatsFacts(session_).changed(*current, updated, now);
     appendUpdated(updated, {"status"}, actor);
     return updated;
 }
@@ -303,12 +303,14 @@ Interaction InteractionStore::rate(std::int64_t id, int rating, const std::strin
     sql::PreparedStatement& update = session_.prepare(
         "UPDATE interactions SET rating = ?, rating_comment = NULLIF(?, ''), version = version + 1, updated_at = ? "
         "WHERE id = ?");
+    const std::string now = nowDbTime();
     update.setInt(1, rating);
     update.setString(2, comment);
-    update.setString(3, nowDbTime());
+    update.setString(3, now);
     update.setInt64(4, id);
     update.executeUpdate();
     Interaction rated = *load(id);
+    StatsFacts(session_).rated(rated, rating, now);
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     data->set("interaction_id", id);
     data->set("client_id", rated.clientId);
@@ -450,9 +452,10 @@ void InteractionStore::moveToChannel(std::int64_t id, const std::string& channel
 
 void InteractionStore::markRatingRequested(std::int64_t id) {
     sql::PreparedStatement& update = session_.prepare("UPDATE interactions SET rating_requested_at = ? WHERE id = ?");
-    update.setString(1, nowDbTime());
+    const std::string now = nowDbTime();
+    update.setString(1, now);
     update.setInt64(2, id);
-    update.executeUpdate();
+    if (update.executeUpdate() > 0) StatsFacts(session_).firstResponse(id, now);
 }
 
 bool InteractionStore::holdForBot(std::int64_t id, const std::string& bot) {
@@ -470,9 +473,10 @@ bool InteractionStore::holdForBot(std::int64_t id, const std::string& bot) {
 void InteractionStore::markFirstResponse(std::int64_t id) {
     sql::PreparedStatement& update =
         session_.prepare("UPDATE interactions SET first_response_at = ? WHERE id = ? AND first_response_at IS NULL");
-    update.setString(1, nowDbTime());
+    const std::string now = nowDbTime();
+    update.setString(1, now);
     update.setInt64(2, id);
-    update.executeUpdate();
+    if (update.executeUpdate() > 0) StatsFacts(session_).firstResponse(id, now);
 }
 
 std::string InteractionStore::addressKindUsedOn(std::int64_t clientId, const std::string& channel) {

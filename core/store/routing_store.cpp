@@ -6,7 +6,7 @@
 
 #include "db/db_time.h"
 #include "db/outbox.h"
-#include "store/queue_visits.h"
+#include "store/stats_facts.h"
 
 namespace omnigate {
 
@@ -151,7 +151,7 @@ Interaction RoutingStore::save(const Interaction& before, Interaction after, con
     after.version = before.version + 1;
     after.updatedAt = dbTimeToIso(now);
 
-    QueueVisits(session_).record(before, after, now);
+    StatsFacts(session_).changed(before, after, now);
     if (before.status != after.status) {
         sql::PreparedStatement& history = session_.prepare(
             "INSERT INTO interaction_status_history (interaction_id, from_status, to_status, actor_kind, actor_id, "
@@ -374,6 +374,7 @@ void RoutingStore::setOperatorStatus(const std::string& id, OperatorStatus from,
     history.setString(6, actor.id);
     history.setString(7, now);
     history.executeUpdate();
+    if (to == OperatorStatus::NotResponding) StatsFacts(session_).notResponding(id, now);
 
     Poco::JSON::Object::Ptr data = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     data->set("operator_id", id);

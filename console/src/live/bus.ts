@@ -88,6 +88,8 @@ export async function connect(account: BrokerAccount | null) {
     } catch {
       return
     }
+    // Retained snapshots (the online statistics) share the topics an account reads; only events go to listeners.
+    if (typeof event.type !== 'string' || typeof event.id !== 'string') return
     if (seen.includes(event.id)) return
     seen.push(event.id)
     if (seen.length > 500) seen.shift()

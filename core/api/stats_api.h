@@ -1,0 +1,25 @@
+// The online statistics over REST (docs/statistics.md): the supervisor's whole board, one queue, and an
+// operator's own figures. Each answer is a snapshot computed for the call, the same as the MQTT one.
+#pragma once
+
+#include "db/connection_pool.h"
+#include "http/router.h"
+
+namespace omnigate {
+
+class StatsApi {
+public:
+    StatsApi(ConnectionPool& pool, int utcOffsetMinutes);
+
+    void registerRoutes(Router& router);
+
+private:
+    HttpResponse board(const HttpRequest& request);
+    HttpResponse queue(const HttpRequest& request);
+    HttpResponse operatorFigures(const HttpRequest& request);
+
+    ConnectionPool& pool_;
+    const int utcOffsetMinutes_;
+};
+
+}  // namespace omnigate

@@ -1,0 +1,44 @@
+// Publishes the online statistics every `stats.interval_seconds` (docs/statistics.md): the board retained on
+// omnigate/v1/stats/online for supervisors, and each operator's own entry retained on
+// omnigate/v1/operators/<id>/stats when it changed. A snapshot is cheap to lose: a missed one (the broker or the
+// database away) is simply the next one, never queued.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "bus/mqtt_bus.h"
+#include "db/connection_pool.h"
+
+namespace omnigate {
+
+class StatsPublisher {
+public:
+    StatsPublisher(ConnectionPool& pool, MqttBus& bus, int intervalSeconds, int utcOffsetMinutes);
+    ~StatsPublisher();
+
+    void start();
+    void stop();
+
+    static std::string boardTopic();
+    static std::string operatorTopic(const std::string& operatorId);
+
+private:
+    void run();
+    void publishOnce();
+
+    ConnectionPool& pool_;
+    MqttBus& bus_;
+    const int intervalSeconds_;
+    const int utcOffsetMinutes_;
+    std::map<std::string, std::string> lastOfOperator_;  // operator id -> entry last published (without as_of)
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace omnigate

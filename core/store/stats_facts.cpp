@@ -1,0 +1,176 @@
+#include "store/stats_facts.h"
+
+#include "db/db_time.h"
+#include "store/queue_visits.h"
+
+namespace omnigate {
+
+namespace {
+
+// Upserts add to a quarter hour's row: the same statement whether the row is new or not.
+const char* kQueueUpsert =
+    "INSERT INTO stats_queue_intervals (interval_start, queue, channel, offered, answered, abandoned, "
+    "short_abandoned, transferred_out, service_level_met, service_level_counted, answer_wait_ms, longest_wait_ms, "
+    "handled, handle_ms, ratings, rating_sum, ratings_top_two) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?) ON DUPLICATE KEY UPDATE offered = offered + VALUES(offered), answered = answered + VALUES(answered), "
+    "abandoned = abandoned + VALUES(abandoned), short_abandoned = short_abandoned + VALUES(short_abandoned), "
+    "transferred_out = transferred_out + VALUES(transferred_out), "
+    "service_level_met = service_level_met + VALUES(service_level_met), "
+    "service_level_counted = service_level_counted + VALUES(service_level_counted), "
+    "answer_wait_ms = answer_wait_ms + VALUES(answer_wait_ms), "
+    "longest_wait_ms = GREATEST(longest_wait_ms, VALUES(longest_wait_ms)), handled = handled + VALUES(handled), "
+    "handle_ms = handle_ms + VALUES(handle_ms), ratings = ratings + VALUES(ratings), "
+    "rating_sum = rating_sum + VALUES(rating_sum), ratings_top_two = ratings_top_two + VALUES(ratings_top_two)";
+
+const char* kOperatorUpsert =
+    "INSERT INTO stats_operator_intervals (interval_start, operator, channel, handled, handle_ms, first_responses, "
+    "first_response_ms, ratings, rating_sum, ratings_top_two, not_responding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?) ON DUPLICATE KEY UPDATE handled = handled + VALUES(handled), handle_ms = handle_ms + VALUES(handle_ms), "
+    "first_responses = first_responses + VALUES(first_responses), "
+    "first_response_ms = first_response_ms + VALUES(first_response_ms), ratings = ratings + VALUES(ratings), "
+    "rating_sum = rating_sum + VALUES(rating_sum), ratings_top_two = ratings_top_two + VALUES(ratings_top_two), "
+    "not_responding = not_responding + VALUES(not_responding)";
+
+struct QueueRow {
+    std::int64_t offered = 0, answered = 0, abandoned = 0, shortAbandoned = 0, transferredOut = 0;
+    std::int64_t serviceLevelMet = 0, serviceLevelCounted = 0, answerWaitMs = 0, longestWaitMs = 0;
+    std::int64_t handled = 0, handleMs = 0, ratings = 0, ratingSum = 0, ratingsTopTwo = 0;
+};
+
+struct OperatorRow {
+    std::int64_t handled = 0, handleMs = 0, firstResponses = 0, firstResponseMs = 0;
+    std::int64_t ratings = 0, ratingSum = 0, ratingsTopTwo = 0, notResponding = 0;
+};
+
+void addQueue(DbSession& session, const std::string& interval, const std::string& queue, const std::string& channel,
+              const QueueRow& r) {
+    sql::PreparedStatement& upsert = session.prepare(kQueueUpsert);
+    upsert.setString(1, interval);
+    upsert.setString(2, queue);
+    upsert.setString(3, channel);
+    unsigned i = 4;
+    for (std::int64_t v : {r.offered, r.answered, r.abandoned, r.shortAbandoned, r.transferredOut, r.serviceLevelMet,
+                           r.serviceLevelCounted, r.answerWaitMs, r.longestWaitMs, r.handled, r.handleMs, r.ratings,
+                           r.ratingSum, r.ratingsTopTwo}) {
+        upsert.setInt64(i++, v);
+    }
+    upsert.executeUpdate();
+}
+
+void addOperator(DbSession& session, const std::string& interval, const std::string& op, const std::string& channel,
+                 const OperatorRow& r) {
+    sql::PreparedStatement& upsert = session.prepare(kOperatorUpsert);
+    upsert.setString(1, interval);
+    upsert.setString(2, op);
+    upsert.setString(3, channel);
+    unsigned i = 4;
+    for (std::int64_t v : {r.handled, r.handleMs, r.firstResponses, r.firstResponseMs, r.ratings, r.ratingSum,
+                           r.ratingsTopTwo, r.notResponding}) {
+        upsert.setInt64(i++, v);
+    }
+    upsert.executeUpdate();
+}
+
+}  // namespace
+
+std::string StatsFacts::intervalOf(const std::string& dbTime) {
+    // "YYYY-MM-DD HH:MM:SS.mmm" -> "YYYY-MM-DD HH:M0:00" floored to the quarter hour.
+    if (dbTime.size() < 16) return dbTime;
+    const int minute = (dbTime[14] - '0') * 10 + (dbTime[15] - '0');
+    const int floored = minute - minute % 15;
+    std::string out = dbTime.substr(0, 14);
+    out += static_cast<char>('0' + floored / 10);
+    out += static_cast<char>('0' + floored % 10);
+    return out + ":00";
+}
+
+void StatsFacts::changed(const Interaction& before, const Interaction& after, const std::string& now) {
+    QueueVisits(session_).record(before, after, now);
+    if (after.status == InteractionStatus::Closed && before.status != InteractionStatus::Closed &&
+        !before.acceptedAt.empty() && !before.operatorId.empty()) {
+        closed(before, now);
+    }
+}
+
+void StatsFacts::visitEnded(const EndedVisit& v, const std::string& now) {
+    QueueRow row;
+    row.offered = 1;
+    row.answered = v.ending == VisitEnding::Answered ? 1 : 0;
+    row.abandoned = v.ending == VisitEnding::Abandoned ? 1 : 0;
+    row.shortAbandoned = v.shortAbandon ? 1 : 0;
+    row.transferredOut = v.ending == VisitEnding::Left ? 1 : 0;
+    row.serviceLevelMet = v.serviceLevelMet ? 1 : 0;
+    row.serviceLevelCounted = v.serviceLevelCounted ? 1 : 0;
+    row.answerWaitMs = v.ending == VisitEnding::Answered ? v.waitMs : 0;
+    row.longestWaitMs = v.waitMs;
+    addQueue(session_, intervalOf(now), v.queue, v.channel, row);
+}
+
+void StatsFacts::closed(const Interaction& before, const std::string& now) {
+    // Handle time: from the accept to the close, less the time it spent postponed meanwhile (docs/metrics.md).
+    const std::string accepted = isoToDbTime(before.acceptedAt);
+    sql::PreparedStatement& q = session_.prepare(
+        "SELECT GREATEST(0, TIMESTAMPDIFF(MICROSECOND, ?, ?) DIV 1000 - COALESCE((SELECT SUM(TIMESTAMPDIFF("
+        "MICROSECOND, h.created_at, COALESCE((SELECT MIN(n.created_at) FROM interaction_status_history n WHERE "
+        "n.interaction_id = h.interaction_id AND n.id > h.id), ?)) DIV 1000) FROM interaction_status_history h "
+        "WHERE h.interaction_id = ? AND h.to_status = 'postponed' AND h.created_at >= ?), 0))");
+    q.setString(1, accepted);
+    q.setString(2, now);
+    q.setString(3, now);
+    q.setInt64(4, before.id);
+    q.setString(5, accepted);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    const std::int64_t handleMs = rs->next() ? rs->getInt64(1) : 0;
+    const std::string interval = intervalOf(now);
+    if (!before.queue.empty()) {
+        QueueRow row;
+        row.handled = 1;
+        row.handleMs = handleMs;
+        addQueue(session_, interval, before.queue, before.channel, row);
+    }
+    OperatorRow row;
+    row.handled = 1;
+    row.handleMs = handleMs;
+    addOperator(session_, interval, before.operatorId, before.channel, row);
+}
+
+void StatsFacts::firstResponse(std::int64_t interactionId, const std::string& now) {
+    // The clock starts with the interaction: its first client message opened it (docs/metrics.md).
+    sql::PreparedStatement& q = session_.prepare(
+        "SELECT operator, channel, GREATEST(0, TIMESTAMPDIFF(MICROSECOND, created_at, ?) DIV 1000) FROM interactions "
+        "WHERE id = ? AND operator IS NOT NULL");
+    q.setString(1, now);
+    q.setInt64(2, interactionId);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    if (!rs->next()) return;
+    OperatorRow row;
+    row.firstResponses = 1;
+    row.firstResponseMs = rs->getInt64(3);
+    addOperator(session_, intervalOf(now), rs->getString(1), rs->getString(2), row);
+}
+
+void StatsFacts::rated(const Interaction& interaction, int rating, const std::string& now) {
+    const std::string interval = intervalOf(now);
+    if (!interaction.queue.empty()) {
+        QueueRow row;
+        row.ratings = 1;
+        row.ratingSum = rating;
+        row.ratingsTopTwo = rating >= 4 ? 1 : 0;
+        addQueue(session_, interval, interaction.queue, interaction.channel, row);
+    }
+    if (!interaction.operatorId.empty()) {
+        OperatorRow row;
+        row.ratings = 1;
+        row.ratingSum = rating;
+        row.ratingsTopTwo = rating >= 4 ? 1 : 0;
+        addOperator(session_, interval, interaction.operatorId, interaction.channel, row);
+    }
+}
+
+void StatsFacts::notResponding(const std::string& operatorId, const std::string& now) {
+    OperatorRow row;
+    row.notResponding = 1;
+    addOperator(session_, intervalOf(now), operatorId, "", row);
+}
+
+}  // namespace omnigate

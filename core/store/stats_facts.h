@@ -1,0 +1,49 @@
+// The facts the statistics count, written in the transaction of the change that makes them (docs/metrics.md):
+// each write path that moves, closes, answers or rates an interaction, or marks an operator not responding, says
+// so here, and the day's 15-minute aggregates (stats_queue_intervals, stats_operator_intervals) grow with it. So
+// the online figures and the reports read a few rows per quarter hour, never a day of raw history.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "db/db_session.h"
+#include "model/interaction.h"
+#include "model/queue_visit.h"
+
+namespace omnigate {
+
+class StatsFacts {
+public:
+    explicit StatsFacts(DbSession& session) : session_(session) {}
+
+    // A change of an interaction from `before` to `after` at `now` (database time): the visit it ended, and its
+    // handling when it closed what an operator had accepted.
+    void changed(const Interaction& before, const Interaction& after, const std::string& now);
+
+    // A visit ended: one more offered to its queue and channel, counted by how it ended.
+    struct EndedVisit {
+        std::string queue, channel;
+        VisitEnding ending = VisitEnding::Left;
+        std::int64_t waitMs = 0;
+        bool shortAbandon = false, serviceLevelMet = false, serviceLevelCounted = false;
+    };
+    void visitEnded(const EndedVisit& visit, const std::string& now);
+
+    // The first reply written by a person in the interaction, just marked at `now`.
+    void firstResponse(std::int64_t interactionId, const std::string& now);
+    // The client's rating (1 to 5) of a closed interaction, for its operator and the queue of its last visit.
+    void rated(const Interaction& interaction, int rating, const std::string& now);
+    // The operator let an offer lapse.
+    void notResponding(const std::string& operatorId, const std::string& now);
+
+    // The quarter hour (UTC, database format) a fact at `dbTime` belongs to.
+    static std::string intervalOf(const std::string& dbTime);
+
+private:
+    void closed(const Interaction& before, const std::string& now);
+
+    DbSession& session_;
+};
+
+}  // namespace omnigate

@@ -1,0 +1,256 @@
+// The online statistics against the real daemon (docs/statistics.md): a queue with thresholds gets three web chat
+// visitors while its operator is away; the board shows them waiting, coloured by the queue's threshold. One is
+// closed while waiting (abandoned), the operator comes back and answers the other two, replies to one, closes it,
+// and it is rated. The board over REST and the retained MQTT snapshots then show the figures metrics.md defines,
+// each checked against what the test itself saw happen; and the bad input the issue names is refused.
+// The shared database is never wiped: the queue, group, operator and rule carry a unique suffix.
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <thread>
+
+#include "support/daemon_process.h"
+#include "support/db_probe.h"
+#include "support/mqtt_probe.h"
+
+namespace omnigate::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+Poco::JSON::Object::Ptr parse(const std::string& text) {
+    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::string unique() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8); }
+
+class OnlineStats : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        DaemonOptions options;
+        options.instance = "stats-" + unique();
+        options.extraYaml = "stats:\n  interval_seconds: 1\n  utc_offset: '+03:00'\n";
+        daemon_ = new DaemonProcess(options);
+        ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
+    }
+    static void TearDownTestSuite() {
+        delete daemon_;
+        daemon_ = nullptr;
+    }
+    void TearDown() override {
+        if (HasFailure()) std::cerr << "---- omnigate log ----\n" << daemon_->log() << "\n";
+        for (const std::string& path : cleanup_) admin("DELETE", path);
+    }
+
+    HttpResult admin(const std::string& method, const std::string& path, const std::string& body = "") {
+        std::map<std::string, std::string> headers{{"Authorization", "Bearer " + daemon_->adminToken()}};
+        if (!body.empty()) headers["Content-Type"] = "application/json";
+        return daemon_->http().request(method, path, body, headers);
+    }
+
+    std::int64_t visit(const std::string& word) {
+        const HttpResult session =
+            daemon_->http().postJson("/api/v1/webchat/demo/sessions", R"({"name":"Visitor )" + unique() + R"("})");
+        EXPECT_EQ(session.status, 201) << session.body;
+        const HttpResult r = daemon_->http().postJson(
+            "/api/v1/webchat/demo/messages", R"({"text":"About )" + word + R"(, please"})",
+            session.json()->getValue<std::string>("token"));
+        EXPECT_EQ(r.status, 201) << r.body;
+        return r.status == 201 ? r.json()->getValue<std::int64_t>("interaction_id") : 0;
+    }
+
+    std::string status(std::int64_t id) {
+        return db_.text("SELECT status FROM interactions WHERE id = " + std::to_string(id));
+    }
+
+    void waitStatus(std::int64_t id, const std::string& wanted) {
+        for (int i = 0; i < 200 && status(id) != wanted; ++i) std::this_thread::sleep_for(50ms);
+        ASSERT_EQ(status(id), wanted) << "interaction " << id;
+    }
+
+    HttpResult act(std::int64_t id, const std::string& action, const std::string& body = "{}") {
+        return admin("POST", "/api/v1/interactions/" + std::to_string(id) + "/" + action, body);
+    }
+
+    // The queue's entry of the board, as the REST API answers it now.
+    Poco::JSON::Object::Ptr queueNow(const std::string& queue) {
+        const HttpResult r = admin("GET", "/api/v1/stats/online/queues/" + queue);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.json()->getObject("queue");
+    }
+
+    static DaemonProcess* daemon_;
+    std::vector<std::string> cleanup_;
+    DbProbe db_;
+};
+
+DaemonProcess* OnlineStats::daemon_ = nullptr;
+
+double value(const Poco::JSON::Object::Ptr& figures, const std::string& name) {
+    return figures->getObject(name)->getValue<double>("value");
+}
+
+std::string level(const Poco::JSON::Object::Ptr& figures, const std::string& name) {
+    const auto figure = figures->getObject(name);
+    return figure->isNull("level") ? "null" : figure->getValue<std::string>("level");
+}
+
+TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt) {
+    const std::string u = unique();
+    const std::string queue = "q-stats-" + u, group = "g-stats-" + u, op = "op-stats-" + u, word = "statsword" + u;
+    // Waiting: 1 is a warning, 3 critical, and the target is nobody waiting. Every answer within 10 minutes meets
+    // the service level; an abandon counts against it.
+    HttpResult r = admin("POST", "/api/v1/queues",
+                         R"({"id":")" + queue + R"(","name":"Stats )" + u + R"(","service_levels":{"*":)"
+                         R"({"threshold_seconds":600,"short_abandon_seconds":0}},"thresholds":{"waiting":)"
+                         R"({"direction":"above","warning":1,"critical":3,"target":0}}})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    cleanup_.push_back("/api/v1/queues/" + queue);
+    r = admin("POST", "/api/v1/operator-groups",
+              R"({"id":")" + group + R"(","name":"Stats group )" + u + R"(","queues":[")" + queue + R"("]})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    cleanup_.insert(cleanup_.begin(), "/api/v1/operator-groups/" + group);
+    r = admin("POST", "/api/v1/operators", R"({"id":")" + op + R"(","name":"Stats operator )" + u +
+                                               R"(","capacities":{"webchat":2},"groups":[")" + group + R"("]})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    cleanup_.insert(cleanup_.begin(), "/api/v1/operators/" + op);
+    r = admin("POST", "/api/v1/routing-rules", R"({"name":"stats )" + u + R"(","conditions":{"words":[")" + word +
+                                                   R"("]},"actions":{"queue":")" + queue + R"("}})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    cleanup_.insert(cleanup_.begin(), "/api/v1/routing-rules/" + std::to_string(r.json()->getValue<std::int64_t>("id")));
+
+    MqttProbe board("omnigate/v1/stats/online");
+    MqttProbe own("omnigate/v1/operators/" + op + "/stats");
+
+    // The operator is offline: all three wait.
+    const std::int64_t first = visit(word), second = visit(word), left = visit(word);
+    for (std::int64_t id : {first, second, left}) waitStatus(id, "queued");
+    auto entry = queueNow(queue);
+    auto figures = entry->getObject("figures");
+    EXPECT_EQ(value(figures, "waiting"), 3);
+    EXPECT_EQ(level(figures, "waiting"), "critical");
+    EXPECT_EQ(figures->getObject("waiting")->getValue<double>("target"), 0);
+    EXPECT_FALSE(figures->getObject("waiting")->getValue<bool>("meets_target"));
+    EXPECT_GE(value(figures, "longest_wait_seconds"), 0);
+    EXPECT_EQ(value(figures, "offered"), 0) << "a visit counts once it ends";
+    EXPECT_EQ(level(figures, "service_level_percent"), "null") << "nothing to count yet";
+    EXPECT_TRUE(figures->getObject("service_level_percent")->isNull("value"));
+    EXPECT_EQ(entry->getObject("operators")->getValue<int>("offline"), 1);
+    // A day of +03:00 begins at 21:00 UTC.
+    EXPECT_EQ(entry->getValue<std::string>("day_from").substr(11), "21:00:00.000Z");
+
+    // The client leaves while waiting: abandoned. The operator comes and answers the other two.
+    ASSERT_EQ(act(left, "close", R"({"resolution":"left"})").status, 200);
+    ASSERT_EQ(admin("PUT", "/api/v1/operators/" + op + "/status", R"({"status":"ready"})").status, 200);
+    for (std::int64_t id : {first, second}) {
+        waitStatus(id, "offered");
+        ASSERT_EQ(act(id, "accept", R"({"operator_id":")" + op + R"("})").status, 200);
+    }
+    r = admin("POST", "/api/v1/interactions/" + std::to_string(first) + "/messages", R"({"text":"Here to help"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    ASSERT_EQ(act(first, "close", R"({"resolution":"done"})").status, 200);
+    ASSERT_EQ(act(first, "rating", R"({"rating":4})").status, 200);
+
+    // What the test saw, against the board.
+    entry = queueNow(queue);
+    figures = entry->getObject("figures");
+    EXPECT_EQ(value(figures, "waiting"), 0);
+    EXPECT_EQ(level(figures, "waiting"), "normal");
+    EXPECT_TRUE(figures->getObject("waiting")->getValue<bool>("meets_target"));
+    EXPECT_EQ(value(figures, "offered"), 3);
+    EXPECT_EQ(value(figures, "answered"), 2);
+    EXPECT_EQ(value(figures, "abandoned"), 1);
+    EXPECT_EQ(value(figures, "short_abandoned"), 0);
+    EXPECT_EQ(value(figures, "abandonment_rate_percent"), 33.3);
+    EXPECT_EQ(value(figures, "service_level_percent"), 66.7) << "2 answered in time of 2 answered + 1 abandoned";
+    EXPECT_EQ(value(figures, "handled"), 1);
+    EXPECT_EQ(value(figures, "average_rating"), 4);
+    // The average speed of answer is the visits' waits as the database recorded them.
+    const double waits = std::stod(db_.text("SELECT SUM(wait_ms) / 1000 FROM queue_visits WHERE queue = '" + queue +
+                                            "' AND ending = 'answered'"));
+    EXPECT_NEAR(value(figures, "average_speed_of_answer_seconds"), waits / 2, 0.051);
+    const auto channels = entry->getArray("channels");
+    ASSERT_EQ(channels->size(), 1u);
+    EXPECT_EQ(channels->getObject(0)->getValue<std::string>("channel"), "webchat");
+    EXPECT_EQ(value(channels->getObject(0)->getObject("figures"), "offered"), 3);
+
+    r = admin("GET", "/api/v1/stats/online/operators/" + op);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto mine = r.json()->getObject("operator");
+    EXPECT_EQ(mine->getValue<std::string>("status"), "ready");
+    const auto work = mine->getArray("in_work");
+    ASSERT_EQ(work->size(), 1u);
+    EXPECT_EQ(work->getObject(0)->getValue<int>("count"), 1) << "the second one is still theirs";
+    EXPECT_EQ(work->getObject(0)->getValue<int>("capacity"), 2);
+    const auto personal = mine->getObject("figures");
+    EXPECT_EQ(value(personal, "handled"), 1);
+    EXPECT_EQ(value(personal, "average_rating"), 4);
+    EXPECT_GE(value(personal, "first_response_seconds"), 0);
+    EXPECT_EQ(value(personal, "not_responding"), 0);
+
+    // The same on MQTT, retained: the supervisors' board and the operator's own topic.
+    const auto boards = board.waitFor(
+        [&](const ReceivedMessage& m) {
+            const Poco::JSON::Array::Ptr queues = parse(m.payload)->getArray("queues");
+            for (std::size_t i = 0; i < queues->size(); ++i) {
+                const auto o = queues->getObject(static_cast<unsigned>(i));
+                if (o->getValue<std::string>("id") == queue && value(o->getObject("figures"), "handled") == 1) {
+                    return true;
+                }
+            }
+            return false;
+        },
+        1, 10s);
+    EXPECT_EQ(boards.size(), 1u) << "no snapshot on omnigate/v1/stats/online showed the closed interaction";
+    const auto ownFigures = own.waitFor(
+        [&](const ReceivedMessage& m) {
+            return value(parse(m.payload)->getObject("operator")->getObject("figures"), "handled") == 1;
+        },
+        1, 10s);
+    EXPECT_EQ(ownFigures.size(), 1u);
+    // Retained: whoever subscribes later gets the last one at once, without waiting for the next.
+    MqttProbe late("omnigate/v1/operators/" + op + "/stats");
+    const auto kept = late.waitFor([](const ReceivedMessage& m) { return m.retained; }, 1, 3s);
+    EXPECT_EQ(kept.size(), 1u);
+}
+
+TEST_F(OnlineStats, BadThresholdsAndQueriesAreRefusedNamingTheKey) {
+    const std::string queue = "q-stats-bad-" + unique();
+    HttpResult r = admin("POST", "/api/v1/queues", R"({"id":")" + queue + R"(","name":"Bad )" + queue + R"("})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    cleanup_.push_back("/api/v1/queues/" + queue);
+    const auto refused = [&](const std::string& body, const std::string& key) {
+        const HttpResult p = admin("PATCH", "/api/v1/queues/" + queue, body);
+        EXPECT_EQ(p.status, 400) << body << " -> " << p.body;
+        EXPECT_NE(p.body.find(key), std::string::npos) << p.body;
+    };
+    refused(R"({"thresholds":{"waiting":{"warning":1}}})", "thresholds.waiting.direction");
+    refused(R"({"thresholds":{"waiting":{"direction":"up","warning":1}}})", "thresholds.waiting.direction");
+    refused(R"({"thresholds":{"queue_mood":{"direction":"above","warning":1}}})", "thresholds.queue_mood");
+    refused(R"({"thresholds":{"service_level_percent":{"direction":"below","warning":60,"critical":80}}})",
+            "thresholds.service_level_percent.warning");
+    refused(R"({"reset_at":"08:10"})", "reset_at");
+
+    r = admin("PATCH", "/api/v1/queues/" + queue,
+              R"({"thresholds":{"service_level_percent":{"direction":"below","warning":80,"critical":60}},)"
+              R"("reset_at":"08:00"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto saved = admin("GET", "/api/v1/queues/" + queue).json();
+    EXPECT_EQ(saved->getValue<std::string>("reset_at"), "08:00");
+    EXPECT_EQ(saved->getObject("thresholds")->getObject("service_level_percent")->getValue<std::string>("direction"),
+              "below");
+    // 08:00 at +03:00 is 05:00 UTC.
+    EXPECT_EQ(admin("GET", "/api/v1/stats/online/queues/" + queue).json()->getObject("queue")
+                  ->getValue<std::string>("day_from").substr(11),
+              "05:00:00.000Z");
+
+    EXPECT_EQ(admin("GET", "/api/v1/stats/online?queue=x").status, 400);
+    EXPECT_EQ(admin("GET", "/api/v1/stats/online/queues/no-such-queue-" + unique()).status, 404);
+    EXPECT_EQ(admin("GET", "/api/v1/stats/online/operators/no-such-operator-" + unique()).status, 404);
+}
+
+}  // namespace
+}  // namespace omnigate::test
