@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "omnigate/sdk/api_error.h"
+#include "omnigate/sdk/content_disposition.h"
 #include "omnigate/sdk/secrets.h"
 
 namespace omnigate::api {
@@ -137,6 +138,26 @@ HttpResponse jsonResponse(int status, const Poco::JSON::Object::Ptr& object) {
 HttpResponse noContent() {
     HttpResponse response;
     response.status = 204;
+    return response;
+}
+
+HttpResponse spreadsheetResponse(const SpreadsheetExport& sheet, const std::string& format,
+                                 const std::string& fileName) {
+    HttpResponse response;
+    response.status = 200;
+    if (format == "csv") {
+        response.contentType = "text/csv; charset=utf-8";
+        response.body = sheet.csv();
+    } else {
+        response.contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        try {
+            response.body = sheet.xlsx();
+        } catch (const std::runtime_error& e) {
+            throw InternalError(500, "export_failed", "the XLSX file could not be written", e.what());
+        }
+    }
+    response.headers.emplace_back("Content-Disposition", contentDisposition("attachment", fileName));
+    response.headers.emplace_back("X-Omnigate-Export-Rows", std::to_string(sheet.rowCount()));
     return response;
 }
 

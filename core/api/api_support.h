@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "api/spreadsheet_export.h"
 #include "db/connection_pool.h"
 #include "model/internal_error.h"
 #include "model/utf8_text.h"
@@ -48,6 +49,10 @@ std::int64_t decodeCursor(const std::string& cursor);
 std::string stringify(const Poco::JSON::Object::Ptr& object);
 HttpResponse jsonResponse(int status, const Poco::JSON::Object::Ptr& object);
 HttpResponse noContent();  // 204
+// The sheet as a download: `format` csv or xlsx, saved as `fileName` (with its extension); 500 when the XLSX
+// cannot be written.
+HttpResponse spreadsheetResponse(const SpreadsheetExport& sheet, const std::string& format,
+                                 const std::string& fileName);
 
 // A typo in a field name would otherwise be a silent no-op: 400 naming the field, what it is not a field of
 // ("a topic") and the fields there are.

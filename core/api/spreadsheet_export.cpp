@@ -70,6 +70,17 @@ SpreadsheetExport::Cell SpreadsheetExport::Cell::of(double value) {
 SpreadsheetExport::SpreadsheetExport(std::string sheetName, std::vector<std::string> headers)
     : sheetName_(std::move(sheetName)), headers_(std::move(headers)) {}
 
+void SpreadsheetExport::setNumberFormat(std::size_t column, std::string format) {
+    if (numberFormats_.size() <= column) numberFormats_.resize(column + 1);
+    numberFormats_[column] = std::move(format);
+}
+
+void SpreadsheetExport::setChart(std::string title, std::size_t categoryColumn, std::vector<std::size_t> valueColumns) {
+    chartTitle_ = std::move(title);
+    chartCategory_ = categoryColumn;
+    chartValues_ = std::move(valueColumns);
+}
+
 void SpreadsheetExport::addRow(std::vector<Cell> row) {
     row.resize(headers_.size());
     rows_.push_back(std::move(row));
@@ -88,6 +99,7 @@ std::string SpreadsheetExport::csv() const {
     for (const std::string& h : headers_) header.push_back(Cell::of(h));
     line(header);
     for (const auto& row : rows_) line(row);
+    if (!totals_.empty()) line(totals_);
     return out;
 }
 
@@ -114,6 +126,31 @@ std::string SpreadsheetExport::xlsx() const {
     }
     lxw_format* bold = workbook_add_format(workbook);
     format_set_bold(bold);
+    // One format per column with a number format, and its bold twin for the totals.
+    std::vector<lxw_format*> formats(headers_.size(), nullptr);
+    std::vector<lxw_format*> boldFormats(headers_.size(), bold);
+    for (std::size_t c = 0; c < headers_.size() && c < numberFormats_.size(); ++c) {
+        if (numberFormats_[c].empty()) continue;
+        formats[c] = workbook_add_format(workbook);
+        format_set_num_format(formats[c], numberFormats_[c].c_str());
+        boldFormats[c] = workbook_add_format(workbook);
+        format_set_num_format(boldFormats[c], numberFormats_[c].c_str());
+        format_set_bold(boldFormats[c]);
+    }
+    const auto writeRow = [&](lxw_row_t rowNumber, const std::vector<Cell>& row, bool total) {
+        for (std::size_t c = 0; c < row.size() && c < headers_.size(); ++c) {
+            const Cell& cell = row[c];
+            const auto column = static_cast<lxw_col_t>(c);
+            lxw_format* format = total ? boldFormats[c] : formats[c];
+            if (cell.numeric) {
+                check(worksheet_write_number(sheet, rowNumber, column, cell.number, format), "writing a number");
+            } else if (!cell.text.empty()) {
+                check(worksheet_write_string(sheet, rowNumber, column, fitCell(cell.text).c_str(),
+                                             total ? bold : nullptr),
+                      "writing a text");
+            }
+        }
+    };
 
     try {
         for (std::size_t c = 0; c < headers_.size(); ++c) {
@@ -122,18 +159,23 @@ std::string SpreadsheetExport::xlsx() const {
             const double width = std::clamp<double>(static_cast<double>(headers_[c].size()) + 4, 10, 40);
             worksheet_set_column(sheet, column, column, width, nullptr);
         }
-        for (std::size_t r = 0; r < rows_.size(); ++r) {
-            const auto rowNumber = static_cast<lxw_row_t>(r + 1);
-            for (std::size_t c = 0; c < rows_[r].size(); ++c) {
-                const Cell& cell = rows_[r][c];
-                const auto column = static_cast<lxw_col_t>(c);
-                if (cell.numeric) {
-                    check(worksheet_write_number(sheet, rowNumber, column, cell.number, nullptr), "writing a number");
-                } else if (!cell.text.empty()) {
-                    check(worksheet_write_string(sheet, rowNumber, column, fitCell(cell.text).c_str(), nullptr),
-                          "writing a text");
-                }
+        for (std::size_t r = 0; r < rows_.size(); ++r) writeRow(static_cast<lxw_row_t>(r + 1), rows_[r], false);
+        if (!totals_.empty()) writeRow(static_cast<lxw_row_t>(rows_.size() + 1), totals_, true);
+        if (!chartValues_.empty() && !rows_.empty()) {
+            lxw_chart* chart = workbook_add_chart(workbook, LXW_CHART_LINE);
+            const auto last = static_cast<lxw_row_t>(rows_.size());
+            for (std::size_t value : chartValues_) {
+                lxw_chart_series* series = chart_add_series(chart, nullptr, nullptr);
+                chart_series_set_categories(series, sheetName_.c_str(), 1, static_cast<lxw_col_t>(chartCategory_),
+                                            last, static_cast<lxw_col_t>(chartCategory_));
+                chart_series_set_values(series, sheetName_.c_str(), 1, static_cast<lxw_col_t>(value), last,
+                                        static_cast<lxw_col_t>(value));
+                chart_series_set_name_range(series, sheetName_.c_str(), 0, static_cast<lxw_col_t>(value));
             }
+            chart_title_set_name(chart, chartTitle_.c_str());
+            // Beside the table, at its top: the rows are written in order (constant memory) and are all done.
+            check(worksheet_insert_chart(sheet, 1, static_cast<lxw_col_t>(headers_.size() + 1), chart),
+                  "inserting the chart");
         }
         if (!headers_.empty()) {
             worksheet_freeze_panes(sheet, 1, 0);

@@ -27,6 +27,12 @@ public:
     // A row with as many cells as there are headers (fewer are padded with empty cells, more are dropped).
     void addRow(std::vector<Cell> row);
     std::size_t rowCount() const { return rows_.size(); }
+    // A bold last row outside the filtered range (a report's totals), in the CSV as the last line.
+    void setTotals(std::vector<Cell> row) { totals_ = std::move(row); }
+    // An Excel number format for a column's numbers in the XLSX ("0.0", "0.00"); the CSV keeps the text.
+    void setNumberFormat(std::size_t column, std::string format);
+    // A line chart beside the table in the XLSX: `categoryColumn` along the axis, one line per value column.
+    void setChart(std::string title, std::size_t categoryColumn, std::vector<std::size_t> valueColumns);
 
     // The header line and the rows, CRLF-terminated, fields quoted when they hold a comma, a quote or a line
     // break. A text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a CR) gets a
@@ -41,6 +47,11 @@ private:
     std::string sheetName_;
     std::vector<std::string> headers_;
     std::vector<std::vector<Cell>> rows_;
+    std::vector<Cell> totals_;
+    std::vector<std::string> numberFormats_;  // by column; empty: general
+    std::string chartTitle_;
+    std::size_t chartCategory_ = 0;
+    std::vector<std::size_t> chartValues_;
 };
 
 }  // namespace omnigate

@@ -11,12 +11,16 @@ namespace omnigate {
 namespace {
 
 void refuseQuery(const HttpRequest& request) {
-    for (const auto& [name, value] : request.query) throw ApiError::badRequest("unknown query parameter '" + name + "'");
+    for (const auto& [name, value] : request.query) {
+        throw ApiError::badRequest("unknown query parameter '" + name + "'");
+    }
 }
 
 std::string idOf(const HttpRequest& request, const char* what) {
     const std::string id = request.param("id");
-    if (id.empty() || id.size() > 64) throw ApiError::badRequest(std::string("'id' must be ") + what + " of 1 to 64 characters");
+    if (id.empty() || id.size() > 64) {
+        throw ApiError::badRequest(std::string("'id' must be ") + what + " of 1 to 64 characters");
+    }
     return id;
 }
 

@@ -10,10 +10,8 @@
 #include "api/api_support.h"
 #include "api/spreadsheet_export.h"
 #include "db/db_time.h"
-#include "model/internal_error.h"
 #include "model/local_day.h"
 #include "omnigate/sdk/api_error.h"
-#include "omnigate/sdk/content_disposition.h"
 #include "store/unified_queue_store.h"
 
 namespace omnigate {
@@ -220,22 +218,7 @@ HttpResponse SupervisorApi::exportQueue(const HttpRequest& request) {
     std::string stamp = page.asOf.substr(0, 19);
     stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
     std::replace(stamp.begin(), stamp.end(), ' ', '-');
-    HttpResponse response;
-    response.status = 200;
-    if (format == "csv") {
-        response.contentType = "text/csv; charset=utf-8";
-        response.body = sheet.csv();
-    } else {
-        response.contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        try {
-            response.body = sheet.xlsx();
-        } catch (const std::runtime_error& e) {
-            throw InternalError(500, "export_failed", "the XLSX export could not be written", e.what());
-        }
-    }
-    response.headers.emplace_back("Content-Disposition",
-                                  contentDisposition("attachment", "unified-queue-" + stamp + "Z." + format));
-    response.headers.emplace_back("X-Omnigate-Export-Rows", std::to_string(page.entries.size()));
+    HttpResponse response = api::spreadsheetResponse(sheet, format, "unified-queue-" + stamp + "Z." + format);
     // More lines than an export holds: the file has the first ones in queue order, and says so.
     response.headers.emplace_back("X-Omnigate-Export-Truncated", page.next ? "true" : "false");
     return response;

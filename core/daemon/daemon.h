@@ -29,6 +29,7 @@
 #include "api/routing_actions_api.h"
 #include "api/routing_rules_api.h"
 #include "api/spam_words_api.h"
+#include "api/reports_api.h"
 #include "api/stats_api.h"
 #include "api/supervisor_api.h"
 #include "api/topics_api.h"
@@ -130,6 +131,7 @@ private:
     std::unique_ptr<AuditApi> auditApi_;
     std::unique_ptr<SupervisorApi> supervisorApi_;
     std::unique_ptr<StatsApi> statsApi_;
+    std::unique_ptr<ReportsApi> reportsApi_;
     std::unique_ptr<StatsPublisher> statsPublisher_;
     std::unique_ptr<ConsoleFiles> consoleFiles_;
     std::unique_ptr<TopicsApi> topicsApi_;

@@ -53,6 +53,19 @@ void OperatorCounts::add(const OperatorCounts& o) {
     ratingSum += o.ratingSum;
     ratingsTopTwo += o.ratingsTopTwo;
     notResponding += o.notResponding;
+    readyMs += o.readyMs;
+    busyMs += o.busyMs;
+    wrapUpMs += o.wrapUpMs;
+    breakMs += o.breakMs;
+    notRespondingMs += o.notRespondingMs;
+}
+
+void OperatorCounts::addStatusTime(const std::string& status, std::int64_t ms) {
+    if (status == "ready") readyMs += ms;
+    if (status == "busy") busyMs += ms;
+    if (status == "wrap_up") wrapUpMs += ms;
+    if (status == "break") breakMs += ms;
+    if (status == "not_responding") notRespondingMs += ms;
 }
 
 const std::vector<std::string>& queueFigureNames() {
@@ -64,8 +77,9 @@ const std::vector<std::string>& queueFigureNames() {
 }
 
 const std::vector<std::string>& operatorFigureNames() {
-    static const std::vector<std::string> names{"handled", "average_handle_seconds", "first_response_seconds",
-                                                "average_rating", "not_responding"};
+    static const std::vector<std::string> names{"handled",        "average_handle_seconds", "first_response_seconds",
+                                                "average_rating", "not_responding",         "ready_share_percent",
+                                                "occupancy_percent"};
     return names;
 }
 
@@ -94,6 +108,9 @@ Figures operatorFigures(const OperatorCounts& day) {
         {"first_response_seconds", ratio(day.firstResponseMs, day.firstResponses, 0.001, 1)},
         {"average_rating", ratio(day.ratingSum, day.ratings, 1.0, 2)},
         {"not_responding", count(day.notResponding)},
+        {"ready_share_percent",
+         ratio(day.readyMs, day.readyMs + day.busyMs + day.wrapUpMs + day.breakMs + day.notRespondingMs, 100.0, 1)},
+        {"occupancy_percent", ratio(day.busyMs + day.wrapUpMs, day.busyMs + day.wrapUpMs + day.readyMs, 100.0, 1)},
     };
 }
 

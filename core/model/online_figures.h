@@ -33,8 +33,11 @@ struct WaitingNow {
 struct OperatorCounts {
     std::int64_t handled = 0, handleMs = 0, firstResponses = 0, firstResponseMs = 0;
     std::int64_t ratings = 0, ratingSum = 0, ratingsTopTwo = 0, notResponding = 0;
+    // Time in each status that counts (stats_operator_status_intervals, and the current status up to now).
+    std::int64_t readyMs = 0, busyMs = 0, wrapUpMs = 0, breakMs = 0, notRespondingMs = 0;
 
     void add(const OperatorCounts& other);
+    void addStatusTime(const std::string& status, std::int64_t ms);
 };
 
 const std::vector<std::string>& queueFigureNames();

@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "model/online_figures.h"
 #include "model/routing_fields.h"
 #include "omnigate/sdk/api_error.h"
 
@@ -13,8 +14,16 @@ namespace {
 
 constexpr int kMaxCapacity = 100;
 
-const std::set<std::string> kOperatorFields{"id", "name", "capacities", "branch", "workplace", "groups"};
-const std::set<std::string> kGroupFields{"id", "name", "queues"};
+const std::set<std::string> kOperatorFields{"id",        "name",   "capacities", "branch",
+                                            "workplace", "groups", "kpi_targets"};
+const std::set<std::string> kGroupFields{"id", "name", "queues", "kpi_targets"};
+
+FigureThresholds parseKpiTargets(const Poco::JSON::Object::Ptr& object) {
+    const auto targets = fields::optionalObject(object, "kpi_targets", "kpi_targets");
+    if (!targets) return {};
+    const std::vector<std::string>& names = operatorFigureNames();
+    return parseFigureThresholds(targets, "kpi_targets", {names.begin(), names.end()});
+}
 
 std::map<std::string, int> parseCapacities(const Poco::JSON::Object::Ptr& object) {
     std::map<std::string, int> capacities;
@@ -83,6 +92,7 @@ Operator Operator::parse(const Poco::JSON::Object::Ptr& object) {
     op.branch = optionalText(object, "branch");
     op.workplace = optionalText(object, "workplace");
     op.groups = fields::idList(object, "groups", "groups");
+    op.kpiTargets = parseKpiTargets(object);
     return op;
 }
 
@@ -94,6 +104,7 @@ void Operator::apply(const Poco::JSON::Object::Ptr& patch) {
     if (patch->has("branch")) branch = optionalText(patch, "branch");
     if (patch->has("workplace")) workplace = optionalText(patch, "workplace");
     if (patch->has("groups")) groups = fields::idList(patch, "groups", "groups");
+    if (patch->has("kpi_targets")) kpiTargets = parseKpiTargets(patch);
 }
 
 Poco::JSON::Object::Ptr Operator::toJson() const {
@@ -108,6 +119,7 @@ Poco::JSON::Object::Ptr Operator::toJson() const {
     Poco::JSON::Array::Ptr groupList = new Poco::JSON::Array;
     for (const std::string& g : groups) groupList->add(g);
     o->set("groups", groupList);
+    o->set("kpi_targets", figureThresholdsJson(kpiTargets));
     o->set("status", std::string(omnigate::toString(status)));
     o->set("status_reason", statusReason);
     o->set("status_since", statusSince);
@@ -125,6 +137,7 @@ OperatorGroup OperatorGroup::parse(const Poco::JSON::Object::Ptr& object) {
     group.id = fields::requiredId(object, "id");
     group.name = requiredName(object);
     group.queues = fields::idList(object, "queues", "queues");
+    group.kpiTargets = parseKpiTargets(object);
     return group;
 }
 
@@ -133,6 +146,7 @@ void OperatorGroup::apply(const Poco::JSON::Object::Ptr& patch) {
     refuseId(patch, "group");
     if (patch->has("name")) name = requiredName(patch);
     if (patch->has("queues")) queues = fields::idList(patch, "queues", "queues");
+    if (patch->has("kpi_targets")) kpiTargets = parseKpiTargets(patch);
 }
 
 Poco::JSON::Object::Ptr OperatorGroup::toJson() const {
@@ -142,6 +156,7 @@ Poco::JSON::Object::Ptr OperatorGroup::toJson() const {
     Poco::JSON::Array::Ptr queueList = new Poco::JSON::Array;
     for (const std::string& q : queues) queueList->add(q);
     o->set("queues", queueList);
+    o->set("kpi_targets", figureThresholdsJson(kpiTargets));
     o->set("version", version);
     o->set("created_at", createdAt);
     o->set("updated_at", updatedAt);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "model/figure_threshold.h"
+
 namespace omnigate {
 
 enum class OperatorStatus {
@@ -35,6 +37,7 @@ struct Operator {
     std::string statusReason;  // the break reason id while on a break
     std::string statusSince;
     std::string wrapUpUntil;   // while in a fixed wrap-up
+    FigureThresholds kpiTargets;  // their own KPI targets; a figure not set here takes their groups'
     int version = 1;
     std::string createdAt;
     std::string updatedAt;
@@ -45,7 +48,7 @@ struct Operator {
     }
     Poco::JSON::Object::Ptr toJson() const;
 
-    // {id, name, capacities?, branch?, workplace?, groups?} from JSON: ApiError 400 naming the field
+    // {id, name, capacities?, branch?, workplace?, groups?, kpi_targets?} from JSON: ApiError 400 naming the field
     // ("capacities.webchat"), unknown fields refused. Whether the groups exist is checked by the store.
     static Operator parse(const Poco::JSON::Object::Ptr& object);
     // Applies the fields a PATCH may change (name, capacities, branch, workplace, groups), with parse's checks;
@@ -57,13 +60,15 @@ struct OperatorGroup {
     std::string id;
     std::string name;
     std::vector<std::string> queues;  // queue ids: the group's skills
+    FigureThresholds kpiTargets;      // KPI targets of its operators' figures (docs/statistics.md)
     int version = 1;
     std::string createdAt;
     std::string updatedAt;
 
     Poco::JSON::Object::Ptr toJson() const;
 
-    // {id, name, queues?} from JSON, 400 naming the field; whether the queues exist is checked by the store.
+    // {id, name, queues?, kpi_targets?} from JSON, 400 naming the field; whether the queues exist is checked by the
+    // store.
     static OperatorGroup parse(const Poco::JSON::Object::Ptr& object);
     // Applies a PATCH's name and/or queues.
     void apply(const Poco::JSON::Object::Ptr& patch);

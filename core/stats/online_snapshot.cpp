@@ -1,9 +1,12 @@
 #include "stats/online_snapshot.h"
 
+#include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTimeParser.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Timestamp.h>
 
+#include <algorithm>
 #include <set>
 
 #include "db/db_time.h"
@@ -20,6 +23,15 @@ namespace {
 
 std::string dbTimeOf(std::int64_t epochMicros) {
     return Poco::DateTimeFormatter::format(Poco::Timestamp(epochMicros), "%Y-%m-%d %H:%M:%S.%i");
+}
+
+std::int64_t microsOfIso(const std::string& iso) {
+    int tz = 0;
+    Poco::DateTime parsed;
+    if (iso.empty() || !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, iso, parsed, tz)) {
+        return 0;
+    }
+    return parsed.timestamp().epochMicroseconds() - static_cast<std::int64_t>(tz) * 1000000;
 }
 
 Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
@@ -68,10 +80,16 @@ OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, st
     const std::string midnight = dbTimeOf(localDayStart(nowMicros, utcOffsetMinutes));
     const std::map<OperatorChannel, OperatorCounts> operatorCounts = reader.operatorCounts(midnight);
     const std::map<OperatorChannel, std::int64_t> inWork = reader.inWork();
+    const std::map<OperatorChannel, std::int64_t> statusTimes = reader.statusTimes(midnight);
+    const std::int64_t midnightMicros = localDayStart(nowMicros, utcOffsetMinutes);
 
     // Who serves which queue: an operator's groups' queues.
     std::map<std::string, std::set<std::string>> queuesOfGroup;
-    for (const OperatorGroup& g : groups) queuesOfGroup[g.id].insert(g.queues.begin(), g.queues.end());
+    std::map<std::string, const FigureThresholds*> kpiOfGroup;
+    for (const OperatorGroup& g : groups) {
+        queuesOfGroup[g.id].insert(g.queues.begin(), g.queues.end());
+        kpiOfGroup[g.id] = &g.kpiTargets;
+    }
     std::map<std::string, std::map<OperatorStatus, int>> statusesOfQueue;
     std::map<OperatorStatus, int> allStatuses;
     for (const Operator& op : operators) {
@@ -136,6 +154,13 @@ OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, st
         for (auto it = inWork.lower_bound({op.id, ""}); it != inWork.end() && it->first.first == op.id; ++it) {
             channels.insert(it->first.second);
         }
+        for (auto it = statusTimes.lower_bound({op.id, ""}); it != statusTimes.end() && it->first.first == op.id;
+             ++it) {
+            day.addStatusTime(it->first.second, it->second);
+        }
+        // The current status has not ended: its time so far today counts too.
+        const std::int64_t since = std::max(microsOfIso(op.statusSince), midnightMicros);
+        if (since > 0 && since < nowMicros) day.addStatusTime(toString(op.status), (nowMicros - since) / 1000);
         Poco::JSON::Object::Ptr entry = object();
         entry->set("id", op.id);
         entry->set("name", op.name);
@@ -154,7 +179,13 @@ OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, st
             work->add(item);
         }
         entry->set("in_work", work);
-        entry->set("figures", figuresJson(operatorFigures(day), {}));
+        // KPI targets: the operator's own, else the first of their groups' that sets the figure.
+        FigureThresholds kpi = op.kpiTargets;
+        for (const std::string& g : op.groups) {
+            const auto found = kpiOfGroup.find(g);
+            if (found != kpiOfGroup.end()) kpi.insert(found->second->begin(), found->second->end());
+        }
+        entry->set("figures", figuresJson(operatorFigures(day), kpi));
         operatorList->add(entry);
         snapshot.operators_[op.id] = entry;
     }

@@ -301,13 +301,14 @@ Interaction InteractionStore::rate(std::int64_t id, int rating, const std::strin
                                                  std::to_string(*current->rating));
     }
     sql::PreparedStatement& update = session_.prepare(
-        "UPDATE interactions SET rating = ?, rating_comment = NULLIF(?, ''), version = version + 1, updated_at = ? "
-        "WHERE id = ?");
+        "UPDATE interactions SET rating = ?, rating_comment = NULLIF(?, ''), rated_at = ?, version = version + 1, "
+        "updated_at = ? WHERE id = ?");
     const std::string now = nowDbTime();
     update.setInt(1, rating);
     update.setString(2, comment);
     update.setString(3, now);
-    update.setInt64(4, id);
+    update.setString(4, now);
+    update.setInt64(5, id);
     update.executeUpdate();
     Interaction rated = *load(id);
     StatsFacts(session_).rated(rated, rating, now);

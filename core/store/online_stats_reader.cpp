@@ -77,6 +77,17 @@ std::map<OperatorChannel, OperatorCounts> OnlineStatsReader::operatorCounts(cons
     return out;
 }
 
+std::map<OperatorChannel, std::int64_t> OnlineStatsReader::statusTimes(const std::string& from) {
+    std::map<OperatorChannel, std::int64_t> out;
+    sql::PreparedStatement& q = session_.prepare(
+        "SELECT operator, status, SUM(duration_ms) FROM stats_operator_status_intervals WHERE interval_start >= ? "
+        "GROUP BY operator, status");
+    q.setString(1, from);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    while (rs->next()) out[{rs->getString(1), rs->getString(2)}] = rs->getInt64(3);
+    return out;
+}
+
 std::map<OperatorChannel, std::int64_t> OnlineStatsReader::inWork() {
     std::map<OperatorChannel, std::int64_t> out;
     sql::PreparedStatement& q = session_.prepare(

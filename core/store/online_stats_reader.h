@@ -24,6 +24,8 @@ public:
     // Every queue's and channel's waiting interactions (queued or offered) and the longest wait at `now`.
     std::map<QueueChannel, WaitingNow> waitingNow(const std::string& now);
     std::map<OperatorChannel, OperatorCounts> operatorCounts(const std::string& from);
+    // Each operator's time per status (break reasons together) from `from` on, as the aggregates keep it.
+    std::map<OperatorChannel, std::int64_t> statusTimes(const std::string& from);
     // The interactions each operator holds against their capacity (offered, transferred to them or assigned).
     std::map<OperatorChannel, std::int64_t> inWork();
 

@@ -10,6 +10,7 @@
 #include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/catalog_removal.h"
+#include "store/stored_kpi.h"
 #include "store/operator_store.h"
 
 namespace omnigate {
@@ -21,7 +22,7 @@ const CatalogTable kCatalog{"operator_groups", kEventTopic};
 
 const char* const kColumns =
     "SELECT id, name, version, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), "
-    "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM operator_groups ";
+    "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), COALESCE(kpi_targets, '') FROM operator_groups ";
 
 constexpr int kDuplicateKey = 1062;  // ER_DUP_ENTRY
 constexpr int kNoReferencedRow = 1452;  // ER_NO_REFERENCED_ROW_2
@@ -35,6 +36,8 @@ OperatorGroup read(sql::ResultSet& rs) {
     group.version = rs.getInt(3);
     group.createdAt = iso(rs.getString(4));
     group.updatedAt = iso(rs.getString(5));
+    const std::string kpi = rs.getString(6);
+    if (!kpi.empty()) group.kpiTargets = parseStoredKpi(kpi);
     return group;
 }
 
@@ -122,11 +125,13 @@ OperatorGroup OperatorGroupStore::create(OperatorGroup group) {
     }
     const std::string now = nowDbTime();
     sql::PreparedStatement& insert = session_.prepare(
-        "INSERT INTO operator_groups (id, name, version, created_at, updated_at) VALUES (?, ?, 1, ?, ?)");
+        "INSERT INTO operator_groups (id, name, version, created_at, updated_at, kpi_targets) "
+        "VALUES (?, ?, 1, ?, ?, ?)");
     insert.setString(1, group.id);
     insert.setString(2, group.name);
     insert.setString(3, now);
     insert.setString(4, now);
+    insert.setString(5, storedKpi(group.kpiTargets));
     try {
         insert.executeUpdate();
     } catch (const sql::SQLException& e) {
@@ -158,14 +163,16 @@ OperatorGroup OperatorGroupStore::update(const std::string& id, const Poco::JSON
     std::vector<std::string> changes;
     if (next.name != current->name) changes.push_back("name");
     if (next.queues != current->queues) changes.push_back("queues");
+    if (storedKpi(next.kpiTargets) != storedKpi(current->kpiTargets)) changes.push_back("kpi_targets");
     if (changes.empty()) return *current;
     if (next.queues != current->queues) writeQueues(id, next.queues);
     const std::string now = nowDbTime();
     sql::PreparedStatement& update = session_.prepare(
-        "UPDATE operator_groups SET name = ?, version = version + 1, updated_at = ? WHERE id = ?");
+        "UPDATE operator_groups SET name = ?, kpi_targets = ?, version = version + 1, updated_at = ? WHERE id = ?");
     update.setString(1, next.name);
-    update.setString(2, now);
-    update.setString(3, id);
+    update.setString(2, storedKpi(next.kpiTargets));
+    update.setString(3, now);
+    update.setString(4, id);
     update.executeUpdate();
     next.version = current->version + 1;
     next.updatedAt = dbTimeToIso(now);

@@ -12,6 +12,7 @@
 #include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/catalog_removal.h"
+#include "store/stored_kpi.h"
 
 namespace omnigate {
 
@@ -24,8 +25,8 @@ const char* const kColumns =
     "SELECT id, name, capacities, branch, workplace, status, status_reason, "
     "DATE_FORMAT(status_since, '%Y-%m-%d %H:%i:%s.%f'), "
     "COALESCE(DATE_FORMAT(wrap_up_until, '%Y-%m-%d %H:%i:%s.%f'), ''), version, "
-    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') "
-    "FROM operators ";
+    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "COALESCE(kpi_targets, '') FROM operators ";
 
 constexpr int kDuplicateKey = 1062;     // ER_DUP_ENTRY
 constexpr int kNoReferencedRow = 1452;  // ER_NO_REFERENCED_ROW_2
@@ -66,6 +67,8 @@ Operator read(sql::ResultSet& rs) {
     op.version = rs.getInt(10);
     op.createdAt = iso(rs.getString(11));
     op.updatedAt = iso(rs.getString(12));
+    const std::string kpi = rs.getString(13);
+    if (!kpi.empty()) op.kpiTargets = parseStoredKpi(kpi);
     return op;
 }
 
@@ -153,7 +156,7 @@ Operator OperatorStore::create(Operator op) {
     const std::string now = nowDbTime();
     sql::PreparedStatement& insert = session_.prepare(
         "INSERT INTO operators (id, name, capacities, branch, workplace, status, status_reason, status_since, "
-        "version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'offline', '', ?, 1, ?, ?)");
+        "version, created_at, updated_at, kpi_targets) VALUES (?, ?, ?, ?, ?, 'offline', '', ?, 1, ?, ?, ?)");
     insert.setString(1, op.id);
     insert.setString(2, op.name);
     insert.setString(3, capacitiesText(op.capacities));
@@ -162,6 +165,7 @@ Operator OperatorStore::create(Operator op) {
     insert.setString(6, now);
     insert.setString(7, now);
     insert.setString(8, now);
+    insert.setString(9, storedKpi(op.kpiTargets));
     try {
         insert.executeUpdate();
     } catch (const sql::SQLException& e) {
@@ -207,18 +211,20 @@ Operator OperatorStore::update(const std::string& id, const Poco::JSON::Object::
     if (next.branch != current->branch) changes.push_back("branch");
     if (next.workplace != current->workplace) changes.push_back("workplace");
     if (next.groups != current->groups) changes.push_back("groups");
+    if (storedKpi(next.kpiTargets) != storedKpi(current->kpiTargets)) changes.push_back("kpi_targets");
     if (changes.empty()) return *current;
     if (next.groups != current->groups) writeGroups(id, next.groups);
     const std::string now = nowDbTime();
     sql::PreparedStatement& update = session_.prepare(
-        "UPDATE operators SET name = ?, capacities = ?, branch = ?, workplace = ?, version = version + 1, "
-        "updated_at = ? WHERE id = ?");
+        "UPDATE operators SET name = ?, capacities = ?, branch = ?, workplace = ?, kpi_targets = ?, "
+        "version = version + 1, updated_at = ? WHERE id = ?");
     update.setString(1, next.name);
     update.setString(2, capacitiesText(next.capacities));
     update.setString(3, next.branch);
     update.setString(4, next.workplace);
-    update.setString(5, now);
-    update.setString(6, id);
+    update.setString(5, storedKpi(next.kpiTargets));
+    update.setString(6, now);
+    update.setString(7, id);
     update.executeUpdate();
     next.version = current->version + 1;
     next.updatedAt = dbTimeToIso(now);

@@ -348,6 +348,18 @@ std::vector<std::string> RoutingStore::lockEndedWrapUps() {
 void RoutingStore::setOperatorStatus(const std::string& id, OperatorStatus from, OperatorStatus to,
                                      const std::string& reason, const Actor& actor, const std::string& wrapUpUntil) {
     const std::string now = nowDbTime();
+    {
+        // The status that ends now: its time goes to the statistics.
+        sql::PreparedStatement& current = session_.prepare(
+            "SELECT status, status_reason, DATE_FORMAT(status_since, '%Y-%m-%d %H:%i:%s.%f') FROM operators "
+            "WHERE id = ?");
+        current.setString(1, id);
+        std::unique_ptr<sql::ResultSet> rs(current.executeQuery());
+        if (rs->next() && !rs->isNull(3)) {
+            const std::string since = std::string(rs->getString(3)).substr(0, 23);
+            StatsFacts(session_).statusEnded(id, rs->getString(1), rs->getString(2), since, now);
+        }
+    }
     sql::PreparedStatement& update = session_.prepare(
         "UPDATE operators SET status = ?, status_reason = ?, status_since = ?, wrap_up_until = NULLIF(?, ''), "
         "idle_since = CASE WHEN ? = 'ready' AND idle_since IS NULL THEN ? ELSE idle_since END, "

@@ -1,5 +1,11 @@
 #include "store/stats_facts.h"
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTimeParser.h>
+
+#include <algorithm>
+
 #include "db/db_time.h"
 #include "store/queue_visits.h"
 
@@ -164,6 +170,32 @@ void StatsFacts::rated(const Interaction& interaction, int rating, const std::st
         row.ratingSum = rating;
         row.ratingsTopTwo = rating >= 4 ? 1 : 0;
         addOperator(session_, interval, interaction.operatorId, interaction.channel, row);
+    }
+}
+
+void StatsFacts::statusEnded(const std::string& operatorId, const std::string& status, const std::string& reason,
+                             const std::string& since, const std::string& now) {
+    if (status == "offline" || since.empty()) return;
+    int tz = 0;
+    const auto micros = [&](const std::string& text) {
+        return Poco::DateTimeParser::parse("%Y-%m-%d %H:%M:%S.%i", text, tz).timestamp().epochMicroseconds();
+    };
+    constexpr std::int64_t kQuarter = 15LL * 60 * 1000 * 1000;
+    std::int64_t from = micros(since);
+    const std::int64_t to = micros(now);
+    sql::PreparedStatement& upsert = session_.prepare(
+        "INSERT INTO stats_operator_status_intervals (interval_start, operator, status, reason, duration_ms) "
+        "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE duration_ms = duration_ms + VALUES(duration_ms)");
+    while (from < to) {
+        const std::int64_t quarter = from - from % kQuarter;
+        const std::int64_t end = std::min(quarter + kQuarter, to);
+        upsert.setString(1, Poco::DateTimeFormatter::format(Poco::Timestamp(quarter), "%Y-%m-%d %H:%M:%S"));
+        upsert.setString(2, operatorId);
+        upsert.setString(3, status);
+        upsert.setString(4, status == "break" ? reason.substr(0, 64) : std::string());
+        upsert.setInt64(5, (end - from) / 1000);
+        upsert.executeUpdate();
+        from = end;
     }
 }
 

@@ -36,6 +36,10 @@ public:
     void rated(const Interaction& interaction, int rating, const std::string& now);
     // The operator let an offer lapse.
     void notResponding(const std::string& operatorId, const std::string& now);
+    // The operator's status `status` (with its break reason) that began at `since` ends at `now`: its time, cut at
+    // the quarter hours it spans. Offline time is not kept.
+    void statusEnded(const std::string& operatorId, const std::string& status, const std::string& reason,
+                     const std::string& since, const std::string& now);
 
     // The quarter hour (UTC, database format) a fact at `dbTime` belongs to.
     static std::string intervalOf(const std::string& dbTime);

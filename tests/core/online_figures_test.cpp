@@ -82,8 +82,8 @@ TEST(FigureThresholds, TheDirectionSaysWhichWayIsWorseAndTheTargetStandsApart) {
     const auto absent = figureJson(std::nullopt, &sl);
     EXPECT_TRUE(absent->isNull("level"));
     // The JSON a queue stores reads back the same.
-    const FigureThresholds again = parseFigureThresholds(figureThresholdsJson(t), "thresholds",
-                                                         {"longest_wait_seconds", "service_level_percent"});
+    const FigureThresholds again =
+        parseFigureThresholds(figureThresholdsJson(t), "thresholds", {"longest_wait_seconds", "service_level_percent"});
     EXPECT_EQ(again.at("longest_wait_seconds").target, 30);
     EXPECT_FALSE(again.at("service_level_percent").higherIsWorse);
 }
@@ -114,7 +114,8 @@ TEST(LocalDay, ADayStartsAtItsLocalTimeAtTheCentresOffset) {
     EXPECT_EQ(localDayStart(now, 180), now - 4 * hour - 30 * 60 * 1000000LL);
     // A day reset at 08:00 local had not come yet at 04:30: the count runs from yesterday's 08:00 (05:00 UTC).
     EXPECT_EQ(localDayStart(now, 180, 8 * 60), now - 20 * hour - 30 * 60 * 1000000LL);
-    EXPECT_EQ(localDayStart(now, -300), now - 20 * hour - 30 * 60 * 1000000LL) << "midnight of the 6th at -05:00 is 05:00 UTC";
+    EXPECT_EQ(localDayStart(now, -300), now - 20 * hour - 30 * 60 * 1000000LL)
+        << "midnight of the 6th at -05:00 is 05:00 UTC";
 
     EXPECT_EQ(parseUtcOffset("+03:00"), 180);
     EXPECT_EQ(parseUtcOffset("-05:30"), -330);

@@ -2,10 +2,13 @@
 // visitors while its operator is away; the board shows them waiting, coloured by the queue's threshold. One is
 // closed while waiting (abandoned), the operator comes back and answers the other two, replies to one, closes it,
 // and it is rated. The board over REST and the retained MQTT snapshots then show the figures metrics.md defines,
-// each checked against what the test itself saw happen; and the bad input the issue names is refused.
+// each checked against what the test itself saw happen; the day's reports agree with the board and with the raw
+// status history, as JSON, CSV and XLSX; and the bad input the issue names is refused.
 // The shared database is never wiped: the queue, group, operator and rule carry a unique suffix.
 #include <gtest/gtest.h>
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/UUIDGenerator.h>
@@ -15,6 +18,7 @@
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
 #include "support/mqtt_probe.h"
+#include "support/xlsx_reader.h"
 
 namespace omnigate::test {
 namespace {
@@ -89,6 +93,13 @@ protected:
 
 DaemonProcess* OnlineStats::daemon_ = nullptr;
 
+// Today at the centre's +03:00.
+std::string localToday() {
+    Poco::DateTime now;
+    now += Poco::Timespan(3 * Poco::Timespan::HOURS);
+    return Poco::DateTimeFormatter::format(now, "%Y-%m-%d");
+}
+
 double value(const Poco::JSON::Object::Ptr& figures, const std::string& name) {
     return figures->getObject(name)->getValue<double>("value");
 }
@@ -120,7 +131,8 @@ TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt
     r = admin("POST", "/api/v1/routing-rules", R"({"name":"stats )" + u + R"(","conditions":{"words":[")" + word +
                                                    R"("]},"actions":{"queue":")" + queue + R"("}})");
     ASSERT_EQ(r.status, 201) << r.body;
-    cleanup_.insert(cleanup_.begin(), "/api/v1/routing-rules/" + std::to_string(r.json()->getValue<std::int64_t>("id")));
+    const std::int64_t rule = r.json()->getValue<std::int64_t>("id");
+    cleanup_.insert(cleanup_.begin(), "/api/v1/routing-rules/" + std::to_string(rule));
 
     MqttProbe board("omnigate/v1/stats/online");
     MqttProbe own("omnigate/v1/operators/" + op + "/stats");
@@ -211,13 +223,77 @@ TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt
         },
         1, 10s);
     EXPECT_EQ(ownFigures.size(), 1u);
+    // KPI targets: the group's for every member, the operator's own winning figure by figure.
+    r = admin("PATCH", "/api/v1/operator-groups/" + group,
+              R"({"kpi_targets":{"handled":{"direction":"below","warning":5,"critical":1},)"
+              R"("average_rating":{"direction":"below","warning":3}}})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    r = admin("PATCH", "/api/v1/operators/" + op,
+              R"({"kpi_targets":{"average_rating":{"direction":"below","warning":4.5,"target":4.5}}})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto judged = admin("GET", "/api/v1/stats/online/operators/" + op).json()->getObject("operator");
+    const auto kpi = judged->getObject("figures");
+    EXPECT_EQ(level(kpi, "handled"), "critical") << "1 handled is at the group's critical level";
+    EXPECT_EQ(level(kpi, "average_rating"), "warning") << "the operator's own 4.5, not the group's 3";
+    EXPECT_FALSE(kpi->getObject("average_rating")->getValue<bool>("meets_target"));
+    // They have been ready since they came back, holding one or two: their time is counted.
+    EXPECT_GT(value(kpi, "ready_share_percent") + value(kpi, "occupancy_percent"), 0);
+    EXPECT_LE(value(kpi, "ready_share_percent"), 100);
+
     // Retained: whoever subscribes later gets the last one at once, without waiting for the next.
     MqttProbe late("omnigate/v1/operators/" + op + "/stats");
     const auto kept = late.waitFor([](const ReceivedMessage& m) { return m.retained; }, 1, 3s);
     EXPECT_EQ(kept.size(), 1u);
+
+    // The day's reports agree with the board, and with what the raw status history of these three says.
+    const std::string today = localToday();
+    const std::string period = "?from=" + today + "&to=" + today;
+    r = admin("GET", "/api/v1/reports/queue_kpis" + period + "&queue=" + queue);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto rows = r.json()->getArray("rows");
+    ASSERT_EQ(rows->size(), 1u) << r.body;
+    const auto row = rows->getObject(0);
+    for (const char* figure : {"offered", "answered", "abandoned", "service_level_percent", "handled",
+                                      "average_rating", "average_speed_of_answer_seconds"}) {
+        EXPECT_EQ(row->getValue<double>(figure), value(figures, figure)) << figure;
+    }
+    const std::string ours = std::to_string(first) + ", " + std::to_string(second) + ", " + std::to_string(left);
+    const auto fromHistory = [&](const std::string& from, const std::string& to) {
+        return db_.scalar("SELECT COUNT(*) FROM interaction_status_history WHERE interaction_id IN (" + ours +
+                          ") AND from_status = '" + from + "' AND to_status = '" + to + "'");
+    };
+    EXPECT_EQ(row->getValue<std::int64_t>("answered"), fromHistory("offered", "assigned"));
+    EXPECT_EQ(row->getValue<std::int64_t>("abandoned"), fromHistory("queued", "closed"));
+    EXPECT_EQ(row->getValue<std::int64_t>("handled"), fromHistory("assigned", "closed"));
+
+    r = admin("GET", "/api/v1/reports/operator_kpis" + period + "&operator=" + op);
+    ASSERT_EQ(r.status, 200) << r.body;
+    ASSERT_EQ(r.json()->getArray("rows")->size(), 1u) << r.body;
+    const auto kpiRow = r.json()->getArray("rows")->getObject(0);
+    EXPECT_EQ(kpiRow->getValue<double>("handled"), 1);
+    EXPECT_EQ(kpiRow->getValue<double>("csat_percent"), 100) << "a 4 is a top-two rating";
+    EXPECT_EQ(kpiRow->getValue<std::string>("targets_met"), "0 of 1") << "the rating target of 4.5 is missed";
+
+    // The same report as a spreadsheet: its rows, its totals, and for the detailed one a chart.
+    r = admin("GET", "/api/v1/reports/queue_kpis" + period + "&queue=" + queue + "&format=xlsx");
+    ASSERT_EQ(r.status, 200);
+    const XlsxContent sheet = readXlsx(r.body);
+    ASSERT_EQ(sheet.rows.size(), 3u) << "header, our queue, totals";
+    EXPECT_EQ(sheet.rows[1][0], queue);
+    EXPECT_EQ(sheet.rows[1][3], "3") << "offered";
+    EXPECT_EQ(sheet.rows[2][0], "Total");
+    r = admin("GET", "/api/v1/reports/queue_kpis" + period + "&queue=" + queue + "&format=csv");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find("\r\nTotal,,,3,2,1,"), std::string::npos) << r.body;
+    r = admin("GET", "/api/v1/reports/contact_centre_detailed" + period + "&interval=60&queue=" + queue +
+                         "&format=xlsx");
+    ASSERT_EQ(r.status, 200);
+    const XlsxContent detailed = readXlsx(r.body);
+    EXPECT_EQ(detailed.rows.size(), 1u + 24 + 1) << "every hour of the day, and the totals";
+    EXPECT_TRUE(detailed.hasChart);
 }
 
-TEST_F(OnlineStats, BadThresholdsAndQueriesAreRefusedNamingTheKey) {
+TEST_F(OnlineStats, BadThresholdsQueriesAndReportRequestsAreRefusedNamingTheKey) {
     const std::string queue = "q-stats-bad-" + unique();
     HttpResult r = admin("POST", "/api/v1/queues", R"({"id":")" + queue + R"(","name":"Bad )" + queue + R"("})");
     ASSERT_EQ(r.status, 201) << r.body;
@@ -246,6 +322,25 @@ TEST_F(OnlineStats, BadThresholdsAndQueriesAreRefusedNamingTheKey) {
     EXPECT_EQ(admin("GET", "/api/v1/stats/online/queues/" + queue).json()->getObject("queue")
                   ->getValue<std::string>("day_from").substr(11),
               "05:00:00.000Z");
+
+    // Reports: what the issue names as bad input is a 400 that says what is wrong.
+    const auto badReport = [&](const std::string& path, const std::string& named) {
+        const HttpResult b = admin("GET", "/api/v1/reports/" + path);
+        EXPECT_EQ(b.status, 400) << path << " -> " << b.body;
+        EXPECT_NE(b.body.find(named), std::string::npos) << b.body;
+    };
+    badReport("queue_kpis?from=2026-12-07&to=2026-12-01", "'to' (2026-12-01) is before 'from'");
+    badReport("queue_kpis?from=2025-01-01&to=2026-12-01", "at most 400");
+    badReport("queue_kpis?from=2026-12-01&to=2026-12-07&topic=5", "'topic' is not a parameter of report queue_kpis");
+    badReport("queue_kpis?from=2026-12-01&to=2026-13-07", "'to' must be a date");
+    badReport("queue_kpis?to=2026-12-07", "'from' must be a date YYYY-MM-DD and is required");
+    badReport("no_such_report?from=2026-12-01&to=2026-12-07", "no report 'no_such_report'");
+    badReport("contact_centre_detailed?from=2026-12-01&to=2026-12-01&interval=20", "'interval' must be 15, 30 or 60");
+    badReport("queue_kpis?from=2026-12-01&to=2026-12-01&interval=15", "report queue_kpis has no intervals");
+    badReport("queue_kpis?from=2026-12-01&to=2026-12-01&format=pdf", "'format' must be json, csv or xlsx");
+    const HttpResult list = admin("GET", "/api/v1/reports");
+    ASSERT_EQ(list.status, 200) << list.body;
+    EXPECT_EQ(list.json()->getArray("reports")->size(), 5u);
 
     EXPECT_EQ(admin("GET", "/api/v1/stats/online?queue=x").status, 400);
     EXPECT_EQ(admin("GET", "/api/v1/stats/online/queues/no-such-queue-" + unique()).status, 404);

@@ -1,0 +1,27 @@
+// The reports computed from the aggregates (docs/reports.md): each one reads its scope with ReportReader and
+// turns the sums into the figures docs/metrics.md defines, with the same formulas as the online statistics.
+#pragma once
+
+#include "db/db_session.h"
+#include "reports/report_request.h"
+#include "reports/report_table.h"
+
+namespace omnigate {
+
+class ReportBuilder {
+public:
+    explicit ReportBuilder(DbSession& session) : session_(session) {}
+
+    ReportTable build(const ReportRequest& request);
+
+private:
+    ReportTable queueKpis(const ReportRequest& request);
+    ReportTable operatorKpis(const ReportRequest& request);
+    ReportTable operatorStatuses(const ReportRequest& request);
+    ReportTable contactCentreDetailed(const ReportRequest& request);
+    ReportTable contactCentreSummary(const ReportRequest& request);
+
+    DbSession& session_;
+};
+
+}  // namespace omnigate

@@ -1,0 +1,103 @@
+#include "store/report_reader.h"
+
+namespace omnigate {
+
+namespace {
+
+// " AND column IN (?, ?)" for a non-empty set; its values are bound in order by bind().
+std::string inClause(const char* column, const std::set<std::string>& values) {
+    if (values.empty()) return "";
+    std::string sql = std::string(" AND ") + column + " IN (?";
+    for (std::size_t i = 1; i < values.size(); ++i) sql += ", ?";
+    return sql + ")";
+}
+
+// Not prepared through the session's cache: the statement differs with the number of values filtered on.
+std::unique_ptr<sql::ResultSet> query(DbSession& session, const std::string& sql, const ReportScope& scope,
+                                      const std::vector<const std::set<std::string>*>& sets) {
+    std::unique_ptr<sql::PreparedStatement> q(session.connection().prepareStatement(sql));
+    unsigned i = 1;
+    q->setString(i++, scope.from);
+    q->setString(i++, scope.to);
+    for (const std::set<std::string>* set : sets) {
+        for (const std::string& value : *set) q->setString(i++, value);
+    }
+    return std::unique_ptr<sql::ResultSet>(q->executeQuery());
+}
+
+const char* kQueueSums =
+    "SUM(offered), SUM(answered), SUM(abandoned), SUM(short_abandoned), SUM(transferred_out), SUM(service_level_met), "
+    "SUM(service_level_counted), SUM(answer_wait_ms), MAX(longest_wait_ms), SUM(handled), SUM(handle_ms), "
+    "SUM(ratings), SUM(rating_sum), SUM(ratings_top_two)";
+
+QueueCounts readQueueCounts(sql::ResultSet& rs, unsigned first) {
+    QueueCounts c;
+    std::int64_t* fields[] = {&c.offered,         &c.answered,        &c.abandoned,    &c.shortAbandoned,
+                              &c.transferredOut,  &c.serviceLevelMet, &c.serviceLevelCounted,
+                              &c.answerWaitMs,    &c.longestWaitMs,   &c.handled,      &c.handleMs,
+                              &c.ratings,         &c.ratingSum,       &c.ratingsTopTwo};
+    for (std::int64_t* field : fields) *field = rs.getInt64(first++);
+    return c;
+}
+
+}  // namespace
+
+std::map<std::pair<std::string, std::string>, QueueCounts> ReportReader::queues(const ReportScope& scope) {
+    const std::string sql = std::string("SELECT queue, channel, ") + kQueueSums +
+                            " FROM stats_queue_intervals WHERE interval_start >= ? AND interval_start < ?" +
+                            inClause("queue", scope.queues) + inClause("channel", scope.channels) +
+                            " GROUP BY queue, channel";
+    std::map<std::pair<std::string, std::string>, QueueCounts> out;
+    auto rs = query(session_, sql, scope, {&scope.queues, &scope.channels});
+    while (rs->next()) out[{rs->getString(1), rs->getString(2)}] = readQueueCounts(*rs, 3);
+    return out;
+}
+
+std::map<std::string, QueueCounts> ReportReader::quarters(const ReportScope& scope) {
+    const std::string sql = std::string("SELECT DATE_FORMAT(interval_start, '%Y-%m-%d %H:%i:%s'), ") + kQueueSums +
+                            " FROM stats_queue_intervals WHERE interval_start >= ? AND interval_start < ?" +
+                            inClause("queue", scope.queues) + inClause("channel", scope.channels) +
+                            " GROUP BY interval_start";
+    std::map<std::string, QueueCounts> out;
+    auto rs = query(session_, sql, scope, {&scope.queues, &scope.channels});
+    while (rs->next()) out[rs->getString(1)] = readQueueCounts(*rs, 2);
+    return out;
+}
+
+std::map<std::string, OperatorCounts> ReportReader::operators(const ReportScope& scope) {
+    std::map<std::string, OperatorCounts> out;
+    {
+        const std::string sql =
+            "SELECT operator, SUM(handled), SUM(handle_ms), SUM(first_responses), SUM(first_response_ms), "
+            "SUM(ratings), SUM(rating_sum), SUM(ratings_top_two), SUM(not_responding) FROM stats_operator_intervals "
+            "WHERE interval_start >= ? AND interval_start < ?" + inClause("operator", scope.operators) +
+            " GROUP BY operator";
+        auto rs = query(session_, sql, scope, {&scope.operators});
+        while (rs->next()) {
+            OperatorCounts& c = out[rs->getString(1)];
+            c.handled = rs->getInt64(2);
+            c.handleMs = rs->getInt64(3);
+            c.firstResponses = rs->getInt64(4);
+            c.firstResponseMs = rs->getInt64(5);
+            c.ratings = rs->getInt64(6);
+            c.ratingSum = rs->getInt64(7);
+            c.ratingsTopTwo = rs->getInt64(8);
+            c.notResponding = rs->getInt64(9);
+        }
+    }
+    for (const auto& [key, ms] : statusTimes(scope)) out[key[0]].addStatusTime(key[1], ms);
+    return out;
+}
+
+std::map<std::vector<std::string>, std::int64_t> ReportReader::statusTimes(const ReportScope& scope) {
+    const std::string sql =
+        "SELECT operator, status, reason, SUM(duration_ms) FROM stats_operator_status_intervals "
+        "WHERE interval_start >= ? AND interval_start < ?" + inClause("operator", scope.operators) +
+        " GROUP BY operator, status, reason";
+    std::map<std::vector<std::string>, std::int64_t> out;
+    auto rs = query(session_, sql, scope, {&scope.operators});
+    while (rs->next()) out[{rs->getString(1), rs->getString(2), rs->getString(3)}] = rs->getInt64(4);
+    return out;
+}
+
+}  // namespace omnigate

@@ -1,0 +1,39 @@
+// What the reports read (docs/reports.md): the 15-minute aggregates over a period, summed as each report groups
+// them. A month of a large centre is a few thousand rows per query; no report reads the raw histories.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "db/db_session.h"
+#include "model/online_figures.h"
+
+namespace omnigate {
+
+// Which rows count: empty sets take everything.
+struct ReportScope {
+    std::string from, to;  // database times, [from, to)
+    std::set<std::string> queues, channels, operators;
+};
+
+class ReportReader {
+public:
+    explicit ReportReader(DbSession& session) : session_(session) {}
+
+    // Per queue and channel.
+    std::map<std::pair<std::string, std::string>, QueueCounts> queues(const ReportScope& scope);
+    // Per quarter hour (database time of its start), every queue and channel in scope together.
+    std::map<std::string, QueueCounts> quarters(const ReportScope& scope);
+    // Per operator (channels together), with their time per status.
+    std::map<std::string, OperatorCounts> operators(const ReportScope& scope);
+    // Per operator, status and break reason: milliseconds.
+    std::map<std::vector<std::string>, std::int64_t> statusTimes(const ReportScope& scope);
+
+private:
+    DbSession& session_;
+};
+
+}  // namespace omnigate
