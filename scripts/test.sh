@@ -83,8 +83,11 @@ if [ $# -eq 0 ]; then
   # of a 12.9-minute run, measured with time(1)), so the sanitizer and fuzzer trees build beside it at the lowest
   # priority: the tests get the CPU whenever they ask for it. Built cold, those trees took 18 minutes here, which
   # ran after ctest before.
+  # A session of its own (to stop it whole) is a scheduling group of its own too, and the kernel shares the CPU
+  # between groups before nice counts: the group itself is made nice 19, or the builds take half of it.
   builds_log=$OMNIGATE_VAR_DIR/sanitizer-builds.log
   setsid -w bash -c '
+    echo 19 >/proc/self/autogroup 2>/dev/null || true
     nice -n 19 "$1/scripts/sanitize.sh" thread --build-only &&
       nice -n 19 "$1/scripts/sanitize.sh" address --build-only &&
       nice -n 19 "$1/scripts/fuzz.sh" --build-only' _ "$repo" >"$builds_log" 2>&1 &

@@ -5,6 +5,7 @@
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
 
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -13,6 +14,9 @@
 #include "auth/ldap_config.h"
 #include "config/daemon_config.h"
 #include "daemon/daemon.h"
+#include "db/connection_pool.h"
+#include "db/migrator.h"
+#include "stats/stats_rebuild.h"
 #include "omnigate/sdk/abi.h"
 
 namespace {
@@ -20,6 +24,7 @@ namespace {
 const char* const kUsage =
     "Usage: omnigate [--config FILE]\n"
     "       omnigate --check-config FILE\n"
+    "       omnigate [--config FILE] --rebuild-stats\n"
     "       omnigate --help | --version\n"
     "\n"
     "The omnichannel contact-centre gateway: channel plugins in, interactions stored in MariaDB, events out\n"
@@ -27,6 +32,8 @@ const char* const kUsage =
     "\n"
     "  --config FILE        run with this YAML config (default: config/omnigate.yaml)\n"
     "  --check-config FILE  validate FILE (and the environment it refers to), print the result, exit 0 or 1\n"
+    "  --rebuild-stats      empty the statistics aggregates and count them again from the stored facts, with\n"
+    "                       progress; run it with the daemons stopped\n"
     "  --help               show this text\n"
     "  --version            show the version and the plugin ABI version\n"
     "\n"
@@ -55,6 +62,29 @@ int checkConfig(const std::string& file) {
         std::cerr << e.what() << "\n";
         return 1;
     }
+}
+
+int rebuildStats(const std::string& file) {
+    try {
+        const omnigate::DaemonConfig config = omnigate::loadDaemonConfig(file);
+        omnigate::ConnectionPool pool(config.database);
+        auto session = pool.connect();
+        omnigate::Migrator migrator(*session, [](const std::string& step) { std::cout << step << std::endl; });
+        migrator.apply(omnigate::builtInMigrations());
+        std::cout << "rebuilding the statistics of " << pool.describe() << std::endl;
+        const auto started = std::chrono::steady_clock::now();
+        omnigate::StatsRebuild(*session, [&](const std::string& line) {
+            const auto seconds =
+                std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+            std::cout << "[" << seconds << " s] " << line << std::endl;
+        }).run();
+        return 0;
+    } catch (const omnigate::ConfigError& e) {
+        std::cerr << e.what() << "\n";
+    } catch (const std::exception& e) {
+        std::cerr << "omnigate: rebuilding the statistics failed: " << e.what() << "\n";
+    }
+    return 1;
 }
 
 int run(const std::string& file) {
@@ -100,6 +130,7 @@ int run(const std::string& file) {
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     std::string configFile = "config/omnigate.yaml";
+    bool rebuild = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         const bool hasValue = i + 1 < args.size();
@@ -112,6 +143,10 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (arg == "--check-config" && hasValue) return checkConfig(args[i + 1]);
+        if (arg == "--rebuild-stats") {
+            rebuild = true;
+            continue;
+        }
         if (arg == "--config" && hasValue) {
             configFile = args[++i];
             continue;
@@ -119,5 +154,5 @@ int main(int argc, char** argv) {
         std::cerr << "omnigate: unknown or incomplete option '" << arg << "'\n\n" << kUsage;
         return 2;
     }
-    return run(configFile);
+    return rebuild ? rebuildStats(configFile) : run(configFile);
 }

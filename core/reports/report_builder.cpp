@@ -13,6 +13,7 @@
 #include "store/operator_store.h"
 #include "store/queue_store.h"
 #include "store/report_reader.h"
+#include "store/topic_store.h"
 
 namespace omnigate {
 
@@ -94,6 +95,9 @@ ReportTable ReportBuilder::build(const ReportRequest& request) {
     if (name == "operator_kpis") return operatorKpis(request);
     if (name == "operator_statuses") return operatorStatuses(request);
     if (name == "contact_centre_detailed") return contactCentreDetailed(request);
+    if (name == "interaction_topics") return interactionTopics(request);
+    if (name == "interaction_ratings") return interactionRatings(request);
+    if (name == "interaction_statuses") return interactionStatuses(request);
     return contactCentreSummary(request);
 }
 
@@ -109,6 +113,7 @@ ReportScope scopeOf(DbSession& session, const ReportRequest& request) {
     };
     scope.queues = filter("queue");
     scope.channels = filter("channel");
+    scope.topics = filter("topic");
     const std::set<std::string> operators = filter("operator"), groups = filter("group"), branches = filter("branch");
     if (!operators.empty() || !groups.empty() || !branches.empty()) {
         // The operators all the given filters admit; none admitted is a scope of nobody, not of everybody.
@@ -275,6 +280,106 @@ ReportTable ReportBuilder::contactCentreSummary(const ReportRequest& request) {
     }
     table.totals = {ReportCell::of("Total")};
     for (ReportCell& c : queueCells(total)) table.totals.push_back(std::move(c));
+    return table;
+}
+
+ReportTable ReportBuilder::interactionTopics(const ReportRequest& request) {
+    const ReportScope scope = scopeOf(session_, request);
+    // A topic as its path in the tree ("Billing / Refunds"): a child's name alone can repeat under two parents.
+    std::map<std::int64_t, Topic> topics;
+    for (const Topic& t : TopicStore(session_).all()) topics[t.id] = t;
+    const auto pathOf = [&](std::int64_t id) {
+        std::string path;
+        for (int depth = 0; id != 0 && depth < 32; ++depth) {
+            const auto found = topics.find(id);
+            if (found == topics.end()) return path.empty() ? "#" + std::to_string(id) : path;
+            path = path.empty() ? found->second.name : found->second.name + " / " + path;
+            id = found->second.parentId;
+        }
+        return path;
+    };
+    const auto counts = ReportReader(session_).topics(scope);
+    std::int64_t closed = 0, handled = 0, handleMs = 0;
+    for (const auto& [id, c] : counts) {
+        closed += c.closed;
+        handled += c.handled;
+        handleMs += c.handleMs;
+    }
+    const auto average = [](std::int64_t ms, std::int64_t n) -> std::optional<double> {
+        if (n <= 0) return std::nullopt;
+        return std::round(static_cast<double>(ms) / static_cast<double>(n) / 100.0) / 10.0;
+    };
+    ReportTable table;
+    table.columns = {{"topic", "Topic", ""},
+                     {"topic_path", "Topic path", ""},
+                     {"closed", "Closed", ""},
+                     {"share_percent", "Share of topic filings, %", "0.0"},
+                     {"handled", "Handled", ""},
+                     {"average_handle_seconds", "Average handle time, s", "0.0"}};
+    for (const auto& [id, c] : counts) {
+        table.rows.push_back({ReportCell::of(static_cast<double>(id)), ReportCell::of(pathOf(id)),
+                              ReportCell::of(static_cast<double>(c.closed)), ReportCell::of(percent(c.closed, closed)),
+                              ReportCell::of(static_cast<double>(c.handled)),
+                              ReportCell::of(average(c.handleMs, c.handled))});
+    }
+    table.totals = {ReportCell::of("Total"), ReportCell::of(""), ReportCell::of(static_cast<double>(closed)),
+                    ReportCell::of(percent(closed, closed)), ReportCell::of(static_cast<double>(handled)),
+                    ReportCell::of(average(handleMs, handled))};
+    return table;
+}
+
+ReportTable ReportBuilder::interactionRatings(const ReportRequest& request) {
+    const ReportScope scope = scopeOf(session_, request);
+    const auto counts = ReportReader(session_).ratings(scope);
+    std::int64_t all = 0, sum = 0, topTwo = 0;
+    for (const auto& [rating, n] : counts) {
+        all += n;
+        sum += rating * n;
+        if (rating >= 4) topTwo += n;
+    }
+    ReportTable table;
+    table.columns = {{"rating", "Rating", ""}, {"ratings", "Ratings", ""}, {"share_percent", "Share, %", "0.0"}};
+    // Every value 1 to 5, none left out for having no rating: the distribution's shape is the point.
+    for (int rating = 5; rating >= 1; --rating) {
+        const auto found = counts.find(rating);
+        const std::int64_t n = found == counts.end() ? 0 : found->second;
+        table.rows.push_back({ReportCell::of(static_cast<double>(rating)), ReportCell::of(static_cast<double>(n)),
+                              ReportCell::of(percent(n, all))});
+    }
+    std::optional<double> average;
+    if (all > 0) average = std::round(static_cast<double>(sum) * 100.0 / static_cast<double>(all)) / 100.0;
+    table.columns.push_back({"average_rating", "Average rating", "0.00"});
+    table.columns.push_back({"csat_percent", "CSAT, %", "0.0"});
+    for (auto& row : table.rows) {
+        row.push_back(ReportCell::of(""));
+        row.push_back(ReportCell::of(""));
+    }
+    table.totals = {ReportCell::of("Total"), ReportCell::of(static_cast<double>(all)),
+                    ReportCell::of(percent(all, all)), ReportCell::of(average), ReportCell::of(percent(topTwo, all))};
+    return table;
+}
+
+ReportTable ReportBuilder::interactionStatuses(const ReportRequest& request) {
+    const ReportScope scope = scopeOf(session_, request);
+    const auto counts = ReportReader(session_).statuses(scope);
+    ReportTable table;
+    table.columns = {{"status", "Status", ""},
+                     {"ended", "Times left", ""},
+                     {"total_seconds", "Time in it, s", ""},
+                     {"average_seconds", "Average time in it, s", "0.0"}};
+    std::int64_t ended = 0, ms = 0;
+    for (const auto& [status, c] : counts) {
+        ended += c.ended;
+        ms += c.durationMs;
+        std::optional<double> average;
+        if (c.ended > 0) {
+            average = std::round(static_cast<double>(c.durationMs) / static_cast<double>(c.ended) / 100.0) / 10.0;
+        }
+        table.rows.push_back({ReportCell::of(status), ReportCell::of(static_cast<double>(c.ended)),
+                              ReportCell::of(static_cast<double>(c.durationMs / 1000)), ReportCell::of(average)});
+    }
+    table.totals = {ReportCell::of("Total"), ReportCell::of(static_cast<double>(ended)),
+                    ReportCell::of(static_cast<double>(ms / 1000)), ReportCell::of("")};
     return table;
 }
 

@@ -20,6 +20,9 @@ private:
     ReportTable operatorStatuses(const ReportRequest& request);
     ReportTable contactCentreDetailed(const ReportRequest& request);
     ReportTable contactCentreSummary(const ReportRequest& request);
+    ReportTable interactionTopics(const ReportRequest& request);
+    ReportTable interactionRatings(const ReportRequest& request);
+    ReportTable interactionStatuses(const ReportRequest& request);
 
     DbSession& session_;
 };

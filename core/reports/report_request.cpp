@@ -58,6 +58,9 @@ const std::vector<ReportSpec>& reportSpecs() {
         {"operator_statuses", "Operator statuses", {"operator", "group", "branch"}, false},
         {"contact_centre_detailed", "Contact-centre indicators, detailed", {"queue", "channel"}, true},
         {"contact_centre_summary", "Contact-centre indicators, summary", {"queue", "channel"}, false},
+        {"interaction_topics", "Interaction topics", {"queue", "channel", "topic"}, false},
+        {"interaction_ratings", "Interaction ratings", {"queue", "channel", "operator", "group", "branch"}, false},
+        {"interaction_statuses", "Interaction statuses", {"queue", "channel"}, false},
     };
     return specs;
 }

@@ -453,10 +453,9 @@ void InteractionStore::moveToChannel(std::int64_t id, const std::string& channel
 
 void InteractionStore::markRatingRequested(std::int64_t id) {
     sql::PreparedStatement& update = session_.prepare("UPDATE interactions SET rating_requested_at = ? WHERE id = ?");
-    const std::string now = nowDbTime();
-    update.setString(1, now);
+    update.setString(1, nowDbTime());
     update.setInt64(2, id);
-    if (update.executeUpdate() > 0) StatsFacts(session_).firstResponse(id, now);
+    update.executeUpdate();
 }
 
 bool InteractionStore::holdForBot(std::int64_t id, const std::string& bot) {

@@ -100,4 +100,37 @@ std::map<std::vector<std::string>, std::int64_t> ReportReader::statusTimes(const
     return out;
 }
 
+std::map<std::int64_t, TopicCounts> ReportReader::topics(const ReportScope& scope) {
+    const std::string sql =
+        "SELECT topic_id, SUM(closed), SUM(handled), SUM(handle_ms) FROM stats_topic_intervals "
+        "WHERE interval_start >= ? AND interval_start < ?" + inClause("queue", scope.queues) +
+        inClause("channel", scope.channels) + inClause("topic_id", scope.topics) + " GROUP BY topic_id";
+    std::map<std::int64_t, TopicCounts> out;
+    auto rs = query(session_, sql, scope, {&scope.queues, &scope.channels, &scope.topics});
+    while (rs->next()) out[rs->getInt64(1)] = TopicCounts{rs->getInt64(2), rs->getInt64(3), rs->getInt64(4)};
+    return out;
+}
+
+std::map<int, std::int64_t> ReportReader::ratings(const ReportScope& scope) {
+    const std::string sql =
+        "SELECT rating, SUM(ratings) FROM stats_rating_intervals WHERE interval_start >= ? AND interval_start < ?" +
+        inClause("queue", scope.queues) + inClause("channel", scope.channels) +
+        inClause("operator", scope.operators) + " GROUP BY rating";
+    std::map<int, std::int64_t> out;
+    auto rs = query(session_, sql, scope, {&scope.queues, &scope.channels, &scope.operators});
+    while (rs->next()) out[rs->getInt(1)] = rs->getInt64(2);
+    return out;
+}
+
+std::map<std::string, StatusCounts> ReportReader::statuses(const ReportScope& scope) {
+    const std::string sql =
+        "SELECT status, SUM(ended), SUM(duration_ms) FROM stats_status_intervals "
+        "WHERE interval_start >= ? AND interval_start < ?" + inClause("queue", scope.queues) +
+        inClause("channel", scope.channels) + " GROUP BY status";
+    std::map<std::string, StatusCounts> out;
+    auto rs = query(session_, sql, scope, {&scope.queues, &scope.channels});
+    while (rs->next()) out[rs->getString(1)] = StatusCounts{rs->getInt64(2), rs->getInt64(3)};
+    return out;
+}
+
 }  // namespace omnigate

@@ -16,7 +16,15 @@ namespace omnigate {
 // Which rows count: empty sets take everything.
 struct ReportScope {
     std::string from, to;  // database times, [from, to)
-    std::set<std::string> queues, channels, operators;
+    std::set<std::string> queues, channels, operators, topics;
+};
+
+struct TopicCounts {
+    std::int64_t closed = 0, handled = 0, handleMs = 0;
+};
+
+struct StatusCounts {
+    std::int64_t ended = 0, durationMs = 0;
 };
 
 class ReportReader {
@@ -31,6 +39,13 @@ public:
     std::map<std::string, OperatorCounts> operators(const ReportScope& scope);
     // Per operator, status and break reason: milliseconds.
     std::map<std::vector<std::string>, std::int64_t> statusTimes(const ReportScope& scope);
+
+    // Per topic id, the interactions closed with it.
+    std::map<std::int64_t, TopicCounts> topics(const ReportScope& scope);
+    // Per rating 1 to 5, how many.
+    std::map<int, std::int64_t> ratings(const ReportScope& scope);
+    // Per interaction status, how many times it ended and for how long it had lasted.
+    std::map<std::string, StatusCounts> statuses(const ReportScope& scope);
 
 private:
     DbSession& session_;

@@ -92,10 +92,45 @@ std::string StatsFacts::intervalOf(const std::string& dbTime) {
 
 void StatsFacts::changed(const Interaction& before, const Interaction& after, const std::string& now) {
     QueueVisits(session_).record(before, after, now);
-    if (after.status == InteractionStatus::Closed && before.status != InteractionStatus::Closed &&
-        !before.acceptedAt.empty() && !before.operatorId.empty()) {
-        closed(before, now);
-    }
+    if (before.status == after.status) return;
+    statusEnded(before, now);
+    if (after.status != InteractionStatus::Closed) return;
+    const std::int64_t handleMs = before.acceptedAt.empty() || before.operatorId.empty() ? -1 : closed(before, now);
+    // Its topics as filed at the close, each once.
+    sql::PreparedStatement& topics = session_.prepare(
+        "INSERT INTO stats_topic_intervals (interval_start, topic_id, queue, channel, closed, handled, handle_ms) "
+        "SELECT ?, topic_id, ?, ?, 1, ?, ? FROM interaction_topics WHERE interaction_id = ? "
+        "ON DUPLICATE KEY UPDATE closed = closed + 1, handled = handled + VALUES(handled), "
+        "handle_ms = handle_ms + VALUES(handle_ms)");
+    topics.setString(1, intervalOf(now));
+    topics.setString(2, before.queue);
+    topics.setString(3, before.channel);
+    topics.setInt(4, handleMs >= 0 ? 1 : 0);
+    topics.setInt64(5, std::max<std::int64_t>(handleMs, 0));
+    topics.setInt64(6, before.id);
+    topics.executeUpdate();
+}
+
+void StatsFacts::statusEnded(const Interaction& before, const std::string& now) {
+    // Since it last entered that status (the history has every entry; the change being made is a later one).
+    sql::PreparedStatement& q = session_.prepare(
+        "SELECT COALESCE(GREATEST(0, TIMESTAMPDIFF(MICROSECOND, MAX(created_at), ?) DIV 1000), 0) "
+        "FROM interaction_status_history WHERE interaction_id = ? AND to_status = ?");
+    q.setString(1, now);
+    q.setInt64(2, before.id);
+    q.setString(3, toString(before.status));
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    const std::int64_t ms = rs->next() ? rs->getInt64(1) : 0;
+    sql::PreparedStatement& upsert = session_.prepare(
+        "INSERT INTO stats_status_intervals (interval_start, queue, channel, status, ended, duration_ms) "
+        "VALUES (?, ?, ?, ?, 1, ?) ON DUPLICATE KEY UPDATE ended = ended + 1, duration_ms = duration_ms + "
+        "VALUES(duration_ms)");
+    upsert.setString(1, intervalOf(now));
+    upsert.setString(2, before.queue);
+    upsert.setString(3, before.channel);
+    upsert.setString(4, toString(before.status));
+    upsert.setInt64(5, ms);
+    upsert.executeUpdate();
 }
 
 void StatsFacts::visitEnded(const EndedVisit& v, const std::string& now) {
@@ -112,7 +147,7 @@ void StatsFacts::visitEnded(const EndedVisit& v, const std::string& now) {
     addQueue(session_, intervalOf(now), v.queue, v.channel, row);
 }
 
-void StatsFacts::closed(const Interaction& before, const std::string& now) {
+std::int64_t StatsFacts::closed(const Interaction& before, const std::string& now) {
     // Handle time: from the accept to the close, less the time it spent postponed meanwhile (docs/metrics.md).
     const std::string accepted = isoToDbTime(before.acceptedAt);
     sql::PreparedStatement& q = session_.prepare(
@@ -138,6 +173,7 @@ void StatsFacts::closed(const Interaction& before, const std::string& now) {
     row.handled = 1;
     row.handleMs = handleMs;
     addOperator(session_, interval, before.operatorId, before.channel, row);
+    return handleMs;
 }
 
 void StatsFacts::firstResponse(std::int64_t interactionId, const std::string& now) {
@@ -157,6 +193,15 @@ void StatsFacts::firstResponse(std::int64_t interactionId, const std::string& no
 
 void StatsFacts::rated(const Interaction& interaction, int rating, const std::string& now) {
     const std::string interval = intervalOf(now);
+    sql::PreparedStatement& byValue = session_.prepare(
+        "INSERT INTO stats_rating_intervals (interval_start, queue, channel, operator, rating, ratings) "
+        "VALUES (?, ?, ?, ?, ?, 1) ON DUPLICATE KEY UPDATE ratings = ratings + 1");
+    byValue.setString(1, interval);
+    byValue.setString(2, interaction.queue);
+    byValue.setString(3, interaction.channel);
+    byValue.setString(4, interaction.operatorId);
+    byValue.setInt(5, rating);
+    byValue.executeUpdate();
     if (!interaction.queue.empty()) {
         QueueRow row;
         row.ratings = 1;

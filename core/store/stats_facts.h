@@ -45,7 +45,10 @@ public:
     static std::string intervalOf(const std::string& dbTime);
 
 private:
-    void closed(const Interaction& before, const std::string& now);
+    // Handled: for its queue and operator; returns the handle time (ms).
+    std::int64_t closed(const Interaction& before, const std::string& now);
+    // The interaction's status `before.status` ended now: its time, in the quarter hour it ended.
+    void statusEnded(const Interaction& before, const std::string& now);
 
     DbSession& session_;
 };

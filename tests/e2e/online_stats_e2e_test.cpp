@@ -13,6 +13,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <map>
 #include <thread>
 
 #include "support/daemon_process.h"
@@ -161,6 +162,16 @@ TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt
         waitStatus(id, "offered");
         ASSERT_EQ(act(id, "accept", R"({"operator_id":")" + op + R"("})").status, 200);
     }
+    // Filed under a topic of a tree, before it is closed.
+    r = admin("POST", "/api/v1/topics", R"({"name":"Stats )" + u + R"("})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    r = admin("POST", "/api/v1/topics",
+              R"({"name":"Refunds","parent_id":)" + std::to_string(r.json()->getValue<std::int64_t>("id")) + "}");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::int64_t topic = r.json()->getValue<std::int64_t>("id");
+    ASSERT_EQ(admin("PUT", "/api/v1/interactions/" + std::to_string(first) + "/topics",
+                    R"({"topic_ids":[)" + std::to_string(topic) + "]}").status,
+              200);
     r = admin("POST", "/api/v1/interactions/" + std::to_string(first) + "/messages", R"({"text":"Here to help"})");
     ASSERT_EQ(r.status, 201) << r.body;
     ASSERT_EQ(act(first, "close", R"({"resolution":"done"})").status, 200);
@@ -274,6 +285,36 @@ TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt
     EXPECT_EQ(kpiRow->getValue<double>("csat_percent"), 100) << "a 4 is a top-two rating";
     EXPECT_EQ(kpiRow->getValue<std::string>("targets_met"), "0 of 1") << "the rating target of 4.5 is missed";
 
+    // Topics, ratings and statuses of the day.
+    r = admin("GET", "/api/v1/reports/interaction_topics" + period + "&topic=" + std::to_string(topic));
+    ASSERT_EQ(r.status, 200) << r.body;
+    ASSERT_EQ(r.json()->getArray("rows")->size(), 1u) << r.body;
+    const auto topicRow = r.json()->getArray("rows")->getObject(0);
+    EXPECT_EQ(topicRow->getValue<std::string>("topic_path"), "Stats " + u + " / Refunds");
+    EXPECT_EQ(topicRow->getValue<double>("closed"), 1);
+    EXPECT_EQ(topicRow->getValue<double>("handled"), 1);
+    r = admin("GET", "/api/v1/reports/interaction_ratings" + period + "&queue=" + queue);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto ratingRows = r.json()->getArray("rows");
+    ASSERT_EQ(ratingRows->size(), 5u) << "every value, 5 to 1";
+    EXPECT_EQ(ratingRows->getObject(1)->getValue<double>("rating"), 4);
+    EXPECT_EQ(ratingRows->getObject(1)->getValue<double>("ratings"), 1);
+    EXPECT_EQ(ratingRows->getObject(0)->getValue<double>("ratings"), 0);
+    EXPECT_EQ(r.json()->getObject("totals")->getValue<double>("average_rating"), 4);
+    r = admin("GET", "/api/v1/reports/interaction_statuses" + period + "&queue=" + queue);
+    ASSERT_EQ(r.status, 200) << r.body;
+    std::map<std::string, double> timesLeft;
+    const auto statusRows = r.json()->getArray("rows");
+    for (std::size_t i = 0; i < statusRows->size(); ++i) {
+        const auto o = statusRows->getObject(static_cast<unsigned>(i));
+        timesLeft[o->getValue<std::string>("status")] = o->getValue<double>("ended");
+    }
+    for (const char* status : {"queued", "offered", "assigned"}) {
+        const std::string history = "SELECT COUNT(*) FROM interaction_status_history WHERE interaction_id IN (" + ours +
+                                    ") AND from_status = '" + status + "'";
+        EXPECT_EQ(timesLeft[status], db_.scalar(history)) << status;
+    }
+
     // The same report as a spreadsheet: its rows, its totals, and for the detailed one a chart.
     r = admin("GET", "/api/v1/reports/queue_kpis" + period + "&queue=" + queue + "&format=xlsx");
     ASSERT_EQ(r.status, 200);
@@ -291,6 +332,25 @@ TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt
     const XlsxContent detailed = readXlsx(r.body);
     EXPECT_EQ(detailed.rows.size(), 1u + 24 + 1) << "every hour of the day, and the totals";
     EXPECT_TRUE(detailed.hasChart);
+
+    // Rebuilt from the stored facts, the aggregates of this scenario are what the write path kept live.
+    const std::vector<std::string> aggregates{
+        "SELECT * FROM stats_queue_intervals WHERE queue = '" + queue + "' ORDER BY 1, 2, 3",
+        "SELECT * FROM stats_operator_intervals WHERE operator = '" + op + "' ORDER BY 1, 2, 3",
+        "SELECT * FROM stats_operator_status_intervals WHERE operator = '" + op + "' ORDER BY 1, 2, 3, 4",
+        "SELECT * FROM stats_topic_intervals WHERE topic_id = " + std::to_string(topic) + " ORDER BY 1, 2, 3, 4",
+        "SELECT * FROM stats_rating_intervals WHERE queue = '" + queue + "' ORDER BY 1, 2, 3, 4, 5",
+        "SELECT * FROM stats_status_intervals WHERE queue = '" + queue + "' ORDER BY 1, 2, 3, 4"};
+    std::vector<std::vector<std::vector<std::string>>> live;
+    for (const std::string& sql : aggregates) live.push_back(db_.rows(sql));
+    std::string output;
+    ASSERT_EQ(DaemonProcess::run({"--config", daemon_->configPath(), "--rebuild-stats"}, output), 0) << output;
+    EXPECT_NE(output.find("queue visits: "), std::string::npos) << "progress is shown: " << output;
+    EXPECT_NE(output.find("done"), std::string::npos) << output;
+    for (std::size_t i = 0; i < aggregates.size(); ++i) {
+        EXPECT_EQ(db_.rows(aggregates[i]), live[i]) << aggregates[i];
+    }
+    EXPECT_FALSE(live[0].empty());
 }
 
 TEST_F(OnlineStats, BadThresholdsQueriesAndReportRequestsAreRefusedNamingTheKey) {
@@ -340,7 +400,7 @@ TEST_F(OnlineStats, BadThresholdsQueriesAndReportRequestsAreRefusedNamingTheKey)
     badReport("queue_kpis?from=2026-12-01&to=2026-12-01&format=pdf", "'format' must be json, csv or xlsx");
     const HttpResult list = admin("GET", "/api/v1/reports");
     ASSERT_EQ(list.status, 200) << list.body;
-    EXPECT_EQ(list.json()->getArray("reports")->size(), 5u);
+    EXPECT_EQ(list.json()->getArray("reports")->size(), 8u);
 
     EXPECT_EQ(admin("GET", "/api/v1/stats/online?queue=x").status, 400);
     EXPECT_EQ(admin("GET", "/api/v1/stats/online/queues/no-such-queue-" + unique()).status, 404);

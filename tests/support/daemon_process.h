@@ -64,6 +64,7 @@ public:
     int port() const { return port_; }
     HttpClient http() const { return HttpClient(port_); }
     const std::string& adminToken() const { return options_.adminToken; }
+    const std::string& configPath() const { return configPath_; }
     std::string log();
 
     // Runs the binary with `args` to completion; returns the exit code and fills `output` (stdout+stderr).
