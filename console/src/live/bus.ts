@@ -17,6 +17,7 @@ export interface LiveEvent {
 }
 
 type Listener = (event: LiveEvent) => void
+type SnapshotListener = (snapshot: unknown) => void
 
 export const live = reactive({
   connected: false,
@@ -30,10 +31,25 @@ const listeners = new Set<Listener>()
 const resyncs = new Set<() => void>()
 // The operator events topic repeats what the interaction topic says; an event is handled once by its id.
 const seen: string[] = []
+// The statistics come as retained snapshots, not events: no envelope, no id, each one the whole state. The broker
+// hands the retained one over at subscribe time, possibly before the page that shows it exists, so the latest of
+// each topic is kept for whoever asks later.
+const snapshotTopic = /^omnigate\/v1\/(stats\/.+|operators\/[^/]+\/stats)$/
+const snapshots = new Map<string, Set<SnapshotListener>>()
+const latest = new Map<string, unknown>()
 
 export function onEvent(listener: Listener): () => void {
   listeners.add(listener)
   return () => listeners.delete(listener)
+}
+
+// `listener` gets the latest snapshot of `topic` at once when one came already, then each one as it comes.
+export function onSnapshot(topic: string, listener: SnapshotListener): () => void {
+  let set = snapshots.get(topic)
+  if (!set) snapshots.set(topic, (set = new Set()))
+  set.add(listener)
+  if (latest.has(topic)) listener(latest.get(topic))
+  return () => set.delete(listener)
 }
 
 export function onResync(callback: () => void): () => void {
@@ -82,14 +98,21 @@ export async function connect(account: BrokerAccount | null) {
   client.on('close', markDown)
   client.on('offline', markDown)
   client.on('message', (topic, payload) => {
-    let event: LiveEvent
+    let parsed: unknown
     try {
-      event = { ...JSON.parse(new TextDecoder().decode(payload)), topic }
+      parsed = JSON.parse(new TextDecoder().decode(payload))
     } catch {
       return
     }
-    // Retained snapshots (the online statistics) share the topics an account reads; only events go to listeners.
-    if (typeof event.type !== 'string' || typeof event.id !== 'string') return
+    if (snapshotTopic.test(topic)) {
+      latest.set(topic, parsed)
+      snapshots.get(topic)?.forEach((listener) => listener(parsed))
+      return
+    }
+    // Retained snapshots of some other kind share the topics an account reads too; only events go to listeners.
+    const envelope = parsed as Partial<LiveEvent> | null
+    if (typeof envelope?.id !== 'string' || typeof envelope.type !== 'string') return
+    const event = { ...envelope, topic } as LiveEvent
     if (seen.includes(event.id)) return
     seen.push(event.id)
     if (seen.length > 500) seen.shift()
@@ -103,6 +126,8 @@ export function disconnect() {
   lostTimer = undefined
   client?.end(true)
   client = null
+  // The next sign-in may be someone else, who must not see this one's figures.
+  latest.clear()
   live.connected = false
   live.lost = false
 }
