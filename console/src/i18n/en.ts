@@ -187,8 +187,6 @@ export default {
     empty: 'Nothing here now. While you are ready, new interactions are offered to you above.',
     tabs: { active: 'In work', waiting: 'Waiting', postponed: 'Postponed', processed: 'Processed today' },
     keys: 'Alt+J / Alt+K: next / previous · Ctrl+Enter: send · Alt+E: close',
-    handledToday: 'Handled today: {count}',
-    averageHandling: 'on average {minutes} min',
     statuses: {
       new: 'new',
       queued: 'queued',

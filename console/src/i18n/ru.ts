@@ -189,8 +189,6 @@ const ru: typeof en = {
     empty: 'Сейчас здесь пусто. Пока вы в статусе «Готов», новые обращения появляются выше.',
     tabs: { active: 'В работе', waiting: 'Ждут клиента', postponed: 'Отложены', processed: 'Обработаны сегодня' },
     keys: 'Alt+J / Alt+K — следующее / предыдущее · Ctrl+Enter — отправить · Alt+E — закрыть',
-    handledToday: 'Обработано сегодня: {count}',
-    averageHandling: 'в среднем {minutes} мин',
     statuses: {
       new: 'новое',
       queued: 'в очереди',
