@@ -3,7 +3,8 @@
 // widget on a shop's site (another origin), accepting it, a template suggested live for the client's next question,
 // answering with a template by its shortcut and Ctrl+Enter (the widget shows the answer), a mail-like HTML file
 // shown in a sandboxed frame, closing with a resolution (the widget shows the rating form, the rating is taken and
-// shows in the processed tab), and signing out.
+// shows in the processed tab), the operator's own figures of the day (handled at the close, the rating live), and
+// signing out.
 import { createServer } from 'node:http'
 import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
@@ -153,7 +154,11 @@ await run(async (browser) => {
   await $('conversation').getByText('Ваш заказ уже в пути.').waitFor({ timeout })
   await $('rating').getByText('Client rating: 5').waitFor({ timeout })
   check((await $('composer').count()) === 0, 'a processed interaction can still be answered')
-  await $('day-stats').getByText('Handled today: 1').waitFor({ timeout })
+
+  say("the operator's own figures count the interaction, and the rating comes live")
+  await $('my-handled').locator('.figure[data-key="handled"][data-value="1"]').waitFor({ timeout })
+  await $('my-average_rating').locator('.figure[data-key="average_rating"][data-value="5"]').waitFor({ timeout })
+  await $('my-average_handle_seconds').locator('.figure:not([data-value=""])').waitFor({ timeout })
 
   say('signing out returns to the sign-in page, in English still')
   await $('sign-out').click()

@@ -1,8 +1,10 @@
 // A supervisor's watch: the page in English for an English browser, the unified queue filtered to one queue
 // growing live as clients write and grouped per channel, two interactions selected and transferred to another
-// queue in one mass operation, the operators board with each operator's load against capacity and a status
-// changed there, and one interaction opened read-only from its row: its conversation and client card, assigned to
-// the operator, and the other client merged into its client (the other interaction follows, live).
+// queue in one mass operation, the statistics board (the queue's waiting, marked live by a threshold an
+// administrator sets meanwhile; the operator's time in status counting up), the operators board with each
+// operator's load against capacity and a status changed there, and one interaction opened read-only from its
+// row: its conversation and client card, assigned to the operator, and the other client merged into its client
+// (the other interaction follows, live).
 import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
 const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
@@ -12,6 +14,8 @@ const queue = required('OMNIGATE_QUEUE')
 const otherQueue = required('OMNIGATE_OTHER_QUEUE')
 const operator = required('OMNIGATE_OPERATOR')
 const tag = required('OMNIGATE_TAG')
+const adminLogin = required('OMNIGATE_ADMIN_LOGIN')
+const adminPassword = required('OMNIGATE_ADMIN_PASSWORD')
 const timeout = 15000
 
 // A client writing in the web chat, straight through its REST API; answers the interaction's id.
@@ -28,6 +32,23 @@ async function clientWrites(name, text) {
   })
   check(message.status === 201, `the client's message was answered ${message.status}`)
   return (await message.json()).interaction_id
+}
+
+// A queue's thresholds are the business administrator's to set (catalogs:write), over REST as the admin page does.
+async function setThresholds(queueId, thresholds) {
+  const signedIn = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: adminLogin, password: adminPassword }),
+  })
+  check(signedIn.status === 200, `the administrator's sign-in was answered ${signedIn.status}`)
+  const { access_token: token } = await signedIn.json()
+  const changed = await fetch(`${base}/api/v1/queues/${queueId}`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ thresholds }),
+  })
+  check(changed.status === 200, `setting the thresholds was answered ${changed.status}: ${await changed.text()}`)
 }
 
 await run(async (browser) => {
@@ -67,6 +88,43 @@ await run(async (browser) => {
   await page.selectOption('select[name=queue]', otherQueue)
   await row(first).waitFor({ timeout })
   await row(second).waitFor({ timeout })
+
+  say('the statistics board shows both waiting in the queue they went to, and none left in the first')
+  let boardReads = 0
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/v1/stats/online') boardReads++
+  })
+  await $('tab-stats').click()
+  const statsRow = (id) => page.locator(`[data-test="stats-queue"][data-id="${id}"]`)
+  const waiting = (where, value, level) =>
+    where.locator(`.figure.level-${level}[data-key="waiting"][data-value="${value}"]`).waitFor({ timeout })
+  await waiting(statsRow(otherQueue), 2, 'normal')
+  await waiting(statsRow(queue), 0, 'normal')
+  check(boardReads === 1, `opening the board read it ${boardReads} times`)
+
+  say('a threshold the administrator sets on the queue marks its waiting live, with its target missed')
+  await setThresholds(otherQueue, { waiting: { direction: 'above', warning: 1, critical: 5, target: 0 } })
+  await waiting(statsRow(otherQueue), 2, 'warning')
+  await statsRow(otherQueue).locator('[data-key="waiting"] [data-test="target"].missed').waitFor({ timeout })
+  check(boardReads === 1, `the board was read again (${boardReads} reads) instead of following the published snapshot`)
+  await statsRow(queue).locator('[data-key="waiting"][data-level="normal"]').waitFor({ timeout })
+
+  say("the queue opens to its channels, each judged by the queue's thresholds")
+  await statsRow(otherQueue).locator('[data-test="stats-expand"]').click()
+  await waiting(page.locator('[data-test="stats-channel"][data-channel="webchat"]'), 2, 'warning')
+
+  say('the operator shows with their status, its time counting up, and their load against capacity')
+  const statsOperator = page.locator(`[data-test="stats-operator"][data-id="${operator}"]`)
+  await statsOperator.getByText('Offline').waitFor({ timeout })
+  await statsOperator.getByText('webchat 0/2').waitFor({ timeout })
+  const inStatus = statsOperator.locator('[data-test="stats-in-status"]')
+  const before = await inStatus.textContent()
+  await page.waitForFunction(
+    ([selector, text]) => document.querySelector(selector)?.textContent !== text,
+    [`[data-test="stats-operator"][data-id="${operator}"] [data-test="stats-in-status"]`, before],
+    { timeout: 5000 },
+  )
+  await screenshot(page, 'supervisor-stats')
 
   say('the operators board shows the operator with their capacity, and turns them ready')
   await $('tab-operators').click()
