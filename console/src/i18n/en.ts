@@ -147,6 +147,8 @@ export default {
       first_response_seconds: 'Average first response time',
       average_rating: 'Average rating',
       not_responding: 'Offers let lapse',
+      ready_share_percent: 'Share of time ready',
+      occupancy_percent: 'Occupancy',
     },
     short: {
       waiting: 'Waiting',
@@ -164,6 +166,8 @@ export default {
       first_response_seconds: 'First resp.',
       average_rating: 'Rating',
       not_responding: 'Lapsed',
+      ready_share_percent: 'Ready %',
+      occupancy_percent: 'Occupancy',
     },
   },
   status: {

@@ -149,6 +149,8 @@ const ru: typeof en = {
       first_response_seconds: 'Среднее время первого ответа',
       average_rating: 'Средняя оценка',
       not_responding: 'Просроченные предложения',
+      ready_share_percent: 'Доля времени в готовности',
+      occupancy_percent: 'Занятость',
     },
     short: {
       waiting: 'Ожидают',
@@ -166,6 +168,8 @@ const ru: typeof en = {
       first_response_seconds: 'Первый ответ',
       average_rating: 'Оценка',
       not_responding: 'Просрочено',
+      ready_share_percent: 'Готов, %',
+      occupancy_percent: 'Занятость',
     },
   },
   status: {

@@ -75,7 +75,11 @@ export const operatorFigures = [
   'first_response_seconds',
   'average_rating',
   'not_responding',
+  'ready_share_percent',
+  'occupancy_percent',
 ] as const
+// What the operator sees of their own, beside their status: the figures of their work, not of their time.
+export const ownFigures = operatorFigures.slice(0, 5)
 export const statuses = ['ready', 'busy', 'wrap_up', 'break', 'not_responding', 'offline'] as const
 
 // A snapshot replaces the one shown only when it is newer: the REST answer and the retained message race at open.
