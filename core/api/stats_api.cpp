@@ -38,20 +38,22 @@ void StatsApi::registerRoutes(Router& router) {
                [this](const HttpRequest& r, const Actor&) { return operatorFigures(r); });
 }
 
-HttpResponse StatsApi::board(const HttpRequest& request) {
-    refuseQuery(request);
-    const auto snapshot = api::readWith<OnlineSnapshot>(pool_, "the online statistics", [&](DbSession& s) {
+OnlineSnapshot StatsApi::current() {
+    return api::readWith<OnlineSnapshot>(pool_, "the online statistics", [&](DbSession& s) {
         return OnlineSnapshot::read(s, utcOffsetMinutes_, Poco::Timestamp().epochMicroseconds());
     });
+}
+
+HttpResponse StatsApi::board(const HttpRequest& request) {
+    refuseQuery(request);
+    const OnlineSnapshot snapshot = current();
     return api::jsonResponse(200, snapshot.board());
 }
 
 HttpResponse StatsApi::queue(const HttpRequest& request) {
     refuseQuery(request);
     const std::string id = idOf(request, "a queue id");
-    const auto snapshot = api::readWith<OnlineSnapshot>(pool_, "the online statistics", [&](DbSession& s) {
-        return OnlineSnapshot::read(s, utcOffsetMinutes_, Poco::Timestamp().epochMicroseconds());
-    });
+    const OnlineSnapshot snapshot = current();
     const auto entry = snapshot.queue(id);
     if (!entry) throw ApiError::notFound("no queue '" + id + "'");
     return api::jsonResponse(200, entry);
@@ -60,9 +62,7 @@ HttpResponse StatsApi::queue(const HttpRequest& request) {
 HttpResponse StatsApi::operatorFigures(const HttpRequest& request) {
     refuseQuery(request);
     const std::string id = idOf(request, "an operator id");
-    const auto snapshot = api::readWith<OnlineSnapshot>(pool_, "the online statistics", [&](DbSession& s) {
-        return OnlineSnapshot::read(s, utcOffsetMinutes_, Poco::Timestamp().epochMicroseconds());
-    });
+    const OnlineSnapshot snapshot = current();
     const auto entry = snapshot.operatorEntry(id);
     if (!entry) throw ApiError::notFound("no operator '" + id + "'");
     return api::jsonResponse(200, entry);

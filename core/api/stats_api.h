@@ -4,6 +4,7 @@
 
 #include "db/connection_pool.h"
 #include "http/router.h"
+#include "stats/online_snapshot.h"
 
 namespace omnigate {
 
@@ -14,6 +15,7 @@ public:
     void registerRoutes(Router& router);
 
 private:
+    OnlineSnapshot current();  // computed for this call
     HttpResponse board(const HttpRequest& request);
     HttpResponse queue(const HttpRequest& request);
     HttpResponse operatorFigures(const HttpRequest& request);

@@ -163,6 +163,16 @@ Poco::JSON::Object::Ptr OperatorGroup::toJson() const {
     return o;
 }
 
+FigureThresholds effectiveKpiTargets(const Operator& op, const std::vector<OperatorGroup>& groups) {
+    FigureThresholds kpi = op.kpiTargets;
+    for (const std::string& id : op.groups) {
+        for (const OperatorGroup& g : groups) {
+            if (g.id == id) kpi.insert(g.kpiTargets.begin(), g.kpiTargets.end());  // insert keeps what is set
+        }
+    }
+    return kpi;
+}
+
 BreakReason BreakReason::parse(const Poco::JSON::Object::Ptr& object) {
     if (object.isNull()) throw ApiError::badRequest("a break reason must be an object");
     fields::refuseUnknown(object, {"id", "name"}, "a break reason");

@@ -74,6 +74,10 @@ struct OperatorGroup {
     void apply(const Poco::JSON::Object::Ptr& patch);
 };
 
+// The KPI targets an operator is judged by: their own, else, figure by figure, the first of their groups that
+// sets it (docs/statistics.md). `groups` is every group, in any order.
+FigureThresholds effectiveKpiTargets(const Operator& op, const std::vector<OperatorGroup>& groups);
+
 struct BreakReason {
     std::string id;
     std::string name;

@@ -155,9 +155,7 @@ ReportTable ReportBuilder::queueKpis(const ReportRequest& request) {
 ReportTable ReportBuilder::operatorKpis(const ReportRequest& request) {
     const ReportScope scope = scopeOf(session_, request);
     const std::vector<Operator> operators = OperatorStore(session_).all();
-    std::map<std::string, const FigureThresholds*> kpiOfGroup;
     const std::vector<OperatorGroup> groups = OperatorGroupStore(session_).all();
-    for (const OperatorGroup& g : groups) kpiOfGroup[g.id] = &g.kpiTargets;
     const std::map<std::string, OperatorCounts> counts = ReportReader(session_).operators(scope);
 
     ReportTable table;
@@ -180,13 +178,8 @@ ReportTable ReportBuilder::operatorKpis(const ReportRequest& request) {
         const OperatorCounts& c = found->second;
         total.add(c);
         const Figures figures = operatorFigures(c);
-        FigureThresholds kpi = op.kpiTargets;
-        for (const std::string& g : op.groups) {
-            const auto group = kpiOfGroup.find(g);
-            if (group != kpiOfGroup.end()) kpi.insert(group->second->begin(), group->second->end());
-        }
         int withTarget = 0, met = 0;
-        for (const auto& [figure, threshold] : kpi) {
+        for (const auto& [figure, threshold] : effectiveKpiTargets(op, groups)) {
             const auto value = find(figures, figure);
             if (!threshold.target || !value) continue;
             ++withTarget;

@@ -16,6 +16,7 @@
 #include "store/operator_group_store.h"
 #include "store/operator_store.h"
 #include "store/queue_store.h"
+#include "store/report_reader.h"
 
 namespace omnigate {
 
@@ -63,6 +64,14 @@ OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, st
     const std::vector<OperatorGroup> groups = OperatorGroupStore(session).all();
     const std::vector<Operator> operators = OperatorStore(session).all();
     OnlineStatsReader reader(session);
+    ReportReader aggregates(session);
+    // The day so far: the aggregates from its start on (nothing is counted in the future).
+    const auto today = [](const std::string& from) {
+        ReportScope scope;
+        scope.from = from;
+        scope.to = "9999-12-31 00:00:00";
+        return scope;
+    };
 
     // Queues whose days start alike are read together: usually all of them in one query.
     std::map<std::string, std::vector<std::string>> byDayStart;
@@ -74,22 +83,19 @@ OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, st
     }
     std::map<QueueChannel, QueueCounts> counts;
     for (const auto& [from, ids] : byDayStart) {
-        for (auto& entry : reader.queueCounts(ids, from)) counts.insert(std::move(entry));
+        ReportScope scope = today(from);
+        scope.queues.insert(ids.begin(), ids.end());
+        for (auto& entry : aggregates.queues(scope)) counts.insert(std::move(entry));
     }
     const std::map<QueueChannel, WaitingNow> waiting = reader.waitingNow(now);
     const std::string midnight = dbTimeOf(localDayStart(nowMicros, utcOffsetMinutes));
-    const std::map<OperatorChannel, OperatorCounts> operatorCounts = reader.operatorCounts(midnight);
+    const std::map<std::string, OperatorCounts> operatorCounts = aggregates.operators(today(midnight));
     const std::map<OperatorChannel, std::int64_t> inWork = reader.inWork();
-    const std::map<OperatorChannel, std::int64_t> statusTimes = reader.statusTimes(midnight);
     const std::int64_t midnightMicros = localDayStart(nowMicros, utcOffsetMinutes);
 
     // Who serves which queue: an operator's groups' queues.
     std::map<std::string, std::set<std::string>> queuesOfGroup;
-    std::map<std::string, const FigureThresholds*> kpiOfGroup;
-    for (const OperatorGroup& g : groups) {
-        queuesOfGroup[g.id].insert(g.queues.begin(), g.queues.end());
-        kpiOfGroup[g.id] = &g.kpiTargets;
-    }
+    for (const OperatorGroup& g : groups) queuesOfGroup[g.id].insert(g.queues.begin(), g.queues.end());
     std::map<std::string, std::map<OperatorStatus, int>> statusesOfQueue;
     std::map<OperatorStatus, int> allStatuses;
     for (const Operator& op : operators) {
@@ -142,21 +148,14 @@ OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, st
 
     Poco::JSON::Array::Ptr operatorList = new Poco::JSON::Array;
     for (const Operator& op : operators) {
-        OperatorCounts day;
+        const auto counted = operatorCounts.find(op.id);
+        OperatorCounts day = counted == operatorCounts.end() ? OperatorCounts{} : counted->second;
         std::set<std::string> channels;
         for (const auto& [channel, capacity] : op.capacities) {
             if (capacity > 0) channels.insert(channel);
         }
-        for (auto it = operatorCounts.lower_bound({op.id, ""}); it != operatorCounts.end() && it->first.first == op.id;
-             ++it) {
-            day.add(it->second);
-        }
         for (auto it = inWork.lower_bound({op.id, ""}); it != inWork.end() && it->first.first == op.id; ++it) {
             channels.insert(it->first.second);
-        }
-        for (auto it = statusTimes.lower_bound({op.id, ""}); it != statusTimes.end() && it->first.first == op.id;
-             ++it) {
-            day.addStatusTime(it->first.second, it->second);
         }
         // The current status has not ended: its time so far today counts too.
         const std::int64_t since = std::max(microsOfIso(op.statusSince), midnightMicros);
@@ -179,13 +178,7 @@ OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, st
             work->add(item);
         }
         entry->set("in_work", work);
-        // KPI targets: the operator's own, else the first of their groups' that sets the figure.
-        FigureThresholds kpi = op.kpiTargets;
-        for (const std::string& g : op.groups) {
-            const auto found = kpiOfGroup.find(g);
-            if (found != kpiOfGroup.end()) kpi.insert(found->second->begin(), found->second->end());
-        }
-        entry->set("figures", figuresJson(operatorFigures(day), kpi));
+        entry->set("figures", figuresJson(operatorFigures(day), effectiveKpiTargets(op, groups)));
         operatorList->add(entry);
         snapshot.operators_[op.id] = entry;
     }

@@ -262,6 +262,39 @@ TEST_F(ApiDocuments, SuggestionsCarryTheDocumentedFields) {
 // The routing actions and their events: a rule sends a visitor's message to a queue whose maximum wait overflows
 // it to a second queue; the operator serving that one gets an offer, lets it lapse (not responding), is assigned
 // it by a supervisor, and closes it. A second visitor's message no queue takes is unroutable.
+// The online statistics as published: the retained board on its documented channel with the fields the REST
+// answer documents (the same schema: the two must not drift apart), each queue, operator and figure too.
+TEST_F(ApiDocuments, TheStatisticsBoardOnMqttCarriesTheDocumentedFields) {
+    ASSERT_TRUE(asyncapi()["channels"]["omnigate/v1/stats/online"].IsDefined());
+    ASSERT_TRUE(asyncapi()["channels"]["omnigate/v1/operators/{operator_id}/stats"].IsDefined());
+    const YAML::Node& schemas = openapi()["components"]["schemas"];
+    const std::string u = unique();
+    const std::string queueBody = R"({"id":"q-docs-stats-)" + u + R"(","name":"Docs stats )" + u + R"("})";
+    ASSERT_EQ(admin("POST", "/api/v1/queues", queueBody).status, 201);
+    ASSERT_EQ(admin("POST", "/api/v1/operators", R"({"id":"op-docs-stats-)" + u + R"(","name":"Docs stats"})").status,
+              201);
+    MqttProbe probe("omnigate/v1/stats/online");
+    // Published every 5 s by default: the next one names them.
+    const auto boards = probe.waitFor(
+        [&](const ReceivedMessage& m) { return m.payload.find("op-docs-stats-" + u) != std::string::npos; }, 1, 15s);
+    admin("DELETE", "/api/v1/queues/q-docs-stats-" + u);
+    admin("DELETE", "/api/v1/operators/op-docs-stats-" + u);
+    ASSERT_EQ(boards.size(), 1u);
+    const auto board = parse(boards[0].payload);
+    expectRequired(board, schemas["OnlineBoard"], "the board");
+    expectRequired(board->getObject("totals"), schemas["OnlineBoard"]["properties"]["totals"], "the totals");
+    const auto queues = board->getArray("queues");
+    ASSERT_GT(queues->size(), 0u);
+    const auto queue = queues->getObject(0);
+    expectRequired(queue, schemas["OnlineQueue"], "a queue");
+    for (const std::string& figure : queue->getObject("figures")->getNames()) {
+        expectRequired(queue->getObject("figures")->getObject(figure), schemas["Figure"], "figure " + figure);
+    }
+    const auto operators = board->getArray("operators");
+    ASSERT_GT(operators->size(), 0u);
+    expectRequired(operators->getObject(0), schemas["OnlineOperator"], "an operator");
+}
+
 TEST_F(ApiDocuments, RoutingAnswersAndEventsCarryTheDocumentedFields) {
     MqttProbe probe("omnigate/v1/#");
     const YAML::Node& schemas = openapi()["components"]["schemas"];
