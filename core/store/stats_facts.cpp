@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "db/db_time.h"
+#include "model/online_figures.h"
 #include "store/queue_visits.h"
 
 namespace omnigate {
@@ -37,19 +38,8 @@ const char* kOperatorUpsert =
     "rating_sum = rating_sum + VALUES(rating_sum), ratings_top_two = ratings_top_two + VALUES(ratings_top_two), "
     "not_responding = not_responding + VALUES(not_responding)";
 
-struct QueueRow {
-    std::int64_t offered = 0, answered = 0, abandoned = 0, shortAbandoned = 0, transferredOut = 0;
-    std::int64_t serviceLevelMet = 0, serviceLevelCounted = 0, answerWaitMs = 0, longestWaitMs = 0;
-    std::int64_t handled = 0, handleMs = 0, ratings = 0, ratingSum = 0, ratingsTopTwo = 0;
-};
-
-struct OperatorRow {
-    std::int64_t handled = 0, handleMs = 0, firstResponses = 0, firstResponseMs = 0;
-    std::int64_t ratings = 0, ratingSum = 0, ratingsTopTwo = 0, notResponding = 0;
-};
-
 void addQueue(DbSession& session, const std::string& interval, const std::string& queue, const std::string& channel,
-              const QueueRow& r) {
+              const QueueCounts& r) {
     sql::PreparedStatement& upsert = session.prepare(kQueueUpsert);
     upsert.setString(1, interval);
     upsert.setString(2, queue);
@@ -64,7 +54,7 @@ void addQueue(DbSession& session, const std::string& interval, const std::string
 }
 
 void addOperator(DbSession& session, const std::string& interval, const std::string& op, const std::string& channel,
-                 const OperatorRow& r) {
+                 const OperatorCounts& r) {
     sql::PreparedStatement& upsert = session.prepare(kOperatorUpsert);
     upsert.setString(1, interval);
     upsert.setString(2, op);
@@ -134,7 +124,7 @@ void StatsFacts::statusEnded(const Interaction& before, const std::string& now) 
 }
 
 void StatsFacts::visitEnded(const EndedVisit& v, const std::string& now) {
-    QueueRow row;
+    QueueCounts row;
     row.offered = 1;
     row.answered = v.ending == VisitEnding::Answered ? 1 : 0;
     row.abandoned = v.ending == VisitEnding::Abandoned ? 1 : 0;
@@ -164,12 +154,12 @@ std::int64_t StatsFacts::closed(const Interaction& before, const std::string& no
     const std::int64_t handleMs = rs->next() ? rs->getInt64(1) : 0;
     const std::string interval = intervalOf(now);
     if (!before.queue.empty()) {
-        QueueRow row;
+        QueueCounts row;
         row.handled = 1;
         row.handleMs = handleMs;
         addQueue(session_, interval, before.queue, before.channel, row);
     }
-    OperatorRow row;
+    OperatorCounts row;
     row.handled = 1;
     row.handleMs = handleMs;
     addOperator(session_, interval, before.operatorId, before.channel, row);
@@ -185,7 +175,7 @@ void StatsFacts::firstResponse(std::int64_t interactionId, const std::string& no
     q.setInt64(2, interactionId);
     std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
     if (!rs->next()) return;
-    OperatorRow row;
+    OperatorCounts row;
     row.firstResponses = 1;
     row.firstResponseMs = rs->getInt64(3);
     addOperator(session_, intervalOf(now), rs->getString(1), rs->getString(2), row);
@@ -203,14 +193,14 @@ void StatsFacts::rated(const Interaction& interaction, int rating, const std::st
     byValue.setInt(5, rating);
     byValue.executeUpdate();
     if (!interaction.queue.empty()) {
-        QueueRow row;
+        QueueCounts row;
         row.ratings = 1;
         row.ratingSum = rating;
         row.ratingsTopTwo = rating >= 4 ? 1 : 0;
         addQueue(session_, interval, interaction.queue, interaction.channel, row);
     }
     if (!interaction.operatorId.empty()) {
-        OperatorRow row;
+        OperatorCounts row;
         row.ratings = 1;
         row.ratingSum = rating;
         row.ratingsTopTwo = rating >= 4 ? 1 : 0;
@@ -245,7 +235,7 @@ void StatsFacts::statusEnded(const std::string& operatorId, const std::string& s
 }
 
 void StatsFacts::notResponding(const std::string& operatorId, const std::string& now) {
-    OperatorRow row;
+    OperatorCounts row;
     row.notResponding = 1;
     addOperator(session_, intervalOf(now), operatorId, "", row);
 }
