@@ -1,26 +1,18 @@
-// One table written as a file a supervisor opens in Excel or LibreOffice: CSV (RFC 4180, UTF-8 with a byte-order
-// mark, without which Excel reads Cyrillic as mojibake) or XLSX (libxlsxwriter). Kept apart from the endpoints so
-// any report can export the same way.
+// One table held in memory and written as a file a supervisor opens in Excel or LibreOffice, CSV or XLSX: for
+// tables of a bounded size (a report's rows, the unified queue). Kept apart from the endpoints so any of them
+// exports the same way; a table too long to hold goes through SheetWriter row by row instead.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "api/sheet_writer.h"
 
 namespace omnigate {
 
 class SpreadsheetExport {
 public:
-    // A value as text; numbers also keep their value so XLSX stores them as numbers (sortable, summable).
-    struct Cell {
-        std::string text;
-        bool numeric = false;
-        double number = 0;
-
-        static Cell of(std::string text) { return Cell{std::move(text), false, 0}; }
-        static Cell of(std::int64_t value) { return Cell{std::to_string(value), true, static_cast<double>(value)}; }
-        static Cell of(double value);
-    };
+    using Cell = SheetCell;
 
     SpreadsheetExport(std::string sheetName, std::vector<std::string> headers);
 
@@ -34,16 +26,14 @@ public:
     // A line chart beside the table in the XLSX: `categoryColumn` along the axis, one line per value column.
     void setChart(std::string title, std::size_t categoryColumn, std::vector<std::size_t> valueColumns);
 
-    // The header line and the rows, CRLF-terminated, fields quoted when they hold a comma, a quote or a line
-    // break. A text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a CR) gets a
-    // leading apostrophe: an export must never execute what a client typed.
+    // The file's bytes, written by SheetWriter (core/api/sheet_writer.h). xlsx() throws std::runtime_error when
+    // its temporary file cannot be written.
     std::string csv() const;
-    // The workbook's bytes: one sheet, a bold frozen header row with filters. libxlsxwriter only writes files,
-    // so it goes through a temporary file in the system's temporary folder, removed before returning. Throws
-    // std::runtime_error when that file cannot be written.
     std::string xlsx() const;
 
 private:
+    std::string write(SheetWriter::Format format) const;
+
     std::string sheetName_;
     std::vector<std::string> headers_;
     std::vector<std::vector<Cell>> rows_;

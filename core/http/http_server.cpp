@@ -59,11 +59,24 @@ bool carriesCredentials(const HttpRequest& request) {
     return !request.header("authorization").empty() || !request.queryParam("token").empty();
 }
 
-void sendResponse(Poco::Net::HTTPServerResponse& out, const HttpResponse& response) {
+void sendResponse(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out, const HttpResponse& response) {
     out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
     out.setContentType(response.contentType);
     for (const auto& [name, value] : response.headers) out.set(name, value);
     if (response.status == 503 && !out.has("Retry-After")) out.set("Retry-After", "1");
+    if (response.stream) {
+        out.setChunkedTransferEncoding(true);
+        std::ostream& body = out.send();
+        try {
+            response.stream(body);
+        } catch (...) {
+            // The head is gone: cut the connection before the last chunk, so the client sees a body that broke
+            // off rather than a complete wrong one.
+            static_cast<Poco::Net::HTTPServerRequestImpl&>(in).socket().shutdown();
+            throw;
+        }
+        return;
+    }
     out.setContentLength(static_cast<std::streamsize>(response.body.size()));
     out.send().write(response.body.data(), static_cast<std::streamsize>(response.body.size()));
 }
@@ -129,10 +142,13 @@ public:
         if (guess && response.status == 401) shared_.failedAuth.take(clientIp);
         if (response.status >= 400) metrics_.countHttpError(response.status);
         try {
-            sendResponse(out, response);
+            sendResponse(in, out, response);
         } catch (const Poco::Exception& e) {
             logger().debug("answering request %s: %s %s: %s", requestId, in.getMethod(), redactedUri(in.getURI()),
                            e.displayText());
+        } catch (const std::exception& e) {
+            logger().error("request %s: %s %s: its streamed body broke off: %s", requestId, in.getMethod(),
+                           redactedUri(in.getURI()), withCause(e));
         }
         metrics_.observeRequest(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <string>
 #include <utility>
@@ -38,6 +39,11 @@ struct HttpResponse {
     std::string contentType = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    // A body too long to hold in memory (an export of a million rows): when set, the server sends the head with
+    // chunked transfer encoding and this writes the body straight to the connection; `body` is then unused. It
+    // runs after the handler returned, so it must own or outlive everything it reads. Throwing from it cuts the
+    // transfer short, which the client sees as an incomplete body rather than a complete wrong one.
+    std::function<void(std::ostream&)> stream;
 
     static HttpResponse json(int status, std::string body) {
         HttpResponse r;
