@@ -2,10 +2,15 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <memory>
+
 #include "api/api_support.h"
+#include "api/sheet_writer.h"
 #include "api/spreadsheet_export.h"
 #include "model/local_day.h"
 #include "omnigate/sdk/api_error.h"
+#include "omnigate/sdk/content_disposition.h"
+#include "reports/interaction_details.h"
 #include "reports/report_builder.h"
 
 namespace omnigate {
@@ -20,23 +25,59 @@ Poco::Dynamic::Var jsonOf(const ReportCell& cell) {
     return Poco::Dynamic::Var();
 }
 
-Poco::JSON::Object::Ptr rowJson(const ReportTable& table, const std::vector<ReportCell>& row) {
+Poco::JSON::Object::Ptr rowJson(const std::vector<ReportColumn>& columns, const std::vector<ReportCell>& row) {
     Poco::JSON::Object::Ptr out = object();
-    for (std::size_t c = 0; c < table.columns.size() && c < row.size(); ++c) {
-        out->set(table.columns[c].key, jsonOf(row[c]));
-    }
+    for (std::size_t c = 0; c < columns.size() && c < row.size(); ++c) out->set(columns[c].key, jsonOf(row[c]));
     return out;
 }
 
-SpreadsheetExport::Cell exportCell(const ReportCell& cell) {
-    if (cell.number) return SpreadsheetExport::Cell::of(*cell.number);
-    return SpreadsheetExport::Cell::of(cell.text);
+std::vector<SheetCell> exportCells(const std::vector<ReportCell>& row) {
+    std::vector<SheetCell> cells;
+    for (const ReportCell& cell : row) cells.push_back(cell.number ? SheetCell::of(*cell.number) : SheetCell::of(cell.text));
+    return cells;
 }
+
+// What every JSON answer starts with: the question it answers and its columns.
+Poco::JSON::Object::Ptr header(const ReportRequest& parsed, const std::vector<ReportColumn>& columns) {
+    Poco::JSON::Object::Ptr body = object();
+    body->set("report", parsed.spec->name);
+    body->set("title", parsed.spec->title);
+    Poco::JSON::Object::Ptr period = object();
+    period->set("from", parsed.fromDate);
+    period->set("to", parsed.toDate);
+    period->set("utc_offset", formatUtcOffset(parsed.utcOffsetMinutes));
+    body->set("period", period);
+    if (parsed.spec->hasInterval) body->set("interval_minutes", parsed.intervalMinutes);
+    Poco::JSON::Object::Ptr filters = object();
+    for (const auto& [name, values] : parsed.filters) {
+        Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+        for (const std::string& v : values) list->add(v);
+        filters->set(name, list);
+    }
+    body->set("filters", filters);
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const ReportColumn& c : columns) {
+        Poco::JSON::Object::Ptr column = object();
+        column->set("key", c.key);
+        column->set("title", c.title);
+        list->add(column);
+    }
+    body->set("columns", list);
+    return body;
+}
+
+// queue_kpis-2026-12-01-2026-12-07.xlsx: the report and its local days.
+std::string fileName(const ReportRequest& parsed) {
+    return parsed.spec->name + "-" + parsed.fromDate + "-" + parsed.toDate + "." + parsed.format;
+}
+
+// Rows read at a time for an export: a few megabytes of a page, a few hundred round trips for a million rows.
+constexpr int kExportPageRows = 5000;
 
 }  // namespace
 
-ReportsApi::ReportsApi(ConnectionPool& pool, int utcOffsetMinutes)
-    : pool_(pool), utcOffsetMinutes_(utcOffsetMinutes) {}
+ReportsApi::ReportsApi(ConnectionPool& pool, int utcOffsetMinutes, int maxExportRows)
+    : pool_(pool), utcOffsetMinutes_(utcOffsetMinutes), maxExportRows_(static_cast<std::size_t>(maxExportRows)) {}
 
 void ReportsApi::registerRoutes(Router& router) {
     router.add("GET", "/api/v1/reports", Access::needs(Permission::InteractionsSupervise),
@@ -66,6 +107,7 @@ HttpResponse ReportsApi::list(const HttpRequest& request) {
 }
 
 HttpResponse ReportsApi::report(const HttpRequest& request) {
+    if (request.param("name") == "interaction_details") return details(request);
     std::vector<std::pair<std::string, std::string>> query(request.query.begin(), request.query.end());
     const ReportRequest parsed = parseReportRequest(request.param("name"), query, utcOffsetMinutes_);
     const ReportTable table = api::readWith<ReportTable>(pool_, "the report", [&](DbSession& s) {
@@ -73,35 +115,12 @@ HttpResponse ReportsApi::report(const HttpRequest& request) {
     });
 
     if (parsed.format == "json") {
-        Poco::JSON::Object::Ptr body = object();
-        body->set("report", parsed.spec->name);
-        body->set("title", parsed.spec->title);
-        Poco::JSON::Object::Ptr period = object();
-        period->set("from", parsed.fromDate);
-        period->set("to", parsed.toDate);
-        period->set("utc_offset", formatUtcOffset(utcOffsetMinutes_));
-        body->set("period", period);
-        if (parsed.spec->hasInterval) body->set("interval_minutes", parsed.intervalMinutes);
-        Poco::JSON::Object::Ptr filters = object();
-        for (const auto& [name, values] : parsed.filters) {
-            Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-            for (const std::string& v : values) list->add(v);
-            filters->set(name, list);
-        }
-        body->set("filters", filters);
-        Poco::JSON::Array::Ptr columns = new Poco::JSON::Array;
-        for (const ReportColumn& c : table.columns) {
-            Poco::JSON::Object::Ptr column = object();
-            column->set("key", c.key);
-            column->set("title", c.title);
-            columns->add(column);
-        }
-        body->set("columns", columns);
+        Poco::JSON::Object::Ptr body = header(parsed, table.columns);
         Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
-        for (const auto& row : table.rows) rows->add(rowJson(table, row));
+        for (const auto& row : table.rows) rows->add(rowJson(table.columns, row));
         body->set("rows", rows);
         body->set("totals", table.totals.empty() ? Poco::Dynamic::Var()
-                                                 : Poco::Dynamic::Var(rowJson(table, table.totals)));
+                                                 : Poco::Dynamic::Var(rowJson(table.columns, table.totals)));
         return api::jsonResponse(200, body);
     }
 
@@ -111,16 +130,8 @@ HttpResponse ReportsApi::report(const HttpRequest& request) {
     for (std::size_t c = 0; c < table.columns.size(); ++c) {
         if (!table.columns[c].format.empty()) sheet.setNumberFormat(c, table.columns[c].format);
     }
-    for (const auto& row : table.rows) {
-        std::vector<SpreadsheetExport::Cell> cells;
-        for (const ReportCell& cell : row) cells.push_back(exportCell(cell));
-        sheet.addRow(std::move(cells));
-    }
-    if (!table.totals.empty()) {
-        std::vector<SpreadsheetExport::Cell> cells;
-        for (const ReportCell& cell : table.totals) cells.push_back(exportCell(cell));
-        sheet.setTotals(std::move(cells));
-    }
+    for (const auto& row : table.rows) sheet.addRow(exportCells(row));
+    if (!table.totals.empty()) sheet.setTotals(exportCells(table.totals));
     if (!table.chartColumns.empty()) {
         std::vector<std::size_t> values;
         for (const std::string& key : table.chartColumns) {
@@ -130,9 +141,93 @@ HttpResponse ReportsApi::report(const HttpRequest& request) {
         }
         sheet.setChart(parsed.spec->title, 0, values);
     }
-    // queue_kpis-2026-12-01-2026-12-07.xlsx: the report and its local days.
-    return api::spreadsheetResponse(
-        sheet, parsed.format, parsed.spec->name + "-" + parsed.fromDate + "-" + parsed.toDate + "." + parsed.format);
+    return api::spreadsheetResponse(sheet, parsed.format, fileName(parsed));
+}
+
+HttpResponse ReportsApi::details(const HttpRequest& request) {
+    // `after` and `limit` page the JSON; the rest is the report's question like any other's.
+    std::vector<std::pair<std::string, std::string>> query;
+    std::string after, limitText;
+    for (const auto& [name, value] : request.query) {
+        if (name == "after") {
+            after = value;
+        } else if (name == "limit") {
+            limitText = value;
+        } else {
+            query.emplace_back(name, value);
+        }
+    }
+    const ReportRequest parsed = parseReportRequest("interaction_details", query, utcOffsetMinutes_);
+    const ReportScope scope =
+        api::readWith<ReportScope>(pool_, "the report", [&](DbSession& s) { return reportScope(s, parsed); });
+    const InteractionDetails details(parsed, scope);
+
+    if (parsed.format == "json") {
+        int limit = 100;
+        if (!limitText.empty()) {
+            if (limitText.size() > 4 || limitText.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoi(limitText) < 1 || std::stoi(limitText) > InteractionDetails::kMaxPageRows) {
+                throw ApiError::badRequest("'limit' must be a number of rows from 1 to " +
+                                           std::to_string(InteractionDetails::kMaxPageRows));
+            }
+            limit = std::stoi(limitText);
+        }
+        const InteractionDetails::Cursor cursor =
+            after.empty() ? InteractionDetails::Cursor{} : InteractionDetails::Cursor::parse(after);
+        const InteractionDetails::Page page = api::readWith<InteractionDetails::Page>(
+            pool_, "the report", [&](DbSession& s) { return details.page(s, cursor, limit); });
+        Poco::JSON::Object::Ptr body = header(parsed, InteractionDetails::columns());
+        Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
+        for (const auto& row : page.rows) rows->add(rowJson(InteractionDetails::columns(), row));
+        body->set("rows", rows);
+        body->set("next", static_cast<int>(page.rows.size()) == limit ? Poco::Dynamic::Var(page.last.format())
+                                                                        : Poco::Dynamic::Var());
+        return api::jsonResponse(200, body);
+    }
+
+    if (!after.empty() || !limitText.empty()) {
+        throw ApiError::badRequest("'after' and 'limit' page the JSON; an export holds every row, up to " +
+                                   std::to_string(maxExportRows_));
+    }
+    // The first page is read before the head goes out, so a database that is down is still a 503; the rest is
+    // read page by page as the body is written, a pooled connection held only while a page is read.
+    auto first = std::make_shared<InteractionDetails::Page>(api::readWith<InteractionDetails::Page>(
+        pool_, "the report", [&](DbSession& s) { return details.page(s, {}, kExportPageRows); }));
+    HttpResponse response;
+    response.contentType = parsed.format == "csv" ? "text/csv; charset=utf-8"
+                                                  : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    response.headers.emplace_back("Content-Disposition", contentDisposition("attachment", fileName(parsed)));
+    response.stream = [this, details, first, title = parsed.spec->title,
+                       format = parsed.format](std::ostream& out) {
+        std::vector<std::string> headers, formats;
+        for (const ReportColumn& c : InteractionDetails::columns()) {
+            headers.push_back(c.title);
+            formats.push_back(c.format);
+        }
+        SheetWriter writer(format == "csv" ? SheetWriter::Format::Csv : SheetWriter::Format::Xlsx, out,
+                           title.substr(0, 31), headers, formats);
+        InteractionDetails::Page page = std::move(*first);
+        bool cut = false;
+        for (;;) {
+            for (const auto& row : page.rows) {
+                if (writer.rows() == maxExportRows_) {
+                    cut = true;
+                    break;
+                }
+                writer.row(exportCells(row));
+            }
+            if (cut || page.rows.size() < static_cast<std::size_t>(kExportPageRows)) break;
+            const InteractionDetails::Cursor after = page.last;
+            page = api::readWith<InteractionDetails::Page>(
+                pool_, "the report", [&](DbSession& s) { return details.page(s, after, kExportPageRows); });
+        }
+        if (cut) {
+            writer.lastRow({SheetCell::of("The export stops at " + std::to_string(maxExportRows_) +
+                                          " rows; narrow the period or the filters for the rest.")});
+        }
+        writer.finish();
+    };
+    return response;
 }
 
 }  // namespace omnigate

@@ -314,7 +314,7 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     audit.expectKeys({"retention_days"});
     c.audit.retentionDays = static_cast<int>(audit.getInt("retention_days", c.audit.retentionDays, 1, 36500));
     const ConfigNode stats = root["stats"];
-    stats.expectKeys({"interval_seconds", "utc_offset"});
+    stats.expectKeys({"interval_seconds", "utc_offset", "max_export_rows"});
     c.stats.intervalSeconds = static_cast<int>(stats.getInt("interval_seconds", c.stats.intervalSeconds, 1, 3600));
     const std::string offset = stats.getString("utc_offset", "+00:00");
     const std::optional<int> minutes = parseUtcOffset(offset);
@@ -322,6 +322,8 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
         stats["utc_offset"].fail("'" + offset + "' is not a UTC offset: write it like +03:00, from -12:00 to +14:00");
     }
     c.stats.utcOffsetMinutes = *minutes;
+    // Excel's sheet ends at 1,048,576 rows, the header one of them.
+    c.stats.maxExportRows = static_cast<int>(stats.getInt("max_export_rows", c.stats.maxExportRows, 1, 1048575));
 
     c.channels = parseEntries(root["channels"], true);
     c.integrations = parseEntries(root["integrations"], false);

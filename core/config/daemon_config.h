@@ -134,13 +134,15 @@ struct AuditConfig {
     int retentionDays = 365;
 };
 
-// A channel account or an integration: `type` names the plugin, `settings` is the plugin's to validate.
-// The online statistics (docs/statistics.md): how often they are published, and the centre's day.
+// The online statistics and the reports (docs/statistics.md, docs/reports.md): how often the statistics are
+// published, the centre's day, and the most rows an export of the interaction details holds.
 struct StatsConfig {
     int intervalSeconds = 5;
     int utcOffsetMinutes = 0;
+    int maxExportRows = 1000000;
 };
 
+// A channel account or an integration: `type` names the plugin, `settings` is the plugin's to validate.
 struct PluginEntry {
     std::string type;
     std::string id;

@@ -254,7 +254,7 @@ void Daemon::registerApis() {
     supervisorApi_->registerRoutes(router_);
     statsApi_ = std::make_unique<StatsApi>(*pool_, config_.stats.utcOffsetMinutes);
     statsApi_->registerRoutes(router_);
-    reportsApi_ = std::make_unique<ReportsApi>(*pool_, config_.stats.utcOffsetMinutes);
+    reportsApi_ = std::make_unique<ReportsApi>(*pool_, config_.stats.utcOffsetMinutes, config_.stats.maxExportRows);
     reportsApi_->registerRoutes(router_);
     consoleFiles_ = std::make_unique<ConsoleFiles>(config_.console.directory, config_.mqtt.websocketUrl);
     consoleFiles_->registerRoutes(router_);

@@ -58,4 +58,14 @@ std::int64_t localDayStart(std::int64_t nowMicros, int utcOffsetMinutes, int sta
     return floorDiv(nowMicros + shift, kMicrosPerDay) * kMicrosPerDay - shift;
 }
 
+std::string quarterHourOf(const std::string& dbTime) {
+    if (dbTime.size() < 16) return dbTime;
+    const int minute = (dbTime[14] - '0') * 10 + (dbTime[15] - '0');
+    const int floored = minute - minute % 15;
+    std::string out = dbTime.substr(0, 14);
+    out += static_cast<char>('0' + floored / 10);
+    out += static_cast<char>('0' + floored % 10);
+    return out + ":00";
+}
+
 }  // namespace omnigate

@@ -16,6 +16,10 @@ std::string formatUtcOffset(int minutes);
 std::optional<int> parseQuarterHour(const std::string& text);
 std::string formatTimeOfDay(int minutes);
 
+// The quarter hour a database time ("YYYY-MM-DD HH:MM:SS.mmm", UTC) falls in, "YYYY-MM-DD HH:MM:00": the
+// interval every aggregate counts a fact in.
+std::string quarterHourOf(const std::string& dbTime);
+
 // The start, in UTC microseconds, of the local day containing `nowMicros` that begins at `startMinutes` local time.
 std::int64_t localDayStart(std::int64_t nowMicros, int utcOffsetMinutes, int startMinutes = 0);
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 
 #include "model/online_figures.h"
 #include "store/operator_group_store.h"
@@ -98,12 +99,12 @@ ReportTable ReportBuilder::build(const ReportRequest& request) {
     if (name == "interaction_topics") return interactionTopics(request);
     if (name == "interaction_ratings") return interactionRatings(request);
     if (name == "interaction_statuses") return interactionStatuses(request);
+    if (name == "interaction_channels") return interactionChannels(request);
+    if (name == "interaction_details") throw std::logic_error("the interaction details are read by InteractionDetails");
     return contactCentreSummary(request);
 }
 
-namespace {
-
-ReportScope scopeOf(DbSession& session, const ReportRequest& request) {
+ReportScope reportScope(DbSession& session, const ReportRequest& request) {
     ReportScope scope;
     scope.from = dbTimeOf(request.fromMicros);
     scope.to = dbTimeOf(request.toMicros);
@@ -130,10 +131,8 @@ ReportScope scopeOf(DbSession& session, const ReportRequest& request) {
     return scope;
 }
 
-}  // namespace
-
 ReportTable ReportBuilder::queueKpis(const ReportRequest& request) {
-    const ReportScope scope = scopeOf(session_, request);
+    const ReportScope scope = reportScope(session_, request);
     std::map<std::string, std::string> names;
     for (const Queue& q : QueueStore(session_).all()) names[q.id] = q.name;
     ReportTable table;
@@ -153,7 +152,7 @@ ReportTable ReportBuilder::queueKpis(const ReportRequest& request) {
 }
 
 ReportTable ReportBuilder::operatorKpis(const ReportRequest& request) {
-    const ReportScope scope = scopeOf(session_, request);
+    const ReportScope scope = reportScope(session_, request);
     const std::vector<Operator> operators = OperatorStore(session_).all();
     const std::vector<OperatorGroup> groups = OperatorGroupStore(session_).all();
     const std::map<std::string, OperatorCounts> counts = ReportReader(session_).operators(scope);
@@ -198,7 +197,7 @@ ReportTable ReportBuilder::operatorKpis(const ReportRequest& request) {
 }
 
 ReportTable ReportBuilder::operatorStatuses(const ReportRequest& request) {
-    const ReportScope scope = scopeOf(session_, request);
+    const ReportScope scope = reportScope(session_, request);
     std::map<std::string, std::string> names;
     for (const Operator& op : OperatorStore(session_).all()) names[op.id] = op.name;
     const auto times = ReportReader(session_).statusTimes(scope);
@@ -226,7 +225,7 @@ ReportTable ReportBuilder::operatorStatuses(const ReportRequest& request) {
 }
 
 ReportTable ReportBuilder::contactCentreDetailed(const ReportRequest& request) {
-    const ReportScope scope = scopeOf(session_, request);
+    const ReportScope scope = reportScope(session_, request);
     const std::int64_t step = static_cast<std::int64_t>(request.intervalMinutes) * 60 * 1000 * 1000;
     const std::int64_t offset = static_cast<std::int64_t>(request.utcOffsetMinutes) * 60 * 1000 * 1000;
     // Quarter hours into the asked intervals, every interval of the period shown (an empty hour is a row of zeros:
@@ -258,7 +257,7 @@ ReportTable ReportBuilder::contactCentreDetailed(const ReportRequest& request) {
 }
 
 ReportTable ReportBuilder::contactCentreSummary(const ReportRequest& request) {
-    const ReportScope scope = scopeOf(session_, request);
+    const ReportScope scope = reportScope(session_, request);
     std::map<std::string, QueueCounts> byChannel;
     for (const auto& [key, counts] : ReportReader(session_).queues(scope)) byChannel[key.second].add(counts);
     ReportTable table;
@@ -277,7 +276,7 @@ ReportTable ReportBuilder::contactCentreSummary(const ReportRequest& request) {
 }
 
 ReportTable ReportBuilder::interactionTopics(const ReportRequest& request) {
-    const ReportScope scope = scopeOf(session_, request);
+    const ReportScope scope = reportScope(session_, request);
     // A topic as its path in the tree ("Billing / Refunds"): a child's name alone can repeat under two parents.
     std::map<std::int64_t, Topic> topics;
     for (const Topic& t : TopicStore(session_).all()) topics[t.id] = t;
@@ -322,7 +321,7 @@ ReportTable ReportBuilder::interactionTopics(const ReportRequest& request) {
 }
 
 ReportTable ReportBuilder::interactionRatings(const ReportRequest& request) {
-    const ReportScope scope = scopeOf(session_, request);
+    const ReportScope scope = reportScope(session_, request);
     const auto counts = ReportReader(session_).ratings(scope);
     std::int64_t all = 0, sum = 0, topTwo = 0;
     for (const auto& [rating, n] : counts) {
@@ -353,7 +352,7 @@ ReportTable ReportBuilder::interactionRatings(const ReportRequest& request) {
 }
 
 ReportTable ReportBuilder::interactionStatuses(const ReportRequest& request) {
-    const ReportScope scope = scopeOf(session_, request);
+    const ReportScope scope = reportScope(session_, request);
     const auto counts = ReportReader(session_).statuses(scope);
     ReportTable table;
     table.columns = {{"status", "Status", ""},
@@ -373,6 +372,38 @@ ReportTable ReportBuilder::interactionStatuses(const ReportRequest& request) {
     }
     table.totals = {ReportCell::of("Total"), ReportCell::of(static_cast<double>(ended)),
                     ReportCell::of(static_cast<double>(ms / 1000)), ReportCell::of("")};
+    return table;
+}
+
+ReportTable ReportBuilder::interactionChannels(const ReportRequest& request) {
+    const ReportScope scope = reportScope(session_, request);
+    const auto counts = ReportReader(session_).channels(scope);
+    ChannelTraffic total;
+    for (const auto& [key, c] : counts) {
+        total.created += c.created;
+        total.inbound += c.inbound;
+        total.outbound += c.outbound;
+    }
+    ReportTable table;
+    table.columns = {{"channel", "Channel", ""},
+                     {"account", "Account", ""},
+                     {"created", "Interactions", ""},
+                     {"created_share_percent", "Share of interactions, %", "0.0"},
+                     {"inbound_messages", "Messages in", ""},
+                     {"outbound_messages", "Messages out", ""}};
+    const auto cells = [&](const ChannelTraffic& c) {
+        return std::vector<ReportCell>{ReportCell::of(static_cast<double>(c.created)),
+                                       ReportCell::of(percent(c.created, total.created)),
+                                       ReportCell::of(static_cast<double>(c.inbound)),
+                                       ReportCell::of(static_cast<double>(c.outbound))};
+    };
+    for (const auto& [key, c] : counts) {
+        std::vector<ReportCell> row{ReportCell::of(key.first), ReportCell::of(key.second)};
+        for (ReportCell& cell : cells(c)) row.push_back(std::move(cell));
+        table.rows.push_back(std::move(row));
+    }
+    table.totals = {ReportCell::of("Total"), ReportCell::of("")};
+    for (ReportCell& cell : cells(total)) table.totals.push_back(std::move(cell));
     return table;
 }
 

@@ -5,13 +5,18 @@
 #include "db/db_session.h"
 #include "reports/report_request.h"
 #include "reports/report_table.h"
+#include "store/report_reader.h"
 
 namespace omnigate {
+
+// The rows a request's filters admit; its group and branch filters become the operators in them.
+ReportScope reportScope(DbSession& session, const ReportRequest& request);
 
 class ReportBuilder {
 public:
     explicit ReportBuilder(DbSession& session) : session_(session) {}
 
+    // Every report but interaction_details, a list read in pages (reports/interaction_details.h).
     ReportTable build(const ReportRequest& request);
 
 private:
@@ -23,6 +28,7 @@ private:
     ReportTable interactionTopics(const ReportRequest& request);
     ReportTable interactionRatings(const ReportRequest& request);
     ReportTable interactionStatuses(const ReportRequest& request);
+    ReportTable interactionChannels(const ReportRequest& request);
 
     DbSession& session_;
 };

@@ -61,6 +61,9 @@ const std::vector<ReportSpec>& reportSpecs() {
         {"interaction_topics", "Interaction topics", {"queue", "channel", "topic"}, false},
         {"interaction_ratings", "Interaction ratings", {"queue", "channel", "operator", "group", "branch"}, false},
         {"interaction_statuses", "Interaction statuses", {"queue", "channel"}, false},
+        {"interaction_channels", "Interaction channels", {"channel"}, false},
+        {"interaction_details", "Interaction details", {"queue", "channel", "operator", "group", "branch", "topic"},
+         false},
     };
     return specs;
 }

@@ -16,7 +16,7 @@ namespace {
 constexpr std::int64_t kChunk = 50000;
 constexpr std::int64_t kQuarterMicros = 15LL * 60 * 1000 * 1000;
 
-// The quarter hour of a DATETIME column, in SQL: the same cut as StatsFacts::intervalOf.
+// The quarter hour of a DATETIME column, in SQL: the same cut as quarterHourOf (model/local_day.h).
 std::string quarterOf(const std::string& column) {
     return "(DATE_FORMAT(" + column + ", '%Y-%m-%d %H:00:00') + INTERVAL (MINUTE(" + column + ") DIV 15 * 15) MINUTE)";
 }
@@ -30,19 +30,12 @@ std::string quarterText(std::int64_t quarterMicros) {
     return Poco::DateTimeFormatter::format(Poco::Timestamp(quarterMicros), "%Y-%m-%d %H:%M:%S");
 }
 
-// Handle time of an interaction row `i`, as StatsFacts::closed computes it when it closes.
-const char* kHandleMs =
-    "GREATEST(0, TIMESTAMPDIFF(MICROSECOND, i.accepted_at, i.closed_at) DIV 1000 - COALESCE((SELECT "
-    "SUM(TIMESTAMPDIFF(MICROSECOND, h.created_at, COALESCE((SELECT MIN(n.created_at) FROM interaction_status_history n "
-    "WHERE n.interaction_id = h.interaction_id AND n.id > h.id), i.closed_at)) DIV 1000) FROM "
-    "interaction_status_history h WHERE h.interaction_id = i.id AND h.to_status = 'postponed' AND h.created_at >= "
-    "i.accepted_at), 0))";
-
 }  // namespace
 
 void StatsRebuild::run() {
     for (const char* table : {"stats_queue_intervals", "stats_operator_intervals", "stats_operator_status_intervals",
-                              "stats_topic_intervals", "stats_rating_intervals", "stats_status_intervals"}) {
+                              "stats_topic_intervals", "stats_rating_intervals", "stats_status_intervals",
+                              "stats_channel_intervals"}) {
         session_.execute(std::string("TRUNCATE TABLE ") + table);
     }
     progress_("emptied the statistics aggregates");
@@ -50,6 +43,7 @@ void StatsRebuild::run() {
     interactions();
     operatorStatuses();
     interactionStatuses();
+    channelTraffic();
     progress_("done");
 }
 
@@ -91,8 +85,8 @@ void StatsRebuild::queueVisits() {
 }
 
 void StatsRebuild::interactions() {
-    const std::string handled = std::string("SELECT i.id, i.queue, i.channel, i.operator, i.closed_at, ") + kHandleMs +
-                                " handle_ms FROM interactions i WHERE i.id BETWEEN ? AND ? AND i.status = 'closed' "
+    const std::string handled = std::string("SELECT i.id, i.queue, i.channel, i.operator, i.closed_at, ") +
+                                kInteractionHandleMsSql + " handle_ms FROM interactions i WHERE i.id BETWEEN ? AND ? AND i.status = 'closed' "
                                 "AND i.accepted_at IS NOT NULL AND i.operator IS NOT NULL";
     const std::string rated = "COALESCE(rated_at, closed_at)";
     chunked("interactions", "interactions",
@@ -109,8 +103,8 @@ void StatsRebuild::interactions() {
              "INSERT INTO stats_topic_intervals (interval_start, topic_id, queue, channel, closed, handled, handle_ms) "
              "SELECT " + quarterOf("i.closed_at") + " q, t.topic_id, COALESCE(i.queue, ''), i.channel, COUNT(*), "
              "SUM(i.accepted_at IS NOT NULL AND i.operator IS NOT NULL), SUM(IF(i.accepted_at IS NOT NULL AND "
-             "i.operator IS NOT NULL, " + kHandleMs + ", 0)) FROM interactions i JOIN interaction_topics t ON "
-             "t.interaction_id = i.id WHERE i.id BETWEEN ? AND ? AND i.status = 'closed' GROUP BY q, t.topic_id, "
+             "i.operator IS NOT NULL, " + kInteractionHandleMsSql +
+                 ", 0)) FROM interactions i JOIN interaction_topics t ON t.interaction_id = i.id WHERE i.id BETWEEN ? AND ? AND i.status = 'closed' GROUP BY q, t.topic_id, "
              "i.queue, i.channel ON DUPLICATE KEY UPDATE closed = closed + VALUES(closed), handled = handled + "
              "VALUES(handled), handle_ms = handle_ms + VALUES(handle_ms)",
              // Ratings, where they were given.
@@ -202,6 +196,21 @@ void StatsRebuild::interactionStatuses() {
              "interactions i ON i.id = h.interaction_id WHERE h.interaction_id BETWEEN ? AND ? GROUP BY q, 2, "
              "i.channel, h.to_status ON DUPLICATE KEY UPDATE ended = ended + VALUES(ended), duration_ms = "
              "duration_ms + VALUES(duration_ms)"});
+}
+
+void StatsRebuild::channelTraffic() {
+    // Every interaction and message counts where it was created, as their events counted them.
+    chunked("interactions opened", "interactions",
+            {"INSERT INTO stats_channel_intervals (interval_start, channel, account, created) SELECT " +
+             quarterOf("created_at") + " q, channel, account, COUNT(*) FROM interactions WHERE id BETWEEN ? AND ? "
+             "GROUP BY q, channel, account ON DUPLICATE KEY UPDATE created = created + VALUES(created)"});
+    chunked("messages", "messages",
+            {"INSERT INTO stats_channel_intervals (interval_start, channel, account, inbound_messages, "
+             "outbound_messages) SELECT " +
+             quarterOf("created_at") + " q, channel, account, SUM(direction = 'in'), SUM(direction = 'out') FROM "
+             "messages WHERE id BETWEEN ? AND ? GROUP BY q, channel, account ON DUPLICATE KEY UPDATE "
+             "inbound_messages = inbound_messages + VALUES(inbound_messages), outbound_messages = "
+             "outbound_messages + VALUES(outbound_messages)"});
 }
 
 }  // namespace omnigate

@@ -23,6 +23,7 @@ private:
     void interactions();
     void operatorStatuses();
     void interactionStatuses();
+    void channelTraffic();
     // Runs `sql` (with ? for the first and last id) over [min, max] of `table` in chunks, reporting each.
     void chunked(const std::string& what, const std::string& table, const std::vector<std::string>& statements);
 

@@ -1,6 +1,7 @@
 #include "store/queue_visits.h"
 
 #include "db/db_time.h"
+#include "model/local_day.h"
 #include "model/queue_visit.h"
 #include "store/queue_store.h"
 #include "store/stats_facts.h"
@@ -64,7 +65,7 @@ void QueueVisits::leaveQueue(const std::string& queue, const std::string& now) {
         "NULL GROUP BY queue, channel ON DUPLICATE KEY UPDATE offered = offered + VALUES(offered), "
         "transferred_out = transferred_out + VALUES(transferred_out), "
         "longest_wait_ms = GREATEST(longest_wait_ms, VALUES(longest_wait_ms))");
-    aggregate.setString(1, StatsFacts::intervalOf(now));
+    aggregate.setString(1, quarterHourOf(now));
     aggregate.setString(2, now);
     aggregate.setString(3, queue);
     aggregate.executeUpdate();

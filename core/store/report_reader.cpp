@@ -133,4 +133,17 @@ std::map<std::string, StatusCounts> ReportReader::statuses(const ReportScope& sc
     return out;
 }
 
+std::map<std::pair<std::string, std::string>, ChannelTraffic> ReportReader::channels(const ReportScope& scope) {
+    const std::string sql =
+        "SELECT channel, account, SUM(created), SUM(inbound_messages), SUM(outbound_messages) FROM "
+        "stats_channel_intervals WHERE interval_start >= ? AND interval_start < ?" + inClause("channel", scope.channels) +
+        " GROUP BY channel, account";
+    std::map<std::pair<std::string, std::string>, ChannelTraffic> out;
+    auto rs = query(session_, sql, scope, {&scope.channels});
+    while (rs->next()) {
+        out[{rs->getString(1), rs->getString(2)}] = ChannelTraffic{rs->getInt64(3), rs->getInt64(4), rs->getInt64(5)};
+    }
+    return out;
+}
+
 }  // namespace omnigate

@@ -27,6 +27,10 @@ struct StatusCounts {
     std::int64_t ended = 0, durationMs = 0;
 };
 
+struct ChannelTraffic {
+    std::int64_t created = 0, inbound = 0, outbound = 0;
+};
+
 class ReportReader {
 public:
     explicit ReportReader(DbSession& session) : session_(session) {}
@@ -46,6 +50,8 @@ public:
     std::map<int, std::int64_t> ratings(const ReportScope& scope);
     // Per interaction status, how many times it ended and for how long it had lasted.
     std::map<std::string, StatusCounts> statuses(const ReportScope& scope);
+    // Per channel and account, the interactions opened and the messages each way.
+    std::map<std::pair<std::string, std::string>, ChannelTraffic> channels(const ReportScope& scope);
 
 private:
     DbSession& session_;

@@ -7,10 +7,18 @@
 #include <algorithm>
 
 #include "db/db_time.h"
+#include "model/local_day.h"
 #include "model/online_figures.h"
 #include "store/queue_visits.h"
 
 namespace omnigate {
+
+const char* const kInteractionHandleMsSql =
+    "GREATEST(0, TIMESTAMPDIFF(MICROSECOND, i.accepted_at, i.closed_at) DIV 1000 - COALESCE((SELECT "
+    "SUM(TIMESTAMPDIFF(MICROSECOND, h.created_at, COALESCE((SELECT MIN(n.created_at) FROM interaction_status_history n "
+    "WHERE n.interaction_id = h.interaction_id AND n.id > h.id), i.closed_at)) DIV 1000) FROM "
+    "interaction_status_history h WHERE h.interaction_id = i.id AND h.to_status = 'postponed' AND h.created_at >= "
+    "i.accepted_at), 0))";
 
 namespace {
 
@@ -69,17 +77,6 @@ void addOperator(DbSession& session, const std::string& interval, const std::str
 
 }  // namespace
 
-std::string StatsFacts::intervalOf(const std::string& dbTime) {
-    // "YYYY-MM-DD HH:MM:SS.mmm" -> "YYYY-MM-DD HH:M0:00" floored to the quarter hour.
-    if (dbTime.size() < 16) return dbTime;
-    const int minute = (dbTime[14] - '0') * 10 + (dbTime[15] - '0');
-    const int floored = minute - minute % 15;
-    std::string out = dbTime.substr(0, 14);
-    out += static_cast<char>('0' + floored / 10);
-    out += static_cast<char>('0' + floored % 10);
-    return out + ":00";
-}
-
 void StatsFacts::changed(const Interaction& before, const Interaction& after, const std::string& now) {
     QueueVisits(session_).record(before, after, now);
     if (before.status == after.status) return;
@@ -92,7 +89,7 @@ void StatsFacts::changed(const Interaction& before, const Interaction& after, co
         "SELECT ?, topic_id, ?, ?, 1, ?, ? FROM interaction_topics WHERE interaction_id = ? "
         "ON DUPLICATE KEY UPDATE closed = closed + 1, handled = handled + VALUES(handled), "
         "handle_ms = handle_ms + VALUES(handle_ms)");
-    topics.setString(1, intervalOf(now));
+    topics.setString(1, quarterHourOf(now));
     topics.setString(2, before.queue);
     topics.setString(3, before.channel);
     topics.setInt(4, handleMs >= 0 ? 1 : 0);
@@ -115,7 +112,7 @@ void StatsFacts::statusEnded(const Interaction& before, const std::string& now) 
         "INSERT INTO stats_status_intervals (interval_start, queue, channel, status, ended, duration_ms) "
         "VALUES (?, ?, ?, ?, 1, ?) ON DUPLICATE KEY UPDATE ended = ended + 1, duration_ms = duration_ms + "
         "VALUES(duration_ms)");
-    upsert.setString(1, intervalOf(now));
+    upsert.setString(1, quarterHourOf(now));
     upsert.setString(2, before.queue);
     upsert.setString(3, before.channel);
     upsert.setString(4, toString(before.status));
@@ -134,7 +131,7 @@ void StatsFacts::visitEnded(const EndedVisit& v, const std::string& now) {
     row.serviceLevelCounted = v.serviceLevelCounted ? 1 : 0;
     row.answerWaitMs = v.ending == VisitEnding::Answered ? v.waitMs : 0;
     row.longestWaitMs = v.waitMs;
-    addQueue(session_, intervalOf(now), v.queue, v.channel, row);
+    addQueue(session_, quarterHourOf(now), v.queue, v.channel, row);
 }
 
 std::int64_t StatsFacts::closed(const Interaction& before, const std::string& now) {
@@ -152,7 +149,7 @@ std::int64_t StatsFacts::closed(const Interaction& before, const std::string& no
     q.setString(5, accepted);
     std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
     const std::int64_t handleMs = rs->next() ? rs->getInt64(1) : 0;
-    const std::string interval = intervalOf(now);
+    const std::string interval = quarterHourOf(now);
     if (!before.queue.empty()) {
         QueueCounts row;
         row.handled = 1;
@@ -178,11 +175,11 @@ void StatsFacts::firstResponse(std::int64_t interactionId, const std::string& no
     OperatorCounts row;
     row.firstResponses = 1;
     row.firstResponseMs = rs->getInt64(3);
-    addOperator(session_, intervalOf(now), rs->getString(1), rs->getString(2), row);
+    addOperator(session_, quarterHourOf(now), rs->getString(1), rs->getString(2), row);
 }
 
 void StatsFacts::rated(const Interaction& interaction, int rating, const std::string& now) {
-    const std::string interval = intervalOf(now);
+    const std::string interval = quarterHourOf(now);
     sql::PreparedStatement& byValue = session_.prepare(
         "INSERT INTO stats_rating_intervals (interval_start, queue, channel, operator, rating, ratings) "
         "VALUES (?, ?, ?, ?, ?, 1) ON DUPLICATE KEY UPDATE ratings = ratings + 1");
@@ -237,7 +234,7 @@ void StatsFacts::statusEnded(const std::string& operatorId, const std::string& s
 void StatsFacts::notResponding(const std::string& operatorId, const std::string& now) {
     OperatorCounts row;
     row.notResponding = 1;
-    addOperator(session_, intervalOf(now), operatorId, "", row);
+    addOperator(session_, quarterHourOf(now), operatorId, "", row);
 }
 
 }  // namespace omnigate

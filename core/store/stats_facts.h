@@ -13,6 +13,10 @@
 
 namespace omnigate {
 
+// The handle time (ms) of an interaction row `i` that closed, in SQL, as StatsFacts counts it when it closes: for
+// the reports that read one interaction at a time and for a rebuild.
+extern const char* const kInteractionHandleMsSql;
+
 class StatsFacts {
 public:
     explicit StatsFacts(DbSession& session) : session_(session) {}
@@ -40,9 +44,6 @@ public:
     // the quarter hours it spans. Offline time is not kept.
     void statusEnded(const std::string& operatorId, const std::string& status, const std::string& reason,
                      const std::string& since, const std::string& now);
-
-    // The quarter hour (UTC, database format) a fact at `dbTime` belongs to.
-    static std::string intervalOf(const std::string& dbTime);
 
 private:
     // Handled: for its queue and operator; returns the handle time (ms).

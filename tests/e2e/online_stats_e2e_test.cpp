@@ -37,7 +37,8 @@ protected:
     static void SetUpTestSuite() {
         DaemonOptions options;
         options.instance = "stats-" + unique();
-        options.extraYaml = "stats:\n  interval_seconds: 1\n  utc_offset: '+03:00'\n";
+        // Two rows make an export of the interaction details stop, to see it say so.
+        options.extraYaml = "stats:\n  interval_seconds: 1\n  utc_offset: '+03:00'\n  max_export_rows: 2\n";
         daemon_ = new DaemonProcess(options);
         ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
     }
@@ -87,6 +88,29 @@ protected:
         return r.json()->getObject("queue");
     }
 
+    // The web chat demo account's traffic today, as the channels report gives it.
+    std::vector<double> reportedTraffic(const std::string& period) {
+        const HttpResult r = admin("GET", "/api/v1/reports/interaction_channels" + period + "&channel=webchat");
+        EXPECT_EQ(r.status, 200) << r.body;
+        const auto rows = r.json()->getArray("rows");
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            const auto row = rows->getObject(static_cast<unsigned>(i));
+            if (row->getValue<std::string>("account") != "demo") continue;
+            return {row->getValue<double>("created"), row->getValue<double>("inbound_messages"),
+                    row->getValue<double>("outbound_messages")};
+        }
+        return {0, 0, 0};
+    }
+
+    // The same, counted from the tables of interactions and messages; `from` and `to` bound the day in UTC.
+    std::vector<double> storedTraffic(const std::string& from, const std::string& to) {
+        const std::string where = " WHERE channel = 'webchat' AND account = 'demo' AND created_at >= '" + from +
+                                  "' AND created_at < '" + to + "'";
+        return {static_cast<double>(db_.scalar("SELECT COUNT(*) FROM interactions" + where)),
+                static_cast<double>(db_.scalar("SELECT COUNT(*) FROM messages" + where + " AND direction = 'in'")),
+                static_cast<double>(db_.scalar("SELECT COUNT(*) FROM messages" + where + " AND direction = 'out'"))};
+    }
+
     static DaemonProcess* daemon_;
     std::vector<std::string> cleanup_;
     DbProbe db_;
@@ -99,6 +123,17 @@ std::string localToday() {
     Poco::DateTime now;
     now += Poco::Timespan(3 * Poco::Timespan::HOURS);
     return Poco::DateTimeFormatter::format(now, "%Y-%m-%d");
+}
+
+// Where today at +03:00 begins and ends, in UTC as the database keeps times.
+std::pair<std::string, std::string> todayInUtc() {
+    Poco::DateTime local;
+    local += Poco::Timespan(3 * Poco::Timespan::HOURS);
+    const Poco::DateTime start =
+        Poco::DateTime(local.year(), local.month(), local.day()) - Poco::Timespan(3 * Poco::Timespan::HOURS);
+    const Poco::DateTime end = start + Poco::Timespan(1, 0, 0, 0, 0);
+    return {Poco::DateTimeFormatter::format(start, "%Y-%m-%d %H:%M:%S"),
+            Poco::DateTimeFormatter::format(end, "%Y-%m-%d %H:%M:%S")};
 }
 
 double value(const Poco::JSON::Object::Ptr& figures, const std::string& name) {
@@ -137,6 +172,11 @@ TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt
 
     MqttProbe board("omnigate/v1/stats/online");
     MqttProbe own("omnigate/v1/operators/" + op + "/stats");
+    // The channel's traffic before: other tests wrote to the same account today.
+    const std::string today = localToday();
+    const std::string period = "?from=" + today + "&to=" + today;
+    const auto [dayFrom, dayTo] = todayInUtc();
+    const std::vector<double> reportedBefore = reportedTraffic(period), storedBefore = storedTraffic(dayFrom, dayTo);
 
     // The operator is offline: all three wait.
     const std::int64_t first = visit(word), second = visit(word), left = visit(word);
@@ -257,8 +297,6 @@ TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt
     EXPECT_EQ(kept.size(), 1u);
 
     // The day's reports agree with the board, and with what the raw status history of these three says.
-    const std::string today = localToday();
-    const std::string period = "?from=" + today + "&to=" + today;
     r = admin("GET", "/api/v1/reports/queue_kpis" + period + "&queue=" + queue);
     ASSERT_EQ(r.status, 200) << r.body;
     const auto rows = r.json()->getArray("rows");
@@ -333,6 +371,73 @@ TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt
     EXPECT_EQ(detailed.rows.size(), 1u + 24 + 1) << "every hour of the day, and the totals";
     EXPECT_TRUE(detailed.hasChart);
 
+    // The channels report counted what the scenario sent and received as the tables of messages hold it: three
+    // visitors' messages in, and out the operator's reply with whatever the system said.
+    const std::vector<double> reportedAfter = reportedTraffic(period), storedAfter = storedTraffic(dayFrom, dayTo);
+    EXPECT_EQ(reportedAfter[0] - reportedBefore[0], 3) << "interactions opened";
+    EXPECT_EQ(reportedAfter[1] - reportedBefore[1], 3) << "messages in";
+    EXPECT_GE(reportedAfter[2] - reportedBefore[2], 1) << "messages out";
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(reportedAfter[i] - reportedBefore[i], storedAfter[i] - storedBefore[i]) << "figure " << i;
+    }
+
+    // The interaction details: the queue's three in the order they were opened, read a page at a time.
+    r = admin("GET", "/api/v1/reports/interaction_details" + period + "&queue=" + queue + "&limit=2");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto details = r.json()->getArray("rows");
+    ASSERT_EQ(details->size(), 2u) << r.body;
+    ASSERT_FALSE(r.json()->isNull("next")) << r.body;
+    EXPECT_EQ(details->getObject(0)->getValue<std::int64_t>("id"), first);
+    EXPECT_EQ(details->getObject(1)->getValue<std::int64_t>("id"), second);
+    const auto handled = details->getObject(0);
+    EXPECT_EQ(handled->getValue<std::string>("status"), "closed");
+    EXPECT_EQ(handled->getValue<std::string>("operator"), op);
+    EXPECT_EQ(handled->getValue<std::string>("topics"), "Refunds");
+    EXPECT_EQ(handled->getValue<std::string>("resolution"), "done");
+    EXPECT_EQ(handled->getValue<double>("rating"), 4);
+    const std::string firstId = std::to_string(first);
+    EXPECT_EQ(handled->getValue<std::string>("created_at"),
+              db_.text("SELECT DATE_FORMAT(created_at + INTERVAL 3 HOUR, '%Y-%m-%d %H:%i:%s') FROM interactions "
+                       "WHERE id = " + firstId));
+    EXPECT_NEAR(handled->getValue<double>("handle_seconds"),
+                std::stod(db_.text("SELECT TIMESTAMPDIFF(MICROSECOND, accepted_at, closed_at) / 1000000 FROM "
+                                   "interactions WHERE id = " + firstId)),
+                0.051);
+    EXPECT_NEAR(handled->getValue<double>("wait_seconds"),
+                std::stod(db_.text("SELECT SUM(wait_ms) / 1000 FROM queue_visits WHERE interaction_id = " + firstId)),
+                0.051);
+    EXPECT_NEAR(handled->getValue<double>("first_response_seconds"),
+                std::stod(db_.text("SELECT TIMESTAMPDIFF(MICROSECOND, created_at, first_response_at) / 1000000 FROM "
+                                   "interactions WHERE id = " + firstId)),
+                0.051);
+    EXPECT_TRUE(details->getObject(1)->isNull("closed_at")) << "the second is still being handled";
+    r = admin("GET", "/api/v1/reports/interaction_details" + period + "&queue=" + queue + "&limit=2&after=" +
+                         r.json()->getValue<std::string>("next"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    details = r.json()->getArray("rows");
+    ASSERT_EQ(details->size(), 1u) << r.body;
+    EXPECT_TRUE(r.json()->isNull("next")) << "the last page";
+    const auto abandoned = details->getObject(0);
+    EXPECT_EQ(abandoned->getValue<std::int64_t>("id"), left);
+    EXPECT_EQ(abandoned->getValue<std::string>("resolution"), "left");
+    EXPECT_TRUE(abandoned->isNull("operator"));
+    EXPECT_TRUE(abandoned->isNull("handle_seconds")) << "nobody handled it";
+    // Exported, the list streams and stops at the configured two rows with a note that says so.
+    r = admin("GET", "/api/v1/reports/interaction_details" + period + "&queue=" + queue + "&format=csv");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.headers["Transfer-Encoding"], "chunked");
+    EXPECT_EQ(r.body.rfind("\xEF\xBB\xBFInteraction,Opened,Channel,", 0), 0u) << r.body;
+    EXPECT_NE(r.body.find("\r\n" + std::to_string(second) + ","), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("\r\n" + std::to_string(left) + ","), std::string::npos) << "past the limit: " << r.body;
+    EXPECT_NE(r.body.find("The export stops at 2 rows; narrow the period or the filters"), std::string::npos);
+    r = admin("GET", "/api/v1/reports/interaction_details" + period + "&queue=" + queue + "&format=xlsx");
+    ASSERT_EQ(r.status, 200);
+    const XlsxContent list = readXlsx(r.body);
+    ASSERT_EQ(list.rows.size(), 4u) << "header, two rows, the note";
+    EXPECT_EQ(list.rows[1][0], std::to_string(first));
+    EXPECT_EQ(list.rows[1][9], "closed");
+    EXPECT_EQ(list.rows[3][0].rfind("The export stops at 2 rows", 0), 0u) << list.rows[3][0];
+
     // Rebuilt from the stored facts, the aggregates of this scenario are what the write path kept live.
     const std::vector<std::string> aggregates{
         "SELECT * FROM stats_queue_intervals WHERE queue = '" + queue + "' ORDER BY 1, 2, 3",
@@ -351,6 +456,8 @@ TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt
         EXPECT_EQ(db_.rows(aggregates[i]), live[i]) << aggregates[i];
     }
     EXPECT_FALSE(live[0].empty());
+    // The channel's traffic, rebuilt, is what the tables hold (other tests wrote some of it without the daemon).
+    EXPECT_EQ(reportedTraffic(period), storedTraffic(dayFrom, dayTo));
 }
 
 TEST_F(OnlineStats, BadThresholdsQueriesAndReportRequestsAreRefusedNamingTheKey) {
@@ -398,9 +505,14 @@ TEST_F(OnlineStats, BadThresholdsQueriesAndReportRequestsAreRefusedNamingTheKey)
     badReport("contact_centre_detailed?from=2026-12-01&to=2026-12-01&interval=20", "'interval' must be 15, 30 or 60");
     badReport("queue_kpis?from=2026-12-01&to=2026-12-01&interval=15", "report queue_kpis has no intervals");
     badReport("queue_kpis?from=2026-12-01&to=2026-12-01&format=pdf", "'format' must be json, csv or xlsx");
+    badReport("interaction_details?from=2026-12-01&to=2026-12-01&after=yesterday", "'after' must be the `next`");
+    badReport("interaction_details?from=2026-12-01&to=2026-12-01&limit=0", "'limit' must be a number of rows from 1");
+    badReport("interaction_details?from=2026-12-01&to=2026-12-01&limit=1001", "from 1 to 1000");
+    badReport("interaction_details?from=2026-12-01&to=2026-12-01&limit=5&format=csv", "'after' and 'limit' page the JSON");
+    badReport("interaction_channels?from=2026-12-01&to=2026-12-01&queue=x", "'queue' is not a parameter");
     const HttpResult list = admin("GET", "/api/v1/reports");
     ASSERT_EQ(list.status, 200) << list.body;
-    EXPECT_EQ(list.json()->getArray("reports")->size(), 8u);
+    EXPECT_EQ(list.json()->getArray("reports")->size(), 10u);
 
     EXPECT_EQ(admin("GET", "/api/v1/stats/online?queue=x").status, 400);
     EXPECT_EQ(admin("GET", "/api/v1/stats/online/queues/no-such-queue-" + unique()).status, 404);
