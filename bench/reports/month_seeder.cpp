@@ -401,7 +401,9 @@ void MonthSeeder::closedInteractions(std::int64_t count) {
         return std::discrete_distribution<int>(weights.begin(), weights.end());
     }();
     static std::discrete_distribution<int> ratingPick{11, 7, 10, 22, 50};  // 1 to 5
+    // Progress every 5 %, said after the transaction that crossed it.
     const std::int64_t step = std::max<std::int64_t>(1, count / 20);
+    std::int64_t nextReport = step;
     session_.execute("START TRANSACTION");
     for (std::int64_t i = 0; i < count; ++i) {
         const std::int64_t id = i + 1;
@@ -530,7 +532,8 @@ void MonthSeeder::closedInteractions(std::int64_t count) {
             visits_->flush();
             topics_->flush();
             session_.execute("COMMIT");
-            if ((i + 1) % step == 0 || i + 1 == count) {
+            if (i + 1 >= nextReport || i + 1 == count) {
+                nextReport += step;
                 progress_("  " + std::to_string(i + 1) + " of " + std::to_string(count) + " interactions (" +
                           std::to_string((i + 1) * 100 / count) + " %), " + std::to_string(counts_.statusChanges) +
                           " status changes, " + std::to_string(counts_.queueVisits) + " queue visits; " +

@@ -52,14 +52,14 @@ std::vector<StatusChange> OperatorShifts::changes(int op) const {
     std::vector<StatusChange> out;
     std::mt19937_64 random(static_cast<std::uint64_t>(op) * 7919 + 1);
     for (const Shift& shift : shiftsOf(op)) {
-        // Two tea breaks and lunch; between them ready, then busy at capacity, a wrap-up or a missed offer, and
-        // ready again.
+        // Two tea breaks and lunch, each within half an hour of its time (so some are on a break at any moment);
+        // between them ready, then busy at capacity, a wrap-up or a missed offer, and ready again.
         const struct {
             std::int64_t at, length;
             const char* reason;
-        } breaks[] = {{shift.start + 2 * kHour, 15 * kMinute, "tea"},
-                      {shift.start + 4 * kHour, 45 * kMinute, "lunch"},
-                      {shift.start + 6 * kHour, 15 * kMinute, "tea"}};
+        } breaks[] = {{shift.start + 2 * kHour + uniform(random, -30, 30) * kMinute, 15 * kMinute, "tea"},
+                      {shift.start + 4 * kHour + uniform(random, -30, 30) * kMinute, 45 * kMinute, "lunch"},
+                      {shift.start + 6 * kHour + uniform(random, -30, 30) * kMinute, 15 * kMinute, "tea"}};
         const std::int64_t until = std::min(shift.end, now_);
         std::size_t nextBreak = 0;
         std::int64_t t = shift.start;
