@@ -152,8 +152,10 @@ start_mariadb() {
   rm -f "$db_pid"
   # setsid+nohup: the server must outlive this script and its terminal. utf8mb4 as Debian's own config would set;
   # innodb_flush_log_at_trx_commit=1 (the default) spelled out because durability of each commit matters.
+  # Its own tmpdir: a temporary table of a long query (bench/reports' rebuild) lost its file to a clean-up of /tmp.
+  mkdir -p "$db_dir/tmp"
   setsid nohup mariadbd --no-defaults --user=root --datadir="$db_data" --socket="$db_sock" --port="$db_port" \
-    --bind-address=127.0.0.1 --pid-file="$db_pid" --log-error="$db_log" --max-connections=500 \
+    --bind-address=127.0.0.1 --pid-file="$db_pid" --log-error="$db_log" --max-connections=500 --tmpdir="$db_dir/tmp" \
     --innodb-flush-log-at-trx-commit=1 --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
     </dev/null >>"$db_log" 2>&1 &
   pid=$!
