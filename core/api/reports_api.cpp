@@ -3,7 +3,7 @@
 #include <Poco/JSON/Array.h>
 
 #include "api/api_support.h"
-#include "api/spreadsheet_export.h"
+#include "api/report_export.h"
 #include "model/local_day.h"
 #include "omnigate/sdk/api_error.h"
 #include "reports/report_builder.h"
@@ -26,11 +26,6 @@ Poco::JSON::Object::Ptr rowJson(const ReportTable& table, const std::vector<Repo
         out->set(table.columns[c].key, jsonOf(row[c]));
     }
     return out;
-}
-
-SpreadsheetExport::Cell exportCell(const ReportCell& cell) {
-    if (cell.number) return SpreadsheetExport::Cell::of(*cell.number);
-    return SpreadsheetExport::Cell::of(cell.text);
 }
 
 }  // namespace
@@ -105,34 +100,8 @@ HttpResponse ReportsApi::report(const HttpRequest& request) {
         return api::jsonResponse(200, body);
     }
 
-    std::vector<std::string> headers;
-    for (const ReportColumn& c : table.columns) headers.push_back(c.title);
-    SpreadsheetExport sheet(parsed.spec->title.substr(0, 31), headers);
-    for (std::size_t c = 0; c < table.columns.size(); ++c) {
-        if (!table.columns[c].format.empty()) sheet.setNumberFormat(c, table.columns[c].format);
-    }
-    for (const auto& row : table.rows) {
-        std::vector<SpreadsheetExport::Cell> cells;
-        for (const ReportCell& cell : row) cells.push_back(exportCell(cell));
-        sheet.addRow(std::move(cells));
-    }
-    if (!table.totals.empty()) {
-        std::vector<SpreadsheetExport::Cell> cells;
-        for (const ReportCell& cell : table.totals) cells.push_back(exportCell(cell));
-        sheet.setTotals(std::move(cells));
-    }
-    if (!table.chartColumns.empty()) {
-        std::vector<std::size_t> values;
-        for (const std::string& key : table.chartColumns) {
-            for (std::size_t c = 0; c < table.columns.size(); ++c) {
-                if (table.columns[c].key == key) values.push_back(c);
-            }
-        }
-        sheet.setChart(parsed.spec->title, 0, values);
-    }
-    // queue_kpis-2026-12-01-2026-12-07.xlsx: the report and its local days.
-    return api::spreadsheetResponse(
-        sheet, parsed.format, parsed.spec->name + "-" + parsed.fromDate + "-" + parsed.toDate + "." + parsed.format);
+    return api::spreadsheetResponse(reportSpreadsheet(*parsed.spec, table), parsed.format,
+                                    reportFileName(parsed, parsed.format));
 }
 
 }  // namespace omnigate
