@@ -40,7 +40,9 @@ class Authenticator:
         users = load_users(self.users_file)  # re-read: tests may add users while the relay runs
         login = auth_data.login.decode("utf-8", "replace").lower()
         password = auth_data.password.decode("utf-8", "replace")
-        return AuthResult(success=users.get(login) == password)
+        # handled=False: aiosmtpd then answers 535 itself; its default (handled=True) would leave a refused client
+        # waiting for an answer that never comes.
+        return AuthResult(success=users.get(login) == password, handled=False)
 
 
 class Handler:

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "api/api_support.h"
+#include "api/report_export.h"
 #include "api/sheet_writer.h"
-#include "api/spreadsheet_export.h"
 #include "model/local_day.h"
 #include "omnigate/sdk/api_error.h"
 #include "omnigate/sdk/content_disposition.h"
@@ -29,12 +29,6 @@ Poco::JSON::Object::Ptr rowJson(const std::vector<ReportColumn>& columns, const 
     Poco::JSON::Object::Ptr out = object();
     for (std::size_t c = 0; c < columns.size() && c < row.size(); ++c) out->set(columns[c].key, jsonOf(row[c]));
     return out;
-}
-
-std::vector<SheetCell> exportCells(const std::vector<ReportCell>& row) {
-    std::vector<SheetCell> cells;
-    for (const ReportCell& cell : row) cells.push_back(cell.number ? SheetCell::of(*cell.number) : SheetCell::of(cell.text));
-    return cells;
 }
 
 // What every JSON answer starts with: the question it answers and its columns.
@@ -64,11 +58,6 @@ Poco::JSON::Object::Ptr header(const ReportRequest& parsed, const std::vector<Re
     }
     body->set("columns", list);
     return body;
-}
-
-// queue_kpis-2026-12-01-2026-12-07.xlsx: the report and its local days.
-std::string fileName(const ReportRequest& parsed) {
-    return parsed.spec->name + "-" + parsed.fromDate + "-" + parsed.toDate + "." + parsed.format;
 }
 
 // Rows read at a time for an export: a few megabytes of a page, a few hundred round trips for a million rows.
@@ -124,24 +113,8 @@ HttpResponse ReportsApi::report(const HttpRequest& request) {
         return api::jsonResponse(200, body);
     }
 
-    std::vector<std::string> headers;
-    for (const ReportColumn& c : table.columns) headers.push_back(c.title);
-    SpreadsheetExport sheet(parsed.spec->title.substr(0, 31), headers);
-    for (std::size_t c = 0; c < table.columns.size(); ++c) {
-        if (!table.columns[c].format.empty()) sheet.setNumberFormat(c, table.columns[c].format);
-    }
-    for (const auto& row : table.rows) sheet.addRow(exportCells(row));
-    if (!table.totals.empty()) sheet.setTotals(exportCells(table.totals));
-    if (!table.chartColumns.empty()) {
-        std::vector<std::size_t> values;
-        for (const std::string& key : table.chartColumns) {
-            for (std::size_t c = 0; c < table.columns.size(); ++c) {
-                if (table.columns[c].key == key) values.push_back(c);
-            }
-        }
-        sheet.setChart(parsed.spec->title, 0, values);
-    }
-    return api::spreadsheetResponse(sheet, parsed.format, fileName(parsed));
+    return api::spreadsheetResponse(reportSpreadsheet(*parsed.spec, table), parsed.format,
+                                    reportFileName(parsed, parsed.format));
 }
 
 HttpResponse ReportsApi::details(const HttpRequest& request) {
@@ -196,7 +169,7 @@ HttpResponse ReportsApi::details(const HttpRequest& request) {
     HttpResponse response;
     response.contentType = parsed.format == "csv" ? "text/csv; charset=utf-8"
                                                   : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    response.headers.emplace_back("Content-Disposition", contentDisposition("attachment", fileName(parsed)));
+    response.headers.emplace_back("Content-Disposition", contentDisposition("attachment", reportFileName(parsed, parsed.format)));
     response.stream = [this, details, first, title = parsed.spec->title,
                        format = parsed.format](std::ostream& out) {
         std::vector<std::string> headers, formats;
@@ -214,7 +187,7 @@ HttpResponse ReportsApi::details(const HttpRequest& request) {
                     cut = true;
                     break;
                 }
-                writer.row(exportCells(row));
+                writer.row(reportCells(row));
             }
             if (cut || page.rows.size() < static_cast<std::size_t>(kExportPageRows)) break;
             const InteractionDetails::Cursor after = page.last;

@@ -7,6 +7,7 @@
 #include "config/config_json.h"
 #include "config/demo_secrets.h"
 #include "model/local_day.h"
+#include "omnigate/sdk/address_rule.h"
 
 #include <algorithm>
 #include <regex>
@@ -156,6 +157,59 @@ void parseFloodLimits(const ConfigNode& http, HttpConfig& c) {
     }
 }
 
+// Relative to the config file's folder; the file must exist (named now, not as a TLS error at the first send).
+std::string existingFile(const ConfigNode& node, const ConfigNode& root) {
+    Poco::Path path(node.asString());
+    if (path.isRelative()) path = Poco::Path(Poco::Path(root.file()).makeAbsolute().parent()).append(path);
+    const std::string absolute = path.makeAbsolute().toString();
+    if (!Poco::File(absolute).exists()) node.fail("no such file: " + absolute);
+    return absolute;
+}
+
+MailingsConfig parseMailings(const ConfigNode& mailings, const ConfigNode& root) {
+    mailings.expectKeys({"smtp"});
+    MailingsConfig c;
+    const ConfigNode smtp = mailings["smtp"];
+    if (!smtp.defined()) return c;
+    smtp.expectKeys({"host", "port", "tls", "ca_file", "user", "password", "from", "from_name", "timeout_seconds",
+                     "retries", "retry_backoff_seconds"});
+    SmtpConfig& s = c.smtp;
+    s.host = smtp.getString("host");
+    if (s.host.empty()) smtp["host"].fail("must not be empty");
+    const std::string tls = smtp.getString("tls", "starttls");
+    if (tls == "none") {
+        s.tls = SmtpConfig::Tls::None;
+    } else if (tls == "starttls") {
+        s.tls = SmtpConfig::Tls::StartTls;
+    } else if (tls == "tls") {
+        s.tls = SmtpConfig::Tls::Implicit;
+    } else {
+        smtp["tls"].fail("expected none, starttls or tls (implicit TLS, usually port 465), got '" + tls + "'");
+    }
+    s.port = static_cast<int>(smtp.getInt("port", s.tls == SmtpConfig::Tls::Implicit ? 465 : 587, 1, 65535));
+    if (smtp.has("ca_file")) {
+        if (s.tls == SmtpConfig::Tls::None) smtp["ca_file"].fail("is for TLS: set tls to starttls or tls");
+        s.caFile = existingFile(smtp["ca_file"], root);
+    }
+    s.user = smtp.getString("user", "");
+    s.password = smtp.getString("password", "");
+    if (s.user.empty() != s.password.empty()) {
+        smtp[s.user.empty() ? "password" : "user"].fail("user and password go together (AUTH), or neither");
+    }
+    if (s.tls == SmtpConfig::Tls::None && !s.user.empty() && !isLoopbackHost(s.host)) {
+        smtp["tls"].fail("none would send the password in plain text to " + s.host +
+                         "; use starttls or tls (plain SMTP with AUTH only to a server on loopback)");
+    }
+    s.from = smtp.getString("from");
+    if (!isMailbox(s.from)) smtp["from"].fail("'" + s.from + "' is not one mail address like reports@example.com");
+    s.fromName = smtp.getString("from_name", "");
+    if (s.fromName.find_first_of("\r\n") != std::string::npos) smtp["from_name"].fail("must be one line");
+    s.timeout = std::chrono::seconds(smtp.getInt("timeout_seconds", s.timeout.count(), 1, 600));
+    s.retries = static_cast<int>(smtp.getInt("retries", s.retries, 0, 10));
+    s.retryBackoff = std::chrono::seconds(smtp.getInt("retry_backoff_seconds", s.retryBackoff.count(), 1, 3600));
+    return c;
+}
+
 }  // namespace
 
 std::string RoutingItem::locate(const std::string& message) const {
@@ -185,7 +239,7 @@ std::vector<std::string> DaemonConfig::pluginTypes() const {
 
 DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "console", "files",
-                     "channels", "integrations", "interactions", "routing", "auth", "audit", "stats"});
+                     "channels", "integrations", "interactions", "routing", "auth", "audit", "stats", "mailings"});
     DaemonConfig c;
     c.file = root.file();
     c.instance = root.getString("instance", c.instance);
@@ -324,6 +378,7 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     c.stats.utcOffsetMinutes = *minutes;
     // Excel's sheet ends at 1,048,576 rows, the header one of them.
     c.stats.maxExportRows = static_cast<int>(stats.getInt("max_export_rows", c.stats.maxExportRows, 1, 1048575));
+    c.mailings = parseMailings(root["mailings"], root);
 
     c.channels = parseEntries(root["channels"], true);
     c.integrations = parseEntries(root["integrations"], false);

@@ -142,6 +142,30 @@ struct StatsConfig {
     int maxExportRows = 1000000;
 };
 
+// The SMTP account report mailings go out through (docs/mailings.md). An empty host: none configured, so mailings
+// are kept but not sent.
+struct SmtpConfig {
+    enum class Tls { None, StartTls, Implicit };
+
+    std::string host;
+    int port = 587;
+    Tls tls = Tls::StartTls;
+    std::string caFile;  // absolute; empty: the system's trust store. The server's certificate is always verified
+    std::string user;    // empty: no AUTH
+    std::string password;
+    std::string from;      // the sender's address, also MAIL FROM
+    std::string fromName;  // shown with it
+    std::chrono::seconds timeout{30};  // each connection and each reply
+    int retries = 2;                   // more attempts after a temporary failure (4xx, no connection)
+    std::chrono::seconds retryBackoff{10};  // before the first retry, doubled before each next
+
+    bool configured() const { return !host.empty(); }
+};
+
+struct MailingsConfig {
+    SmtpConfig smtp;
+};
+
 // A channel account or an integration: `type` names the plugin, `settings` is the plugin's to validate.
 struct PluginEntry {
     std::string type;
@@ -184,6 +208,7 @@ struct DaemonConfig {
     AuthConfig auth;
     AuditConfig audit;
     StatsConfig stats;
+    MailingsConfig mailings;
     std::string pluginDirectory;  // absolute, or relative to the config file's folder
     ConsoleConfig console;
     std::vector<PluginEntry> channels;

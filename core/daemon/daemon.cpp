@@ -142,10 +142,19 @@ void Daemon::startWritePath() {
                       [this] { return static_cast<double>(distributor_->passes()); });
     statsPublisher_ = std::make_unique<StatsPublisher>(*pool_, *bus_, config_.stats.intervalSeconds,
                                                        config_.stats.utcOffsetMinutes);
+    if (config_.mailings.smtp.configured()) {
+        mailingRunner_ = std::make_unique<MailingRunner>(*pool_, config_.mailings.smtp, config_.stats.utcOffsetMinutes);
+        mailingScheduler_ = std::make_unique<MailingScheduler>(*pool_, *mailingRunner_);
+        statsPublisher_->onSnapshot(
+            [this](const OnlineSnapshot& snapshot) { mailingScheduler_->offer(queueReadings(snapshot)); });
+    } else {
+        logger().information("mailings: no mailings.smtp in %s, so mailings are kept but none is sent", config_.file);
+    }
     writer_->start();
     bus_->start();
     relay_->start();
     statsPublisher_->start();
+    if (mailingScheduler_) mailingScheduler_->start();
     // Before any API can be called: the configured queues, groups and operators exist from the first request on.
     try {
         logger().information("%s", RoutingBootstrap(config_.routing, *writer_).run());
@@ -256,6 +265,8 @@ void Daemon::registerApis() {
     statsApi_->registerRoutes(router_);
     reportsApi_ = std::make_unique<ReportsApi>(*pool_, config_.stats.utcOffsetMinutes, config_.stats.maxExportRows);
     reportsApi_->registerRoutes(router_);
+    mailingsApi_ = std::make_unique<MailingsApi>(*writer_, *pool_, mailingRunner_.get(), config_.stats.utcOffsetMinutes);
+    mailingsApi_->registerRoutes(router_);
     consoleFiles_ = std::make_unique<ConsoleFiles>(config_.console.directory, config_.mqtt.websocketUrl);
     consoleFiles_->registerRoutes(router_);
 }
@@ -377,6 +388,7 @@ void Daemon::stop() {
     timer_.cancel(true);
     if (distributor_) distributor_->stop();
     if (statsPublisher_) statsPublisher_->stop();
+    if (mailingScheduler_) mailingScheduler_->stop();
     if (writer_) writer_->stop();
     if (relay_) relay_->stop();
     if (bus_) bus_->stop();

@@ -48,6 +48,9 @@
 #include "http/websocket_hub.h"
 #include "interactions/channel_notifier.h"
 #include "interactions/message_service.h"
+#include "mailings/mailing_runner.h"
+#include "mailings/mailing_scheduler.h"
+#include "mailings/mailings_api.h"
 #include "metrics/metrics.h"
 #include "pipeline/catalog_cache.h"
 #include "pipeline/inbound_pipeline.h"
@@ -133,6 +136,9 @@ private:
     std::unique_ptr<StatsApi> statsApi_;
     std::unique_ptr<ReportsApi> reportsApi_;
     std::unique_ptr<StatsPublisher> statsPublisher_;
+    std::unique_ptr<MailingRunner> mailingRunner_;        // null without mailings.smtp
+    std::unique_ptr<MailingScheduler> mailingScheduler_;  // fed by the stats publisher, so stopped after it
+    std::unique_ptr<MailingsApi> mailingsApi_;
     std::unique_ptr<ConsoleFiles> consoleFiles_;
     std::unique_ptr<TopicsApi> topicsApi_;
     std::unique_ptr<QueuesApi> queuesApi_;

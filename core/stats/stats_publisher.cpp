@@ -46,7 +46,7 @@ void StatsPublisher::stop() {
 void StatsPublisher::run() {
     bool warned = false;
     for (;;) {
-        if (bus_.connected()) {
+        if (bus_.connected() || listener_) {
             try {
                 publishOnce();
                 warned = false;
@@ -67,6 +67,8 @@ void StatsPublisher::publishOnce() {
         PooledSession session = pool_.acquire();
         return OnlineSnapshot::read(*session, utcOffsetMinutes_, Poco::Timestamp().epochMicroseconds());
     }();
+    if (listener_) listener_(snapshot);
+    if (!bus_.connected()) return;
     bus_.publish(boardTopic(), stringify(snapshot.board()), true);
     for (const auto& [id, entry] : snapshot.operators()) {
         // The figures of a quiet operator do not change: their topic stays as it is.

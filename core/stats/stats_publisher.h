@@ -5,6 +5,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "bus/mqtt_bus.h"
 #include "db/connection_pool.h"
+#include "stats/online_snapshot.h"
 
 namespace omnigate {
 
@@ -19,6 +21,10 @@ class StatsPublisher {
 public:
     StatsPublisher(ConnectionPool& pool, MqttBus& bus, int intervalSeconds, int utcOffsetMinutes);
     ~StatsPublisher();
+
+    // Before start(): handed every snapshot on the publisher's thread, whether the broker is there or not (the
+    // threshold mailings judge its levels), so it must only hand it on.
+    void onSnapshot(std::function<void(const OnlineSnapshot&)> listener) { listener_ = std::move(listener); }
 
     void start();
     void stop();
@@ -34,6 +40,7 @@ private:
     MqttBus& bus_;
     const int intervalSeconds_;
     const int utcOffsetMinutes_;
+    std::function<void(const OnlineSnapshot&)> listener_;
     std::map<std::string, std::string> lastOfOperator_;  // operator id -> entry last published (without as_of)
     std::mutex mutex_;
     std::condition_variable wake_;

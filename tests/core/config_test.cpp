@@ -104,6 +104,9 @@ TEST(DemoConfig, ParsesWithItsDefaultsWhenNothingIsSet) {
     const ScopedEnv mqttPort("OMNIGATE_MQTT_PORT", std::nullopt);
     const ScopedEnv mqttWebSocketPort("OMNIGATE_MQTT_WS_PORT", std::nullopt);
     const ScopedEnv consoleDir("OMNIGATE_CONSOLE_DIR", std::nullopt);
+    const ScopedEnv smtpHost("OMNIGATE_MAILINGS_SMTP_HOST", std::nullopt);
+    const ScopedEnv smtpPort("OMNIGATE_SMTP_PORT", std::nullopt);
+    const ScopedEnv mailFrom("OMNIGATE_MAILINGS_FROM", std::nullopt);
 
     const DaemonConfig c = loadDaemonConfig(OMNIGATE_DEMO_CONFIG);
 
@@ -129,6 +132,10 @@ TEST(DemoConfig, ParsesWithItsDefaultsWhenNothingIsSet) {
     ASSERT_EQ(c.integrations.size(), 1u);
     EXPECT_EQ(c.integrations[0].type, "crm");
     EXPECT_EQ(c.pluginTypes(), (std::vector<std::string>{"webchat", "email", "vk", "whatsapp", "voice", "crm"}));
+    // Report mailings go out through scripts/services.sh's SMTP receiver.
+    EXPECT_EQ(c.mailings.smtp.host, "127.0.0.1");
+    EXPECT_EQ(c.mailings.smtp.port, 2525);
+    EXPECT_EQ(c.mailings.smtp.from, "demo@omnigate.test");
 }
 
 TEST(DemoConfig, TakesTheAdminTokenFromTheEnvironment) {
@@ -656,6 +663,65 @@ TEST(ExposedDeployment, PlainTextMailToAServerOffLoopbackIsRefused) {
     EXPECT_EQ(e.keyPath(), "http.host");
     EXPECT_NE(e.problem().find("test.yaml:18:24: channels[0].settings.allow_plaintext: "), std::string::npos) << e.what();
     EXPECT_NO_THROW(parse(config("      imap_url: imap://127.0.0.1:1143/INBOX")));
+}
+
+// --- mailings.smtp ----------------------------------------------------------------------------------------------
+
+std::string mailingsSection(const std::string& lines) {
+    return "admin:\n  token: a-long-enough-token\ndatabase:\n  name: omnigate\n  user: omnigate\nmqtt:\n"
+           "  url: tcp://127.0.0.1:1883\nplugins:\n  directory: /p\nmailings:\n  smtp:\n" + lines;
+}
+
+TEST(DaemonConfigMailings, NoSmtpAccountByDefault) {
+    EXPECT_FALSE(parse(yaml({REQUIRED_SECTIONS})).mailings.smtp.configured());
+}
+
+TEST(DaemonConfigMailings, ReadsTheSmtpAccountWithItsSecretFromTheEnvironment) {
+    const TempDir dir;
+    const std::string ca = dir.write("ca.crt", "x").string();
+    const ScopedEnv password("OMNIGATE_TEST_SMTP_PASSWORD", "from-the-environment");
+    const DaemonConfig c = parse(mailingsSection(
+        "    host: smtp.example.com\n    tls: starttls\n    ca_file: " + ca +
+        "\n    user: reports@example.com\n    password: ${OMNIGATE_TEST_SMTP_PASSWORD}\n"
+        "    from: reports@example.com\n    from_name: Contact centre reports\n    timeout_seconds: 20\n"
+        "    retries: 4\n    retry_backoff_seconds: 3\n"));
+    const SmtpConfig& s = c.mailings.smtp;
+    EXPECT_TRUE(s.configured());
+    EXPECT_EQ(s.host, "smtp.example.com");
+    EXPECT_EQ(s.port, 587) << "submission with STARTTLS";
+    EXPECT_EQ(s.tls, SmtpConfig::Tls::StartTls);
+    EXPECT_EQ(s.caFile, ca);
+    EXPECT_EQ(s.password, "from-the-environment");
+    EXPECT_EQ(s.fromName, "Contact centre reports");
+    EXPECT_EQ(s.timeout, std::chrono::seconds(20));
+    EXPECT_EQ(s.retries, 4);
+    EXPECT_EQ(s.retryBackoff, std::chrono::seconds(3));
+    const DaemonConfig implicit = parse(mailingsSection("    host: smtp.example.com\n    tls: tls\n    from: a@b.c\n"));
+    EXPECT_EQ(implicit.mailings.smtp.port, 465);
+    EXPECT_EQ(implicit.mailings.smtp.retries, 2);
+}
+
+TEST(DaemonConfigMailings, RefusesWhatCannotWorkNamingTheKey) {
+    const auto key = [](const std::string& lines) { return refusal(mailingsSection(lines)).keyPath(); };
+    EXPECT_EQ(key("    host: h\n    tls: ssl\n    from: a@b.c\n"), "mailings.smtp.tls");
+    EXPECT_EQ(key("    host: h\n    from: not-an-address\n"), "mailings.smtp.from");
+    EXPECT_EQ(key("    host: h\n"), "mailings.smtp.from");
+    EXPECT_EQ(key("    from: a@b.c\n"), "mailings.smtp.host");
+    EXPECT_EQ(key("    host: h\n    from: a@b.c\n    user: u\n"), "mailings.smtp.user") << "where the pair is begun";
+    EXPECT_EQ(key("    host: h\n    from: a@b.c\n    port: 70000\n"), "mailings.smtp.port");
+    EXPECT_EQ(key("    host: h\n    from: a@b.c\n    retries: 11\n"), "mailings.smtp.retries");
+    EXPECT_EQ(key("    host: h\n    from: a@b.c\n    ca_file: /nonexistent/ca.crt\n"), "mailings.smtp.ca_file");
+    EXPECT_EQ(key("    host: h\n    from: a@b.c\n    tls: none\n    ca_file: /etc/hostname\n"),
+              "mailings.smtp.ca_file");
+    EXPECT_EQ(key("    host: h\n    from: a@b.c\n    sender: x\n"), "mailings.smtp.sender");
+    // A password in plain text goes to loopback only.
+    const ConfigError plain =
+        refusal(mailingsSection("    host: smtp.example.com\n    tls: none\n    user: u\n    password: p\n"
+                                "    from: a@b.c\n"));
+    EXPECT_EQ(plain.keyPath(), "mailings.smtp.tls");
+    EXPECT_NE(plain.problem().find("plain text"), std::string::npos) << plain.what();
+    EXPECT_NO_THROW(parse(mailingsSection("    host: 127.0.0.1\n    tls: none\n    user: u\n    password: p\n"
+                                          "    from: a@b.c\n")));
 }
 
 }  // namespace

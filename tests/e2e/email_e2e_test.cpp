@@ -6,17 +6,14 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/TemporaryFile.h>
 #include <Poco/UUIDGenerator.h>
 
-#include <array>
-#include <cstdio>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
+#include "support/mailbox.h"
 #include "support/mqtt_probe.h"
 #include "support/test_env.h"
 
@@ -29,99 +26,6 @@ std::string unique() { return Poco::UUIDGenerator::defaultGenerator().createRand
 
 Poco::JSON::Object::Ptr parse(const std::string& text) {
     return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
-std::string masterPassword() {
-    const char* v = std::getenv("OMNIGATE_MAIL_MASTER_PASSWORD");
-    return v != nullptr && *v != '\0' ? v : "omnigate-relay";
-}
-
-// Runs a command line of our own making (no outside input) and returns its standard output.
-std::string run(const std::string& command) {
-    std::string output;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) throw std::runtime_error("cannot run " + command);
-    std::array<char, 65536> buffer{};
-    std::size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-    const int rc = pclose(pipe);
-    if (rc != 0) throw std::runtime_error("`" + command + "` failed with status " + std::to_string(rc) + ": " + output);
-    return output;
-}
-
-std::string imapBase(const std::string& folder = "INBOX") {
-    return "imap://127.0.0.1:" + std::to_string(requireEnvInt("OMNIGATE_IMAP_PORT")) + "/" + folder;
-}
-std::string loginAs(const std::string& user) { return "'" + user + "*relay:" + masterPassword() + "'"; }
-
-std::string writeTemp(const std::string& content) {
-    const std::string path = Poco::TemporaryFile::tempName() + ".eml";
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-}
-
-// IMAP APPEND into `user`'s INBOX, as a mail server's delivery would.
-void append(const std::string& user, const std::string& raw) {
-    const std::string file = writeTemp(raw);
-    run("curl -sS --fail " + imapBase() + " -u " + loginAs(user) + " -T " + file);
-    std::remove(file.c_str());
-}
-
-// Real SMTP to the receiver, which delivers into Dovecot.
-void sendBySmtp(const std::string& from, const std::string& to, const std::string& raw) {
-    const std::string file = writeTemp(raw);
-    run("curl -sS --fail smtp://127.0.0.1:" + std::to_string(requireEnvInt("OMNIGATE_SMTP_PORT")) + " --mail-from " +
-        from + " --mail-rcpt " + to + " -u 'demo@omnigate.test:demo-password' -T " + file);
-    std::remove(file.c_str());
-}
-
-std::vector<int> searchUids(const std::string& user, const std::string& criteria, const std::string& folder = "INBOX") {
-    const std::string out =
-        run("curl -sS --fail " + imapBase(folder) + " -u " + loginAs(user) + " -X 'UID SEARCH " + criteria + "'");
-    std::vector<int> uids;
-    std::istringstream in(out.substr(std::min(out.size(), out.find("SEARCH") + 6)));
-    int uid;
-    while (in >> uid) uids.push_back(uid);
-    return uids;
-}
-
-// Every mail in `user`'s INBOX, as the client's mail program would read it.
-std::vector<std::string> mailbox(const std::string& user) {
-    std::vector<std::string> mails;
-    for (const int uid : searchUids(user, "ALL")) {
-        mails.push_back(run("curl -sS --fail '" + imapBase() + ";UID=" + std::to_string(uid) + "' -u " + loginAs(user)));
-    }
-    return mails;
-}
-
-// The unfolded value of a header of a raw mail.
-std::string header(const std::string& raw, const std::string& name) {
-    const std::string key = "\r\n" + name + ":";
-    std::size_t pos = ("\r\n" + raw).find(key);
-    if (pos == std::string::npos) return "";
-    pos += key.size() - 2;
-    std::string value;
-    while (pos < raw.size()) {
-        const std::size_t end = raw.find("\r\n", pos);
-        value += raw.substr(pos, end - pos);
-        pos = end + 2;
-        if (end == std::string::npos || pos >= raw.size() || (raw[pos] != ' ' && raw[pos] != '\t')) break;
-    }
-    return value;
-}
-
-// A subject made of =?UTF-8?B?…?= words (what omnigate sends for non-ASCII), decoded.
-std::string decodeUtf8Words(const std::string& value) {
-    std::string out;
-    std::size_t pos = 0;
-    while ((pos = value.find("=?UTF-8?B?", pos)) != std::string::npos) {
-        const std::size_t end = value.find("?=", pos + 10);
-        std::istringstream in(value.substr(pos + 10, end - pos - 10));
-        Poco::Base64Decoder decoder(in);
-        out += std::string(std::istreambuf_iterator<char>(decoder), {});
-        pos = end + 2;
-    }
-    return out;
 }
 
 std::string mail(const std::string& from, const std::string& to, const std::string& subject, const std::string& messageId,
@@ -145,7 +49,7 @@ protected:
             "      display_name: Служба поддержки\n"
             "      imap_url: imap://127.0.0.1:" + std::to_string(requireEnvInt("OMNIGATE_IMAP_PORT")) + "/INBOX\n"
             "      imap_user: \"" + address_ + "*relay\"\n"
-            "      imap_password: \"" + masterPassword() + "\"\n"
+            "      imap_password: \"" + mailMasterPassword() + "\"\n"
             "      smtp_url: smtp://127.0.0.1:" + std::to_string(requireEnvInt("OMNIGATE_SMTP_PORT")) + "\n"
             "      smtp_user: demo@omnigate.test\n"
             "      smtp_password: demo-password\n"
@@ -199,7 +103,7 @@ protected:
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (std::chrono::steady_clock::now() < deadline) {
             for (const std::string& m : mailbox(user)) {
-                if (header(m, "Message-ID").find("<" + id + ">") != std::string::npos) return m;
+                if (mailHeader(m, "Message-ID").find("<" + id + ">") != std::string::npos) return m;
             }
             std::this_thread::sleep_for(100ms);
         }
@@ -238,7 +142,7 @@ TEST_F(EmailEndToEnd, AppendedMailBecomesAnInteractionWithItsTextFilesAndEvents)
         "--a\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Где мой заказ?</p>\r\n--a--\r\n"
         "--m\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename*=utf-8''%D0%A1%D1%87%D1%91%D1%82.pdf\r\n"
         "Content-Transfer-Encoding: base64\r\n\r\n" + pdfBase64.str() + "\r\n--m--\r\n";
-    append(address_, raw);
+    appendMail(address_, raw);
 
     const std::int64_t message = waitForMessage(id);
     ASSERT_NE(message, 0);
@@ -291,7 +195,7 @@ TEST_F(EmailEndToEnd, MailSentBySmtpArrives) {
 TEST_F(EmailEndToEnd, OperatorReplyArrivesWithThreadingHeadersAndAnswersJoinByTagAndReferences) {
     const std::string client = "vera-" + unique() + "@example.test";
     const std::string first = "first-" + unique() + "@example.test";
-    append(address_, mail(client, address_, "=?UTF-8?B?0J/RgNC+0LHQu9C10LzQsCDRgSDQt9Cw0LrQsNC30L7QvA==?=", first,
+    appendMail(address_, mail(client, address_, "=?UTF-8?B?0J/RgNC+0LHQu9C10LzQsCDRgSDQt9Cw0LrQsNC30L7QvA==?=", first,
                           "Мой заказ не пришёл."));
     const std::int64_t interaction = interactionOf(waitForMessage(first));
     ASSERT_NE(interaction, 0);
@@ -310,11 +214,11 @@ TEST_F(EmailEndToEnd, OperatorReplyArrivesWithThreadingHeadersAndAnswersJoinByTa
 
     const std::string delivered = waitForMailIn(client, ours);
     ASSERT_FALSE(delivered.empty());
-    EXPECT_EQ(header(delivered, "In-Reply-To"), " <" + first + ">");
-    EXPECT_NE(header(delivered, "References").find("<" + first + ">"), std::string::npos);
-    EXPECT_NE(header(delivered, "From").find("<" + address_ + ">"), std::string::npos);
-    EXPECT_EQ(header(delivered, "Auto-Submitted"), "");  // an operator's mail is not automatic
-    const std::string subject = header(delivered, "Subject");
+    EXPECT_EQ(mailHeader(delivered, "In-Reply-To"), " <" + first + ">");
+    EXPECT_NE(mailHeader(delivered, "References").find("<" + first + ">"), std::string::npos);
+    EXPECT_NE(mailHeader(delivered, "From").find("<" + address_ + ">"), std::string::npos);
+    EXPECT_EQ(mailHeader(delivered, "Auto-Submitted"), "");  // an operator's mail is not automatic
+    const std::string subject = mailHeader(delivered, "Subject");
     EXPECT_NE(subject.find("=?UTF-8?B?"), std::string::npos) << subject;  // 7-bit headers
     EXPECT_EQ(decodeUtf8Words(subject), "Re: Проблема с заказом [#" + std::to_string(interaction) + "]");
     // The attachment, under its RFC 2231 name, byte for byte.
@@ -327,32 +231,32 @@ TEST_F(EmailEndToEnd, OperatorReplyArrivesWithThreadingHeadersAndAnswersJoinByTa
 
     // The client answers with only the tag in the subject (a new mail program, no References).
     const std::string byTag = "tag-" + unique() + "@example.test";
-    append(address_, mail(client, address_, "Re: anything [#" + std::to_string(interaction) + "]", byTag, "By tag."));
+    appendMail(address_, mail(client, address_, "Re: anything [#" + std::to_string(interaction) + "]", byTag, "By tag."));
     EXPECT_EQ(interactionOf(waitForMessage(byTag)), interaction);
 
     // And with only References naming our mail (the subject changed, no tag).
     const std::string byReferences = "refs-" + unique() + "@example.test";
-    append(address_, mail(client, address_, "Another subject", byReferences, "By References.",
+    appendMail(address_, mail(client, address_, "Another subject", byReferences, "By References.",
                           "References: <unknown-" + unique() + "@x> <" + ours + ">\r\n"));
     EXPECT_EQ(interactionOf(waitForMessage(byReferences)), interaction);
 
     // A fresh mail of the same client without either starts a new interaction.
     const std::string fresh = "fresh-" + unique() + "@example.test";
-    append(address_, mail(client, address_, "A new question", fresh, "Unrelated."));
+    appendMail(address_, mail(client, address_, "A new question", fresh, "Unrelated."));
     EXPECT_NE(interactionOf(waitForMessage(fresh)), interaction);
 }
 
 TEST_F(EmailEndToEnd, AnotherClientsMailNeverJoinsSomeoneElsesInteraction) {
     const std::string anna = "anna-" + unique() + "@example.test";
     const std::string annasId = "annas-" + unique() + "@example.test";
-    append(address_, mail(anna, address_, "Order problem", annasId, "My order."));
+    appendMail(address_, mail(anna, address_, "Order problem", annasId, "My order."));
     const std::int64_t annasMessage = waitForMessage(annasId);
     const std::int64_t annasInteraction = interactionOf(annasMessage);
 
     // Mallory quotes Anna's subject with its tag and her Message-ID.
     const std::string mallory = "mallory-" + unique() + "@example.test";
     const std::string mallorysId = "mallorys-" + unique() + "@example.test";
-    append(address_, mail(mallory, address_, "Re: Order problem [#" + std::to_string(annasInteraction) + "]", mallorysId,
+    appendMail(address_, mail(mallory, address_, "Re: Order problem [#" + std::to_string(annasInteraction) + "]", mallorysId,
                           "Me too.", "In-Reply-To: <" + annasId + ">\r\nReferences: <" + annasId + ">\r\n"));
     const std::int64_t mallorysMessage = waitForMessage(mallorysId);
     EXPECT_NE(interactionOf(mallorysMessage), annasInteraction);
@@ -366,7 +270,7 @@ TEST_F(EmailEndToEnd, NoiseIsFlaggedAndNeverAutoRepliedWhileAPersonGetsOneAutoRe
     // A person: the greeting arrives, marked as automatic so their auto-responder stays silent.
     const std::string person = "person-" + unique() + "@example.test";
     const std::string personsId = "person-" + unique() + "@example.test";
-    append(address_, mail(person, address_, "Question", personsId, "Hello?"));
+    appendMail(address_, mail(person, address_, "Question", personsId, "Hello?"));
     const std::int64_t personsInteraction = interactionOf(waitForMessage(personsId));
     std::string greeting;
     for (int i = 0; i < 100 && greeting.empty(); ++i) {
@@ -374,12 +278,12 @@ TEST_F(EmailEndToEnd, NoiseIsFlaggedAndNeverAutoRepliedWhileAPersonGetsOneAutoRe
         if (greeting.empty()) std::this_thread::sleep_for(100ms);
     }
     ASSERT_FALSE(greeting.empty()) << "no auto-reply reached " << person;
-    EXPECT_EQ(header(greeting, "Auto-Submitted"), " auto-replied");
-    EXPECT_NE(header(greeting, "Subject").find("[#" + std::to_string(personsInteraction) + "]"), std::string::npos);
+    EXPECT_EQ(mailHeader(greeting, "Auto-Submitted"), " auto-replied");
+    EXPECT_NE(mailHeader(greeting, "Subject").find("[#" + std::to_string(personsInteraction) + "]"), std::string::npos);
 
     // The same person's second new thread within the hour: the per-sender limit (1 in this config) holds it back.
     const std::string secondId = "person2-" + unique() + "@example.test";
-    append(address_, mail(person, address_, "Second question", secondId, "Hello again?"));
+    appendMail(address_, mail(person, address_, "Second question", secondId, "Hello again?"));
     const std::int64_t secondInteraction = interactionOf(waitForMessage(secondId));
     std::string limited;
     for (int i = 0; i < 100 && limited.empty(); ++i) {
@@ -401,7 +305,7 @@ TEST_F(EmailEndToEnd, NoiseIsFlaggedAndNeverAutoRepliedWhileAPersonGetsOneAutoRe
     std::vector<std::int64_t> interactions;
     for (const Noise& n : noises) {
         const std::string id = "noise-" + unique() + "@example.test";
-        append(address_, mail(n.from, address_, "Automatic reply: Question", id, "I am away.", n.headers));
+        appendMail(address_, mail(n.from, address_, "Automatic reply: Question", id, "I am away.", n.headers));
         const std::int64_t message = waitForMessage(id);
         EXPECT_EQ(db_.scalar("SELECT auto_generated FROM messages WHERE id = " + std::to_string(message)), 1) << n.from;
         interactions.push_back(interactionOf(message));
@@ -417,7 +321,7 @@ TEST_F(EmailEndToEnd, NoiseIsFlaggedAndNeverAutoRepliedWhileAPersonGetsOneAutoRe
 TEST_F(EmailEndToEnd, BounceOfOurMailMarksItFailed) {
     const std::string client = "gone-" + unique() + "@example.test";
     const std::string id = "bounce-src-" + unique() + "@example.test";
-    append(address_, mail(client, address_, "Question", id, "Hello?"));
+    appendMail(address_, mail(client, address_, "Question", id, "Hello?"));
     const std::int64_t interaction = interactionOf(waitForMessage(id));
     const HttpResult sent = reply(interaction, "Our answer.");
     ASSERT_EQ(sent.status, 201) << sent.body;
@@ -436,7 +340,7 @@ TEST_F(EmailEndToEnd, BounceOfOurMailMarksItFailed) {
         "Diagnostic-Code: smtp; 550 5.1.1 mailbox unavailable\r\n"
         "--r\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: " + address_ + "\r\nMessage-ID: <" + ours +
         ">\r\nSubject: Re: Question\r\n\r\n--r--\r\n";
-    append(address_, dsn);
+    appendMail(address_, dsn);
     std::string status;
     for (int i = 0; i < 200 && status != "failed"; ++i) {
         status = db_.text("SELECT status FROM messages WHERE id = " + std::to_string(ourMessage));
@@ -460,7 +364,7 @@ TEST_F(EmailEndToEnd, RefusedRecipientFailsWithTheServersReplyAndATemporaryOneIs
     for (const std::string& prefix : {std::string("reject-"), std::string("defer-")}) {
         const std::string client = prefix + unique() + "@example.test";
         const std::string id = prefix + "src-" + unique() + "@example.test";
-        append(address_, mail(client, address_, "Question", id, "Hello?"));
+        appendMail(address_, mail(client, address_, "Question", id, "Hello?"));
         const std::int64_t interaction = interactionOf(waitForMessage(id));
         const HttpResult sent = reply(interaction, "Answer.");
         ASSERT_EQ(sent.status, 201) << sent.body;
@@ -483,7 +387,7 @@ TEST_F(EmailEndToEnd, AStoredAddressThatIsNotOneMailboxFailsTheReplyAndNothingIs
     const std::string client = "stored-" + unique() + "@omnigate.test";
     const std::string victim = "victim-" + unique() + "@omnigate.test";
     const std::string id = "src-" + unique() + "@example.test";
-    append(address_, mail(client, address_, "Question", id, "Hello?"));
+    appendMail(address_, mail(client, address_, "Question", id, "Hello?"));
     const std::int64_t interaction = interactionOf(waitForMessage(id));
     const std::string clientId =
         std::to_string(db_.scalar("SELECT client_id FROM interactions WHERE id = " + std::to_string(interaction)));
@@ -514,7 +418,7 @@ TEST_F(EmailEndToEnd, RestartInTheMiddleOfAMailboxLosesAndDuplicatesNothing) {
     const std::string filler(64 * 1024, 'x');  // some weight, so the daemon is mid-way when it is killed
     const int total = 60;
     for (int i = 0; i < total; ++i) {
-        append(address_, mail(client, address_, "Mail " + std::to_string(i), "many-" + batch + "-" + std::to_string(i) + "@x",
+        appendMail(address_, mail(client, address_, "Mail " + std::to_string(i), "many-" + batch + "-" + std::to_string(i) + "@x",
                               "Number " + std::to_string(i) + "\r\n" + filler));
     }
     const std::string count = "SELECT COUNT(*) FROM messages WHERE direction = 'in' AND external_id LIKE 'many-" + batch + "-%'";
@@ -561,7 +465,7 @@ TEST_F(EmailEndToEnd, UnreachableMailboxMakesTheAccountNotReadyUntilItRecovers) 
     EXPECT_EQ(daemon_->http().get("/readyz").json()->getValue<std::string>("status"), "ready");
     // And it reads mail again.
     const std::string id = "after-" + unique() + "@example.test";
-    append(address_, mail("back-" + unique() + "@example.test", address_, "Back", id, "Back again."));
+    appendMail(address_, mail("back-" + unique() + "@example.test", address_, "Back", id, "Back again."));
     EXPECT_NE(waitForMessage(id), 0);
 }
 
@@ -578,7 +482,7 @@ TEST_F(EmailEndToEnd, StartTlsPollingAndMoveToAFolderAndAnUntrustedCertificateIs
                "      address: " + id + "@omnigate.test\n"
                "      imap_url: imap://127.0.0.1:" + std::to_string(requireEnvInt("OMNIGATE_IMAP_PORT")) + "/INBOX\n"
                "      imap_user: \"" + id + "@omnigate.test*relay\"\n"
-               "      imap_password: \"" + masterPassword() + "\"\n"
+               "      imap_password: \"" + mailMasterPassword() + "\"\n"
                "      smtp_url: smtp://127.0.0.1:" + std::to_string(requireEnvInt("OMNIGATE_SMTP_PORT")) + "\n"
                "      smtp_user: demo@omnigate.test\n"
                "      smtp_password: demo-password\n"
@@ -596,7 +500,7 @@ TEST_F(EmailEndToEnd, StartTlsPollingAndMoveToAFolderAndAnUntrustedCertificateIs
 
     const std::string client = "tlsclient-" + unique() + "@example.test";
     const std::string id = "tls-" + unique() + "@example.test";
-    append(tls + "@omnigate.test", mail(client, tls + "@omnigate.test", "Over TLS", id, "Secret question."));
+    appendMail(tls + "@omnigate.test", mail(client, tls + "@omnigate.test", "Over TLS", id, "Secret question."));
     const std::string sql = "SELECT id FROM messages WHERE account = '" + tls + "' AND external_id = '" + id + "'";
     std::int64_t message = 0;
     for (int i = 0; i < 200 && (message = db_.scalar(sql)) == 0; ++i) std::this_thread::sleep_for(50ms);
