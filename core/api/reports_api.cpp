@@ -94,9 +94,14 @@ HttpResponse ReportsApi::report(const HttpRequest& request) {
             Poco::JSON::Object::Ptr column = object();
             column->set("key", c.key);
             column->set("title", c.title);
+            column->set("format", c.format);
             columns->add(column);
         }
         body->set("columns", columns);
+        // The console draws the same chart the spreadsheet carries.
+        Poco::JSON::Array::Ptr chart = new Poco::JSON::Array;
+        for (const std::string& key : table.chartColumns) chart->add(key);
+        body->set("chart", chart);
         Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
         for (const auto& row : table.rows) rows->add(rowJson(table, row));
         body->set("rows", rows);
