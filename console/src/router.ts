@@ -4,6 +4,7 @@ import { createRouter, createWebHashHistory } from 'vue-router'
 import { can, session } from './api/session'
 import Admin from './pages/Admin.vue'
 import NotAllowed from './pages/NotAllowed.vue'
+import Reports from './pages/Reports.vue'
 import SignIn from './pages/SignIn.vue'
 import Supervisor from './pages/Supervisor.vue'
 import Workspace from './pages/Workspace.vue'
@@ -23,6 +24,7 @@ export const router = createRouter({
     { path: '/sign-in', component: SignIn },
     { path: '/work', component: Workspace, meta: { permission: 'interactions:handle', operator: true } },
     { path: '/supervise', component: Supervisor, meta: { permission: 'interactions:supervise' } },
+    { path: '/reports', component: Reports, meta: { permission: 'interactions:supervise' } },
     { path: '/admin', component: Admin, meta: { permission: 'catalogs:write' } },
     { path: '/not-allowed', component: NotAllowed },
     { path: '/welcome', component: NotAllowed, props: { noPageYet: true } },

@@ -4,7 +4,9 @@
 // administrator sets meanwhile; the operator's time in status counting up), the operators board with each
 // operator's load against capacity and a status changed there, and one interaction opened read-only from its
 // row: its conversation and client card, assigned to the operator, and the other client merged into its client
-// (the other interaction follows, live).
+// (the other interaction follows, live). Then the reports of the day count what all that did: the queue KPIs per
+// queue, the detailed report's chart, Russian headers, the CSV export, and the server's words for a bad period.
+import { readFile } from 'node:fs/promises'
 import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
 const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
@@ -53,7 +55,8 @@ async function setThresholds(queueId, thresholds) {
 
 await run(async (browser) => {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 760 } })
-  const page = await watchedPage(context)
+  // The reports' period that ends before it starts: the server's 400, shown beside the form.
+  const page = await watchedPage(context, [{ status: 400, path: '/api/v1/reports/queue_kpis' }])
   const $ = (test) => page.locator(`[data-test="${test}"]`)
   const row = (id) => page.locator(`[data-test="queue-row"][data-id="${id}"]`)
 
@@ -154,6 +157,72 @@ await run(async (browser) => {
   await $('client-merge').first().click()
   await row(second).getByText(`Olga ${tag}`).waitFor({ timeout })
   await screenshot(page, 'supervisor-interaction')
+
+  say("the queue KPIs of today count both queues' visits: two transferred out of the first, one answered in the other")
+  await $('nav-reports').click()
+  const report = (name) => page.locator(`[data-test="report"][data-name="${name}"]`)
+  await report('queue_kpis').click()
+  const today = await page.inputValue('input[name=from]')
+  check(today !== '' && (await page.inputValue('input[name=to]')) === today, 'the period is not today by default')
+  await page.selectOption('select[name=filter-queue]', [queue, otherQueue])
+  await $('report-run').click()
+  const reportRow = (id) => $('report-row').filter({ has: page.locator(`td[data-key="queue"]`, { hasText: id }) })
+  const cell = (where, key) => where.locator(`td[data-key="${key}"]`)
+  const expectCells = async (where, cells) => {
+    for (const [key, text] of Object.entries(cells)) {
+      const shown = (await cell(where, key).textContent({ timeout }))?.trim()
+      check(text instanceof RegExp ? text.test(shown) : shown === text, `${key} shows '${shown}', not '${text}'`)
+    }
+  }
+  await reportRow(queue).waitFor({ timeout })
+  check((await $('report-row').count()) === 2, 'the queue KPIs have other rows than the two queues')
+  await expectCells(reportRow(queue), {
+    queue_name: 'Chat', channel: 'webchat', offered: '2', answered: '0', transferred_out: '2',
+    abandonment_rate_percent: '0.0 %', average_speed_of_answer_seconds: '—',
+  })
+  await expectCells(reportRow(otherQueue), {
+    offered: '1', answered: '1', transferred_out: '0', average_speed_of_answer_seconds: /^\d+:\d\d$/,
+  })
+  await expectCells($('report-totals'), { queue: 'Total', offered: '3', answered: '1', transferred_out: '2' })
+  check(
+    (await $('report-totals').locator('td').first().evaluate((td) => getComputedStyle(td).fontWeight)) === '700',
+    'the totals are not bold',
+  )
+
+  say('the detailed report of the day, hour by hour, draws offered, answered and abandoned as a chart')
+  await report('contact_centre_detailed').click()
+  await page.locator('select[name=interval]').waitFor({ timeout })
+  await $('report-run').click()
+  await $('report-chart').waitFor({ timeout })
+  check((await $('report-row').count()) === 24, 'the day is not 24 hours')
+  const series = await $('chart-series').evaluateAll((paths) => paths.map((p) => p.dataset.key))
+  check(series.join() === 'offered,answered,abandoned', `the chart draws ${series.join()}`)
+  await $('chart-legend').getByText('Answered').waitFor({ timeout })
+  await expectCells($('report-totals'), { offered: '3', answered: '1', abandoned: '0' })
+  await screenshot(page, 'supervisor-reports')
+
+  say('in Russian the report, its columns and its totals are named in Russian')
+  await page.selectOption('[data-test="language"]', 'ru')
+  await page.locator('th[data-key="offered"]', { hasText: 'Поступило' }).waitFor({ timeout })
+  await report('contact_centre_detailed').getByText('Контакт-центр, детально').waitFor({ timeout })
+  await expectCells($('report-totals'), { interval: 'Итого' })
+  await $('chart-legend').getByText('Принято').waitFor({ timeout })
+
+  say('the queue KPIs download as CSV for the same query: its header, the first queue and the totals')
+  await report('queue_kpis').click()
+  const [csv] = await Promise.all([page.waitForEvent('download', { timeout }), $('export-csv').click()])
+  check(csv.suggestedFilename() === `queue_kpis-${today}-${today}.csv`, `the file is named ${csv.suggestedFilename()}`)
+  const lines = (await readFile(await csv.path(), 'utf8')).split('\r\n')
+  check(lines[0].startsWith('\ufeffQueue,Queue name,Channel,Offered,Answered,Abandoned,'), `the header is ${lines[0]}`)
+  check(lines.some((l) => l.startsWith(`${queue},Chat,webchat,2,0,0,0,2,`)), `no row of ${queue}:\n${lines.join('\n')}`)
+  check(lines.some((l) => l.startsWith('Total,,,3,1,0,0,2,')), `no totals:\n${lines.join('\n')}`)
+
+  say("a period that ends before it starts is refused in the server's words, beside the form")
+  const dayBefore = new Date(Date.parse(`${today}T00:00:00Z`) - 86400000).toISOString().slice(0, 10)
+  await page.fill('input[name=to]', dayBefore)
+  await $('report-run').click()
+  await $('report-error').getByText(`'to' (${dayBefore}) is before 'from' (${today})`).waitFor({ timeout })
+  check((await $('report-table').count()) === 0, 'a refused report still shows a table')
 
   check(problems.length === 0, `the pages reported errors:\n${problems.join('\n')}`)
 })

@@ -32,7 +32,8 @@ Poco::JSON::Object::Ptr rowJson(const std::vector<ReportColumn>& columns, const 
 }
 
 // What every JSON answer starts with: the question it answers and its columns.
-Poco::JSON::Object::Ptr header(const ReportRequest& parsed, const std::vector<ReportColumn>& columns) {
+Poco::JSON::Object::Ptr header(const ReportRequest& parsed, const std::vector<ReportColumn>& columns,
+                               const std::vector<std::string>& chartColumns) {
     Poco::JSON::Object::Ptr body = object();
     body->set("report", parsed.spec->name);
     body->set("title", parsed.spec->title);
@@ -54,9 +55,14 @@ Poco::JSON::Object::Ptr header(const ReportRequest& parsed, const std::vector<Re
         Poco::JSON::Object::Ptr column = object();
         column->set("key", c.key);
         column->set("title", c.title);
+        column->set("format", c.format);
         list->add(column);
     }
     body->set("columns", list);
+    // The console draws the same chart the spreadsheet carries.
+    Poco::JSON::Array::Ptr chart = new Poco::JSON::Array;
+    for (const std::string& key : chartColumns) chart->add(key);
+    body->set("chart", chart);
     return body;
 }
 
@@ -104,7 +110,7 @@ HttpResponse ReportsApi::report(const HttpRequest& request) {
     });
 
     if (parsed.format == "json") {
-        Poco::JSON::Object::Ptr body = header(parsed, table.columns);
+        Poco::JSON::Object::Ptr body = header(parsed, table.columns, table.chartColumns);
         Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
         for (const auto& row : table.rows) rows->add(rowJson(table.columns, row));
         body->set("rows", rows);
@@ -149,7 +155,7 @@ HttpResponse ReportsApi::details(const HttpRequest& request) {
             after.empty() ? InteractionDetails::Cursor{} : InteractionDetails::Cursor::parse(after);
         const InteractionDetails::Page page = api::readWith<InteractionDetails::Page>(
             pool_, "the report", [&](DbSession& s) { return details.page(s, cursor, limit); });
-        Poco::JSON::Object::Ptr body = header(parsed, InteractionDetails::columns());
+        Poco::JSON::Object::Ptr body = header(parsed, InteractionDetails::columns(), {});
         Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
         for (const auto& row : page.rows) rows->add(rowJson(InteractionDetails::columns(), row));
         body->set("rows", rows);

@@ -370,6 +370,20 @@ TEST_F(OnlineStats, TheBoardCountsTheDayOfAQueueAndItsOperatorAsMetricsDefinesIt
     const XlsxContent detailed = readXlsx(r.body);
     EXPECT_EQ(detailed.rows.size(), 1u + 24 + 1) << "every hour of the day, and the totals";
     EXPECT_TRUE(detailed.hasChart);
+    // As JSON, the same chart by its columns' keys, and each column's number format (what the console draws with).
+    r = admin("GET", "/api/v1/reports/contact_centre_detailed" + period + "&queue=" + queue);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto chart = r.json()->getArray("chart");
+    ASSERT_EQ(chart->size(), 3u) << r.body;
+    EXPECT_EQ(chart->getElement<std::string>(0), "offered");
+    EXPECT_EQ(chart->getElement<std::string>(2), "abandoned");
+    const auto columns = r.json()->getArray("columns");
+    EXPECT_EQ(columns->getObject(0)->getValue<std::string>("format"), "") << "the interval, a text";
+    EXPECT_EQ(columns->getObject(1)->getValue<std::string>("key"), "offered");
+    EXPECT_EQ(columns->getObject(6)->getValue<std::string>("key"), "abandonment_rate_percent");
+    EXPECT_EQ(columns->getObject(6)->getValue<std::string>("format"), "0.0");
+    r = admin("GET", "/api/v1/reports/queue_kpis" + period + "&queue=" + queue);
+    EXPECT_EQ(r.json()->getArray("chart")->size(), 0u) << "no trend, no chart";
 
     // The channels report counted what the scenario sent and received as the tables of messages hold it: three
     // visitors' messages in, and out the operator's reply with whatever the system said.

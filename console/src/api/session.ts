@@ -164,15 +164,29 @@ export async function signOut(): Promise<void> {
   }
 }
 
-// A file the API answers (the supervisor's export), as the signed-in user.
-export async function apiFile(path: string): Promise<Blob> {
+// A file the API answers (the exports), as the signed-in user, with the name its Content-Disposition gives it ('' for
+// none).
+export async function apiFile(path: string): Promise<{ blob: Blob; name: string }> {
   let response = await send('GET', path)
   if (response.status === 401 && refreshToken) {
     await refresh()
     response = await send('GET', path)
   }
   if (!response.ok) throw await failure(response)
-  return await response.blob()
+  return { blob: await response.blob(), name: fileName(response.headers.get('Content-Disposition') ?? '') }
+}
+
+// The UTF-8 `filename*` where the daemon gives one (names in Cyrillic), else the plain `filename`.
+function fileName(disposition: string): string {
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)
+  if (encoded) {
+    try {
+      return decodeURIComponent(encoded[1])
+    } catch {
+      // A malformed encoding: the plain name below.
+    }
+  }
+  return /filename="([^"]*)"/i.exec(disposition)?.[1] ?? ''
 }
 
 // A REST call as the signed-in user: JSON (or a file) in, JSON out (undefined for 204). A lapsed access token is refreshed and

@@ -108,11 +108,15 @@ export function formatValue(key: string, value: number, locale: string): string 
   return new Intl.NumberFormat(locale).format(value)
 }
 
-// A UTC instant as the centre's wall clock (utc_offset: `+03:00`, `-05:30` or `Z`), not the browser's.
-export function centreClock(at: string, offset: string, seconds = false): string {
+// The centre's utc_offset (`+03:00`, `-05:30` or `Z`) in minutes.
+export function offsetMinutes(offset: string): number {
   const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset)
-  const minutes = match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0
-  const local = new Date(Date.parse(at) + minutes * 60000)
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0
+}
+
+// A UTC instant as the centre's wall clock, not the browser's.
+export function centreClock(at: string, offset: string, seconds = false): string {
+  const local = new Date(Date.parse(at) + offsetMinutes(offset) * 60000)
   const hm = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`
   return seconds ? `${hm}:${String(local.getUTCSeconds()).padStart(2, '0')}` : hm
 }
