@@ -191,6 +191,8 @@ void Daemon::registerApis() {
     operatorsApi_->registerRoutes(router_);
     breakReasonsApi_ = std::make_unique<BreakReasonsApi>(*writer_, *pool_, invalidateCatalogs);
     breakReasonsApi_->registerRoutes(router_);
+    notificationsApi_ = std::make_unique<NotificationsApi>(*writer_, *pool_);
+    notificationsApi_->registerRoutes(router_);
     routingRulesApi_ = std::make_unique<RoutingRulesApi>(*writer_, *pool_, routingChanged);
     routingRulesApi_->registerRoutes(router_);
     blacklistApi_ = std::make_unique<BlacklistApi>(*writer_, *pool_, invalidateCatalogs);

@@ -20,6 +20,7 @@
 #include "api/auto_replies_api.h"
 #include "api/blacklist_api.h"
 #include "api/break_reasons_api.h"
+#include "api/notifications_api.h"
 #include "api/clients_api.h"
 #include "api/files_api.h"
 #include "api/interactions_api.h"
@@ -145,6 +146,7 @@ private:
     std::unique_ptr<OperatorGroupsApi> operatorGroupsApi_;
     std::unique_ptr<OperatorsApi> operatorsApi_;
     std::unique_ptr<BreakReasonsApi> breakReasonsApi_;
+    std::unique_ptr<NotificationsApi> notificationsApi_;
     std::unique_ptr<RoutingRulesApi> routingRulesApi_;
     std::unique_ptr<BlacklistApi> blacklistApi_;
     std::unique_ptr<SpamWordsApi> spamWordsApi_;

@@ -12,13 +12,6 @@ namespace omnigate {
 
 namespace {
 
-std::string inClause(const char* column, const std::set<std::string>& values) {
-    if (values.empty()) return "";
-    std::string sql = std::string(" AND ") + column + " IN (?";
-    for (std::size_t i = 1; i < values.size(); ++i) sql += ", ?";
-    return sql + ")";
-}
-
 std::optional<double> optionalNumber(sql::ResultSet& rs, unsigned column) {
     if (rs.isNull(column)) return std::nullopt;
     return rs.getDouble(column);
@@ -96,11 +89,11 @@ InteractionDetails::Page InteractionDetails::page(DbSession& session, const Curs
         "DATE_FORMAT(i.created_at, '%Y-%m-%d %H:%i:%s.%f') FROM interactions i JOIN clients c ON c.id = i.client_id "
         "WHERE i.created_at >= ? AND i.created_at < ?";
     if (!after.empty()) sql += " AND (i.created_at > ? OR (i.created_at = ? AND i.id > ?))";
-    sql += inClause("i.queue", scope_.queues) + inClause("i.channel", scope_.channels) +
-           inClause("i.operator", scope_.operators);
+    sql += reportInClause("i.queue", scope_.queues) + reportInClause("i.channel", scope_.channels) +
+           reportInClause("i.operator", scope_.operators);
     if (!scope_.topics.empty()) {
         sql += " AND EXISTS (SELECT 1 FROM interaction_topics ft WHERE ft.interaction_id = i.id" +
-               inClause("ft.topic_id", scope_.topics) + ")";
+               reportInClause("ft.topic_id", scope_.topics) + ")";
     }
     sql += " ORDER BY i.created_at, i.id LIMIT " + std::to_string(limit);
 

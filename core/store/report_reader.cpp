@@ -2,15 +2,14 @@
 
 namespace omnigate {
 
-namespace {
-
-// " AND column IN (?, ?)" for a non-empty set; its values are bound in order by bind().
-std::string inClause(const char* column, const std::set<std::string>& values) {
+std::string reportInClause(const char* column, const std::set<std::string>& values) {
     if (values.empty()) return "";
     std::string sql = std::string(" AND ") + column + " IN (?";
     for (std::size_t i = 1; i < values.size(); ++i) sql += ", ?";
     return sql + ")";
 }
+
+namespace {
 
 // Not prepared through the session's cache: the statement differs with the number of values filtered on.
 std::unique_ptr<sql::ResultSet> query(DbSession& session, const std::string& sql, const ReportScope& scope,
@@ -45,7 +44,7 @@ QueueCounts readQueueCounts(sql::ResultSet& rs, unsigned first) {
 std::map<std::pair<std::string, std::string>, QueueCounts> ReportReader::queues(const ReportScope& scope) {
     const std::string sql = std::string("SELECT queue, channel, ") + kQueueSums +
                             " FROM stats_queue_intervals WHERE interval_start >= ? AND interval_start < ?" +
-                            inClause("queue", scope.queues) + inClause("channel", scope.channels) +
+                            reportInClause("queue", scope.queues) + reportInClause("channel", scope.channels) +
                             " GROUP BY queue, channel";
     std::map<std::pair<std::string, std::string>, QueueCounts> out;
     auto rs = query(session_, sql, scope, {&scope.queues, &scope.channels});
@@ -56,7 +55,7 @@ std::map<std::pair<std::string, std::string>, QueueCounts> ReportReader::queues(
 std::map<std::string, QueueCounts> ReportReader::quarters(const ReportScope& scope) {
     const std::string sql = std::string("SELECT DATE_FORMAT(interval_start, '%Y-%m-%d %H:%i:%s'), ") + kQueueSums +
                             " FROM stats_queue_intervals WHERE interval_start >= ? AND interval_start < ?" +
-                            inClause("queue", scope.queues) + inClause("channel", scope.channels) +
+                            reportInClause("queue", scope.queues) + reportInClause("channel", scope.channels) +
                             " GROUP BY interval_start";
     std::map<std::string, QueueCounts> out;
     auto rs = query(session_, sql, scope, {&scope.queues, &scope.channels});
@@ -70,7 +69,7 @@ std::map<std::string, OperatorCounts> ReportReader::operators(const ReportScope&
         const std::string sql =
             "SELECT operator, SUM(handled), SUM(handle_ms), SUM(first_responses), SUM(first_response_ms), "
             "SUM(ratings), SUM(rating_sum), SUM(ratings_top_two), SUM(not_responding) FROM stats_operator_intervals "
-            "WHERE interval_start >= ? AND interval_start < ?" + inClause("operator", scope.operators) +
+            "WHERE interval_start >= ? AND interval_start < ?" + reportInClause("operator", scope.operators) +
             " GROUP BY operator";
         auto rs = query(session_, sql, scope, {&scope.operators});
         while (rs->next()) {
@@ -92,7 +91,7 @@ std::map<std::string, OperatorCounts> ReportReader::operators(const ReportScope&
 std::map<std::vector<std::string>, std::int64_t> ReportReader::statusTimes(const ReportScope& scope) {
     const std::string sql =
         "SELECT operator, status, reason, SUM(duration_ms) FROM stats_operator_status_intervals "
-        "WHERE interval_start >= ? AND interval_start < ?" + inClause("operator", scope.operators) +
+        "WHERE interval_start >= ? AND interval_start < ?" + reportInClause("operator", scope.operators) +
         " GROUP BY operator, status, reason";
     std::map<std::vector<std::string>, std::int64_t> out;
     auto rs = query(session_, sql, scope, {&scope.operators});
@@ -103,8 +102,8 @@ std::map<std::vector<std::string>, std::int64_t> ReportReader::statusTimes(const
 std::map<std::int64_t, TopicCounts> ReportReader::topics(const ReportScope& scope) {
     const std::string sql =
         "SELECT topic_id, SUM(closed), SUM(handled), SUM(handle_ms) FROM stats_topic_intervals "
-        "WHERE interval_start >= ? AND interval_start < ?" + inClause("queue", scope.queues) +
-        inClause("channel", scope.channels) + inClause("topic_id", scope.topics) + " GROUP BY topic_id";
+        "WHERE interval_start >= ? AND interval_start < ?" + reportInClause("queue", scope.queues) +
+        reportInClause("channel", scope.channels) + reportInClause("topic_id", scope.topics) + " GROUP BY topic_id";
     std::map<std::int64_t, TopicCounts> out;
     auto rs = query(session_, sql, scope, {&scope.queues, &scope.channels, &scope.topics});
     while (rs->next()) out[rs->getInt64(1)] = TopicCounts{rs->getInt64(2), rs->getInt64(3), rs->getInt64(4)};
@@ -114,8 +113,8 @@ std::map<std::int64_t, TopicCounts> ReportReader::topics(const ReportScope& scop
 std::map<int, std::int64_t> ReportReader::ratings(const ReportScope& scope) {
     const std::string sql =
         "SELECT rating, SUM(ratings) FROM stats_rating_intervals WHERE interval_start >= ? AND interval_start < ?" +
-        inClause("queue", scope.queues) + inClause("channel", scope.channels) +
-        inClause("operator", scope.operators) + " GROUP BY rating";
+        reportInClause("queue", scope.queues) + reportInClause("channel", scope.channels) +
+        reportInClause("operator", scope.operators) + " GROUP BY rating";
     std::map<int, std::int64_t> out;
     auto rs = query(session_, sql, scope, {&scope.queues, &scope.channels, &scope.operators});
     while (rs->next()) out[rs->getInt(1)] = rs->getInt64(2);
@@ -125,8 +124,8 @@ std::map<int, std::int64_t> ReportReader::ratings(const ReportScope& scope) {
 std::map<std::string, StatusCounts> ReportReader::statuses(const ReportScope& scope) {
     const std::string sql =
         "SELECT status, SUM(ended), SUM(duration_ms) FROM stats_status_intervals "
-        "WHERE interval_start >= ? AND interval_start < ?" + inClause("queue", scope.queues) +
-        inClause("channel", scope.channels) + " GROUP BY status";
+        "WHERE interval_start >= ? AND interval_start < ?" + reportInClause("queue", scope.queues) +
+        reportInClause("channel", scope.channels) + " GROUP BY status";
     std::map<std::string, StatusCounts> out;
     auto rs = query(session_, sql, scope, {&scope.queues, &scope.channels});
     while (rs->next()) out[rs->getString(1)] = StatusCounts{rs->getInt64(2), rs->getInt64(3)};
@@ -136,7 +135,7 @@ std::map<std::string, StatusCounts> ReportReader::statuses(const ReportScope& sc
 std::map<std::pair<std::string, std::string>, ChannelTraffic> ReportReader::channels(const ReportScope& scope) {
     const std::string sql =
         "SELECT channel, account, SUM(created), SUM(inbound_messages), SUM(outbound_messages) FROM "
-        "stats_channel_intervals WHERE interval_start >= ? AND interval_start < ?" + inClause("channel", scope.channels) +
+        "stats_channel_intervals WHERE interval_start >= ? AND interval_start < ?" + reportInClause("channel", scope.channels) +
         " GROUP BY channel, account";
     std::map<std::pair<std::string, std::string>, ChannelTraffic> out;
     auto rs = query(session_, sql, scope, {&scope.channels});

@@ -31,6 +31,9 @@ struct ChannelTraffic {
     std::int64_t created = 0, inbound = 0, outbound = 0;
 };
 
+// " AND column IN (?, ?, …)" with a placeholder per value of a filter; empty when the filter takes everything.
+std::string reportInClause(const char* column, const std::set<std::string>& values);
+
 class ReportReader {
 public:
     explicit ReportReader(DbSession& session) : session_(session) {}

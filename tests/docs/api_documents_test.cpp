@@ -295,6 +295,30 @@ TEST_F(ApiDocuments, TheStatisticsBoardOnMqttCarriesTheDocumentedFields) {
     expectRequired(operators->getObject(0), schemas["OnlineOperator"], "an operator");
 }
 
+// A notice to one operator: the answers of the sender's and the operator's routes, and the events on the
+// operator's documented channel, with their documented fields.
+TEST_F(ApiDocuments, NotificationsCarryTheDocumentedFields) {
+    const YAML::Node& schemas = openapi()["components"]["schemas"];
+    const std::string op = "op-docs-notices-" + unique();
+    ASSERT_EQ(admin("POST", "/api/v1/operators", R"({"id":")" + op + R"(","name":"Docs notices"})").status, 201);
+    MqttProbe probe("omnigate/v1/operators/" + op + "/notifications");
+    const HttpResult sent = admin("POST", "/api/v1/notifications",
+                                  R"({"audience":"operator","audience_id":")" + op + R"(","text":"Documented"})");
+    ASSERT_EQ(sent.status, 201) << sent.body;
+    expectRequired(sent.json(), schemas["Notification"], "a sent notice");
+    expectRequired(sent.json(), schemas["SentNotification"]["allOf"][1], "a sent notice");
+    const std::string id = std::to_string(sent.json()->getValue<std::int64_t>("id"));
+    const HttpResult read = admin("POST", "/api/v1/operators/" + op + "/notifications/" + id + "/read");
+    ASSERT_EQ(read.status, 200) << read.body;
+    expectRequired(read.json(), schemas["Notification"], "a received notice");
+    expectRequired(read.json(), schemas["ReceivedNotification"]["allOf"][1], "a received notice");
+    const auto events = probe.waitFor([](const ReceivedMessage&) { return true; }, 2, 10s);
+    admin("DELETE", "/api/v1/operators/" + op);
+    ASSERT_EQ(events.size(), 2u);
+    const std::set<std::string> seen = expectDocumented(events);
+    EXPECT_EQ(seen, (std::set<std::string>{"notification.created", "notification.read"}));
+}
+
 TEST_F(ApiDocuments, RoutingAnswersAndEventsCarryTheDocumentedFields) {
     MqttProbe probe("omnigate/v1/#");
     const YAML::Node& schemas = openapi()["components"]["schemas"];
