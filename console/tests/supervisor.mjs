@@ -4,8 +4,11 @@
 // administrator sets meanwhile; the operator's time in status counting up), the operators board with each
 // operator's load against capacity and a status changed there, and one interaction opened read-only from its
 // row: its conversation and client card, assigned to the operator, and the other client merged into its client
-// (the other interaction follows, live). Then the reports of the day count what all that did: the queue KPIs per
-// queue, the detailed report's chart, Russian headers, the CSV export, and the server's words for a bad period.
+// (the other interaction follows, live). Notices to the operator, whose workspace is open beside: one shows there
+// live as a banner of its importance until they read it (the supervisor's list counts the reading live), another
+// leaves it live when it is withdrawn. Then the reports of the day count what all that did: the queue KPIs per
+// queue, the detailed report's chart, Russian headers, the CSV export, and the server's words for a bad period; and
+// the report mailings, read-only, with a try-out sent and one refused in the SMTP server's words.
 import { readFile } from 'node:fs/promises'
 import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
@@ -15,6 +18,8 @@ const password = required('OMNIGATE_SUPERVISOR_PASSWORD')
 const queue = required('OMNIGATE_QUEUE')
 const otherQueue = required('OMNIGATE_OTHER_QUEUE')
 const operator = required('OMNIGATE_OPERATOR')
+const operatorLogin = required('OMNIGATE_OPERATOR_LOGIN')
+const operatorPassword = required('OMNIGATE_OPERATOR_PASSWORD')
 const tag = required('OMNIGATE_TAG')
 const adminLogin = required('OMNIGATE_ADMIN_LOGIN')
 const adminPassword = required('OMNIGATE_ADMIN_PASSWORD')
@@ -36,8 +41,9 @@ async function clientWrites(name, text) {
   return (await message.json()).interaction_id
 }
 
-// A queue's thresholds are the business administrator's to set (catalogs:write), over REST as the admin page does.
-async function setThresholds(queueId, thresholds) {
+// A call as the business administrator (catalogs:write), over REST as the admin page does: a queue's thresholds, the
+// report mailings. Answers the response.
+async function asAdmin(method, path, body) {
   const signedIn = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -45,12 +51,34 @@ async function setThresholds(queueId, thresholds) {
   })
   check(signedIn.status === 200, `the administrator's sign-in was answered ${signedIn.status}`)
   const { access_token: token } = await signedIn.json()
-  const changed = await fetch(`${base}/api/v1/queues/${queueId}`, {
-    method: 'PATCH',
+  return fetch(`${base}${path}`, {
+    method,
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ thresholds }),
+    body: body === undefined ? undefined : JSON.stringify(body),
   })
+}
+
+async function setThresholds(queueId, thresholds) {
+  const changed = await asAdmin('PATCH', `/api/v1/queues/${queueId}`, { thresholds })
   check(changed.status === 200, `setting the thresholds was answered ${changed.status}: ${await changed.text()}`)
+}
+
+// A daily mailing of the queue KPIs to `recipient`, made and tried out at once; answers its id and the run's status.
+async function mailingTriedOut(name, recipient) {
+  const made = await asAdmin('POST', '/api/v1/mailings', {
+    kind: 'periodic',
+    name,
+    recipients: [recipient],
+    schedule: { every: 'daily', time: '08:00' },
+    reports: [{ report: 'queue_kpis', period: 'yesterday' }],
+    format: 'csv',
+  })
+  const mailing = await made.json()
+  check(made.status === 201, `making the mailing was answered ${made.status}: ${JSON.stringify(mailing)}`)
+  const ran = await asAdmin('POST', `/api/v1/mailings/${mailing.id}/run`)
+  const run = await ran.json()
+  check(ran.status === 201, `trying the mailing out was answered ${ran.status}: ${JSON.stringify(run)}`)
+  return { id: mailing.id, status: run.status }
 }
 
 await run(async (browser) => {
@@ -158,6 +186,59 @@ await run(async (browser) => {
   await row(second).getByText(`Olga ${tag}`).waitFor({ timeout })
   await screenshot(page, 'supervisor-interaction')
 
+  say("the operator's workspace is open beside, in Russian, following the broker")
+  const deskContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 760 } })
+  const desk = await watchedPage(deskContext)
+  // The broker acknowledged the workspace's subscription (an MQTT SUBACK, packet type 9): from now on what the
+  // operator sees comes live.
+  const subscribed = new Promise((resolve) =>
+    desk.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => typeof payload !== 'string' && payload[0] >> 4 === 9 && resolve()),
+    ),
+  )
+  await signIn(desk, operatorLogin, operatorPassword)
+  await desk.locator('[data-test="status-now"]').waitFor({ timeout })
+  await subscribed
+  const banner = (text) => desk.locator('[data-test="notice"]').filter({ hasText: text })
+  const sentRow = (text) => $('sent-notice').filter({ hasText: text })
+
+  say('an urgent notice to the operator shows on their workspace live, as a red banner')
+  const urgent = `The CRM is down until 14:00 ${tag}`
+  await $('tab-notices').click()
+  await page.selectOption('select[name=notice-audience]', 'operator')
+  await page.selectOption('select[name=notice-audience-id]', operator)
+  await page.selectOption('select[name=notice-importance]', 'urgent')
+  await page.fill('textarea[name=notice-text]', urgent)
+  await $('notice-send').click()
+  await $('notice-outcome').getByText('Sent. Recipients: 1.').waitFor({ timeout })
+  await banner(urgent).getByText('Срочное').waitFor({ timeout })
+  check((await banner(urgent).getAttribute('data-importance')) === 'urgent', 'the banner is not the urgent one')
+  const colour = await banner(urgent).evaluate((element) => getComputedStyle(element).backgroundColor)
+  check(colour === 'rgb(253, 236, 234)', `the urgent banner is coloured ${colour}`)
+  await sentRow(urgent).locator('[data-test="notice-reads"]', { hasText: '0 of 1' }).waitFor({ timeout })
+  await screenshot(desk, 'workspace-notice')
+
+  say("'Got it' takes the banner down, and the supervisor's list counts it read live")
+  await banner(urgent).locator('[data-test="notice-read"]').click()
+  await banner(urgent).waitFor({ state: 'detached', timeout })
+  await sentRow(urgent).locator('[data-test="notice-reads"]', { hasText: '1 of 1' }).waitFor({ timeout })
+
+  say("a notice to the operator's group, withdrawn before it is read, leaves the workspace live")
+  const important = `Please call the team lead ${tag}`
+  await page.selectOption('select[name=notice-audience]', 'group')
+  await page.selectOption('select[name=notice-audience-id]', `team-${tag}`)
+  await page.selectOption('select[name=notice-importance]', 'important')
+  await page.fill('textarea[name=notice-text]', important)
+  await $('notice-send').click()
+  await banner(important).getByText('Важное').waitFor({ timeout })
+  check((await banner(important).getAttribute('data-importance')) === 'important', 'the banner is not the important one')
+  await screenshot(page, 'supervisor-notices')
+  await sentRow(important).locator('[data-test="notice-withdraw"]').click()
+  await banner(important).waitFor({ state: 'detached', timeout })
+  await sentRow(important).locator('[data-test="notice-expired"]').waitFor({ timeout })
+  await sentRow(important).locator('[data-test="notice-reads"]', { hasText: '0 of 1' }).waitFor({ timeout })
+  await deskContext.close()
+
   say("the queue KPIs of today count both queues' visits: two transferred out of the first, one answered in the other")
   await $('nav-reports').click()
   const report = (name) => page.locator(`[data-test="report"][data-name="${name}"]`)
@@ -223,6 +304,26 @@ await run(async (browser) => {
   await $('report-run').click()
   await $('report-error').getByText(`'to' (${dayBefore}) is before 'from' (${today})`).waitFor({ timeout })
   check((await $('report-table').count()) === 0, 'a refused report still shows a table')
+
+  say('the mailings are listed read-only: two a business administrator made and tried out, each with its run')
+  const sent = await mailingTriedOut(`Queues every morning ${tag}`, `head-${tag}@omnigate.test`)
+  check(sent.status === 'sent', `the first mailing's try-out ${sent.status}`)
+  const refused = await mailingTriedOut(`Queues to nobody ${tag}`, `reject-${tag}@omnigate.test`)
+  check(refused.status === 'failed', `the refused mailing's try-out ${refused.status}`)
+  await $('mailings-choice').click()
+  const mailing = (id) => page.locator(`[data-test="mailing"][data-id="${id}"]`)
+  await mailing(sent.id).getByText('периодическая').waitFor({ timeout })
+  await mailing(sent.id).locator('td').nth(3).getByText('да').waitFor({ timeout })
+  check(/\d/.test(await mailing(sent.id).locator('td').nth(2).textContent()), 'the mailing shows no next run')
+  await mailing(sent.id).locator('[data-test="mailing-runs"]').click()
+  await page.locator('[data-test="mailing-run"][data-status="sent"]').getByText('пробный').waitFor({ timeout })
+
+  say("a refused run shows the SMTP server's reply")
+  await mailing(refused.id).locator('[data-test="mailing-runs"]').click()
+  const failed = page.locator('[data-test="mailing-run"][data-status="failed"]')
+  await failed.getByText('не отправлена, попыток: 1').waitFor({ timeout })
+  await failed.locator('[data-test="mailing-run-reply"]', { hasText: /550.*Recipient address rejected/ }).waitFor({ timeout })
+  await screenshot(page, 'supervisor-mailings')
 
   check(problems.length === 0, `the pages reported errors:\n${problems.join('\n')}`)
 })

@@ -1,7 +1,8 @@
-// Each test starts the daemon with a web chat account, a queue, an operator and their user of its own, then runs
-// one scenario of console/tests in Debian's chromium (headless, through playwright-core) and passes when the
-// scenario does. The scenario prints each step it takes; on failure the output, a screenshot of the page
-// (in $OMNIGATE_VAR_DIR/screenshots) and the daemon's log say where it stopped.
+// Each test starts the daemon with a web chat account, a queue, an operator and their user of its own (and the test
+// SMTP receiver as the report mailings' account), then runs one scenario of console/tests in Debian's chromium
+// (headless, through playwright-core) and passes when the scenario does. The scenario prints each step it takes; on
+// failure the output, a screenshot of the page (in $OMNIGATE_VAR_DIR/screenshots) and the daemon's log say where it
+// stopped.
 #include <gtest/gtest.h>
 
 #include <Poco/Pipe.h>
@@ -77,7 +78,19 @@ protected:
                             "    - id: anna-" + tag_ + "\n"
                             "      name: Anna\n"
                             "      capacities: {webchat: 2}\n"
-                            "      groups: [team-" + tag_ + "]\n";
+                            "      groups: [team-" + tag_ + "]\n"
+                            // The report mailings' account: the test SMTP receiver (plain on loopback, with AUTH), so
+                            // that the supervisor scenario's mailings run, sent and refused, with no retry to wait.
+                            "mailings:\n"
+                            "  smtp:\n"
+                            "    host: 127.0.0.1\n"
+                            "    port: " + std::to_string(requireEnvInt("OMNIGATE_SMTP_PORT")) + "\n"
+                            "    tls: none\n"
+                            "    user: demo@omnigate.test\n"
+                            "    password: demo-password\n"
+                            "    from: reports@omnigate.test\n"
+                            "    timeout_seconds: 5\n"
+                            "    retries: 0\n";
         daemon_ = std::make_unique<DaemonProcess>(options);
         ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
         // Topics have no config section: the administrator makes them over REST.
