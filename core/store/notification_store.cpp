@@ -157,9 +157,14 @@ bool NotificationStore::withdraw(std::int64_t id) {
     std::unique_ptr<sql::ResultSet> rs(who.executeQuery());
     std::vector<std::string> unread;
     while (rs->next()) unread.push_back(rs->getString(1));
-    for (const std::string& op : unread) {
-        if (const std::optional<Notification> n = find(id, op)) tell(op, "notification.withdrawn", *n);
-    }
+    if (unread.empty()) return true;
+    // The same notice for each of them, unread: read once, however many it went to.
+    sql::PreparedStatement& q = session_.prepare(std::string(kColumns) + " FROM notifications n WHERE n.id = ?");
+    q.setInt64(1, id);
+    std::unique_ptr<sql::ResultSet> notice(q.executeQuery());
+    if (!notice->next()) return true;
+    const Notification withdrawn = read(*notice);
+    for (const std::string& op : unread) tell(op, "notification.withdrawn", withdrawn);
     return true;
 }
 
