@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 #include <cppconn/exception.h>
+#include <cppconn/statement.h>
 
 #include <chrono>
 
@@ -165,6 +166,7 @@ bool OutboxRelay::reap(DbSession& session) {
     // Only the acknowledged prefix is deleted: events stay in id order, and whatever follows a failure is
     // published again later.
     std::string ids;
+    std::vector<std::pair<std::int64_t, TrafficFact>> traffic;
     std::int64_t acknowledged = 0;
     bool dropped = false;
     while (!inFlight_.empty()) {
@@ -186,6 +188,7 @@ bool OutboxRelay::reap(DbSession& session) {
             break;
         }
         ids += (ids.empty() ? "" : ",") + std::to_string(head.id);
+        if (head.traffic) traffic.emplace_back(head.id, std::move(*head.traffic));
         ++acknowledged;
         inFlightIds_.erase(head.id);
         rememberDone(head.id);
@@ -193,17 +196,43 @@ bool OutboxRelay::reap(DbSession& session) {
         refusals_ = 0;
     }
     if (!ids.empty()) {
-        session.execute("DELETE FROM outbox WHERE id IN (" + ids + ")");
+        if (traffic.empty()) {
+            session.execute("DELETE FROM outbox WHERE id IN (" + ids + ")");
+        } else {
+            deleteCounting(session, ids, traffic);
+        }
         published_ += acknowledged;
     }
     return dropped;
+}
+
+void OutboxRelay::deleteCounting(DbSession& session, const std::string& ids,
+                                 const std::vector<std::pair<std::int64_t, TrafficFact>>& traffic) {
+    // A failure midway drops the relay's connection (loop()), and the open transaction with it.
+    session.execute("START TRANSACTION");
+    // Only what this transaction deleted counts: an event published twice (delivery is at least once) is deleted,
+    // and counted, once.
+    std::unique_ptr<sql::Statement> remove(session.connection().createStatement());
+    std::unique_ptr<sql::ResultSet> deleted(
+        remove->executeQuery("DELETE FROM outbox WHERE id IN (" + ids + ") RETURNING id"));
+    std::unordered_set<std::int64_t> gone;
+    while (deleted->next()) gone.insert(deleted->getInt64(1));
+    ChannelTrafficTally tally;
+    for (const auto& [id, fact] : traffic) {
+        if (gone.count(id) != 0) tally.add(fact);
+    }
+    tally.write(session);
+    session.execute("COMMIT");
 }
 
 bool OutboxRelay::publishOffered(DbSession& session, std::vector<Event>& offered) {
     for (Event& event : offered) {
         // Read from the outbox and sent already, by a round that ran between the commit and this one.
         if (inFlightIds_.count(event.id) != 0 || recentIds_.count(event.id) != 0) continue;
-        if (inFlight_.size() >= kWindow || !send(session, event.id, event.topic, event.payload)) return false;
+        if (inFlight_.size() >= kWindow ||
+            !send(session, event.id, event.topic, event.payload, std::move(event.traffic))) {
+            return false;
+        }
     }
     return true;
 }
@@ -217,7 +246,8 @@ void OutboxRelay::rememberDone(std::int64_t id) {
     }
 }
 
-bool OutboxRelay::send(DbSession& session, std::int64_t id, const std::string& topic, const std::string& payload) {
+bool OutboxRelay::send(DbSession& session, std::int64_t id, const std::string& topic, const std::string& payload,
+                       std::optional<TrafficFact> traffic) {
     if (!publishableTopic(topic)) {
         // Mosquitto drops the connection of a client that publishes to such a topic, and Paho would send it again
         // after every reconnect: it must never reach Paho.
@@ -225,7 +255,7 @@ bool OutboxRelay::send(DbSession& session, std::int64_t id, const std::string& t
         return true;
     }
     try {
-        inFlight_.push_back({id, bus_.publish(topic, payload), std::chrono::steady_clock::now()});
+        inFlight_.push_back({id, bus_.publish(topic, payload), std::chrono::steady_clock::now(), std::move(traffic)});
     } catch (const mqtt::exception& e) {
         // Refused before it left (Paho's queue is full, or the connection just dropped): the rest waits.
         logger().warning("outbox relay: publish refused, continuing later: %s", std::string(e.what()));
@@ -244,7 +274,8 @@ bool OutboxRelay::publishNew(DbSession& session) {
     while (rs->next() && inFlight_.size() < kWindow) {
         const std::int64_t id = rs->getInt64(1);
         if (inFlightIds_.count(id) != 0) continue;
-        if (!send(session, id, rs->getString(2), rs->getString(3))) break;
+        const std::string topic = rs->getString(2), payload = rs->getString(3);
+        if (!send(session, id, topic, payload, trafficOfPublished(topic, payload))) break;
         any = true;
     }
     return any;
@@ -285,6 +316,14 @@ void OutboxRelay::noteRefusal(DbSession& session, std::int64_t id, const std::st
 void OutboxRelay::deadLetter(DbSession& session, std::int64_t id, const std::string& error) {
     logger().error("outbox relay: event %Ld moved to outbox_dead_letters: %s", id, error);
     session.execute("START TRANSACTION");
+    // Set aside, it never reaches the relay's deletion again: its interaction or message counts now.
+    sql::PreparedStatement& read = session.prepare("SELECT topic, payload FROM outbox WHERE id = ? FOR UPDATE");
+    read.setInt64(1, id);
+    std::unique_ptr<sql::ResultSet> row(read.executeQuery());
+    ChannelTrafficTally tally;
+    if (row->next()) {
+        if (auto fact = trafficOfPublished(row->getString(1), row->getString(2))) tally.add(*fact);
+    }
     sql::PreparedStatement& move = session.prepare(
         "INSERT INTO outbox_dead_letters (id, event_id, topic, payload, created_at, failed_at, error) "
         "SELECT id, event_id, topic, payload, created_at, NOW(3), ? FROM outbox WHERE id = ?");
@@ -294,6 +333,7 @@ void OutboxRelay::deadLetter(DbSession& session, std::int64_t id, const std::str
     sql::PreparedStatement& remove = session.prepare("DELETE FROM outbox WHERE id = ?");
     remove.setInt64(1, id);
     remove.executeUpdate();
+    tally.write(session);
     session.execute("COMMIT");
     ++deadLetters_;
 }

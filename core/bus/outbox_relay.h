@@ -7,6 +7,9 @@
 // when something may have been missed (start-up, a reconnect, a full window, a commit that offered nothing, a
 // quiet half second). Each such read takes the oldest rows that are not in flight: writer lanes commit in
 // parallel, so a lower id can become visible after a higher one, and a cursor would skip it.
+//
+// Deleting what was published is also where the channel traffic is counted (core/db/channel_traffic.h): in the
+// same transaction, for the rows that transaction really deleted, so each interaction and message counts once.
 #pragma once
 
 #include <mqtt/async_client.h>
@@ -16,12 +19,14 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_set>
 #include <vector>
 
 #include "bus/mqtt_bus.h"
+#include "db/channel_traffic.h"
 #include "db/connection_pool.h"
 
 namespace omnigate {
@@ -37,6 +42,7 @@ public:
         std::int64_t id = 0;  // in the outbox table
         std::string topic;
         std::string payload;
+        std::optional<TrafficFact> traffic;  // what it counts for once published
     };
 
     void wake();          // after a commit: there may be new events
@@ -54,6 +60,7 @@ private:
         std::int64_t id;
         mqtt::delivery_token_ptr token;
         std::chrono::steady_clock::time_point sentAt;
+        std::optional<TrafficFact> traffic;
     };
 
     void loop();
@@ -64,9 +71,13 @@ private:
     bool publishOffered(DbSession& session, std::vector<Event>& offered);
     void rememberDone(std::int64_t id);
     // Sends one event and puts it in flight; false when Paho refused it before it left.
-    bool send(DbSession& session, std::int64_t id, const std::string& topic, const std::string& payload);
+    bool send(DbSession& session, std::int64_t id, const std::string& topic, const std::string& payload,
+              std::optional<TrafficFact> traffic);
     // Deletes the acknowledged prefix; true when a failure or timeout dropped the window (to be sent again).
     bool reap(DbSession& session);
+    // Deletes events `ids` and counts the traffic of those it deleted, in one transaction.
+    void deleteCounting(DbSession& session, const std::string& ids,
+                        const std::vector<std::pair<std::int64_t, TrafficFact>>& traffic);
     bool publishNew(DbSession& session);
     void countBacklog(DbSession& session);
     void forgetInFlight();

@@ -83,7 +83,7 @@ void Daemon::afterWrite(const std::vector<CommittedEvent>& events) {
     // changed anything.
     bool onlyMessages = !events.empty();
     for (const CommittedEvent& event : events) {
-        offered.push_back({event.outboxId, event.topic, event.payload});
+        offered.push_back({event.outboxId, event.topic, event.payload, trafficOf(event)});
         onlyMessages = onlyMessages && event.type.rfind("message.", 0) == 0;
     }
     relay_->offer(std::move(offered));

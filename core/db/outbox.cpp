@@ -6,7 +6,6 @@
 #include <map>
 #include <sstream>
 
-#include "db/channel_traffic.h"
 #include "db/db_time.h"
 #include "db/event_sinks.h"
 #include "omnigate/sdk/unique_id.h"
@@ -86,7 +85,6 @@ void OutboxBatch::flush(DbSession& session) {
         done += chunk;
     }
     if (!EventSinks::global().empty()) queueDeliveries(session);
-    countChannelTraffic(session, events_);
 }
 
 void OutboxBatch::addOperatorCopies(DbSession& session) {

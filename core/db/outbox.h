@@ -33,8 +33,7 @@ public:
     // Inserts every collected event, in order, with the deliveries integration sinks want of them
     // (core/db/event_sinks.h), and notes each event's outbox id. Each event of an interaction that an operator holds
     // or is offered once this transaction's changes are in gets a copy on that operator's events topic (an
-    // operator's MQTT account may read only omnigate/v1/operators/<id>/#). Last, the channel traffic the events
-    // make (core/db/channel_traffic.h).
+    // operator's MQTT account may read only omnigate/v1/operators/<id>/#).
     void flush(DbSession& session);
     // What flush() wrote, with the ids: what the post-commit hook hears once COMMIT succeeded (the relay then
     // publishes them without reading them back).

@@ -88,8 +88,12 @@ protected:
         return r.json()->getObject("queue");
     }
 
-    // The web chat demo account's traffic today, as the channels report gives it.
+    // The web chat demo account's traffic today, as the channels report gives it once every interaction's event
+    // is published: the relay counts a message when it deletes its published event.
     std::vector<double> reportedTraffic(const std::string& period) {
+        const std::string pending = "SELECT COUNT(*) FROM outbox WHERE topic LIKE 'omnigate/v1/interactions/%'";
+        for (int i = 0; i < 200 && db_.scalar(pending) != 0; ++i) std::this_thread::sleep_for(50ms);
+        EXPECT_EQ(db_.scalar(pending), 0) << "interactions' events still waiting to be published";
         const HttpResult r = admin("GET", "/api/v1/reports/interaction_channels" + period + "&channel=webchat");
         EXPECT_EQ(r.status, 200) << r.body;
         const auto rows = r.json()->getArray("rows");

@@ -87,4 +87,12 @@ void expectOutboxDrained(const std::string& runId) {
     EXPECT_EQ(left, 0);
 }
 
+std::int64_t uncountedTraffic() {
+    return DbProbe().scalar(
+        "SELECT (SELECT COUNT(*) FROM interactions) + (SELECT COUNT(*) FROM messages) - "
+        "(SELECT COALESCE(SUM(created + inbound_messages + outbound_messages), 0) FROM stats_channel_intervals) - "
+        "(SELECT COUNT(*) FROM outbox WHERE topic LIKE 'omnigate/v1/interactions/%' AND (payload LIKE "
+        "'%\"type\":\"interaction.created\"%' OR payload LIKE '%\"type\":\"message.created\"%'))");
+}
+
 }  // namespace omnigate::test

@@ -119,6 +119,7 @@ void runFaultUnderLoad(DaemonProcess& daemon, const std::string& name, const std
     auto probe = std::make_unique<MqttProbe>(
         "omnigate/v1/interactions/+/events",
         "fault-load-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8));
+    const std::int64_t uncountedBefore = uncountedTraffic();
     LoadGenerator load(daemon.port());
 
     std::this_thread::sleep_for(kLoadBeforeFault);
@@ -148,6 +149,7 @@ void runFaultUnderLoad(DaemonProcess& daemon, const std::string& name, const std
     expectStoredExactlyOnce(load, report, daemon);
     expectEventsArrived(*probe, acknowledged(report), daemon, kEventWait);
     expectOutboxDrained(load.runId());
+    EXPECT_EQ(uncountedTraffic(), uncountedBefore) << "the channel traffic counted a message twice, or missed one";
     EXPECT_TRUE(daemon.waitReady(10s)) << logTail(daemon);
 }
 

@@ -1,6 +1,6 @@
 -- The traffic of each channel account per quarter hour (docs/reports.md, interaction channels): interactions
--- opened and messages in each direction. Counted from a transaction's own events just before it commits (one
--- statement per transaction, not per message), so the write path pays one round trip per group commit.
+-- opened and messages in each direction. Counted by the outbox relay from the events it deletes once published, in
+-- the same transaction (core/db/channel_traffic.h): off the write path, and each row once.
 CREATE TABLE stats_channel_intervals (
   interval_start DATETIME NOT NULL,
   channel VARCHAR(32) NOT NULL,
