@@ -26,7 +26,8 @@ std::string idOf(const HttpRequest& request, const char* what) {
 
 }  // namespace
 
-StatsApi::StatsApi(ConnectionPool& pool, int utcOffsetMinutes) : pool_(pool), utcOffsetMinutes_(utcOffsetMinutes) {}
+StatsApi::StatsApi(ConnectionPool& pool, TodayAggregates& today, int utcOffsetMinutes)
+    : pool_(pool), today_(today), utcOffsetMinutes_(utcOffsetMinutes) {}
 
 void StatsApi::registerRoutes(Router& router) {
     router.add("GET", "/api/v1/stats/online", Access::needs(Permission::InteractionsSupervise),
@@ -40,14 +41,14 @@ void StatsApi::registerRoutes(Router& router) {
 
 OnlineSnapshot StatsApi::current() {
     return api::readWith<OnlineSnapshot>(pool_, "the online statistics", [&](DbSession& s) {
-        return OnlineSnapshot::read(s, utcOffsetMinutes_, Poco::Timestamp().epochMicroseconds());
+        return OnlineSnapshot::read(s, today_, utcOffsetMinutes_, Poco::Timestamp().epochMicroseconds());
     });
 }
 
 HttpResponse StatsApi::board(const HttpRequest& request) {
     refuseQuery(request);
     const OnlineSnapshot snapshot = current();
-    return api::jsonResponse(200, snapshot.board());
+    return HttpResponse::json(200, snapshot.board());
 }
 
 HttpResponse StatsApi::queue(const HttpRequest& request) {
@@ -56,7 +57,7 @@ HttpResponse StatsApi::queue(const HttpRequest& request) {
     const OnlineSnapshot snapshot = current();
     const auto entry = snapshot.queue(id);
     if (!entry) throw ApiError::notFound("no queue '" + id + "'");
-    return api::jsonResponse(200, entry);
+    return HttpResponse::json(200, *entry);
 }
 
 HttpResponse StatsApi::operatorFigures(const HttpRequest& request) {
@@ -65,7 +66,7 @@ HttpResponse StatsApi::operatorFigures(const HttpRequest& request) {
     const OnlineSnapshot snapshot = current();
     const auto entry = snapshot.operatorEntry(id);
     if (!entry) throw ApiError::notFound("no operator '" + id + "'");
-    return api::jsonResponse(200, entry);
+    return HttpResponse::json(200, *entry);
 }
 
 }  // namespace omnigate

@@ -10,7 +10,7 @@ namespace omnigate {
 
 class StatsApi {
 public:
-    StatsApi(ConnectionPool& pool, int utcOffsetMinutes);
+    StatsApi(ConnectionPool& pool, TodayAggregates& today, int utcOffsetMinutes);
 
     void registerRoutes(Router& router);
 
@@ -21,6 +21,7 @@ private:
     HttpResponse operatorFigures(const HttpRequest& request);
 
     ConnectionPool& pool_;
+    TodayAggregates& today_;
     const int utcOffsetMinutes_;
 };
 

@@ -140,7 +140,7 @@ void Daemon::startWritePath() {
                       [this] { return static_cast<double>(distributor_->decisions()); });
     metrics_.addGauge("omnigate_routing_passes", "Distribution passes since start.",
                       [this] { return static_cast<double>(distributor_->passes()); });
-    statsPublisher_ = std::make_unique<StatsPublisher>(*pool_, *bus_, config_.stats.intervalSeconds,
+    statsPublisher_ = std::make_unique<StatsPublisher>(*pool_, *bus_, todayAggregates_, config_.stats.intervalSeconds,
                                                        config_.stats.utcOffsetMinutes);
     if (config_.mailings.smtp.configured()) {
         mailingRunner_ = std::make_unique<MailingRunner>(*pool_, config_.mailings.smtp, config_.stats.utcOffsetMinutes);
@@ -263,11 +263,12 @@ void Daemon::registerApis() {
     filesApi_->registerRoutes(router_);
     supervisorApi_ = std::make_unique<SupervisorApi>(*pool_);
     supervisorApi_->registerRoutes(router_);
-    statsApi_ = std::make_unique<StatsApi>(*pool_, config_.stats.utcOffsetMinutes);
+    statsApi_ = std::make_unique<StatsApi>(*pool_, todayAggregates_, config_.stats.utcOffsetMinutes);
     statsApi_->registerRoutes(router_);
     reportsApi_ = std::make_unique<ReportsApi>(*pool_, config_.stats.utcOffsetMinutes, config_.stats.maxExportRows);
     reportsApi_->registerRoutes(router_);
-    mailingsApi_ = std::make_unique<MailingsApi>(*writer_, *pool_, mailingRunner_.get(), config_.stats.utcOffsetMinutes);
+    mailingsApi_ = std::make_unique<MailingsApi>(*writer_, *pool_, mailingRunner_.get(), todayAggregates_,
+                                                 config_.stats.utcOffsetMinutes);
     mailingsApi_->registerRoutes(router_);
     consoleFiles_ = std::make_unique<ConsoleFiles>(config_.console.directory, config_.mqtt.websocketUrl);
     consoleFiles_->registerRoutes(router_);

@@ -37,6 +37,7 @@
 #include "bus/mqtt_bus.h"
 #include "bus/outbox_relay.h"
 #include "stats/stats_publisher.h"
+#include "stats/today_aggregates.h"
 #include "config/daemon_config.h"
 #include "daemon/admin_api.h"
 #include "db/connection_pool.h"
@@ -134,6 +135,8 @@ private:
     std::unique_ptr<BranchesApi> branchesApi_;
     std::unique_ptr<AuditApi> auditApi_;
     std::unique_ptr<SupervisorApi> supervisorApi_;
+    // The day's sums so far, kept between snapshots for the publisher, the REST API and the mailings alike.
+    TodayAggregates todayAggregates_;
     std::unique_ptr<StatsApi> statsApi_;
     std::unique_ptr<ReportsApi> reportsApi_;
     std::unique_ptr<StatsPublisher> statsPublisher_;

@@ -34,8 +34,9 @@ Mailing existing(ConnectionPool& pool, std::int64_t id) {
 
 }  // namespace
 
-MailingsApi::MailingsApi(WriteBatcher& writer, ConnectionPool& pool, MailingRunner* runner, int centreOffsetMinutes)
-    : writer_(writer), pool_(pool), runner_(runner), centreOffsetMinutes_(centreOffsetMinutes) {}
+MailingsApi::MailingsApi(WriteBatcher& writer, ConnectionPool& pool, MailingRunner* runner, TodayAggregates& today,
+                         int centreOffsetMinutes)
+    : writer_(writer), pool_(pool), runner_(runner), today_(today), centreOffsetMinutes_(centreOffsetMinutes) {}
 
 void MailingsApi::registerRoutes(Router& router) {
     router.add("GET", "/api/v1/mailings", Access::needs(Permission::InteractionsSupervise),
@@ -167,7 +168,8 @@ HttpResponse MailingsApi::runNow(const HttpRequest& request) {
     } else {
         // The figure as it is now, judged by the same snapshot the board shows.
         const QueueReadings readings = api::readWith<QueueReadings>(pool_, "the online statistics", [&](DbSession& s) {
-            return queueReadings(OnlineSnapshot::read(s, centreOffsetMinutes_, Poco::Timestamp().epochMicroseconds()));
+            return queueReadings(
+                OnlineSnapshot::read(s, today_, centreOffsetMinutes_, Poco::Timestamp().epochMicroseconds()));
         });
         const auto name = readings.names.find(mailing.queue);
         run = runner_->sendAlert(mailing, "manual", readings.find(mailing.queue, mailing.metric).value_or(FigureReading{}),

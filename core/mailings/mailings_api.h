@@ -7,13 +7,15 @@
 #include "db/write_batcher.h"
 #include "http/router.h"
 #include "mailings/mailing_runner.h"
+#include "stats/today_aggregates.h"
 
 namespace omnigate {
 
 class MailingsApi {
 public:
     // `runner` is null when no SMTP account is configured: mailings are kept, and a try-out answers 409.
-    MailingsApi(WriteBatcher& writer, ConnectionPool& pool, MailingRunner* runner, int centreOffsetMinutes);
+    MailingsApi(WriteBatcher& writer, ConnectionPool& pool, MailingRunner* runner, TodayAggregates& today,
+                int centreOffsetMinutes);
 
     void registerRoutes(Router& router);
 
@@ -29,6 +31,7 @@ private:
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     MailingRunner* runner_;
+    TodayAggregates& today_;
     const int centreOffsetMinutes_;
 };
 

@@ -1,18 +1,6 @@
 #include "mailings/queue_readings.h"
 
-#include <Poco/JSON/Array.h>
-
 namespace omnigate {
-
-namespace {
-
-Level levelOf(const std::string& text) {
-    if (text == "critical") return Level::Critical;
-    if (text == "warning") return Level::Warning;
-    return Level::Normal;
-}
-
-}  // namespace
 
 std::optional<FigureReading> QueueReadings::find(const std::string& queue, const std::string& figure) const {
     const auto q = figures.find(queue);
@@ -24,21 +12,16 @@ std::optional<FigureReading> QueueReadings::find(const std::string& queue, const
 
 QueueReadings queueReadings(const OnlineSnapshot& snapshot) {
     QueueReadings out;
-    const Poco::JSON::Object::Ptr board = snapshot.board();
-    out.asOf = board->getValue<std::string>("as_of");
-    const Poco::JSON::Array::Ptr queues = board->getArray("queues");
-    for (std::size_t i = 0; i < queues->size(); ++i) {
-        const Poco::JSON::Object::Ptr q = queues->getObject(static_cast<unsigned>(i));
-        const std::string id = q->getValue<std::string>("id");
-        out.names[id] = q->getValue<std::string>("name");
-        const Poco::JSON::Object::Ptr figures = q->getObject("figures");
+    out.asOf = snapshot.asOf();
+    for (const auto& [id, queue] : snapshot.figuresOfQueues()) {
+        out.names[id] = queue.name;
         auto& readings = out.figures[id];
-        for (const std::string& name : figures->getNames()) {
-            const Poco::JSON::Object::Ptr f = figures->getObject(name);
+        for (const auto& [name, value] : queue.figures) {
             FigureReading r;
-            if (!f->isNull("value")) {
-                r.value = f->getValue<double>("value");
-                r.level = levelOf(f->getValue<std::string>("level"));
+            if (value) {
+                r.value = *value;
+                const auto threshold = queue.thresholds.find(name);
+                r.level = threshold == queue.thresholds.end() ? Level::Normal : threshold->second.levelOf(*value);
             }
             readings[name] = r;
         }

@@ -1,6 +1,6 @@
-// The queues' online figures with the levels the online snapshot judged them at, as the threshold mailings read
-// them: taken from the snapshot the statistics publisher computes every stats.interval_seconds, so a level is
-// computed once, by the same code the board shows, and never again here.
+// The queues' online figures with their levels, as the threshold mailings read them: taken from the snapshot the
+// statistics publisher computes every stats.interval_seconds and judged by the same thresholds (FigureThreshold)
+// the board's levels come from, so a mail and the board cannot disagree.
 #pragma once
 
 #include <cstdint>

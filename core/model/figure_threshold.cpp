@@ -101,20 +101,24 @@ Poco::JSON::Object::Ptr figureThresholdsJson(const FigureThresholds& thresholds)
     return out;
 }
 
-Poco::JSON::Object::Ptr figureJson(const std::optional<double>& value, const FigureThreshold* threshold) {
-    Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    if (!value) {
-        out->set("value", Poco::Dynamic::Var());
-        out->set("level", Poco::Dynamic::Var());
+void writeFigure(JsonText& out, const std::optional<double>& value, const FigureThreshold* threshold) {
+    out.beginObject();
+    out.key("value").value(value);
+    if (value) {
+        out.key("level").value(toString(threshold ? threshold->levelOf(*value) : Level::Normal));
     } else {
-        out->set("value", *value);
-        out->set("level", toString(threshold ? threshold->levelOf(*value) : Level::Normal));
+        out.key("level").null();
     }
     if (threshold && threshold->target) {
-        out->set("target", *threshold->target);
-        out->set("meets_target", value ? Poco::Dynamic::Var(threshold->meets(*value)) : Poco::Dynamic::Var());
+        out.key("target").value(*threshold->target);
+        out.key("meets_target");
+        if (value) {
+            out.value(threshold->meets(*value));
+        } else {
+            out.null();
+        }
     }
-    return out;
+    out.endObject();
 }
 
 }  // namespace omnigate

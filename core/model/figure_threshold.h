@@ -10,6 +10,8 @@
 #include <set>
 #include <string>
 
+#include "model/json_text.h"
+
 namespace omnigate {
 
 enum class Level { Normal, Warning, Critical };
@@ -35,6 +37,6 @@ FigureThresholds parseFigureThresholds(const Poco::JSON::Object::Ptr& object, co
 Poco::JSON::Object::Ptr figureThresholdsJson(const FigureThresholds& thresholds);
 
 // A figure as the statistics answer it: {value, level, target?, meets_target?}; a missing value has no level.
-Poco::JSON::Object::Ptr figureJson(const std::optional<double>& value, const FigureThreshold* threshold);
+void writeFigure(JsonText& out, const std::optional<double>& value, const FigureThreshold* threshold);
 
 }  // namespace omnigate

@@ -3,7 +3,6 @@
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
-#include <Poco/JSON/Array.h>
 #include <Poco/Timestamp.h>
 
 #include <algorithm>
@@ -16,7 +15,6 @@
 #include "store/operator_group_store.h"
 #include "store/operator_store.h"
 #include "store/queue_store.h"
-#include "store/report_reader.h"
 
 namespace omnigate {
 
@@ -35,63 +33,49 @@ std::int64_t microsOfIso(const std::string& iso) {
     return parsed.timestamp().epochMicroseconds() - static_cast<std::int64_t>(tz) * 1000000;
 }
 
-Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-Poco::JSON::Object::Ptr figuresJson(const Figures& figures, const FigureThresholds& thresholds) {
-    Poco::JSON::Object::Ptr out = object();
+void writeFigures(JsonText& out, const Figures& figures, const FigureThresholds& thresholds) {
+    out.beginObject();
     for (const auto& [name, value] : figures) {
         const auto found = thresholds.find(name);
-        out->set(name, figureJson(value, found == thresholds.end() ? nullptr : &found->second));
+        writeFigure(out.key(name), value, found == thresholds.end() ? nullptr : &found->second);
     }
-    return out;
+    out.endObject();
 }
 
 // Operators by status, every status present (a board's columns do not come and go).
-Poco::JSON::Object::Ptr statusCounts(const std::map<OperatorStatus, int>& counts) {
-    Poco::JSON::Object::Ptr out = object();
+void writeStatusCounts(JsonText& out, const std::map<OperatorStatus, int>& counts) {
+    out.beginObject();
     for (OperatorStatus s : allOperatorStatuses()) {
         const auto found = counts.find(s);
-        out->set(toString(s), found == counts.end() ? 0 : found->second);
+        out.key(toString(s)).value(found == counts.end() ? 0 : found->second);
     }
-    return out;
+    out.endObject();
 }
 
 }  // namespace
 
-OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, std::int64_t nowMicros) {
+OnlineSnapshot OnlineSnapshot::read(DbSession& session, TodayAggregates& today, int utcOffsetMinutes,
+                                    std::int64_t nowMicros) {
     const std::string now = dbTimeOf(nowMicros);
     const std::vector<Queue> queues = QueueStore(session).all();
     const std::vector<OperatorGroup> groups = OperatorGroupStore(session).all();
     const std::vector<Operator> operators = OperatorStore(session).all();
     OnlineStatsReader reader(session);
-    ReportReader aggregates(session);
-    // The day so far: the aggregates from its start on (nothing is counted in the future).
-    const auto today = [](const std::string& from) {
-        ReportScope scope;
-        scope.from = from;
-        scope.to = "9999-12-31 00:00:00";
-        return scope;
-    };
 
     // Queues whose days start alike are read together: usually all of them in one query.
-    std::map<std::string, std::vector<std::string>> byDayStart;
+    std::map<std::string, std::set<std::string>> byDayStart;
     std::map<std::string, std::string> dayStartOf;
     for (const Queue& q : queues) {
         const std::string from = dbTimeOf(localDayStart(nowMicros, utcOffsetMinutes, q.resetMinutes));
-        byDayStart[from].push_back(q.id);
+        byDayStart[from].insert(q.id);
         dayStartOf[q.id] = from;
     }
-    std::map<QueueChannel, QueueCounts> counts;
-    for (const auto& [from, ids] : byDayStart) {
-        ReportScope scope = today(from);
-        scope.queues.insert(ids.begin(), ids.end());
-        for (auto& entry : aggregates.queues(scope)) counts.insert(std::move(entry));
-    }
-    const std::map<QueueChannel, WaitingNow> waiting = reader.waitingNow(now);
-    const std::string midnight = dbTimeOf(localDayStart(nowMicros, utcOffsetMinutes));
-    const std::map<std::string, OperatorCounts> operatorCounts = aggregates.operators(today(midnight));
-    const std::map<OperatorChannel, std::int64_t> inWork = reader.inWork();
     const std::int64_t midnightMicros = localDayStart(nowMicros, utcOffsetMinutes);
+    const TodayAggregates::Day sums = today.read(session, byDayStart, midnightMicros, nowMicros);
+    const std::map<QueueChannel, QueueCounts>& counts = sums.queues;
+    const std::map<std::string, OperatorCounts>& operatorCounts = sums.operators;
+    const std::map<QueueChannel, WaitingNow> waiting = reader.waitingNow(now);
+    const std::map<OperatorChannel, std::int64_t> inWork = reader.inWork();
 
     // Who serves which queue: an operator's groups' queues.
     std::map<std::string, std::set<std::string>> queuesOfGroup;
@@ -106,10 +90,10 @@ OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, st
     }
 
     OnlineSnapshot snapshot;
-    const std::string asOf = dbTimeToIso(now);
+    snapshot.asOf_ = dbTimeToIso(now);
+    snapshot.utcOffset_ = formatUtcOffset(utcOffsetMinutes);
     QueueCounts totalCounts;
     WaitingNow totalWaiting;
-    Poco::JSON::Array::Ptr queueList = new Poco::JSON::Array;
     for (const Queue& q : queues) {
         std::set<std::string> channels;
         QueueCounts day;
@@ -124,32 +108,37 @@ OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, st
         }
         totalCounts.add(day);
         totalWaiting.add(nowWaiting);
-        Poco::JSON::Object::Ptr entry = object();
-        entry->set("id", q.id);
-        entry->set("name", q.name);
-        entry->set("day_from", dbTimeToIso(dayStartOf[q.id]));
-        entry->set("figures", figuresJson(queueFigures(day, nowWaiting), q.thresholds));
-        Poco::JSON::Array::Ptr channelList = new Poco::JSON::Array;
+        QueueFigures& figures = snapshot.queueFigures_[q.id];
+        figures.name = q.name;
+        figures.figures = queueFigures(day, nowWaiting);
+        figures.thresholds = q.thresholds;
+        JsonText entry;
+        entry.beginObject();
+        entry.key("id").value(q.id);
+        entry.key("name").value(q.name);
+        entry.key("day_from").value(dbTimeToIso(dayStartOf[q.id]));
+        writeFigures(entry.key("figures"), figures.figures, q.thresholds);
+        entry.key("channels").beginArray();
         for (const std::string& channel : channels) {
             const auto c = counts.find({q.id, channel});
             const auto w = waiting.find({q.id, channel});
-            Poco::JSON::Object::Ptr item = object();
-            item->set("channel", channel);
-            item->set("figures", figuresJson(queueFigures(c == counts.end() ? QueueCounts{} : c->second,
-                                                          w == waiting.end() ? WaitingNow{} : w->second),
-                                             q.thresholds));
-            channelList->add(item);
+            entry.beginObject();
+            entry.key("channel").value(channel);
+            writeFigures(entry.key("figures"),
+                         queueFigures(c == counts.end() ? QueueCounts{} : c->second,
+                                      w == waiting.end() ? WaitingNow{} : w->second),
+                         q.thresholds);
+            entry.endObject();
         }
-        entry->set("channels", channelList);
-        entry->set("operators", statusCounts(statusesOfQueue[q.id]));
-        queueList->add(entry);
-        snapshot.queues_[q.id] = entry;
+        entry.endArray();
+        writeStatusCounts(entry.key("operators"), statusesOfQueue[q.id]);
+        entry.endObject();
+        snapshot.queues_[q.id] = entry.str();
     }
 
-    Poco::JSON::Array::Ptr operatorList = new Poco::JSON::Array;
     for (const Operator& op : operators) {
         const auto counted = operatorCounts.find(op.id);
-        OperatorCounts day = counted == operatorCounts.end() ? OperatorCounts{} : counted->second;
+        OperatorCounts figures = counted == operatorCounts.end() ? OperatorCounts{} : counted->second;
         std::set<std::string> channels;
         for (const auto& [channel, capacity] : op.capacities) {
             if (capacity > 0) channels.insert(channel);
@@ -157,63 +146,76 @@ OnlineSnapshot OnlineSnapshot::read(DbSession& session, int utcOffsetMinutes, st
         for (auto it = inWork.lower_bound({op.id, ""}); it != inWork.end() && it->first.first == op.id; ++it) {
             channels.insert(it->first.second);
         }
-        // The current status has not ended: its time so far today counts too.
-        const std::int64_t since = std::max(microsOfIso(op.statusSince), midnightMicros);
-        if (since > 0 && since < nowMicros) day.addStatusTime(toString(op.status), (nowMicros - since) / 1000);
-        Poco::JSON::Object::Ptr entry = object();
-        entry->set("id", op.id);
-        entry->set("name", op.name);
-        entry->set("status", toString(op.status));
-        entry->set("status_since", op.statusSince);
-        entry->set("break_reason", op.status == OperatorStatus::Break && !op.statusReason.empty()
-                                       ? Poco::Dynamic::Var(op.statusReason)
-                                       : Poco::Dynamic::Var());
-        Poco::JSON::Array::Ptr work = new Poco::JSON::Array;
+        // The current status has not ended: its time so far today counts too (what is not in the sums yet).
+        const std::int64_t since = std::max(microsOfIso(op.statusSince), sums.currentStatusFrom);
+        if (since > 0 && since < nowMicros) figures.addStatusTime(toString(op.status), (nowMicros - since) / 1000);
+        JsonText entry;
+        entry.beginObject();
+        entry.key("id").value(op.id);
+        entry.key("name").value(op.name);
+        entry.key("status").value(toString(op.status));
+        entry.key("status_since").value(op.statusSince);
+        entry.key("break_reason");
+        if (op.status == OperatorStatus::Break && !op.statusReason.empty()) {
+            entry.value(op.statusReason);
+        } else {
+            entry.null();
+        }
+        entry.key("in_work").beginArray();
         for (const std::string& channel : channels) {
             const auto held = inWork.find({op.id, channel});
-            Poco::JSON::Object::Ptr item = object();
-            item->set("channel", channel);
-            item->set("count", held == inWork.end() ? 0 : held->second);
-            item->set("capacity", op.capacity(channel));
-            work->add(item);
+            entry.beginObject();
+            entry.key("channel").value(channel);
+            entry.key("count").value(held == inWork.end() ? std::int64_t{0} : held->second);
+            entry.key("capacity").value(op.capacity(channel));
+            entry.endObject();
         }
-        entry->set("in_work", work);
-        entry->set("figures", figuresJson(operatorFigures(day), effectiveKpiTargets(op, groups)));
-        operatorList->add(entry);
-        snapshot.operators_[op.id] = entry;
+        entry.endArray();
+        writeFigures(entry.key("figures"), operatorFigures(figures), effectiveKpiTargets(op, groups));
+        entry.endObject();
+        snapshot.operators_[op.id] = entry.str();
     }
 
-    Poco::JSON::Object::Ptr totals = object();
-    totals->set("figures", figuresJson(queueFigures(totalCounts, totalWaiting), {}));
-    totals->set("operators", statusCounts(allStatuses));
-
-    snapshot.board_ = object();
-    snapshot.board_->set("as_of", asOf);
-    snapshot.board_->set("utc_offset", formatUtcOffset(utcOffsetMinutes));
-    snapshot.board_->set("totals", totals);
-    snapshot.board_->set("queues", queueList);
-    snapshot.board_->set("operators", operatorList);
+    // The board lists queues and operators in the order they were read, each entry as written above.
+    JsonText board;
+    board.beginObject();
+    board.key("as_of").value(snapshot.asOf_);
+    board.key("utc_offset").value(snapshot.utcOffset_);
+    board.key("totals").beginObject();
+    writeFigures(board.key("figures"), queueFigures(totalCounts, totalWaiting), {});
+    writeStatusCounts(board.key("operators"), allStatuses);
+    board.endObject();
+    board.key("queues").beginArray();
+    for (const Queue& q : queues) board.raw(snapshot.queues_[q.id]);
+    board.endArray();
+    board.key("operators").beginArray();
+    for (const Operator& op : operators) board.raw(snapshot.operators_[op.id]);
+    board.endArray();
+    board.endObject();
+    snapshot.board_ = board.str();
     return snapshot;
 }
 
-Poco::JSON::Object::Ptr OnlineSnapshot::queue(const std::string& id) const {
-    const auto found = queues_.find(id);
-    if (found == queues_.end()) return nullptr;
-    Poco::JSON::Object::Ptr out = object();
-    out->set("as_of", board_->get("as_of"));
-    out->set("utc_offset", board_->get("utc_offset"));
-    out->set("queue", found->second);
-    return out;
+std::string OnlineSnapshot::wrapped(const char* name, const std::string& entry) const {
+    JsonText out;
+    out.beginObject();
+    out.key("as_of").value(asOf_);
+    out.key("utc_offset").value(utcOffset_);
+    out.key(name).raw(entry);
+    out.endObject();
+    return out.str();
 }
 
-Poco::JSON::Object::Ptr OnlineSnapshot::operatorEntry(const std::string& id) const {
+std::optional<std::string> OnlineSnapshot::queue(const std::string& id) const {
+    const auto found = queues_.find(id);
+    if (found == queues_.end()) return std::nullopt;
+    return wrapped("queue", found->second);
+}
+
+std::optional<std::string> OnlineSnapshot::operatorEntry(const std::string& id) const {
     const auto found = operators_.find(id);
-    if (found == operators_.end()) return nullptr;
-    Poco::JSON::Object::Ptr out = object();
-    out->set("as_of", board_->get("as_of"));
-    out->set("utc_offset", board_->get("utc_offset"));
-    out->set("operator", found->second);
-    return out;
+    if (found == operators_.end()) return std::nullopt;
+    return wrapped("operator", found->second);
 }
 
 }  // namespace omnigate

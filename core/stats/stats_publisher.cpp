@@ -3,8 +3,6 @@
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
 
-#include <sstream>
-
 #include "stats/online_snapshot.h"
 
 namespace omnigate {
@@ -13,16 +11,11 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("omnigate.stats"); }
 
-std::string stringify(const Poco::JSON::Object::Ptr& o) {
-    std::ostringstream out;
-    o->stringify(out);
-    return out.str();
-}
-
 }  // namespace
 
-StatsPublisher::StatsPublisher(ConnectionPool& pool, MqttBus& bus, int intervalSeconds, int utcOffsetMinutes)
-    : pool_(pool), bus_(bus), intervalSeconds_(intervalSeconds), utcOffsetMinutes_(utcOffsetMinutes) {}
+StatsPublisher::StatsPublisher(ConnectionPool& pool, MqttBus& bus, TodayAggregates& today, int intervalSeconds,
+                               int utcOffsetMinutes)
+    : pool_(pool), bus_(bus), today_(today), intervalSeconds_(intervalSeconds), utcOffsetMinutes_(utcOffsetMinutes) {}
 
 StatsPublisher::~StatsPublisher() { stop(); }
 
@@ -65,18 +58,17 @@ void StatsPublisher::run() {
 void StatsPublisher::publishOnce() {
     OnlineSnapshot snapshot = [&] {
         PooledSession session = pool_.acquire();
-        return OnlineSnapshot::read(*session, utcOffsetMinutes_, Poco::Timestamp().epochMicroseconds());
+        return OnlineSnapshot::read(*session, today_, utcOffsetMinutes_, Poco::Timestamp().epochMicroseconds());
     }();
     if (listener_) listener_(snapshot);
     if (!bus_.connected()) return;
-    bus_.publish(boardTopic(), stringify(snapshot.board()), true);
+    bus_.publish(boardTopic(), snapshot.board(), true);
     for (const auto& [id, entry] : snapshot.operators()) {
         // The figures of a quiet operator do not change: their topic stays as it is.
-        const std::string figures = stringify(entry);
         std::string& last = lastOfOperator_[id];
-        if (figures == last) continue;
-        bus_.publish(operatorTopic(id), stringify(snapshot.operatorEntry(id)), true);
-        last = figures;
+        if (entry == last) continue;
+        bus_.publish(operatorTopic(id), *snapshot.operatorEntry(id), true);
+        last = entry;
     }
 }
 

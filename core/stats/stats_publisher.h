@@ -19,7 +19,7 @@ namespace omnigate {
 
 class StatsPublisher {
 public:
-    StatsPublisher(ConnectionPool& pool, MqttBus& bus, int intervalSeconds, int utcOffsetMinutes);
+    StatsPublisher(ConnectionPool& pool, MqttBus& bus, TodayAggregates& today, int intervalSeconds, int utcOffsetMinutes);
     ~StatsPublisher();
 
     // Before start(): handed every snapshot on the publisher's thread, whether the broker is there or not (the
@@ -38,6 +38,7 @@ private:
 
     ConnectionPool& pool_;
     MqttBus& bus_;
+    TodayAggregates& today_;
     const int intervalSeconds_;
     const int utcOffsetMinutes_;
     std::function<void(const OnlineSnapshot&)> listener_;

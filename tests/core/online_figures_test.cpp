@@ -76,11 +76,20 @@ TEST(FigureThresholds, TheDirectionSaysWhichWayIsWorseAndTheTargetStandsApart) {
     EXPECT_EQ(sl.levelOf(80), Level::Warning);
     EXPECT_EQ(sl.levelOf(59.9), Level::Critical);
 
-    const auto shown = figureJson(42.0, &wait);
+    const auto written = [](const std::optional<double>& value, const FigureThreshold& threshold) {
+        JsonText out;
+        writeFigure(out, value, &threshold);
+        return json(out.str());
+    };
+    const auto shown = written(42.0, wait);
+    EXPECT_EQ(shown->getValue<double>("value"), 42);
     EXPECT_EQ(shown->getValue<std::string>("level"), "normal");
+    EXPECT_EQ(shown->getValue<double>("target"), 30);
     EXPECT_FALSE(shown->getValue<bool>("meets_target"));
-    const auto absent = figureJson(std::nullopt, &sl);
+    const auto absent = written(std::nullopt, sl);
+    EXPECT_TRUE(absent->isNull("value"));
     EXPECT_TRUE(absent->isNull("level"));
+    EXPECT_FALSE(absent->has("target")) << "no target, no target keys";
     // The JSON a queue stores reads back the same.
     const FigureThresholds again =
         parseFigureThresholds(figureThresholdsJson(t), "thresholds", {"longest_wait_seconds", "service_level_percent"});
