@@ -287,7 +287,8 @@ int measure(const Options& o) {
     bool empty = false;
     for (const char* table : {"interactions", "interaction_status_history", "queue_visits", "interaction_topics",
                               "operator_status_history", "stats_queue_intervals", "stats_operator_intervals",
-                              "stats_operator_status_intervals", "stats_topic_intervals", "stats_rating_intervals",
+                              "stats_operator_status_intervals", "stats_operator_days",
+                              "stats_operator_status_days", "stats_topic_intervals", "stats_rating_intervals",
                               "stats_status_intervals"}) {
         const std::int64_t n = scalar(*session, std::string("SELECT COUNT(*) FROM ") + table);
         std::printf("  %-34s %12lld\n", table, static_cast<long long>(n));
