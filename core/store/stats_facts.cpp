@@ -259,10 +259,13 @@ void StatsFacts::statusEnded(const std::string& operatorId, const std::string& s
         "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE duration_ms = duration_ms + VALUES(duration_ms)");
     for (const std::int64_t day : days) {
         std::int64_t ms = 0;
+        bool reached = false;  // as a quarter hour's row, a day's exists once anything was counted in it
         for (const auto& [quarter, pieceMs] : pieces) {
-            if (quarter >= day && quarter < day + OperatorDayRollup::kDayMicros) ms += pieceMs;
+            if (quarter < day || quarter >= day + OperatorDayRollup::kDayMicros) continue;
+            reached = true;
+            ms += pieceMs;
         }
-        if (ms == 0) continue;
+        if (!reached) continue;
         addToDay.setString(1, Poco::DateTimeFormatter::format(Poco::Timestamp(day), "%Y-%m-%d %H:%M:%S"));
         addToDay.setString(2, operatorId);
         addToDay.setString(3, status);
