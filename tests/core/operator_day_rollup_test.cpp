@@ -1,12 +1,15 @@
 // The operators' rows per local day against the real MariaDB (docs/reports.md, "Rows per day"): over four local
 // days at +03:00, with statuses that cross midnight and the period's edges, the operator figures a report reads
 // through the day rows are the ones the quarter hours give, before and after a long status that ends later reaches
-// back into the rolled-up days; two sessions rolling up the same days at once count each day once; and a part of a
-// day, as the online snapshot asks, never rolls anything up. The days are in 2001, which nothing else counts in:
+// back into the rolled-up days; two sessions rolling up the same days at once count each day once; long statuses
+// that end while their days are being rolled up are counted in both; and a part of a day, as the online snapshot
+// asks, never rolls anything up. The days are in 2001, which nothing else counts in:
 // each test empties their rollups first and uses operators of its own.
 #include <gtest/gtest.h>
 
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
+#include <Poco/Timestamp.h>
 #include <Poco/UUIDGenerator.h>
 
 #include <sstream>
@@ -176,6 +179,50 @@ TEST_F(OperatorDayRollupTest, TwoSessionsRollingUpTheSameDaysCountEachOnce) {
     EXPECT_EQ(describe(results[0]), describe(quarters));
     EXPECT_EQ(describe(results[1]), describe(quarters));
     EXPECT_EQ(rolledDays(), 4);
+}
+
+TEST_F(OperatorDayRollupTest, LongStatusesEndingWhileTheirDaysAreRolledUpAreCountedInBoth) {
+    // Sixty days rolled up on one connection while another ends long statuses across them, each in a read-committed
+    // transaction of its own as the write path runs them (and retried after a deadlock as it retries them).
+    constexpr int kDays = 60;
+    const std::int64_t from = micros(kFrom), to = from + kDays * OperatorDayRollup::kDayMicros;
+    std::thread writer([&] {
+        auto session = pool_->connect();
+        for (int i = 0; i < 200; ++i) {
+            const std::int64_t since = from + (i * 7919LL % (kDays * 24)) * 3600 * 1000 * 1000 + i * 1000;
+            const auto text = [](std::int64_t t) {
+                return Poco::DateTimeFormatter::format(Poco::Timestamp(t), "%Y-%m-%d %H:%M:%S.%i");
+            };
+            for (int attempt = 0;; ++attempt) {
+                try {
+                    session->execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+                    session->execute("START TRANSACTION");
+                    StatsFacts(*session).statusEnded(a_, i % 2 ? "ready" : "busy", "", text(since),
+                                                     text(since + (1 + i % 40) * 3600LL * 1000 * 1000));
+                    session->execute("COMMIT");
+                    break;
+                } catch (const sql::SQLException& e) {
+                    session->execute("ROLLBACK");
+                    if (!isTransactionAborted(e) || attempt == 5) throw;
+                }
+            }
+        }
+    });
+    std::size_t rolled = 0;
+    {
+        auto session = pool_->connect();
+        rolled = OperatorDayRollup(*session).days(from, to, Poco::Timestamp().epochMicroseconds()).size();
+    }
+    writer.join();
+    EXPECT_GT(rolled, 0u);
+    ReportScope days = scope(true), quarters = scope(false);
+    days.toMicros = to;
+    quarters.to = days.to = Poco::DateTimeFormatter::format(Poco::Timestamp(to), "%Y-%m-%d %H:%M:%S");
+    ReportReader reader(*session_);
+    EXPECT_EQ(reader.statusTimes(days), reader.statusTimes(quarters));
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM stats_operator_rolled_days WHERE day_start >= '" + kFrom +
+                     "' AND day_start < '" + days.to + "'"),
+              kDays);
 }
 
 TEST_F(OperatorDayRollupTest, APartOfADayRollsNothingUp) {
