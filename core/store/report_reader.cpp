@@ -1,9 +1,9 @@
 #include "store/report_reader.h"
 
-#include <algorithm>
-
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
+
+#include <algorithm>
 
 #include "store/operator_day_rollup.h"
 
