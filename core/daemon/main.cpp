@@ -73,7 +73,7 @@ int rebuildStats(const std::string& file) {
         migrator.apply(omnigate::builtInMigrations());
         std::cout << "rebuilding the statistics of " << pool.describe() << std::endl;
         const auto started = std::chrono::steady_clock::now();
-        omnigate::StatsRebuild(*session, [&](const std::string& line) {
+        omnigate::StatsRebuild(*session, config.stats.utcOffsetMinutes, [&](const std::string& line) {
             const auto seconds =
                 std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
             std::cout << "[" << seconds << " s] " << line << std::endl;

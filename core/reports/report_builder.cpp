@@ -108,6 +108,9 @@ ReportScope reportScope(DbSession& session, const ReportRequest& request) {
     ReportScope scope;
     scope.from = dbTimeOf(request.fromMicros);
     scope.to = dbTimeOf(request.toMicros);
+    scope.wholeDays = true;
+    scope.fromMicros = request.fromMicros;
+    scope.toMicros = request.toMicros;
     const auto filter = [&](const char* name) {
         const auto found = request.filters.find(name);
         return found == request.filters.end() ? std::set<std::string>{} : found->second;

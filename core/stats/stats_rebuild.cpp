@@ -2,6 +2,7 @@
 
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
+#include <Poco/Timestamp.h>
 
 #include <algorithm>
 #include <map>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "db/channel_traffic.h"
+#include "store/operator_day_rollup.h"
 #include "store/stats_facts.h"
 
 namespace omnigate {
@@ -37,7 +39,8 @@ std::string quarterText(std::int64_t quarterMicros) {
 void StatsRebuild::run() {
     for (const char* table : {"stats_queue_intervals", "stats_operator_intervals", "stats_operator_status_intervals",
                               "stats_topic_intervals", "stats_rating_intervals", "stats_status_intervals",
-                              "stats_channel_intervals"}) {
+                              "stats_channel_intervals", "stats_operator_days", "stats_operator_status_days",
+                              "stats_operator_rolled_days"}) {
         session_.execute(std::string("TRUNCATE TABLE ") + table);
     }
     progress_("emptied the statistics aggregates");
@@ -46,6 +49,8 @@ void StatsRebuild::run() {
     operatorStatuses();
     interactionStatuses();
     channelTraffic();
+    // The days a report would roll up first, so the first report after a rebuild is as quick as the next.
+    OperatorDayRollup(session_).rollUpAll(utcOffsetMinutes_, Poco::Timestamp().epochMicroseconds(), progress_);
     progress_("done");
 }
 

@@ -14,7 +14,9 @@ class StatsRebuild {
 public:
     using Progress = std::function<void(const std::string& line)>;
 
-    StatsRebuild(DbSession& session, Progress progress) : session_(session), progress_(std::move(progress)) {}
+    // The operators' days are rolled up again as cut at `utcOffsetMinutes` (stats.utc_offset).
+    StatsRebuild(DbSession& session, int utcOffsetMinutes, Progress progress)
+        : session_(session), utcOffsetMinutes_(utcOffsetMinutes), progress_(std::move(progress)) {}
 
     void run();
 
@@ -28,6 +30,7 @@ private:
     void chunked(const std::string& what, const std::string& table, const std::vector<std::string>& statements);
 
     DbSession& session_;
+    int utcOffsetMinutes_;
     Progress progress_;
 };
 

@@ -1,5 +1,12 @@
 #include "store/report_reader.h"
 
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+
+#include <algorithm>
+
+#include "store/operator_day_rollup.h"
+
 namespace omnigate {
 
 std::string reportInClause(const char* column, const std::set<std::string>& values) {
@@ -12,16 +19,58 @@ std::string reportInClause(const char* column, const std::set<std::string>& valu
 namespace {
 
 // Not prepared through the session's cache: the statement differs with the number of values filtered on.
-std::unique_ptr<sql::ResultSet> query(DbSession& session, const std::string& sql, const ReportScope& scope,
+std::unique_ptr<sql::ResultSet> query(DbSession& session, const std::string& sql, const Ranges& ranges,
                                       const std::vector<const std::set<std::string>*>& sets) {
     std::unique_ptr<sql::PreparedStatement> q(session.connection().prepareStatement(sql));
     unsigned i = 1;
-    q->setString(i++, scope.from);
-    q->setString(i++, scope.to);
+    for (const auto& [from, to] : ranges) {
+        q->setString(i++, from);
+        q->setString(i++, to);
+    }
     for (const std::set<std::string>* set : sets) {
         for (const std::string& value : *set) q->setString(i++, value);
     }
     return std::unique_ptr<sql::ResultSet>(q->executeQuery());
+}
+
+std::unique_ptr<sql::ResultSet> query(DbSession& session, const std::string& sql, const ReportScope& scope,
+                                      const std::vector<const std::set<std::string>*>& sets) {
+    return query(session, sql, Ranges{{scope.from, scope.to}}, sets);
+}
+
+// "(column >= ? AND column < ?) OR …", a pair of placeholders per range.
+std::string rangesClause(const char* column, std::size_t ranges) {
+    std::string sql = "(";
+    for (std::size_t i = 0; i < ranges; ++i) {
+        if (i > 0) sql += " OR ";
+        sql += std::string("(") + column + " >= ? AND " + column + " < ?)";
+    }
+    return sql + ")";
+}
+
+std::string dbTimeOf(std::int64_t micros) {
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(micros), "%Y-%m-%d %H:%M:%S");
+}
+
+// The scope's period as runs of days read from the day rows and runs read from the quarter hours: for a month up
+// to today, its days up to yesterday (once yesterday ended two hours ago), then today.
+OperatorPeriod operatorPeriod(DbSession& session, const ReportScope& scope) {
+    OperatorPeriod period;
+    if (!scope.wholeDays) {
+        period.quarters.emplace_back(scope.from, scope.to);
+        return period;
+    }
+    const std::set<std::int64_t> rolled = OperatorDayRollup(session).days(
+        scope.fromMicros, scope.toMicros, Poco::Timestamp().epochMicroseconds());
+    // Consecutive days of a kind make one range: a month usually reads one range of each.
+    for (std::int64_t day = scope.fromMicros; day < scope.toMicros;) {
+        const bool isRolled = rolled.count(day) > 0;
+        const std::int64_t start = day;
+        while (day < scope.toMicros && (rolled.count(day) > 0) == isRolled) day += OperatorDayRollup::kDayMicros;
+        Ranges& ranges = isRolled ? period.days : period.quarters;
+        ranges.emplace_back(dbTimeOf(start), dbTimeOf(std::min(day, scope.toMicros)));
+    }
+    return period;
 }
 
 const char* kQueueSums =
@@ -64,38 +113,51 @@ std::map<std::string, QueueCounts> ReportReader::quarters(const ReportScope& sco
 }
 
 std::map<std::string, OperatorCounts> ReportReader::operators(const ReportScope& scope) {
+    const OperatorPeriod period = operatorPeriod(session_, scope);
     std::map<std::string, OperatorCounts> out;
-    {
+    const auto read = [&](const char* table, const char* column, const Ranges& ranges) {
+        if (ranges.empty()) return;
         const std::string sql =
-            "SELECT operator, SUM(handled), SUM(handle_ms), SUM(first_responses), SUM(first_response_ms), "
-            "SUM(ratings), SUM(rating_sum), SUM(ratings_top_two), SUM(not_responding) FROM stats_operator_intervals "
-            "WHERE interval_start >= ? AND interval_start < ?" + reportInClause("operator", scope.operators) +
+            std::string("SELECT operator, SUM(handled), SUM(handle_ms), SUM(first_responses), SUM(first_response_ms), "
+                        "SUM(ratings), SUM(rating_sum), SUM(ratings_top_two), SUM(not_responding) FROM ") +
+            table + " WHERE " + rangesClause(column, ranges.size()) + reportInClause("operator", scope.operators) +
             " GROUP BY operator";
-        auto rs = query(session_, sql, scope, {&scope.operators});
+        auto rs = query(session_, sql, ranges, {&scope.operators});
         while (rs->next()) {
             OperatorCounts& c = out[rs->getString(1)];
-            c.handled = rs->getInt64(2);
-            c.handleMs = rs->getInt64(3);
-            c.firstResponses = rs->getInt64(4);
-            c.firstResponseMs = rs->getInt64(5);
-            c.ratings = rs->getInt64(6);
-            c.ratingSum = rs->getInt64(7);
-            c.ratingsTopTwo = rs->getInt64(8);
-            c.notResponding = rs->getInt64(9);
+            c.handled += rs->getInt64(2);
+            c.handleMs += rs->getInt64(3);
+            c.firstResponses += rs->getInt64(4);
+            c.firstResponseMs += rs->getInt64(5);
+            c.ratings += rs->getInt64(6);
+            c.ratingSum += rs->getInt64(7);
+            c.ratingsTopTwo += rs->getInt64(8);
+            c.notResponding += rs->getInt64(9);
         }
-    }
-    for (const auto& [key, ms] : statusTimes(scope)) out[key[0]].addStatusTime(key[1], ms);
+    };
+    read("stats_operator_days", "day_start", period.days);
+    read("stats_operator_intervals", "interval_start", period.quarters);
+    for (const auto& [key, ms] : statusTimes(scope, period)) out[key[0]].addStatusTime(key[1], ms);
     return out;
 }
 
 std::map<std::vector<std::string>, std::int64_t> ReportReader::statusTimes(const ReportScope& scope) {
-    const std::string sql =
-        "SELECT operator, status, reason, SUM(duration_ms) FROM stats_operator_status_intervals "
-        "WHERE interval_start >= ? AND interval_start < ?" + reportInClause("operator", scope.operators) +
-        " GROUP BY operator, status, reason";
+    return statusTimes(scope, operatorPeriod(session_, scope));
+}
+
+std::map<std::vector<std::string>, std::int64_t> ReportReader::statusTimes(const ReportScope& scope,
+                                                                           const OperatorPeriod& period) {
     std::map<std::vector<std::string>, std::int64_t> out;
-    auto rs = query(session_, sql, scope, {&scope.operators});
-    while (rs->next()) out[{rs->getString(1), rs->getString(2), rs->getString(3)}] = rs->getInt64(4);
+    const auto read = [&](const char* table, const char* column, const Ranges& ranges) {
+        if (ranges.empty()) return;
+        const std::string sql = std::string("SELECT operator, status, reason, SUM(duration_ms) FROM ") + table +
+                                " WHERE " + rangesClause(column, ranges.size()) +
+                                reportInClause("operator", scope.operators) + " GROUP BY operator, status, reason";
+        auto rs = query(session_, sql, ranges, {&scope.operators});
+        while (rs->next()) out[{rs->getString(1), rs->getString(2), rs->getString(3)}] += rs->getInt64(4);
+    };
+    read("stats_operator_status_days", "day_start", period.days);
+    read("stats_operator_status_intervals", "interval_start", period.quarters);
     return out;
 }
 

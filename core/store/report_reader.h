@@ -1,5 +1,5 @@
 // What the reports read (docs/reports.md): the 15-minute aggregates over a period, summed as each report groups
-// them. A month of a large centre is a few thousand rows per query; no report reads the raw histories.
+// them, and for the operators the rows per local day of its whole days. No report reads the raw histories.
 #pragma once
 
 #include <map>
@@ -16,6 +16,11 @@ namespace omnigate {
 // Which rows count: empty sets take everything.
 struct ReportScope {
     std::string from, to;  // database times, [from, to)
+    // A report's period is whole local days from fromMicros (UTC microseconds, [fromMicros, toMicros)): the operator
+    // figures then read the days rolled up per day (store/operator_day_rollup.h) from their day rows and only the
+    // rest from the quarter hours. False for a part of a day, such as the online snapshot's today so far.
+    bool wholeDays = false;
+    std::int64_t fromMicros = 0, toMicros = 0;
     std::set<std::string> queues, channels, operators, topics;
 };
 
@@ -29,6 +34,14 @@ struct StatusCounts {
 
 struct ChannelTraffic {
     std::int64_t created = 0, inbound = 0, outbound = 0;
+};
+
+// Ranges [from, to) of database times.
+using Ranges = std::vector<std::pair<std::string, std::string>>;
+
+// Where a scope's operator figures are read: the day rows of `days`, the quarter hours of `quarters`.
+struct OperatorPeriod {
+    Ranges days, quarters;
 };
 
 // " AND column IN (?, ?, …)" with a placeholder per value of a filter; empty when the filter takes everything.
@@ -57,6 +70,8 @@ public:
     std::map<std::pair<std::string, std::string>, ChannelTraffic> channels(const ReportScope& scope);
 
 private:
+    std::map<std::vector<std::string>, std::int64_t> statusTimes(const ReportScope& scope, const OperatorPeriod& period);
+
     DbSession& session_;
 };
 

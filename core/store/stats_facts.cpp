@@ -5,10 +5,13 @@
 #include <Poco/DateTimeParser.h>
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "db/db_time.h"
 #include "model/local_day.h"
 #include "model/online_figures.h"
+#include "store/operator_day_rollup.h"
 #include "store/queue_visits.h"
 
 namespace omnigate {
@@ -213,21 +216,62 @@ void StatsFacts::statusEnded(const std::string& operatorId, const std::string& s
         return Poco::DateTimeParser::parse("%Y-%m-%d %H:%M:%S.%i", text, tz).timestamp().epochMicroseconds();
     };
     constexpr std::int64_t kQuarter = 15LL * 60 * 1000 * 1000;
-    std::int64_t from = micros(since);
+    const std::int64_t from = micros(since);
     const std::int64_t to = micros(now);
     sql::PreparedStatement& upsert = session_.prepare(
         "INSERT INTO stats_operator_status_intervals (interval_start, operator, status, reason, duration_ms) "
         "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE duration_ms = duration_ms + VALUES(duration_ms)");
-    while (from < to) {
-        const std::int64_t quarter = from - from % kQuarter;
+    const std::string kept = status == "break" ? reason.substr(0, 64) : std::string();
+    const bool mayReachRolledDays = to - from >= OperatorDayRollup::kReachMicros;
+    std::vector<std::pair<std::int64_t, std::int64_t>> pieces;  // quarter, ms: kept only when they may be needed
+    for (std::int64_t start = from; start < to;) {
+        const std::int64_t quarter = start - start % kQuarter;
         const std::int64_t end = std::min(quarter + kQuarter, to);
         upsert.setString(1, Poco::DateTimeFormatter::format(Poco::Timestamp(quarter), "%Y-%m-%d %H:%M:%S"));
         upsert.setString(2, operatorId);
         upsert.setString(3, status);
-        upsert.setString(4, status == "break" ? reason.substr(0, 64) : std::string());
-        upsert.setInt64(5, (end - from) / 1000);
+        upsert.setString(4, kept);
+        upsert.setInt64(5, (end - start) / 1000);
         upsert.executeUpdate();
-        from = end;
+        if (mayReachRolledDays) pieces.emplace_back(quarter, (end - start) / 1000);
+        start = end;
+    }
+    if (!mayReachRolledDays) return;
+    // A long status (a night shift's, one left on over a weekend) also adds its quarter hours' time to the days
+    // already rolled up (store/operator_day_rollup.h), so a report reads the same from either. Looked for only after
+    // the quarter hours are written, with a locking read: a rollup of one of those days either summed them already
+    // (it waited for this transaction) or commits its mark before this read returns (these writes waited for it).
+    // The day rows are keyed by when they start in UTC, so days cut at any offset are kept right alike.
+    sql::PreparedStatement& rolled = session_.prepare(
+        "SELECT DATE_FORMAT(day_start, '%Y-%m-%d %H:%i:%s') FROM stats_operator_rolled_days "
+        "WHERE day_start > ? AND day_start < ? LOCK IN SHARE MODE");
+    const std::int64_t firstQuarter = from - from % kQuarter;
+    rolled.setString(1, Poco::DateTimeFormatter::format(Poco::Timestamp(firstQuarter - OperatorDayRollup::kDayMicros),
+                                                        "%Y-%m-%d %H:%M:%S"));
+    rolled.setString(2, now);
+    std::vector<std::int64_t> days;
+    {
+        std::unique_ptr<sql::ResultSet> rs(rolled.executeQuery());
+        while (rs->next()) days.push_back(micros(std::string(rs->getString(1)) + ".000"));
+    }
+    sql::PreparedStatement& addToDay = session_.prepare(
+        "INSERT INTO stats_operator_status_days (day_start, operator, status, reason, duration_ms) "
+        "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE duration_ms = duration_ms + VALUES(duration_ms)");
+    for (const std::int64_t day : days) {
+        std::int64_t ms = 0;
+        bool reached = false;  // as a quarter hour's row, a day's exists once anything was counted in it
+        for (const auto& [quarter, pieceMs] : pieces) {
+            if (quarter < day || quarter >= day + OperatorDayRollup::kDayMicros) continue;
+            reached = true;
+            ms += pieceMs;
+        }
+        if (!reached) continue;
+        addToDay.setString(1, Poco::DateTimeFormatter::format(Poco::Timestamp(day), "%Y-%m-%d %H:%M:%S"));
+        addToDay.setString(2, operatorId);
+        addToDay.setString(3, status);
+        addToDay.setString(4, kept);
+        addToDay.setInt64(5, ms);
+        addToDay.executeUpdate();
     }
 }
 

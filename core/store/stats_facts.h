@@ -41,7 +41,8 @@ public:
     // The operator let an offer lapse.
     void notResponding(const std::string& operatorId, const std::string& now);
     // The operator's status `status` (with its break reason) that began at `since` ends at `now`: its time, cut at
-    // the quarter hours it spans. Offline time is not kept.
+    // the quarter hours it spans, and added to the days it reached that are rolled up already
+    // (store/operator_day_rollup.h). Offline time is not kept.
     void statusEnded(const std::string& operatorId, const std::string& status, const std::string& reason,
                      const std::string& since, const std::string& now);
 
