@@ -4,6 +4,7 @@
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "model/routing_fields.h"
 #include "model/utf8_text.h"
@@ -62,8 +63,13 @@ ChatMessage::Draft ChatMessage::parse(const Poco::JSON::Object::Ptr& body) {
 std::vector<std::string> ChatMessage::mentionedLogins(const std::string& text) {
     std::vector<std::string> logins;
     for (std::size_t at = text.find('@'); at != std::string::npos; at = text.find('@', at + 1)) {
-        // "name@example.com" is an address, not a mention: a mention starts a word.
+        // "name@example.com" is an address, not a mention: a mention starts a word, and its login starts with a
+        // letter, a digit or '_' ("@@" and "@." are punctuation).
         if (at > 0 && loginCharacter(text[at - 1])) continue;
+        if (at + 1 >= text.size() ||
+            (!std::isalnum(static_cast<unsigned char>(text[at + 1])) && text[at + 1] != '_')) {
+            continue;
+        }
         std::size_t end = at + 1;
         while (end < text.size() && loginCharacter(text[end])) ++end;
         std::string login = text.substr(at + 1, end - at - 1);
