@@ -181,9 +181,9 @@ HttpResponse ChatApi::upload(const HttpRequest& request, const Actor& actor) {
     if (name.empty()) throw ApiError::badRequest("'name' (a query parameter) is required: the file's name");
     const ChatReader reader = readerOf(actor);
     // Only a member uploads for a chat: the file is theirs to attach there and nowhere else yet.
-    const Chat chat =
-        api::readWith<Chat>(pool_, "the chat", [&](DbSession& s) { return ChatStore(s).find(reader, id); });
-    if (!chat.member) {
+    const bool member =
+        api::readWith<bool>(pool_, "the chat", [&](DbSession& s) { return ChatStore(s).isMember(reader, id); });
+    if (!member) {
         throw ApiError(403, "not_a_member",
                        "user '" + reader.login + "' is not a member of chat " + std::to_string(id) +
                            ": a supervisor reads every group but writes only in their own");

@@ -481,6 +481,10 @@ ChatReadMark ChatStore::markRead(const ChatReader& reader, std::int64_t chatId, 
     return now;
 }
 
+bool ChatStore::isMember(const ChatReader& reader, std::int64_t chatId) {
+    return readable(reader, chatId, Lock::None).member;
+}
+
 bool ChatStore::carriesFile(const ChatReader& reader, std::int64_t chatId, const std::string& fileId) {
     readable(reader, chatId, Lock::None);
     if (!isFileId(fileId)) return false;

@@ -66,6 +66,8 @@ public:
                       int limit);
     // Moves the reader's mark up to `messageId` (never back) and tells their other screens.
     ChatReadMark markRead(const ChatReader& reader, std::int64_t chatId, std::int64_t messageId);
+    // Whether the reader is a member of the chat (403/404 when they may not even read it).
+    bool isMember(const ChatReader& reader, std::int64_t chatId);
     // Whether a message of the chat carries the file, once the reader may read the chat (403/404 otherwise).
     bool carriesFile(const ChatReader& reader, std::int64_t chatId, const std::string& fileId);
     // The active users one can add or @mention: login and name, by name.

@@ -203,6 +203,10 @@ TEST_F(Chat, AGroupReachesItsMembersOnTheirOwnSubtreeAndARemovedMemberHearsNoMor
     EXPECT_EQ(boris.heard("chat.message.created", 2, 100ms).size(), 1u) << "nothing after the removal";
     EXPECT_EQ(as(boris, "GET", path + "/messages").status, 403);
     EXPECT_EQ(as(boris, "POST", path + "/messages", R"({"text":"still here?"})").status, 403);
+    // Nobody's broker connection was touched: the same one hears him added again.
+    ASSERT_EQ(as(anna, "POST", path + "/members", R"({"members":[")" + boris.login + "\"]}").status, 200);
+    EXPECT_EQ(boris.heard("chat.members_added").size(), 1u) << "on the connection he had before his removal";
+    ASSERT_EQ(as(anna, "DELETE", path + "/members/" + boris.login).status, 204);
 
     // A newcomer reads the history, none of it unread; then leaves by themselves.
     r = as(anna, "POST", path + "/members", R"({"members":[")" + clara.login + "\"]}");
