@@ -3,6 +3,7 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 import { can, session } from './api/session'
 import Admin from './pages/Admin.vue'
+import Chat from './pages/Chat.vue'
 import NotAllowed from './pages/NotAllowed.vue'
 import Reports from './pages/Reports.vue'
 import SignIn from './pages/SignIn.vue'
@@ -26,6 +27,8 @@ export const router = createRouter({
     { path: '/supervise', component: Supervisor, meta: { permission: 'interactions:supervise' } },
     { path: '/reports', component: Reports, meta: { permission: 'interactions:supervise' } },
     { path: '/admin', component: Admin, meta: { permission: 'catalogs:write' } },
+    // Everyone who signs in talks to their colleagues.
+    { path: '/chat', component: Chat },
     { path: '/not-allowed', component: NotAllowed },
     { path: '/welcome', component: NotAllowed, props: { noPageYet: true } },
     { path: '/:unknown(.*)', redirect: '/' },

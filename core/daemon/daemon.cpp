@@ -193,6 +193,8 @@ void Daemon::registerApis() {
     breakReasonsApi_->registerRoutes(router_);
     notificationsApi_ = std::make_unique<NotificationsApi>(*writer_, *pool_);
     notificationsApi_->registerRoutes(router_);
+    chatApi_ = std::make_unique<ChatApi>(*writer_, *pool_, *files_);
+    chatApi_->registerRoutes(router_);
     routingRulesApi_ = std::make_unique<RoutingRulesApi>(*writer_, *pool_, routingChanged);
     routingRulesApi_->registerRoutes(router_);
     blacklistApi_ = std::make_unique<BlacklistApi>(*writer_, *pool_, invalidateCatalogs);

@@ -20,6 +20,7 @@
 #include "api/auto_replies_api.h"
 #include "api/blacklist_api.h"
 #include "api/break_reasons_api.h"
+#include "api/chat_api.h"
 #include "api/notifications_api.h"
 #include "api/clients_api.h"
 #include "api/files_api.h"
@@ -150,6 +151,7 @@ private:
     std::unique_ptr<OperatorsApi> operatorsApi_;
     std::unique_ptr<BreakReasonsApi> breakReasonsApi_;
     std::unique_ptr<NotificationsApi> notificationsApi_;
+    std::unique_ptr<ChatApi> chatApi_;
     std::unique_ptr<RoutingRulesApi> routingRulesApi_;
     std::unique_ptr<BlacklistApi> blacklistApi_;
     std::unique_ptr<SpamWordsApi> spamWordsApi_;

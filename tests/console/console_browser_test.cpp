@@ -152,5 +152,10 @@ TEST_F(ConsoleBrowser, AnAdministratorMakesAQueueAndARuleAndTheDryRunFollowsItBu
     EXPECT_EQ(scenario("admin", output), 0) << output;
 }
 
+TEST_F(ConsoleBrowser, TwoPeopleChatTheOneSeesTheOthersMessageAndItsUnreadCountLive) {
+    std::string output;
+    EXPECT_EQ(scenario("chat", output), 0) << output;
+}
+
 }  // namespace
 }  // namespace omnigate::test

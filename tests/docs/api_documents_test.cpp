@@ -144,6 +144,8 @@ protected:
                                 "      bot_token: docs-chatbot-token-0123\n"
                                 "  - type: knowledge_base\n    id: docs-kb\n    settings:\n      templates:\n"
                                 "        - {id: docs-suggestion, title: Docs, text: The documented suggestion}\n";
+        // People sign in for the routes that are a signed-in user's own (the internal chat).
+        options.extraYaml = "auth:\n  token_secret: docs-test-token-secret-0123456789abcdef\n";
         daemon_ = new DaemonProcess(options);
         ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
         // Ready answers once HTTP listens; the daemon logs what it serves just after, ending with "listening on".
@@ -317,6 +319,73 @@ TEST_F(ApiDocuments, NotificationsCarryTheDocumentedFields) {
     ASSERT_EQ(events.size(), 2u);
     const std::set<std::string> seen = expectDocumented(events);
     EXPECT_EQ(seen, (std::set<std::string>{"notification.created", "notification.read"}));
+}
+
+// The internal chat: a supervisor makes a group, adds an operator, writes, the operator reads, and the supervisor
+// removes them; each answer with its documented fields, and each event on the operator's chat topic documented.
+TEST_F(ApiDocuments, TheChatCarriesTheDocumentedFields) {
+    const YAML::Node& schemas = openapi()["components"]["schemas"];
+    const std::string tag = unique();
+    const std::string op = "op-docs-chat-" + tag;
+    ASSERT_EQ(admin("POST", "/api/v1/operators", R"({"id":")" + op + R"(","name":"Docs chat"})").status, 201);
+    const auto signIn = [&](const std::string& login, const std::string& role, const std::string& operatorId) {
+        const HttpResult made = admin(
+            "POST", "/api/v1/users",
+            R"({"login":")" + login + R"(","roles":[")" + role + "\"]" +
+                (operatorId.empty() ? "" : R"(,"operator_id":")" + operatorId + "\"") + R"(,"password":"docs-chat-password"})");
+        EXPECT_EQ(made.status, 201) << made.body;
+        const HttpResult in =
+            daemon_->http().postJson("/api/v1/auth/login", R"({"login":")" + login + R"(","password":"docs-chat-password"})");
+        EXPECT_EQ(in.status, 200) << in.body;
+        return in.status == 200 ? in.json()->getValue<std::string>("access_token") : std::string();
+    };
+    const std::string operatorLogin = "docs-chat-op-" + tag;
+    const std::string supervisor = signIn("docs-chat-sv-" + tag, "supervisor", "");
+    const std::string operatorToken = signIn(operatorLogin, "operator", op);
+    const auto as = [&](const std::string& token, const std::string& method, const std::string& path,
+                        const std::string& body = "") {
+        std::map<std::string, std::string> headers{{"Authorization", "Bearer " + token}};
+        if (!body.empty()) headers["Content-Type"] = "application/json";
+        return daemon_->http().request(method, path, body, headers);
+    };
+    MqttProbe probe("omnigate/v1/operators/" + op + "/chat");
+
+    HttpResult r = as(supervisor, "POST", "/api/v1/chats", R"({"name":"Docs"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    expectRequired(r.json(), schemas["Chat"], "a new group");
+    expectRequired(r.json(), schemas["ChatDetails"]["allOf"][1], "a new group");
+    const std::string path = "/api/v1/chats/" + std::to_string(r.json()->getValue<std::int64_t>("id"));
+    r = as(supervisor, "POST", path + "/members", R"({"members":[")" + operatorLogin + "\"]}");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expectRequired(r.json()->getArray("members")->getObject(0), schemas["ChatMember"], "a member");
+    r = as(supervisor, "POST", path + "/messages", R"({"text":"Documented, @)" + operatorLogin + "\"}");
+    ASSERT_EQ(r.status, 201) << r.body;
+    expectRequired(r.json(), schemas["ChatMessage"], "a message");
+    expectRequired(r.json()->getArray("mentions")->getObject(0), schemas["ChatPerson"], "a mention");
+    const std::string messageId = std::to_string(r.json()->getValue<std::int64_t>("id"));
+    r = as(operatorToken, "GET", "/api/v1/chats");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()->getValue<std::string>("topic"), "omnigate/v1/operators/" + op + "/chat");
+    const auto chats = r.json()->getArray("chats");
+    for (std::size_t i = 0; i < chats->size(); ++i) {
+        expectRequired(chats->getObject(static_cast<unsigned>(i)), schemas["Chat"], "a listed chat");
+    }
+    r = as(operatorToken, "GET", path + "/messages");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expectRequired(r.json()->getArray("messages")->getObject(0), schemas["ChatMessage"], "a listed message");
+    r = as(operatorToken, "POST", path + "/read", R"({"message_id":)" + messageId + "}");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expectRequired(r.json(), schemas["ChatReadMark"], "a read mark");
+    r = as(operatorToken, "GET", "/api/v1/chat-people");
+    ASSERT_EQ(r.status, 200) << r.body;
+    expectRequired(r.json()->getArray("people")->getObject(0), schemas["ChatPerson"], "a person");
+    ASSERT_EQ(as(supervisor, "DELETE", path + "/members/" + operatorLogin).status, 204);
+
+    const auto events = probe.waitFor([](const ReceivedMessage&) { return true; }, 4, 10s);
+    ASSERT_EQ(events.size(), 4u);
+    const std::set<std::string> seen = expectDocumented(events);
+    EXPECT_EQ(seen, (std::set<std::string>{"chat.members_added", "chat.message.created", "chat.read",
+                                           "chat.members_removed"}));
 }
 
 TEST_F(ApiDocuments, RoutingAnswersAndEventsCarryTheDocumentedFields) {
