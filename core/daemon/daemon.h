@@ -21,6 +21,8 @@
 #include "api/blacklist_api.h"
 #include "api/break_reasons_api.h"
 #include "api/notifications_api.h"
+#include "api/template_catalogs_api.h"
+#include "api/templates_api.h"
 #include "api/clients_api.h"
 #include "api/files_api.h"
 #include "api/interactions_api.h"
@@ -147,6 +149,8 @@ private:
     std::unique_ptr<OperatorsApi> operatorsApi_;
     std::unique_ptr<BreakReasonsApi> breakReasonsApi_;
     std::unique_ptr<NotificationsApi> notificationsApi_;
+    std::unique_ptr<TemplateCatalogsApi> templateCatalogsApi_;
+    std::unique_ptr<TemplatesApi> templatesApi_;
     std::unique_ptr<RoutingRulesApi> routingRulesApi_;
     std::unique_ptr<BlacklistApi> blacklistApi_;
     std::unique_ptr<SpamWordsApi> spamWordsApi_;

@@ -1,0 +1,37 @@
+// Finding response templates by what an operator types: every word of the query must be in the template's title,
+// text or shortcut, in any case and inflection (omnigate/sdk/word_match.h, the suggester's matching), and a query
+// equal to a shortcut finds that template first. Among the matches, the most used by the operator and their queue
+// come first [суфлер БЗ]; without a query the list is simply the most used.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/response_template.h"
+
+namespace omnigate {
+
+class TemplateSearch {
+public:
+    // Indexes the words of each template once, so several queries over the same templates cost only the matching.
+    explicit TemplateSearch(std::vector<ResponseTemplate> templates);
+
+    struct Hit {
+        const ResponseTemplate* templ;
+        std::int64_t uses;
+    };
+    // Best first: the shortcut's template, then by uses (`uses` per template id), then by title and id. An empty
+    // query matches everything.
+    std::vector<Hit> find(const std::string& query, const std::map<std::int64_t, std::int64_t>& uses,
+                          std::size_t limit) const;
+
+    const std::vector<ResponseTemplate>& templates() const { return templates_; }
+
+private:
+    std::vector<ResponseTemplate> templates_;
+    std::vector<std::vector<std::u32string>> words_;  // per template, in the same order
+};
+
+}  // namespace omnigate
