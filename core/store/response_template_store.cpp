@@ -233,6 +233,30 @@ ResponseTemplate ResponseTemplateStore::update(const ResponseTemplate& next, std
     return t;
 }
 
+bool ResponseTemplateStore::importLegacy(const std::string& legacyId, const ResponseTemplate& templ) {
+    sql::PreparedStatement& q = session_.prepare("SELECT id FROM response_templates WHERE legacy_id = ? FOR UPDATE");
+    q.setString(1, legacyId);
+    {
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        if (rs->next()) return false;
+    }
+    // The old id was what operators typed to pick it ("/refund"): it stays their shortcut unless one is taken.
+    ResponseTemplate moved = templ;
+    sql::PreparedStatement& taken = session_.prepare(
+        "SELECT id FROM response_templates WHERE owner_operator_id IS NULL AND shortcut = ? FOR UPDATE");
+    taken.setString(1, legacyId);
+    {
+        std::unique_ptr<sql::ResultSet> rs(taken.executeQuery());
+        moved.shortcut = rs->next() ? "" : legacyId;
+    }
+    const ResponseTemplate created = create(moved);
+    sql::PreparedStatement& mark = session_.prepare("UPDATE response_templates SET legacy_id = ? WHERE id = ?");
+    mark.setString(1, legacyId);
+    mark.setInt64(2, created.id);
+    mark.executeUpdate();
+    return true;
+}
+
 void ResponseTemplateStore::remove(const ResponseTemplate& t) {
     sql::PreparedStatement& remove = session_.prepare("DELETE FROM response_templates WHERE id = ?");
     remove.setInt64(1, t.id);

@@ -46,6 +46,11 @@ public:
     // The whole template as it should now be (the caller applied the patch to what find() gave). 409
     // version_conflict when `expectedVersion` is given and stale.
     ResponseTemplate update(const ResponseTemplate& next, std::optional<int> expectedVersion);
+    // Stores a template moved in from elsewhere (the knowledge-base plugin's) under `legacyId`, once: false when
+    // one is there under it already. Its text is taken as it was, even with braces that are no variable of ours
+    // (they stay text), so nothing of it is lost; queues, files and the catalog are checked as for any template.
+    // The old id becomes its shortcut, unless a shared template has that one already.
+    bool importLegacy(const std::string& legacyId, const ResponseTemplate& templ);
     // Its uses go with it.
     void remove(const ResponseTemplate& templ);
 
