@@ -1,7 +1,8 @@
 // An operator's day in one chat: the sign-in page in Russian (the browser asks for it) and in English, a wrong
 // password in words, signing in, turning ready, an offer arriving live while a visitor writes through the chat
 // widget on a shop's site (another origin), accepting it, a template suggested live for the client's next question,
-// answering with a template by its shortcut and Ctrl+Enter (the widget shows the answer), a mail-like HTML file
+// answering with a template by its shortcut and Ctrl+Enter (the widget shows the answer), finding a template by a
+// word in another form, a mail-like HTML file
 // shown in a sandboxed frame, closing with a resolution (the widget shows the rating form, the rating is taken and
 // shows in the processed tab), the operator's own figures of the day (handled at the close, the rating live), and
 // signing out.
@@ -116,6 +117,12 @@ await run(async (browser) => {
   await visitor.locator('.msg.out').getByText('Ваш заказ уже в пути.').waitFor({ timeout })
   check(await $('composer').inputValue() === '', 'the composer kept the sent text')
   await screenshot(page, 'workspace-conversation')
+
+  say('the Templates button finds a template by a word in another form')
+  await $('templates-button').click()
+  await $('template-search').fill('заказом')
+  await $('templates').getByText('Где заказ').waitFor({ timeout })
+  await $('templates-button').click()
 
   say('a file goes with an answer, previewed in the conversation and named in the widget')
   const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=='
