@@ -99,44 +99,64 @@ HttpResponse TemplatesApi::list(const HttpRequest& request, const Actor& actor) 
     const std::size_t limit = api::queryLimit(request, 50, 500);
     const std::string self = operatorOf(actor);
 
-    std::vector<ResponseTemplate> templates;
+    const std::shared_ptr<const TemplateSearch> shared = sharedIndex();
+    std::vector<ResponseTemplate> personal;
+    std::vector<std::string> ownQueues, ownChannels;
     TemplateUseCounts uses;
     api::readWith<bool>(pool_, "the templates", [&](DbSession& session) {
         ResponseTemplateStore store(session);
-        TemplateScope scope;
-        scope.personalOf = self;
-        templates = store.list(scope);
         if (!self.empty()) {
-            // An operator is offered what applies to the queues and channels they work in.
-            const std::vector<std::string> queues = store.queuesOf(self);
-            std::vector<std::string> channels;
+            TemplateScope scope;
+            scope.onlyPersonal = true;
+            scope.personalOf = self;
+            personal = store.list(scope);
+            ownQueues = store.queuesOf(self);
             if (const auto op = OperatorStore(session).find(self)) {
                 for (const auto& [type, capacity] : op->capacities) {
-                    if (capacity > 0) channels.push_back(type);
+                    if (capacity > 0) ownChannels.push_back(type);
                 }
             }
-            templates.erase(std::remove_if(templates.begin(), templates.end(),
-                                           [&](const ResponseTemplate& t) {
-                                               return t.owner.empty() && !(intersects(t.queues, queues) &&
-                                                                           intersects(t.channels, channels));
-                                           }),
-                            templates.end());
         }
         uses = store.useCounts(self, queue);
         return true;
     });
-    templates.erase(std::remove_if(templates.begin(), templates.end(),
-                                   [&](const ResponseTemplate& t) {
-                                       const bool outOfCatalog = catalogId != 0 && t.catalogId != catalogId;
-                                       const bool outOfPlace =
-                                           (!queue.empty() || !channel.empty()) &&
-                                           !((queue.empty() || intersects(t.queues, {queue})) &&
-                                             (channel.empty() || intersects(t.channels, {channel})));
-                                       return outOfCatalog || outOfPlace;
-                                   }),
-                    templates.end());
-    const TemplateSearch search(std::move(templates));
-    return api::jsonResponse(200, listBody(search.find(query, uses, limit)));
+    const TemplateSearch::Admit admit = [&](const ResponseTemplate& t) {
+        if (catalogId != 0 && t.catalogId != catalogId) return false;
+        if (!queue.empty() && !intersects(t.queues, {queue})) return false;
+        if (!channel.empty() && !intersects(t.channels, {channel})) return false;
+        // An operator is offered the shared templates of the queues and channels they work in.
+        return self.empty() || !t.owner.empty() || (intersects(t.queues, ownQueues) && intersects(t.channels, ownChannels));
+    };
+    std::vector<TemplateSearch::Hit> hits = shared->find(query, uses, limit, admit);
+    const TemplateSearch own(std::move(personal));
+    for (const TemplateSearch::Hit& hit : own.find(query, uses, limit, admit)) hits.push_back(hit);
+    std::sort(hits.begin(), hits.end(), TemplateSearch::ranksBefore);
+    if (hits.size() > limit) hits.resize(limit);
+    return api::jsonResponse(200, listBody(hits));
+}
+
+std::shared_ptr<const TemplateSearch> TemplatesApi::sharedIndex() {
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard<std::mutex> lock(indexMutex_);
+        if (index_ && std::chrono::steady_clock::now() - indexedAt_ < kIndexFresh) return index_;
+        generation = generation_;
+    }
+    auto templates = api::readWith<std::vector<ResponseTemplate>>(
+        pool_, "the templates", [](DbSession& session) { return ResponseTemplateStore(session).list({}); });
+    auto built = std::make_shared<const TemplateSearch>(std::move(templates));
+    std::lock_guard<std::mutex> lock(indexMutex_);
+    if (generation == generation_) {
+        index_ = built;
+        indexedAt_ = std::chrono::steady_clock::now();
+    }
+    return built;
+}
+
+void TemplatesApi::dropIndex() {
+    std::lock_guard<std::mutex> lock(indexMutex_);
+    index_.reset();
+    ++generation_;
 }
 
 ResponseTemplate TemplatesApi::visible(std::int64_t id, const Actor& actor) {
@@ -172,6 +192,7 @@ HttpResponse TemplatesApi::create(const HttpRequest& request, const std::string&
         }
         created = ResponseTemplateStore(session).create(draft);
     });
+    if (owner.empty()) dropIndex();
     return api::jsonResponse(201, created.toJson());
 }
 
@@ -191,6 +212,7 @@ HttpResponse TemplatesApi::update(const HttpRequest& request, const std::string&
         current->apply(body);
         updated = store.update(*current, expected);
     });
+    if (owner.empty()) dropIndex();
     return api::jsonResponse(200, updated.toJson());
 }
 
@@ -202,6 +224,7 @@ HttpResponse TemplatesApi::remove(const HttpRequest& request, const std::string&
         if (!current || current->owner != owner) throw ApiError::notFound("no template " + std::to_string(id));
         store.remove(*current);
     });
+    if (owner.empty()) dropIndex();
     return api::noContent();
 }
 

@@ -31,9 +31,16 @@ TemplateSearch::TemplateSearch(std::vector<ResponseTemplate> templates) : templa
     }
 }
 
+bool TemplateSearch::ranksBefore(const Hit& a, const Hit& b) {
+    if (a.shortcut != b.shortcut) return a.shortcut;
+    if (a.uses != b.uses) return a.uses > b.uses;
+    if (a.templ->title != b.templ->title) return a.templ->title < b.templ->title;
+    return a.templ->id < b.templ->id;
+}
+
 std::vector<TemplateSearch::Hit> TemplateSearch::find(const std::string& query,
                                                       const std::map<std::int64_t, std::int64_t>& uses,
-                                                      std::size_t limit) const {
+                                                      std::size_t limit, const Admit& admit) const {
     const std::vector<std::u32string> wanted = word_match::wordsOf(query);
     // How many of the query's words each template holds; a template fits when it holds them all.
     std::vector<std::uint16_t> matched(templates_.size(), 0);
@@ -50,29 +57,18 @@ std::vector<TemplateSearch::Hit> TemplateSearch::find(const std::string& query,
             }
         }
     }
-    struct Ranked {
-        Hit hit;
-        bool shortcut;
-    };
-    std::vector<Ranked> ranked;
+    std::vector<Hit> hits;
     for (std::size_t i = 0; i < templates_.size(); ++i) {
         const ResponseTemplate& t = templates_[i];
         const bool shortcut = !query.empty() && t.shortcut == query;
         const bool fits = query.empty() || (!wanted.empty() && matched[i] == wanted.size());
-        if (!shortcut && !fits) continue;
+        if ((!shortcut && !fits) || (admit && !admit(t))) continue;
         const auto used = uses.find(t.id);
-        ranked.push_back({{&t, used == uses.end() ? 0 : used->second}, shortcut});
+        hits.push_back({&t, used == uses.end() ? 0 : used->second, shortcut});
     }
-    const auto better = [](const Ranked& a, const Ranked& b) {
-        if (a.shortcut != b.shortcut) return a.shortcut;
-        if (a.hit.uses != b.hit.uses) return a.hit.uses > b.hit.uses;
-        if (a.hit.templ->title != b.hit.templ->title) return a.hit.templ->title < b.hit.templ->title;
-        return a.hit.templ->id < b.hit.templ->id;
-    };
-    const std::size_t kept = std::min(limit, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(kept), ranked.end(), better);
-    std::vector<Hit> hits;
-    for (std::size_t i = 0; i < kept; ++i) hits.push_back(ranked[i].hit);
+    const std::size_t kept = std::min(limit, hits.size());
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(kept), hits.end(), ranksBefore);
+    hits.resize(kept);
     return hits;
 }
 

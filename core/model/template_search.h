@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,11 +22,17 @@ public:
     struct Hit {
         const ResponseTemplate* templ;
         std::int64_t uses;
+        bool shortcut;  // the query is its shortcut
     };
-    // Best first: the shortcut's template, then by uses (`uses` per template id), then by title and id. An empty
-    // query matches everything.
+    using Admit = std::function<bool(const ResponseTemplate&)>;
+    // Best first (ranksBefore), among the templates `admit` lets through (all when empty). An empty query matches
+    // everything.
     std::vector<Hit> find(const std::string& query, const std::map<std::int64_t, std::int64_t>& uses,
-                          std::size_t limit) const;
+                          std::size_t limit, const Admit& admit = {}) const;
+
+    // The order of the answers: the shortcut's template, then by uses (`uses` per template id), then by title and
+    // id. Public so that the answers of two searches (shared and personal templates) merge in the same order.
+    static bool ranksBefore(const Hit& a, const Hit& b);
 
     const std::vector<ResponseTemplate>& templates() const { return templates_; }
 
