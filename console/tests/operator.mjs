@@ -2,7 +2,7 @@
 // password in words, signing in, turning ready, an offer arriving live while a visitor writes through the chat
 // widget on a shop's site (another origin), accepting it, a template suggested live for the client's next question,
 // answering with a template by its shortcut and Ctrl+Enter (the widget shows the answer), finding a template by a
-// word in another form, a mail-like HTML file
+// word in another form, a draft saved as the operator's own template and found, a mail-like HTML file
 // shown in a sandboxed frame, closing with a resolution (the widget shows the rating form, the rating is taken and
 // shows in the processed tab), the operator's own figures of the day (handled at the close, the rating live), and
 // signing out.
@@ -122,6 +122,17 @@ await run(async (browser) => {
   await $('templates-button').click()
   await $('template-search').fill('заказом')
   await $('templates').getByText('Где заказ').waitFor({ timeout })
+  await $('templates-button').click()
+
+  say('a draft saved as a personal template is found by its words too')
+  await $('composer').fill('Мой ответ про возврат товара')
+  const saved = page.waitForResponse((r) => r.url().endsWith('/templates') && r.request().method() === 'POST')
+  await $('save-template').click()
+  check((await saved).status() === 201, `saving the personal template was answered ${(await saved).status()}`)
+  await $('composer').fill('')
+  await $('templates-button').click()
+  await $('template-search').fill('возвратом')
+  await $('templates').getByText('Мой ответ про возврат товара').waitFor({ timeout })
   await $('templates-button').click()
 
   say('a file goes with an answer, previewed in the conversation and named in the widget')

@@ -379,6 +379,7 @@ export default {
   },
   composer: {
     templates: 'Templates',
+    saveTemplate: 'Save as my template',
     searchTemplates: 'Find a template by its words, in any form',
     public: 'Public',
     private: 'Private',

@@ -381,6 +381,7 @@ const ru: typeof en = {
   },
   composer: {
     templates: 'Шаблоны',
+    saveTemplate: 'Сохранить как мой шаблон',
     searchTemplates: 'Найти шаблон по словам в любой форме',
     public: 'Публично',
     private: 'Лично',
