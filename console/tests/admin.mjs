@@ -1,7 +1,8 @@
 // A business administrator sets up routing: a new queue with its service level, a rule that sends a word there,
 // and the dry run that says an example message would follow the rule; then makes a supervisor's account and
 // deactivates it, after which it cannot sign in; keeps the catalogs: an operator group (created, then changed), a
-// topic under a topic, an API token shown once, a CRM subscription and its (empty) failed deliveries, and the
+// topic under a topic, a template catalog and a response template (an unknown variable refused first), an API
+// token shown once, a CRM subscription and its (empty) failed deliveries, and the
 // WhatsApp templates, whose plugin is not loaded here, saying so. Then an operator tries the same page and is told
 // it is not for their role.
 import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
@@ -17,7 +18,11 @@ const timeout = 15000
 await run(async (browser) => {
   const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } })
   // No WhatsApp account is configured here: its templates' route does not exist, and the page says so.
-  const page = await watchedPage(context, [{ status: 404, path: '/api/v1/whatsapp/templates' }])
+  // The response template with an unknown variable is refused on purpose.
+  const page = await watchedPage(context, [
+    { status: 404, path: '/api/v1/whatsapp/templates' },
+    { status: 400, path: '/api/v1/templates' },
+  ])
   const $ = (test) => page.locator(`[data-test="${test}"]`)
   const queue = `vip-${tag}`
   const word = `vip${tag}`
@@ -107,6 +112,21 @@ await run(async (browser) => {
   await form.locator('select[name=parent_id]').selectOption({ label: `Returns ${tag}` })
   await $('catalog-save').click()
   await row(`— Damaged ${tag}`).waitFor({ timeout })
+
+  say('a template catalog, and a response template: an unknown variable is refused naming it, then it is saved')
+  await $('catalog-tab-templateCatalogs').click()
+  await form.locator('input[name=name]').fill(`Delivery ${tag}`)
+  await $('catalog-save').click()
+  await row(`Delivery ${tag}`).waitFor({ timeout })
+  await $('catalog-tab-templates').click()
+  await form.locator('input[name=title]').fill(`Order on its way ${tag}`)
+  await form.locator('textarea[name=text]').fill('Здравствуйте, {client.nmae}!')
+  await $('catalog-save').click()
+  await $('catalog-error').getByText('{client.nmae}').waitFor({ timeout })
+  await form.locator('textarea[name=text]').fill('Здравствуйте, {client.name}! Заказ уже в пути.')
+  await form.locator('input[name=shortcut]').fill(`/way-${tag}`)
+  await $('catalog-save').click()
+  await row(`Order on its way ${tag}`).getByText(`/way-${tag}`).waitFor({ timeout })
 
   say('an API token, whose secret is shown once')
   await $('catalog-tab-apiTokens').click()

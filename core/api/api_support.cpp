@@ -65,6 +65,14 @@ std::optional<std::int64_t> optionalInt(const Poco::JSON::Object::Ptr& object, c
     return value.convert<std::int64_t>();
 }
 
+std::optional<std::int64_t> parentIdField(const Poco::JSON::Object::Ptr& object, const std::string& node) {
+    if (!object->has("parent_id")) return std::nullopt;
+    if (object->isNull("parent_id")) return 0;
+    const std::int64_t id = requiredInt(object, "parent_id");
+    if (id <= 0) throw ApiError::badRequest("'parent_id' must be the id of " + node + " (a positive integer) or null");
+    return id;
+}
+
 std::int64_t requiredInt(const Poco::JSON::Object::Ptr& object, const std::string& field) {
     auto value = optionalInt(object, field);
     if (!value) throw ApiError::badRequest("'" + field + "' is required");

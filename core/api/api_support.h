@@ -34,6 +34,9 @@ std::optional<std::string> optionalString(const Poco::JSON::Object::Ptr& object,
 std::int64_t requiredInt(const Poco::JSON::Object::Ptr& object, const std::string& field);
 std::optional<std::int64_t> optionalInt(const Poco::JSON::Object::Ptr& object, const std::string& field);
 std::optional<bool> optionalBool(const Poco::JSON::Object::Ptr& object, const std::string& field);
+// A tree's parent_id: absent (nullopt), null (0, the root) or a positive id; 400 naming the kind of `node`
+// ("a topic") otherwise.
+std::optional<std::int64_t> parentIdField(const Poco::JSON::Object::Ptr& object, const std::string& node);
 
 // A positive integer path parameter; 400 naming it otherwise.
 std::int64_t pathId(const HttpRequest& request, const std::string& name = "id");

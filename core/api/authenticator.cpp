@@ -212,7 +212,9 @@ Actor Authenticator::authorizeUser(const HttpRequest& request, const Access& acc
     }
     const Permission permission = access.permission();
     if (session.permissions.holds(permission)) {
-        return Actor{"user", user.login, user.login, session.claims.workplace};
+        Actor actor{"user", user.login, user.login, session.claims.workplace};
+        actor.operatorId = user.operatorId;
+        return actor;
     }
     const std::string needed = toString(permission);
     if (session.permissions.holdsOwnOnly(permission) && !user.operatorId.empty()) {
@@ -228,6 +230,7 @@ Actor Authenticator::authorizeUser(const HttpRequest& request, const Access& acc
         }
         Actor actor{"operator", user.operatorId, user.login, session.claims.workplace};
         actor.ownOnly = true;
+        actor.operatorId = user.operatorId;
         return actor;
     }
     std::string roles;

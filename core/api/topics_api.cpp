@@ -10,19 +10,6 @@
 
 namespace omnigate {
 
-namespace {
-
-// parent_id: absent (nullopt), null (0, the root) or a positive id.
-std::optional<std::int64_t> parentField(const Poco::JSON::Object::Ptr& body) {
-    if (!body->has("parent_id")) return std::nullopt;
-    if (body->isNull("parent_id")) return 0;
-    const std::int64_t id = api::requiredInt(body, "parent_id");
-    if (id <= 0) throw ApiError::badRequest("'parent_id' must be a topic id (a positive integer) or null");
-    return id;
-}
-
-}  // namespace
-
 TopicsApi::TopicsApi(WriteBatcher& writer, ConnectionPool& pool,
                      std::function<void()> catalogChanged)
     : writer_(writer), pool_(pool), catalogChanged_(std::move(catalogChanged)) {}
@@ -60,7 +47,7 @@ HttpResponse TopicsApi::create(const HttpRequest& request) {
     const auto body = api::parseBody(request);
     api::rejectUnknownFields(body, {"name", "parent_id"}, "a topic");
     const std::string name = TopicStore::normalizeName(api::requiredString(body, "name"));
-    const std::int64_t parentId = parentField(body).value_or(0);
+    const std::int64_t parentId = api::parentIdField(body, "a topic").value_or(0);
     Topic created;
     writer_.run([&](DbSession& session) { created = TopicStore(session).create(name, parentId); });
     catalogChanged_();
@@ -73,7 +60,7 @@ HttpResponse TopicsApi::update(const HttpRequest& request) {
     api::rejectUnknownFields(body, {"name", "parent_id"}, "a topic");
     std::optional<std::string> name = api::optionalString(body, "name");
     if (name) name = TopicStore::normalizeName(*name);
-    const auto parentId = parentField(body);
+    const auto parentId = api::parentIdField(body, "a topic");
     if (!name && !parentId) throw ApiError::badRequest("the body changes nothing: give 'name' and/or 'parent_id'");
     Topic updated;
     writer_.run([&](DbSession& session) { updated = TopicStore(session).update(id, name, parentId); });

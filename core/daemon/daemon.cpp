@@ -195,6 +195,10 @@ void Daemon::registerApis() {
     notificationsApi_->registerRoutes(router_);
     chatApi_ = std::make_unique<ChatApi>(*writer_, *pool_, *files_);
     chatApi_->registerRoutes(router_);
+    templateCatalogsApi_ = std::make_unique<TemplateCatalogsApi>(*writer_, *pool_);
+    templateCatalogsApi_->registerRoutes(router_);
+    templatesApi_ = std::make_unique<TemplatesApi>(*writer_, *pool_);
+    templatesApi_->registerRoutes(router_);
     routingRulesApi_ = std::make_unique<RoutingRulesApi>(*writer_, *pool_, routingChanged);
     routingRulesApi_->registerRoutes(router_);
     blacklistApi_ = std::make_unique<BlacklistApi>(*writer_, *pool_, invalidateCatalogs);

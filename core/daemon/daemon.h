@@ -22,6 +22,8 @@
 #include "api/break_reasons_api.h"
 #include "api/chat_api.h"
 #include "api/notifications_api.h"
+#include "api/template_catalogs_api.h"
+#include "api/templates_api.h"
 #include "api/clients_api.h"
 #include "api/files_api.h"
 #include "api/interactions_api.h"
@@ -152,6 +154,8 @@ private:
     std::unique_ptr<BreakReasonsApi> breakReasonsApi_;
     std::unique_ptr<NotificationsApi> notificationsApi_;
     std::unique_ptr<ChatApi> chatApi_;
+    std::unique_ptr<TemplateCatalogsApi> templateCatalogsApi_;
+    std::unique_ptr<TemplatesApi> templatesApi_;
     std::unique_ptr<RoutingRulesApi> routingRulesApi_;
     std::unique_ptr<BlacklistApi> blacklistApi_;
     std::unique_ptr<SpamWordsApi> spamWordsApi_;

@@ -21,6 +21,9 @@ struct Actor {
     // True when a signed-in operator was admitted by the own form of the route's permission (Ownership::Caller):
     // the handler shows and lets them touch only what operator `id` is offered or holds.
     bool ownOnly = false;
+    // A signed-in user's operator, whichever way they were admitted (kind user when the route's permission is held
+    // in full): what is theirs as an operator, such as personal templates, follows them there too.
+    std::string operatorId;
 };
 
 }  // namespace omnigate

@@ -47,18 +47,33 @@ const std::vector<std::string>& templateVariables() {
 }
 
 std::vector<std::string> unknownTemplateVariables(const std::string& body) {
+    return unknownTemplateVariables(body, isAllowed);
+}
+
+std::string renderTemplate(const std::string& body, const std::map<std::string, std::string>& values) {
+    return renderTemplate(body, values, isAllowed);
+}
+
+bool isResponseTemplateVariable(const std::string& name) {
+    static const std::string card = "client.card.";
+    if (name.size() > card.size() && name.compare(0, card.size(), card) == 0) return true;
+    return isAllowed(name) || name == "client.id" || name == "operator.name" || name == "operator.id";
+}
+
+std::vector<std::string> unknownTemplateVariables(const std::string& body, const KnownVariable& known) {
     std::vector<std::string> unknown;
     scan(
         body, [](const std::string&) {},
         [&](const std::string& name) {
-            if (!isAllowed(name) && std::find(unknown.begin(), unknown.end(), name) == unknown.end()) {
+            if (!known(name) && std::find(unknown.begin(), unknown.end(), name) == unknown.end()) {
                 unknown.push_back(name);
             }
         });
     return unknown;
 }
 
-std::string renderTemplate(const std::string& body, const std::map<std::string, std::string>& values) {
+std::string renderTemplate(const std::string& body, const std::map<std::string, std::string>& values,
+                           const KnownVariable& known) {
     std::string out;
     out.reserve(body.size());
     scan(
@@ -67,7 +82,7 @@ std::string renderTemplate(const std::string& body, const std::map<std::string, 
             const auto it = values.find(name);
             if (it != values.end()) {
                 out += it->second;
-            } else if (!isAllowed(name)) {
+            } else if (!known(name)) {
                 out += "{" + name + "}";
             }
         });

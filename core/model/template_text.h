@@ -1,7 +1,9 @@
-// The text of an auto-reply template with {variables}. The administrator's API refuses a variable the pipeline
-// cannot fill, so a client never receives a literal "{client.nmae}"; the pipeline renders with renderTemplate().
+// The text of an auto-reply or a response template with {variables}. The APIs refuse a variable nothing can fill,
+// so a client never receives a literal "{client.nmae}"; the pipeline and the template API render with
+// renderTemplate().
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,5 +21,16 @@ std::vector<std::string> unknownTemplateVariables(const std::string& body);
 // nothing; other text stays as it is. One pass: a value that itself contains "{…}" is not expanded again, so a
 // client naming themselves "{interaction.id}" is quoted, not interpreted.
 std::string renderTemplate(const std::string& body, const std::map<std::string, std::string>& values);
+
+// Whether a response template may use `name` (docs/templates.md): the auto-reply's variables, client.id,
+// operator.name, operator.id, and any field of the client card as client.card.<field> (the card's fields are
+// free, so any name is one; a card without it renders it empty).
+bool isResponseTemplateVariable(const std::string& name);
+
+// As above, for the variables `known` admits.
+using KnownVariable = std::function<bool(const std::string& name)>;
+std::vector<std::string> unknownTemplateVariables(const std::string& body, const KnownVariable& known);
+std::string renderTemplate(const std::string& body, const std::map<std::string, std::string>& values,
+                           const KnownVariable& known);
 
 }  // namespace omnigate

@@ -15,6 +15,7 @@
 #include "store/client_store.h"
 #include "store/delivery_store.h"
 #include "store/interaction_store.h"
+#include "store/response_template_store.h"
 
 namespace omnigate {
 
@@ -275,6 +276,35 @@ std::size_t PluginContext::purgeDeliveries(const std::string& sink) {
     const std::string name = sinkName(sink);
     transactions_.run([&](DbSession& session) { count = DeliveryStore(session).purge(name); });
     return count;
+}
+
+std::vector<SharedTemplate> PluginContext::sharedTemplates() {
+    const auto templates = read<std::vector<ResponseTemplate>>(
+        "the response templates", [](DbSession& session) { return ResponseTemplateStore(session).list({}); });
+    std::vector<SharedTemplate> out;
+    out.reserve(templates.size());
+    for (const ResponseTemplate& t : templates) out.push_back({std::to_string(t.id), t.title, t.text, t.queues});
+    return out;
+}
+
+std::map<std::string, std::int64_t> PluginContext::templateUses(const std::string& operatorId, const std::string& queue) {
+    std::map<std::string, std::int64_t> uses;
+    if (operatorId.empty() && queue.empty()) return uses;
+    const auto counts = read<TemplateUseCounts>("the response templates' uses", [&](DbSession& session) {
+        return ResponseTemplateStore(session).useCounts(operatorId, queue);
+    });
+    for (const auto& [id, n] : counts) uses[std::to_string(id)] = n;
+    return uses;
+}
+
+bool PluginContext::importTemplate(const std::string& legacyId, const SharedTemplate& templ) {
+    ResponseTemplate t;
+    t.title = templ.title;
+    t.text = templ.text;
+    t.queues = templ.queues;
+    bool added = false;
+    transactions_.run([&](DbSession& session) { added = ResponseTemplateStore(session).importLegacy(legacyId, t); });
+    return added;
 }
 
 Attachment PluginContext::storeFile(const std::string& bytes, const std::string& mimeType, const std::string& name) {

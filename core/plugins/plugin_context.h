@@ -83,6 +83,9 @@ public:
     std::size_t redeliver(const std::string& sink, std::int64_t id) override;
     std::size_t backlog(const std::string& sink) override;
     std::size_t purgeDeliveries(const std::string& sink) override;
+    std::vector<SharedTemplate> sharedTemplates() override;
+    std::map<std::string, std::int64_t> templateUses(const std::string& operatorId, const std::string& queue) override;
+    bool importTemplate(const std::string& legacyId, const SharedTemplate& templ) override;
     Attachment storeFile(const std::string& bytes, const std::string& mimeType, const std::string& name) override;
     std::optional<File> readFile(const std::string& fileId) override;
     std::optional<std::string> loadState(const std::string& key) override;

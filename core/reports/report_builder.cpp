@@ -100,6 +100,7 @@ ReportTable ReportBuilder::build(const ReportRequest& request) {
     if (name == "interaction_ratings") return interactionRatings(request);
     if (name == "interaction_statuses") return interactionStatuses(request);
     if (name == "interaction_channels") return interactionChannels(request);
+    if (name == "template_usage") return templateUsage(request);
     if (name == "interaction_details") throw std::logic_error("the interaction details are read by InteractionDetails");
     return contactCentreSummary(request);
 }
@@ -407,6 +408,31 @@ ReportTable ReportBuilder::interactionChannels(const ReportRequest& request) {
     }
     table.totals = {ReportCell::of("Total"), ReportCell::of("")};
     for (ReportCell& cell : cells(total)) table.totals.push_back(std::move(cell));
+    return table;
+}
+
+ReportTable ReportBuilder::templateUsage(const ReportRequest& request) {
+    const ReportScope scope = reportScope(session_, request);
+    const auto usage = ReportReader(session_).templateUses(scope);
+    std::int64_t all = 0;
+    for (const auto& [id, u] : usage) all += u.uses;
+    std::vector<std::pair<std::int64_t, TemplateUsage>> ranked(usage.begin(), usage.end());
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second.uses > b.second.uses; });
+    ReportTable table;
+    table.columns = {{"template_id", "Template", ""},  {"title", "Title", ""},
+                     {"scope", "Scope", ""},           {"uses", "Uses", ""},
+                     {"share_percent", "Share, %", "0.0"}, {"operators", "Operators", ""},
+                     {"interactions", "Interactions", ""}};
+    for (const auto& [id, u] : ranked) {
+        table.rows.push_back({ReportCell::of(static_cast<double>(id)), ReportCell::of(u.title),
+                              ReportCell::of(std::string(u.personal ? "personal" : "shared")),
+                              ReportCell::of(static_cast<double>(u.uses)), ReportCell::of(percent(u.uses, all)),
+                              ReportCell::of(static_cast<double>(u.operators)),
+                              ReportCell::of(static_cast<double>(u.interactions))});
+    }
+    table.totals = {ReportCell::of("Total"), ReportCell::of(""), ReportCell::of(""),
+                    ReportCell::of(static_cast<double>(all)), ReportCell::of(percent(all, all)), ReportCell::of(""),
+                    ReportCell::of("")};
     return table;
 }
 

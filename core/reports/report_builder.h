@@ -29,6 +29,7 @@ private:
     ReportTable interactionRatings(const ReportRequest& request);
     ReportTable interactionStatuses(const ReportRequest& request);
     ReportTable interactionChannels(const ReportRequest& request);
+    ReportTable templateUsage(const ReportRequest& request);
 
     DbSession& session_;
 };

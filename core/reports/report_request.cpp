@@ -62,6 +62,7 @@ const std::vector<ReportSpec>& reportSpecs() {
         {"interaction_ratings", "Interaction ratings", {"queue", "channel", "operator", "group", "branch"}, false},
         {"interaction_statuses", "Interaction statuses", {"queue", "channel"}, false},
         {"interaction_channels", "Interaction channels", {"channel"}, false},
+        {"template_usage", "Template usage", {"queue", "operator", "group", "branch"}, false},
         {"interaction_details", "Interaction details", {"queue", "channel", "operator", "group", "branch", "topic"},
          false},
     };

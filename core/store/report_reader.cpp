@@ -207,4 +207,19 @@ std::map<std::pair<std::string, std::string>, ChannelTraffic> ReportReader::chan
     return out;
 }
 
+std::map<std::int64_t, TemplateUsage> ReportReader::templateUses(const ReportScope& scope) {
+    const std::string sql =
+        "SELECT u.template_id, t.title, t.owner_operator_id IS NOT NULL, COUNT(*), COUNT(DISTINCT u.operator_id), "
+        "COUNT(DISTINCT u.interaction_id) FROM response_template_uses u JOIN response_templates t ON t.id = u.template_id "
+        "WHERE u.used_at >= ? AND u.used_at < ?" + reportInClause("u.queue_id", scope.queues) +
+        reportInClause("u.operator_id", scope.operators) + " GROUP BY u.template_id, t.title, t.owner_operator_id";
+    std::map<std::int64_t, TemplateUsage> out;
+    auto rs = query(session_, sql, scope, {&scope.queues, &scope.operators});
+    while (rs->next()) {
+        out[rs->getInt64(1)] = TemplateUsage{rs->getString(2), rs->getBoolean(3), rs->getInt64(4), rs->getInt64(5),
+                                             rs->getInt64(6)};
+    }
+    return out;
+}
+
 }  // namespace omnigate

@@ -32,6 +32,12 @@ struct StatusCounts {
     std::int64_t ended = 0, durationMs = 0;
 };
 
+struct TemplateUsage {
+    std::string title;
+    bool personal = false;
+    std::int64_t uses = 0, operators = 0, interactions = 0;
+};
+
 struct ChannelTraffic {
     std::int64_t created = 0, inbound = 0, outbound = 0;
 };
@@ -68,6 +74,9 @@ public:
     std::map<std::string, StatusCounts> statuses(const ReportScope& scope);
     // Per channel and account, the interactions opened and the messages each way.
     std::map<std::pair<std::string, std::string>, ChannelTraffic> channels(const ReportScope& scope);
+    // Per response template, its uses in the period: the one report read from raw rows, one per use, which stay
+    // few next to messages (an operator uses a template a few dozen times a day).
+    std::map<std::int64_t, TemplateUsage> templateUses(const ReportScope& scope);
 
 private:
     std::map<std::vector<std::string>, std::int64_t> statusTimes(const ReportScope& scope, const OperatorPeriod& period);

@@ -18,7 +18,6 @@ ResponseTemplate parseTemplate(const ConfigNode& node) {
     node.expectMap();
     node.expectKeys({"id", "title", "text", "queues"});
     ResponseTemplate t;
-    t.fromConfig = true;
     t.id = node.getString("id");
     if (!isValidId(t.id)) node["id"].fail("expected 1-64 lower-case letters, digits, '_', '.' or '-', got '" + t.id + "'");
     t.title = node.getString("title");

@@ -12,16 +12,13 @@
 
 namespace omnigate::knowledge_base {
 
-// A canned answer an operator may send. Templates from the YAML file are read-only; more come through REST.
+// A canned answer an operator may send: the core's shared templates as the ranking reads them, or one of the
+// YAML file's, which the plugin moves into the core at load (template_move.h).
 struct ResponseTemplate {
-    std::string id;                   // [a-z0-9_.-]{1,64}, like the routing ids
+    std::string id;                   // the core's id; in the file [a-z0-9_.-]{1,64}, like the routing ids
     std::string title;
     std::string text;
     std::vector<std::string> queues;  // offered only for interactions of these queues; empty: for every queue
-    bool fromConfig = false;          // true: defined in the YAML file, not changeable over REST
-    std::int64_t version = 1;         // REST templates: bumped by every change (optimistic concurrency)
-    std::string createdAt;            // REST templates only, ISO 8601
-    std::string updatedAt;
 };
 
 struct KnowledgeBaseConfig {
@@ -30,7 +27,7 @@ struct KnowledgeBaseConfig {
     std::chrono::milliseconds timeout{2000};  // the whole search request, connect included
     std::size_t maxResponseBytes = 262144;    // a larger answer is dropped, not read to the end
     std::size_t maxSuggestions = 3;           // per message, knowledge-base answers and templates together
-    std::vector<ResponseTemplate> templates;  // from the YAML file
+    std::vector<ResponseTemplate> templates;  // from the YAML file, moved into the core at load
 };
 
 // True for the ids templates, queues and operators share: 1-64 of [a-z0-9_.-].

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include "template_move.h"
+
 OMNIGATE_PLUGIN(omnigate::knowledge_base::KnowledgeBasePlugin)
 
 namespace omnigate::knowledge_base {
@@ -25,18 +27,20 @@ LoadResult KnowledgeBasePlugin::load(IntegrationHost& host) {
     const AccountConfig& entry = entries.front();
     config_ = parseKnowledgeBaseConfig(entry.settings);
 
-    templates_ = std::make_unique<TemplateStore>(host, config_.templates);
-    api_ = std::make_unique<TemplateApi>(host, *templates_);
-    api_->registerRoutes();
+    const TemplateMove::Result moved = TemplateMove(host).run(config_.templates);
+    if (moved.moved > 0 || moved.kept > 0) {
+        host.log(LogLevel::Info, "knowledge_base: " + std::to_string(moved.moved) +
+                                     " response template(s) moved into the core's templates, " +
+                                     std::to_string(moved.kept) + " kept here (see the warnings)");
+    }
     // The sink is named after the entry: daemons sharing a database and this entry share the work; a differently
     // configured entry (another id) keeps a queue of its own.
-    worker_ = std::make_unique<SuggestionWorker>(host, config_, *templates_, "suggest-" + entry.id);
+    worker_ = std::make_unique<SuggestionWorker>(host, config_, "suggest-" + entry.id);
 
     host.log(LogLevel::Info, "knowledge_base: '" + entry.id + "' suggests up to " +
                                  std::to_string(config_.maxSuggestions) + " answer(s) per client message from " +
                                  (config_.searchUrl.empty() ? std::string("the templates only")
-                                                            : config_.searchUrl + " and the templates") +
-                                 " (" + std::to_string(config_.templates.size()) + " in the file)");
+                                                            : config_.searchUrl + " and the templates"));
     return LoadResult::success();
 }
 

@@ -1,7 +1,7 @@
 // The knowledge-base suggester [БОТ-суфлер, суфлер БЗ]: for every message a client writes, the best few answers
 // from the configured knowledge base (an HTTP search endpoint) and the response templates, published on MQTT to
-// the operator who holds the interaction; and the templates themselves, with per-operator and per-queue use
-// counts, over admin REST. One entry under `integrations:`; the knowledge base is optional (templates only).
+// the operator who holds the interaction. The templates are the core's (docs/templates.md); those this plugin
+// kept before are moved there at load. One entry under `integrations:`; the knowledge base is optional.
 #pragma once
 
 #include <memory>
@@ -10,8 +10,6 @@
 #include "knowledge_base_config.h"
 #include "omnigate/sdk/plugin.h"
 #include "suggestion_worker.h"
-#include "template_api.h"
-#include "template_store.h"
 
 namespace omnigate::knowledge_base {
 
@@ -28,8 +26,6 @@ public:
 private:
     IntegrationHost* host_ = nullptr;
     KnowledgeBaseConfig config_;
-    std::unique_ptr<TemplateStore> templates_;
-    std::unique_ptr<TemplateApi> api_;
     std::unique_ptr<SuggestionWorker> worker_;
 };
 

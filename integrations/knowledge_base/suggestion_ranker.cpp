@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "utf8_text.h"
+#include "omnigate/sdk/word_match.h"
 
 namespace omnigate::knowledge_base {
 
@@ -19,26 +19,14 @@ bool servesQueue(const ResponseTemplate& t, const std::string& queue) {
 
 }  // namespace
 
-double wordOverlap(const std::vector<std::u32string>& messageWords, const std::string& templateText) {
-    if (messageWords.empty()) return 0;
-    const std::vector<std::u32string> templateWords = wordsOf(templateText, 2000);
-    std::size_t matched = 0;
-    for (const std::u32string& word : messageWords) {
-        const bool found = std::any_of(templateWords.begin(), templateWords.end(),
-                                       [&](const std::u32string& other) { return sameWord(word, other); });
-        if (found) ++matched;
-    }
-    return static_cast<double>(matched) / static_cast<double>(messageWords.size());
-}
-
 std::vector<Suggestion> rankTemplates(const std::string& message, const std::vector<ResponseTemplate>& templates,
                                       const std::string& queue, const UseCounts& operatorUses,
                                       const UseCounts& queueUses, std::size_t limit) {
-    const std::vector<std::u32string> words = wordsOf(message);
+    const std::vector<std::u32string> words = word_match::wordsOf(message);
     std::vector<Suggestion> ranked;
     for (const ResponseTemplate& t : templates) {
         if (!servesQueue(t, queue)) continue;
-        const double overlap = wordOverlap(words, t.title + "\n" + t.text);
+        const double overlap = word_match::wordOverlap(words, word_match::wordsOf(t.title + "\n" + t.text, 2000));
         if (overlap <= 0) continue;
         const double uses = static_cast<double>(usesOf(operatorUses, t.id) + usesOf(queueUses, t.id));
         Suggestion s;

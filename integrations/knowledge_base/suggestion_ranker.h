@@ -1,5 +1,5 @@
 // Which response templates fit a client's message, and how they rank against the knowledge base's answers. A
-// template fits when it shares words with the message (any script, crude stemming: utf8_text.h); among fitting
+// template fits when it shares words with the message (any script, crude stemming: omnigate/sdk/word_match.h); among fitting
 // ones, those the operator and their queue use most rise, so the suggester learns a team's habits [суфлер БЗ]
 // without ever offering an unrelated template just because it is popular.
 #pragma once
@@ -16,9 +16,6 @@ namespace omnigate::knowledge_base {
 
 // Uses of each template (by id) for one operator or one queue.
 using UseCounts = std::map<std::string, std::int64_t>;
-
-// The share of the message's words found in the template's title or text: 0..1.
-double wordOverlap(const std::vector<std::u32string>& messageWords, const std::string& templateText);
 
 // The templates that fit `message` for an interaction of `queue` ("" when it has none: only templates for every
 // queue fit), best first, at most `limit`. score = overlap × (0.7 + 0.3 × uses / (uses + 5)), uses being the

@@ -60,9 +60,8 @@ std::string eventData(std::int64_t interactionId, std::int64_t messageId, const 
 
 }  // namespace
 
-SuggestionWorker::SuggestionWorker(IntegrationHost& host, const KnowledgeBaseConfig& config, TemplateStore& templates,
-                                   std::string sink)
-    : host_(host), config_(config), client_(config), templates_(templates), sink_(std::move(sink)), loop_(idlePause) {}
+SuggestionWorker::SuggestionWorker(IntegrationHost& host, const KnowledgeBaseConfig& config, std::string sink)
+    : host_(host), config_(config), client_(config), sink_(std::move(sink)), loop_(idlePause) {}
 
 SuggestionWorker::~SuggestionWorker() { stop(); }
 
@@ -143,10 +142,13 @@ void SuggestionWorker::handle(const EventDelivery& delivery) {
     const std::string queue = stringOr(interaction, "queue");
     const std::string holder = held(status) ? stringOr(interaction, "operator") : "";
 
-    const std::vector<ResponseTemplate> all = templates_.all();
+    std::vector<ResponseTemplate> all;
+    for (SharedTemplate& t : host_.sharedTemplates()) {
+        all.push_back({std::move(t.id), std::move(t.title), std::move(t.text), std::move(t.queues)});
+    }
+    // The core counts an operator's and a queue's uses together: they rank as one.
     std::vector<Suggestion> fromTemplates =
-        rankTemplates(text, all, queue, templates_.usesByOperator(holder), templates_.usesByQueue(queue),
-                      config_.maxSuggestions);
+        rankTemplates(text, all, queue, host_.templateUses(holder, queue), {}, config_.maxSuggestions);
     std::vector<Suggestion> fromKnowledgeBase = searchKnowledgeBase(text);
     const std::vector<Suggestion> suggestions =
         mergeSuggestions(std::move(fromKnowledgeBase), std::move(fromTemplates), config_.maxSuggestions);

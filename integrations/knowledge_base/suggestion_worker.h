@@ -1,5 +1,5 @@
 // The suggester's worker: takes the durable queue of message.created events (IntegrationHost::subscribeEvents), and for
-// each message a client wrote asks the knowledge base and the templates for the best few answers, and publishes them as
+// each message a client wrote asks the knowledge base and the core's shared templates for the best few answers, and publishes them as
 // suggestion.created to the interaction's suggestions topic and, when an operator holds the interaction, to that
 // operator's [БОТ-суфлер]. The knowledge base is best effort: when it hangs, fails or answers garbage, the templates'
 // suggestions go out alone and the failure is logged and counted; only a store failure (the event could not be read or
@@ -13,14 +13,12 @@
 #include "knowledge_base_config.h"
 #include "omnigate/sdk/integration_host.h"
 #include "omnigate/sdk/polling_thread.h"
-#include "template_store.h"
 
 namespace omnigate::knowledge_base {
 
 class SuggestionWorker {
 public:
-    SuggestionWorker(IntegrationHost& host, const KnowledgeBaseConfig& config, TemplateStore& templates,
-                     std::string sink);
+    SuggestionWorker(IntegrationHost& host, const KnowledgeBaseConfig& config, std::string sink);
     ~SuggestionWorker();
 
     void start();  // subscribes the sink and starts the thread
@@ -40,7 +38,6 @@ private:
     IntegrationHost& host_;
     const KnowledgeBaseConfig& config_;
     KnowledgeBaseClient client_;
-    TemplateStore& templates_;
     std::string sink_;
 
     PollingThread loop_;

@@ -1,7 +1,8 @@
 // The knowledge-base suggester against the real daemon: a web chat visitor's message leads to suggestion.created
 // with a real local knowledge base's answers and a matching template on the interaction's suggestions topic; with
 // an operator holding the interaction, on the operator's topic too; a knowledge base that hangs costs about
-// timeout_ms and still leaves the templates' suggestions; template uses reorder the popular list.
+// timeout_ms and still leaves the templates' suggestions. The templates are the core's: the file's and the plugin
+// state's old ones are moved there at load, and the suggestions name them by the core's id.
 // The shared database is never wiped: the integration, queue, operator, rule and templates carry unique ids, and
 // messages carry a unique word, so only this run's suggestions are looked at.
 #include <gtest/gtest.h>
@@ -28,13 +29,25 @@ Poco::JSON::Object::Ptr parse(const std::string& text) {
 std::string unique() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8); }
 
 constexpr int timeoutMs = 800;
-const std::string templates = "/api/v1/integrations/knowledge-base/templates";
 
 class KnowledgeBaseEndToEnd : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         kb_ = new knowledge_base::test::KbServer;
         tag_ = "kb" + unique();
+        {
+            // The schema first (a daemon without the plugin migrates it), then a template as the plugin's old REST
+            // saved it in its state.
+            DaemonOptions schema;
+            schema.instance = "kb-schema-" + unique();
+            DaemonProcess migrated(schema);
+            ASSERT_TRUE(migrated.waitReady()) << migrated.log();
+        }
+        DbProbe().execute(
+            "INSERT INTO plugin_state (plugin, state_key, value, updated_at) VALUES ('knowledge_base', 'template/old-" +
+            tag_ + R"(', '{"id":"old-)" + tag_ + R"(","title":"Возврат денег","text":"Деньги вернутся за 10 дней )" +
+            R"({не переменная} )" + tag_ + R"(old","queues":[],"version":2}', NOW(3)), ('knowledge_base', 'uses/all/old-)" +
+            tag_ + "', '5', NOW(3))");
         DaemonOptions options;
         options.instance = "kb-" + unique();
         options.environment["OMNIGATE_TEST_KB_AUTH"] = "Bearer kb-e2e-token";
@@ -108,6 +121,15 @@ protected:
         return out;
     }
 
+    // The core's id of the file's template, as the suggestions name it.
+    std::string deliveryId() {
+        const HttpResult r = admin("GET", "/api/v1/templates?q=" + tag_ + "+%D0%B4%D0%BE%D1%81%D1%82%D0%B0%D0%B2%D0%BA%D0%B0");
+        EXPECT_EQ(r.status, 200) << r.body;
+        const auto list = r.json()->getArray("templates");
+        EXPECT_EQ(list->size(), 1u) << r.body;
+        return list->size() == 1 ? std::to_string(list->getObject(0)->getValue<std::int64_t>("id")) : "";
+    }
+
     static DaemonProcess* daemon_;
     static knowledge_base::test::KbServer* kb_;
     static std::string tag_;
@@ -136,7 +158,7 @@ TEST_F(KnowledgeBaseEndToEnd, AVisitorsMessageGetsKnowledgeBaseAnswersAndTheMatc
     std::string templateIds;
     const auto from = sources(data, &templateIds);
     EXPECT_EQ(std::count(from.begin(), from.end(), "knowledge_base"), 2) << events[0].payload;
-    EXPECT_NE(templateIds.find("delivery-" + tag_), std::string::npos) << events[0].payload;
+    EXPECT_NE(templateIds.find(deliveryId() + " "), std::string::npos) << events[0].payload;
     const auto first = data->getArray("suggestions")->getObject(0);
     EXPECT_EQ(first->getValue<std::string>("title"), "Сроки доставки");
     EXPECT_EQ(first->getValue<std::string>("url"), "https://kb.example/1");
@@ -203,44 +225,21 @@ TEST_F(KnowledgeBaseEndToEnd, TheOperatorHoldingTheInteractionGetsItOnTheirTopic
     EXPECT_EQ(r.status, 200) << r.body;
 }
 
-TEST_F(KnowledgeBaseEndToEnd, TemplateUsesChangeThePopularOrder) {
-    const std::string u = unique();
-    const std::string a = "a-" + u, b = "b-" + u, op = "op-" + u, queue = "q-" + u;
-    for (const std::string& id : {a, b}) {
-        const HttpResult r = admin("POST", templates, R"({"id":")" + id + R"(","title":"Template )" + id +
-                                                          R"(","text":"Text of )" + id + R"("})");
-        ASSERT_EQ(r.status, 201) << r.body;
-        cleanup_.push_back(templates + "/" + id);
-    }
-    EXPECT_EQ(admin("GET", templates + "/popular", "", "wrong-token-000").status, 401);
-    const auto popular = [&]() {
-        const HttpResult r = admin("GET", templates + "/popular?operator_id=" + op + "&queue=" + queue + "&limit=2");
-        EXPECT_EQ(r.status, 200) << r.body;
-        std::vector<std::pair<std::string, int>> out;
-        const auto list = r.json()->getArray("templates");
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            const auto t = list->getObject(static_cast<unsigned>(i));
-            out.emplace_back(t->getValue<std::string>("id"), t->getValue<int>("uses"));
-        }
-        return out;
-    };
-    const auto use = [&](const std::string& id, const std::string& body) {
-        const HttpResult r = admin("POST", templates + "/" + id + "/used", body);
-        EXPECT_EQ(r.status, 200) << r.body;
-    };
-    use(b, R"({"operator_id":")" + op + R"("})");
-    use(b, R"({"operator_id":")" + op + R"(","queue":")" + queue + R"("})");
-    use(a, R"({"queue":")" + queue + R"("})");
-    EXPECT_EQ(popular(), (std::vector<std::pair<std::string, int>>{{b, 3}, {a, 1}}));
-    for (int i = 0; i < 3; ++i) use(a, R"({"operator_id":")" + op + R"("})");
-    EXPECT_EQ(popular(), (std::vector<std::pair<std::string, int>>{{a, 4}, {b, 3}}));
-    // Durable in the plugin's state, per operator and per queue.
-    EXPECT_EQ(db_.text("SELECT value FROM plugin_state WHERE plugin = 'knowledge_base' AND state_key = 'uses/operator/" +
-                       op + "/" + a + "'"),
-              "3");
-    EXPECT_EQ(db_.text("SELECT value FROM plugin_state WHERE plugin = 'knowledge_base' AND state_key = 'uses/queue/" +
-                       queue + "/" + b + "'"),
-              "1");
+TEST_F(KnowledgeBaseEndToEnd, TemplatesKeptTheOldWayAreTheCoresAfterTheMove) {
+    // The one added over the plugin's old REST, as its state kept it, and the file's: both are the core's now.
+    // "…old вернутся": the file's template shares the tag's word, not this one.
+    HttpResult r = admin("GET", "/api/v1/templates?q=" + tag_ + "old+%D0%B2%D0%B5%D1%80%D0%BD%D1%83%D1%82%D1%81%D1%8F");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto list = r.json()->getArray("templates");
+    ASSERT_EQ(list->size(), 1u) << r.body;
+    EXPECT_EQ(list->getObject(0)->getValue<std::string>("title"), "Возврат денег");
+    EXPECT_EQ(list->getObject(0)->getValue<std::string>("text"), "Деньги вернутся за 10 дней {не переменная} " + tag_ + "old");
+    EXPECT_EQ(list->getObject(0)->getValue<std::string>("scope"), "shared");
+    EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM plugin_state WHERE plugin = 'knowledge_base' AND state_key LIKE "
+                         "'%old-" + tag_ + "'"),
+              0)
+        << "the state's copy and its counts are forgotten once the core has it";
+    EXPECT_FALSE(deliveryId().empty());
 }
 
 TEST_F(KnowledgeBaseEndToEnd, AHangingKnowledgeBaseStillYieldsTemplateSuggestionsWithinItsTimeout) {
@@ -260,7 +259,7 @@ TEST_F(KnowledgeBaseEndToEnd, AHangingKnowledgeBaseStillYieldsTemplateSuggestion
     std::string templateIds;
     const auto from = sources(parse(events[0].payload)->getObject("data"), &templateIds);
     EXPECT_EQ(std::count(from.begin(), from.end(), "knowledge_base"), 0) << events[0].payload;
-    EXPECT_NE(templateIds.find("delivery-" + tag_), std::string::npos) << events[0].payload;
+    EXPECT_NE(templateIds.find(deliveryId() + " "), std::string::npos) << events[0].payload;
 
     const HttpResult metrics = daemon_->http().get("/metrics");
     const std::string gauge = "\nomnigate_knowledge_base_kb_failures_total ";

@@ -530,7 +530,7 @@ TEST_F(OnlineStats, BadThresholdsQueriesAndReportRequestsAreRefusedNamingTheKey)
     badReport("interaction_channels?from=2026-12-01&to=2026-12-01&queue=x", "'queue' is not a parameter");
     const HttpResult list = admin("GET", "/api/v1/reports");
     ASSERT_EQ(list.status, 200) << list.body;
-    EXPECT_EQ(list.json()->getArray("reports")->size(), 10u);
+    EXPECT_EQ(list.json()->getArray("reports")->size(), 11u);
 
     EXPECT_EQ(admin("GET", "/api/v1/stats/online?queue=x").status, 400);
     EXPECT_EQ(admin("GET", "/api/v1/stats/online/queues/no-such-queue-" + unique()).status, 404);

@@ -193,8 +193,10 @@ TEST_F(RouteAccess, EveryApiRouteRefusesNoCredentialsAndAnApiTokenWithoutItsScop
     for (const char* expected :
          {"POST /api/v1/interactions/bulk", "PUT /api/v1/operators/{id}/status", "GET /api/v1/files/{id}",
           "PATCH /api/v1/clients/{id}", "GET /api/v1/recordings/{fileId}", "GET /api/v1/whatsapp/templates",
-          "GET /api/v1/integrations/crm/subscriptions", "GET /api/v1/integrations/knowledge-base/templates",
-          "GET /api/v1/integrations/chatbot/{integration}/stats", "WEBSOCKET /api/v1/webchat/{account}/ws"}) {
+          "GET /api/v1/integrations/crm/subscriptions",
+          "GET /api/v1/integrations/chatbot/{integration}/stats", "WEBSOCKET /api/v1/webchat/{account}/ws",
+          "GET /api/v1/templates", "PATCH /api/v1/template-catalogs/{id}", "POST /api/v1/operators/{id}/templates",
+          "GET /api/v1/interactions/{id}/templates/{template}/rendered"}) {
         EXPECT_EQ(names.count(expected), 1u) << expected << " is not in the route table";
     }
 

@@ -80,6 +80,11 @@ public:
     std::size_t redeliver(const std::string&, std::int64_t) override { unused("redeliver"); }
     std::size_t backlog(const std::string&) override { unused("backlog"); }
     std::size_t purgeDeliveries(const std::string&) override { unused("purgeDeliveries"); }
+    std::vector<SharedTemplate> sharedTemplates() override { unused("sharedTemplates"); }
+    std::map<std::string, std::int64_t> templateUses(const std::string&, const std::string&) override {
+        unused("templateUses");
+    }
+    bool importTemplate(const std::string&, const SharedTemplate&) override { unused("importTemplate"); }
 };
 
 class UnusedBotHost : public BotHost, public UnusedIntegrationHost {

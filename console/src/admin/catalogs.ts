@@ -50,19 +50,22 @@ export interface Catalog {
 
 const channels = ['webchat', 'email', 'vk', 'whatsapp', 'voice']
 
-interface TopicNode extends Item {
-  children?: TopicNode[]
+interface TreeNode extends Item {
+  children?: TreeNode[]
 }
-function topicRows(answer: Item): Item[] {
-  const rows: Item[] = []
-  const walk = (nodes: TopicNode[], depth: number) => {
-    for (const node of nodes) {
-      rows.push({ ...node, name: `${'— '.repeat(depth)}${String(node.name)}` })
-      walk(node.children ?? [], depth + 1)
+// A tree the API answers under `list` (topics, template catalogs), flattened depth first, each name indented.
+function treeRows(list: string): (answer: Item) => Item[] {
+  return (answer) => {
+    const rows: Item[] = []
+    const walk = (nodes: TreeNode[], depth: number) => {
+      for (const node of nodes) {
+        rows.push({ ...node, name: `${'— '.repeat(depth)}${String(node.name)}` })
+        walk(node.children ?? [], depth + 1)
+      }
     }
+    walk((answer[list] as TreeNode[]) ?? [], 0)
+    return rows
   }
-  walk((answer.topics as TopicNode[]) ?? [], 0)
-  return rows
 }
 
 export const catalogs: Catalog[] = [
@@ -140,7 +143,38 @@ export const catalogs: Catalog[] = [
       { key: 'parent_id', kind: 'parent' },
     ],
     change: 'patch',
-    rows: topicRows,
+    rows: treeRows('topics'),
+  },
+  {
+    name: 'templateCatalogs',
+    path: '/api/v1/template-catalogs',
+    list: 'catalogs',
+    key: (i) => String(i.id),
+    fields: [
+      { key: 'name', kind: 'text', required: true },
+      { key: 'parent_id', kind: 'parent' },
+    ],
+    change: 'patch',
+    rows: treeRows('catalogs'),
+  },
+  {
+    // The shared response templates (docs/templates.md); operators keep personal ones from their workspace.
+    name: 'templates',
+    path: '/api/v1/templates',
+    query: 'limit=500',
+    list: 'templates',
+    key: (i) => String(i.id),
+    fields: [
+      { key: 'title', kind: 'text', required: true },
+      { key: 'text', kind: 'long', required: true },
+      { key: 'shortcut', kind: 'text' },
+      { key: 'catalog_id', kind: 'number' },
+      { key: 'queues', kind: 'list' },
+      { key: 'channels', kind: 'list' },
+      { key: 'files', kind: 'list', hidden: true },
+    ],
+    change: 'patch',
+    versioned: true,
   },
   {
     name: 'blacklist',

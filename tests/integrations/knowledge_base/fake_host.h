@@ -1,11 +1,13 @@
-// A fake IntegrationHost for the suggester's unit tests: an in-memory plugin state, the routes the plugin registers, a
-// queue of deliveries to hand out, the interactions the store would know, and a record of what was published, completed
-// and retried. `failStore` makes every store call throw as the real host does when MariaDB is down.
+// A fake IntegrationHost for the suggester's unit tests: an in-memory plugin state, the core's shared templates and
+// their uses, a queue of deliveries to hand out, the interactions the store would know, and a record of what was
+// published, completed and retried. `failStore` makes every store call throw as the real host does when MariaDB is
+// down.
 #pragma once
 
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "omnigate/sdk/api_error.h"
 #include "support/unused_host.h"
@@ -25,15 +27,6 @@ public:
         logged.push_back(message);
     }
     const std::vector<AccountConfig>& accounts() const override { return entries; }
-    void addRoute(const std::string& method, const std::string& pattern, HttpHandler handler) override {
-        routes[method + " " + pattern] = std::move(handler);
-    }
-    // The core guards these before the handler: a test checks what each declares and calls it as admitted.
-    void addGuardedRoute(const std::string& method, const std::string& pattern, RouteAccess access,
-                         HttpHandler handler) override {
-        guarded.emplace(method + " " + pattern, access);
-        routes[method + " " + pattern] = std::move(handler);
-    }
     void setGauge(const std::string& name, const std::string&, double value) override {
         std::lock_guard<std::mutex> lock(mutex);
         gauges[name] = value;
@@ -94,6 +87,34 @@ public:
         dead.push_back(id);
     }
 
+    std::vector<SharedTemplate> sharedTemplates() override {
+        std::lock_guard<std::mutex> lock(mutex);
+        checkStore();
+        return shared;
+    }
+    std::map<std::string, std::int64_t> templateUses(const std::string& operatorId, const std::string& queue) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        checkStore();
+        std::map<std::string, std::int64_t> out;
+        for (const auto& [key, n] : uses) {
+            if (key.first == operatorId || key.first == queue) out[key.second] += n;
+        }
+        return out;
+    }
+    // As the core: once per legacy id; a queue it does not know is a 400.
+    bool importTemplate(const std::string& legacyId, const SharedTemplate& templ) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        checkStore();
+        for (const std::string& queue : templ.queues) {
+            if (!knownQueues.count(queue)) throw ApiError::badRequest("'queues': there is no queue '" + queue + "'");
+        }
+        if (!imported.insert(legacyId).second) return false;
+        SharedTemplate stored = templ;
+        stored.id = std::to_string(shared.size() + 1);
+        shared.push_back(stored);
+        return true;
+    }
+
     std::optional<std::string> interaction(std::int64_t id) override {
         std::lock_guard<std::mutex> lock(mutex);
         checkStore();
@@ -107,9 +128,11 @@ public:
     }
 
     std::vector<AccountConfig> entries;
-    std::map<std::string, HttpHandler> routes;
-    std::map<std::string, RouteAccess> guarded;
     std::map<std::string, std::string> state;
+    std::vector<SharedTemplate> shared;
+    std::map<std::pair<std::string, std::string>, std::int64_t> uses;  // {operator or queue, template id} -> uses
+    std::set<std::string> imported;     // legacy ids moved in
+    std::set<std::string> knownQueues;  // what importTemplate accepts
     std::map<std::string, std::vector<std::string>> subscriptions;
     std::vector<EventDelivery> queued;
     std::map<std::int64_t, std::string> interactions;

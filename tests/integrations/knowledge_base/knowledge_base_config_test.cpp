@@ -67,7 +67,6 @@ TEST(KnowledgeBaseConfig, ReadsEveryKeyAndTheSecretFromTheEnvironment) {
     EXPECT_EQ(config.templates[0].id, "delivery-times");
     EXPECT_EQ(config.templates[0].title, "Сроки доставки");
     EXPECT_EQ(config.templates[0].queues, (std::vector<std::string>{"sales", "support"}));
-    EXPECT_TRUE(config.templates[0].fromConfig);
     EXPECT_TRUE(config.templates[1].queues.empty());
 }
 

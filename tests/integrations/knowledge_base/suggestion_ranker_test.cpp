@@ -3,11 +3,16 @@
 // with the knowledge base's answers.
 #include <gtest/gtest.h>
 
+#include "omnigate/sdk/word_match.h"
 #include "suggestion_ranker.h"
 #include "utf8_text.h"
 
 namespace omnigate::knowledge_base {
 namespace {
+
+using word_match::sameWord;
+using word_match::toUtf8;
+using word_match::wordsOf;
 
 ResponseTemplate templ(const std::string& id, const std::string& title, const std::string& text,
                        std::vector<std::string> queues = {}) {

@@ -39,12 +39,7 @@ protected:
         config.searchUrl = kb.url("/ok");
         config.timeout = 400ms;
         config.maxSuggestions = 4;
-        ResponseTemplate delivery;
-        delivery.id = "delivery";
-        delivery.title = "Доставка";
-        delivery.text = "Доставка по Москве занимает 1-2 дня";
-        delivery.fromConfig = true;
-        config.templates.push_back(delivery);
+        host.shared.push_back({"delivery", "Доставка", "Доставка по Москве занимает 1-2 дня", {}});
     }
 
     void queue(std::int64_t deliveryId, const std::string& payload, int attempts = 0) {
@@ -58,8 +53,7 @@ protected:
     }
 
     std::size_t runOnce() {
-        TemplateStore store(host, config.templates);
-        SuggestionWorker worker(host, config, store, "suggest-test");
+        SuggestionWorker worker(host, config, "suggest-test");
         return worker.processOnce();
     }
 
@@ -168,8 +162,7 @@ TEST_F(SuggestionWorkerTest, AStoreFailureRetriesTheDelivery) {
 
 TEST_F(SuggestionWorkerTest, TheThreadSubscribesAndWorksUntilStopped) {
     host.interactions[7] = interactionJson(7, "queued", "", "");
-    TemplateStore store(host, config.templates);
-    SuggestionWorker worker(host, config, store, "suggest-test");
+    SuggestionWorker worker(host, config, "suggest-test");
     worker.start();
     {
         std::lock_guard<std::mutex> lock(host.mutex);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,14 @@ struct EventDelivery {
     int attempts = 0;       // failed attempts so far
     std::string createdAt;  // ISO 8601, UTC
     std::string lastError;  // of the last failed attempt
+};
+
+// A shared response template of the core (docs/templates.md), as an integration reads it or moves one in.
+struct SharedTemplate {
+    std::string id;                   // the core's id, in decimal (ignored when moving one in)
+    std::string title;
+    std::string text;                 // as written, variables unfilled
+    std::vector<std::string> queues;  // offered for interactions of these queues; empty: every queue
 };
 
 class IntegrationHost : public virtual PluginHost {
@@ -51,6 +60,15 @@ public:
     virtual std::size_t backlog(const std::string& sink) = 0;
     // Forgets every delivery of `sink`, pending or dead (a deleted webhook subscription); returns how many.
     virtual std::size_t purgeDeliveries(const std::string& sink) = 0;
+
+    // The core's shared response templates, the knowledge base's suggester's candidates.
+    virtual std::vector<SharedTemplate> sharedTemplates() = 0;
+    // Uses of each template (by id) by `operatorId` plus those in `queue` (either empty: not counted).
+    virtual std::map<std::string, std::int64_t> templateUses(const std::string& operatorId, const std::string& queue) = 0;
+    // Moves a template an integration kept itself into the core as a shared one, once: `legacyId` is remembered,
+    // and a template moved under it before stays as it is (false). ApiError 400 when the core refuses it (a queue
+    // it names does not exist): the caller keeps its copy.
+    virtual bool importTemplate(const std::string& legacyId, const SharedTemplate& templ) = 0;
 };
 
 }  // namespace omnigate
