@@ -46,7 +46,9 @@ TEST(OutboxRelay, AnEventNobodyOfferedGoesOutWhileOffersKeepTheRelayBusy) {
     bus.onDelivered([&] { relay.acknowledged(); });
     WriteBatcher writer(pool, 1, 100, 1000, [&](const std::vector<CommittedEvent>& committed) {
         std::vector<OutboxRelay::Event> events;
-        for (const CommittedEvent& event : committed) events.push_back({event.outboxId, event.topic, event.payload});
+        for (const CommittedEvent& event : committed) {
+            events.push_back({event.outboxId, event.topic, event.payload, trafficOf(event)});
+        }
         relay.offer(std::move(events));
     });
     test::MqttProbe probe("omnigate/v1/test/" + tag + "/#");
