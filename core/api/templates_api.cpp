@@ -44,6 +44,27 @@ bool intersects(const std::vector<std::string>& wanted, const std::vector<std::s
                        [&](const std::string& w) { return std::find(held.begin(), held.end(), w) != held.end(); });
 }
 
+// The queues (through their groups) and channels (with capacity) an operator works in: the shared templates offered
+// to them are those of these.
+struct Workplace {
+    std::vector<std::string> queues, channels;
+
+    bool offers(const ResponseTemplate& t) const {
+        return intersects(t.queues, queues) && intersects(t.channels, channels);
+    }
+};
+
+Workplace workplaceOf(DbSession& session, const std::string& operatorId) {
+    Workplace out;
+    out.queues = ResponseTemplateStore(session).queuesOf(operatorId);
+    if (const auto op = OperatorStore(session).find(operatorId)) {
+        for (const auto& [type, capacity] : op->capacities) {
+            if (capacity > 0) out.channels.push_back(type);
+        }
+    }
+    return out;
+}
+
 Poco::JSON::Object::Ptr listBody(const std::vector<TemplateSearch::Hit>& hits) {
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
     for (const TemplateSearch::Hit& hit : hits) {
@@ -101,7 +122,7 @@ HttpResponse TemplatesApi::list(const HttpRequest& request, const Actor& actor) 
 
     const std::shared_ptr<const TemplateSearch> shared = sharedIndex();
     std::vector<ResponseTemplate> personal;
-    std::vector<std::string> ownQueues, ownChannels;
+    Workplace workplace;
     TemplateUseCounts uses;
     api::readWith<bool>(pool_, "the templates", [&](DbSession& session) {
         ResponseTemplateStore store(session);
@@ -110,12 +131,7 @@ HttpResponse TemplatesApi::list(const HttpRequest& request, const Actor& actor) 
             scope.onlyPersonal = true;
             scope.personalOf = self;
             personal = store.list(scope);
-            ownQueues = store.queuesOf(self);
-            if (const auto op = OperatorStore(session).find(self)) {
-                for (const auto& [type, capacity] : op->capacities) {
-                    if (capacity > 0) ownChannels.push_back(type);
-                }
-            }
+            workplace = workplaceOf(session, self);
         }
         uses = store.useCounts(self, queue);
         return true;
@@ -125,7 +141,7 @@ HttpResponse TemplatesApi::list(const HttpRequest& request, const Actor& actor) 
         if (!queue.empty() && !intersects(t.queues, {queue})) return false;
         if (!channel.empty() && !intersects(t.channels, {channel})) return false;
         // An operator is offered the shared templates of the queues and channels they work in.
-        return self.empty() || !t.owner.empty() || (intersects(t.queues, ownQueues) && intersects(t.channels, ownChannels));
+        return self.empty() || !t.owner.empty() || workplace.offers(t);
     };
     std::vector<TemplateSearch::Hit> hits = shared->find(query, uses, limit, admit);
     const TemplateSearch own(std::move(personal));
@@ -160,9 +176,14 @@ void TemplatesApi::dropIndex() {
 }
 
 ResponseTemplate TemplatesApi::visible(std::int64_t id, const Actor& actor) {
-    const auto found = api::readWith<std::optional<ResponseTemplate>>(
-        pool_, "the template", [&](DbSession& session) { return ResponseTemplateStore(session).find(id); });
-    if (!found || (!found->owner.empty() && found->owner != operatorOf(actor))) {
+    const std::string self = operatorOf(actor);
+    // What the list would offer, and nothing more: an operator's own, and the shared ones of their workplace.
+    const auto found = api::readWith<std::optional<ResponseTemplate>>(pool_, "the template", [&](DbSession& session) {
+        std::optional<ResponseTemplate> t = ResponseTemplateStore(session).find(id);
+        if (t && t->owner.empty() && !self.empty() && !workplaceOf(session, self).offers(*t)) t.reset();
+        return t;
+    });
+    if (!found || (!found->owner.empty() && found->owner != self)) {
         throw ApiError::notFound("no template " + std::to_string(id));
     }
     return *found;

@@ -259,7 +259,9 @@ void StatsRebuild::channelTraffic() {
         }
     }
     tally.write(session_);
-    if (events > 0) progress_("channel traffic: " + std::to_string(events) + " events still to be published count then");
+    if (events > 0) {
+        progress_("channel traffic: " + std::to_string(events) + " events still to be published count then");
+    }
 }
 
 }  // namespace omnigate

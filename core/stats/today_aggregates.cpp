@@ -32,7 +32,9 @@ std::int64_t microsOfDbTime(const std::string& dbTime) {
     return parsed.timestamp().epochMicroseconds();
 }
 
-std::int64_t quarterCeil(std::int64_t micros) { return (micros + kQuarterMicros - 1) / kQuarterMicros * kQuarterMicros; }
+std::int64_t quarterCeil(std::int64_t micros) {
+    return (micros + kQuarterMicros - 1) / kQuarterMicros * kQuarterMicros;
+}
 
 ReportScope period(const std::string& from, const std::string& to) {
     ReportScope scope;
@@ -108,7 +110,8 @@ void TodayAggregates::keep(DbSession& session, const std::set<std::string>& dayS
             std::unique_ptr<sql::ResultSet> rs(inProgress.executeQuery());
             while (rs->next()) {
                 const std::int64_t since = std::max(microsOfDbTime(rs->getString(3).substr(0, 23)), firstKept);
-                if (since < boundary) kept.operators[rs->getString(1)].addStatusTime(rs->getString(2), (boundary - since) / 1000);
+                if (since >= boundary) continue;
+                kept.operators[rs->getString(1)].addStatusTime(rs->getString(2), (boundary - since) / 1000);
             }
         }
         session.execute("COMMIT");

@@ -198,6 +198,10 @@ TEST_F(Templates, OperatorsSeeTheirQueuesTemplatesAndTheirOwnPersonalOnesOnly) {
     EXPECT_TRUE(has(seen, personal));
     EXPECT_FALSE(has(seen, theirs)) << "a template of another queue";
     EXPECT_FALSE(has(seen, otherChannel)) << "a template of a channel they do not work in";
+    // Nor by its id, nor rendered: what the list does not offer them does not exist for them.
+    EXPECT_EQ(as(token, "GET", "/api/v1/templates/" + std::to_string(theirs)).status, 404);
+    EXPECT_EQ(as(token, "GET", "/api/v1/templates/" + std::to_string(otherChannel)).status, 404);
+    EXPECT_EQ(as(token, "GET", "/api/v1/templates/" + std::to_string(mine)).status, 200);
     // The shortcut finds its template first.
     const auto byShortcut = ids(as(token, "GET", "/api/v1/templates?q=/mine"));
     ASSERT_FALSE(byShortcut.empty());
