@@ -102,7 +102,9 @@ await run(async (browser) => {
   await visitor.getByPlaceholder('Ваше сообщение…').fill('Когда привезут заказ?')
   await visitor.getByPlaceholder('Ваше сообщение…').press('Enter')
   await $('conversation').getByText('Когда привезут заказ?').waitFor({ timeout })
-  await $('suggestions').getByText('Где заказ').waitFor({ timeout })
+  // Each daemon these tests start moves its file's template into the core's catalog: a database that served an
+  // earlier run holds one "Где заказ" per run.
+  await $('suggestions').getByText('Где заказ').first().waitFor({ timeout })
 
   say('"/" and the shortcut offer the template, Tab takes it, Ctrl+Enter sends it, and the widget shows it')
   await $('composer').fill(`/${template.slice(0, 3)}`)
@@ -121,18 +123,19 @@ await run(async (browser) => {
   say('the Templates button finds a template by a word in another form')
   await $('templates-button').click()
   await $('template-search').fill('заказом')
-  await $('templates').getByText('Где заказ').waitFor({ timeout })
+  await $('templates').getByText('Где заказ').first().waitFor({ timeout })
   await $('templates-button').click()
 
+  // A word no other test's template holds: the search answers the eight best, and a busy test database has many.
   say('a draft saved as a personal template is found by its words too')
-  await $('composer').fill('Мой ответ про возврат товара')
+  await $('composer').fill('Мой ответ про гарантийный ремонт')
   const saved = page.waitForResponse((r) => r.url().endsWith('/templates') && r.request().method() === 'POST')
   await $('save-template').click()
   check((await saved).status() === 201, `saving the personal template was answered ${(await saved).status()}`)
   await $('composer').fill('')
   await $('templates-button').click()
-  await $('template-search').fill('возвратом')
-  await $('templates').getByText('Мой ответ про возврат товара').waitFor({ timeout })
+  await $('template-search').fill('ремонтом')
+  await $('templates').getByText('Мой ответ про гарантийный ремонт').waitFor({ timeout })
   await $('templates-button').click()
 
   say('a file goes with an answer, previewed in the conversation and named in the widget')
