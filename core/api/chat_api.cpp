@@ -5,7 +5,6 @@
 #include "api/api_support.h"
 #include "api/files_api.h"
 #include "auth/roles.h"
-#include "omnigate/sdk/content_disposition.h"
 #include "store/user_store.h"
 
 namespace omnigate {
@@ -199,14 +198,7 @@ HttpResponse ChatApi::download(const HttpRequest& request, const Actor& actor) {
     const bool carried = api::readWith<bool>(
         pool_, "the chat's files", [&](DbSession& s) { return ChatStore(s).carriesFile(reader, id, fileId); });
     if (!carried) throw ApiError::notFound("chat " + std::to_string(id) + " carries no file '" + fileId.substr(0, 64) + "'");
-    auto content = files_.get(fileId);
-    if (!content) throw ApiError::notFound("no file " + fileId);
-    HttpResponse response;
-    response.contentType = content->meta.mimeType;
-    response.body = std::move(content->bytes);
-    response.headers.emplace_back("Content-Disposition", contentDisposition("attachment", content->meta.name));
-    response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    return response;
+    return fileDownload(files_, fileId);
 }
 
 HttpResponse ChatApi::people(const HttpRequest& request) {

@@ -50,8 +50,12 @@ HttpResponse FilesApi::download(const HttpRequest& request, const Actor& actor) 
                        "file " + id + " is a call recording: it is a supervisor's (interactions:supervise), as "
                            "GET /api/v1/recordings/" + id + " is; no API token is granted it");
     }
-    auto content = files_.get(id);
-    if (!content) throw ApiError::notFound("no file " + id);
+    return fileDownload(files_, id);
+}
+
+HttpResponse fileDownload(FileStore& files, const std::string& fileId) {
+    auto content = files.get(fileId);
+    if (!content) throw ApiError::notFound("no file " + fileId);
     HttpResponse response;
     response.contentType = content->meta.mimeType;
     response.body = std::move(content->bytes);

@@ -28,4 +28,8 @@ Poco::JSON::Object::Ptr toJson(const Attachment& file);
 // Who an upload by `actor` is recorded as (files.created_by): "api" for the admin token, "<kind>:<id>" otherwise.
 std::string fileOwner(const Actor& actor);
 
+// A stored file as a download: its type, its name as an attachment, and no sniffing of a type it does not declare.
+// 404 when its bytes are gone.
+HttpResponse fileDownload(FileStore& files, const std::string& fileId);
+
 }  // namespace omnigate
