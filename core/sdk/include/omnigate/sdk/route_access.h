@@ -22,6 +22,7 @@ enum class Permission {
     TokensManage,           // integration API tokens
     AuditRead,              // the audit log
     SegmentsRead,           // client segments (marketing)
+    FilesManage,            // the file store: every file with its uses, deleting one, the quota
 };
 
 // What a user holding only the own form of the route's permission must own for the route to admit them.
