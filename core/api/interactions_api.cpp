@@ -346,9 +346,10 @@ HttpResponse InteractionsApi::reply(const HttpRequest& request, const Actor& act
                 throw ApiError(403, "quarantined", "'" + field + "': file '" + fileId + "' is quarantined (" +
                                                        file->meta.quarantine + ") and is never sent");
             }
-            // Only what the author uploaded, or what this conversation already carries: a file id seen elsewhere
-            // (another client's document, a call's recording) must not leave through someone else's reply.
-            if (file->createdBy != fileOwner(actor) && !file->inInteraction) {
+            // Only what the author uploaded, what this conversation already carries, or a shared template's file: a
+            // file id seen elsewhere (another client's document, a call's recording) must not leave through
+            // someone else's reply.
+            if (file->createdBy != fileOwner(actor) && !file->inInteraction && !file->inSharedTemplate) {
                 throw ApiError(403, "forbidden",
                                "'" + field + "': file '" + fileId + "' was uploaded by someone else and is not part "
                                "of interaction " + std::to_string(id) + "; upload it yourself (POST /api/v1/files)");

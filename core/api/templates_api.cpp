@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "api/api_support.h"
+#include "api/files_api.h"
 #include "model/routing_fields.h"
 #include "model/template_search.h"
 #include "model/template_text.h"
@@ -281,6 +282,15 @@ HttpResponse TemplatesApi::rendered(const HttpRequest& request, const Actor& act
     Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
     for (const std::string& file : templ.files) files->add(file);
     body->set("files", files);
+    // What the composer shows and sends with the text: each file's name and type (a reply may carry a shared
+    // template's files, whoever uploaded them). One the antivirus quarantined is left out.
+    Poco::JSON::Array::Ptr attachments = new Poco::JSON::Array;
+    for (const std::string& file : templ.files) {
+        const auto found = files_.record(file);
+        if (!found || found->deleted || !found->meta.quarantine.empty()) continue;
+        attachments->add(toJson(found->meta));
+    }
+    body->set("attachments", attachments);
     return api::jsonResponse(200, body);
 }
 

@@ -21,7 +21,7 @@ namespace omnigate {
 
 class TemplatesApi {
 public:
-    TemplatesApi(WriteBatcher& writer, ConnectionPool& pool, const FileStore& files)
+    TemplatesApi(WriteBatcher& writer, ConnectionPool& pool, FileStore& files)
         : writer_(writer), pool_(pool), files_(files) {}
 
     void registerRoutes(Router& router);
@@ -51,7 +51,7 @@ private:
 
     WriteBatcher& writer_;
     ConnectionPool& pool_;
-    const FileStore& files_;
+    FileStore& files_;
 
     static constexpr std::chrono::seconds kIndexFresh{2};
     std::mutex indexMutex_;

@@ -283,7 +283,9 @@ std::optional<FileRecord> FileStore::record(const std::string& fileId, std::int6
             "EXISTS (SELECT 1 FROM message_files m WHERE m.file_id = f.id), "
             "EXISTS (SELECT 1 FROM message_files m WHERE m.file_id = f.id AND m.author <> 'system'), "
             "EXISTS (SELECT 1 FROM message_files m WHERE m.file_id = f.id AND m.interaction_id = ?), "
-            "file_use, COALESCE(threat, ''), deleted_at IS NOT NULL "
+            "file_use, COALESCE(threat, ''), deleted_at IS NOT NULL, "
+            "EXISTS (SELECT 1 FROM response_template_files t JOIN response_templates r ON r.id = t.template_id "
+            "WHERE t.file_id = f.id AND r.owner_operator_id IS NULL) "
             "FROM files f WHERE id = ?");
         query.setInt64(1, interactionId);
         query.setString(2, fileId);
@@ -298,6 +300,7 @@ std::optional<FileRecord> FileStore::record(const std::string& fileId, std::int6
         found.inInteraction = rs->getBoolean(7);
         found.use = parseFileUse(rs->getString(8)).value_or(FileUse::Attachment);
         found.deleted = rs->getBoolean(10);
+        found.inSharedTemplate = rs->getBoolean(11);
         return found;
     } catch (const sql::SQLException& e) {
         if (isConnectionError(e)) session->markBroken();

@@ -39,6 +39,7 @@ struct FileRecord {
     bool inMessages = false;     // carried by any message
     bool inConversation = false; // carried by a message of a client, an operator, a bot or an integration
     bool inInteraction = false;  // carried by a message of the interaction asked about (record(id, interaction))
+    bool inSharedTemplate = false;  // a file of a shared response template: anyone answering may send it
 };
 
 class FileStore {

@@ -116,6 +116,45 @@ TEST_F(FileManagement, ATemplatesFileIsRefusedDeletionWithWhatUsesItAndForcedLea
     ASSERT_EQ(audit.json()->getArray("entries")->size(), 1u);
 }
 
+TEST_F(FileManagement, ASharedTemplatesFileGoesWithAnAnswerWhoeverUploadedIt) {
+    const std::string marker = unique();
+    const std::string logo = uploaded("/api/v1/template-files?name=card-" + marker + ".png", kPng + marker, "image/png");
+    const HttpResult created = call("POST", "/api/v1/templates",
+                                    R"({"title":"Card )" + marker + R"(","text":"Our card","files":[")" + logo + R"("]})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string templ = std::to_string(created.json()->getValue<std::int64_t>("id"));
+    const std::string plain = uploaded("/api/v1/files?name=plain-" + marker + ".txt", "plain " + marker, "text/plain");
+
+    const HttpResult session =
+        daemon_->http().postJson("/api/v1/webchat/demo/sessions", R"({"name":"Visitor )" + marker + R"("})");
+    const HttpResult message = daemon_->http().postJson("/api/v1/webchat/demo/messages", R"({"text":"card?"})",
+                                                        session.json()->getValue<std::string>("token"));
+    ASSERT_EQ(message.status, 201) << message.body;
+    const std::string interaction = std::to_string(message.json()->getValue<std::int64_t>("interaction_id"));
+
+    // The composer is told the file's name and type with the rendered text.
+    const HttpResult rendered = call("GET", "/api/v1/interactions/" + interaction + "/templates/" + templ + "/rendered");
+    ASSERT_EQ(rendered.status, 200) << rendered.body;
+    const auto attachments = rendered.json()->getArray("attachments");
+    ASSERT_EQ(attachments->size(), 1u);
+    EXPECT_EQ(attachments->getObject(0)->getValue<std::string>("name"), "card-" + marker + ".png");
+    EXPECT_EQ(attachments->getObject(0)->getValue<std::string>("content_type"), "image/png");
+
+    // Someone else's upload: a template's file goes, a plain upload of the administrator's does not.
+    const HttpResult token = call("POST", "/api/v1/api-tokens",
+                                  R"({"name":"fm-)" + marker + R"(","scopes":["interactions:read","interactions:write"]})");
+    ASSERT_EQ(token.status, 201) << token.body;
+    const std::map<std::string, std::string> asCrm{
+        {"Authorization", "Bearer " + token.json()->getValue<std::string>("token")},
+        {"Content-Type", "application/json"}};
+    const auto reply = [&](const std::string& fileId) {
+        return daemon_->http().request("POST", "/api/v1/interactions/" + interaction + "/messages",
+                                       R"({"text":"here","attachments":[")" + fileId + R"("]})", asCrm);
+    };
+    EXPECT_EQ(reply(logo).status, 201);
+    EXPECT_EQ(reply(plain).status, 403);
+}
+
 TEST_F(FileManagement, AFileMessagesCarryBecomesANameThatDownloadsAs410WhenForced) {
     const std::string marker = unique();
     const std::string receipt = uploaded("/api/v1/files?name=receipt-" + marker + ".txt", "receipt " + marker, "text/plain");
