@@ -135,7 +135,19 @@ await run(async (browser) => {
   await $('composer').fill('')
   await $('templates-button').click()
   await $('template-search').fill('ремонтом')
-  await $('templates').getByText('Мой ответ про гарантийный ремонт').waitFor({ timeout })
+  const mine = $('templates').locator('li').filter({ hasText: 'Мой ответ про гарантийный ремонт' })
+  await mine.waitFor({ timeout })
+
+  say('and, being the operator\'s own, is deleted by them: the search no longer finds it')
+  await mine.locator('[data-test="delete-personal"]').click()
+  await mine.waitFor({ state: 'detached', timeout })
+  await $('template-search').fill('')
+  const searched = page.waitForResponse((r) => r.url().includes('/api/v1/templates?q='))
+  await $('template-search').fill('ремонтом')
+  check((await searched).status() === 200, `the search was answered ${(await searched).status()}`)
+  // Something that must not appear has no event to wait for: the answer is given half a second to be shown.
+  await page.waitForTimeout(500)
+  check((await mine.count()) === 0, 'the deleted personal template is still offered')
   await $('templates-button').click()
 
   say('a file goes with an answer, previewed in the conversation and named in the widget')

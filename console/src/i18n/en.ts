@@ -402,6 +402,7 @@ export default {
     quarantined: '{name}: removed, the antivirus found {threat}',
   },
   composer: {
+    deletePersonal: 'Delete this template of yours',
     templates: 'Templates',
     saveTemplate: 'Save as my template',
     searchTemplates: 'Find a template by its words, in any form',

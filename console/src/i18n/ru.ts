@@ -404,6 +404,7 @@ const ru: typeof en = {
     quarantined: '{name}: удалён, антивирус нашёл {threat}',
   },
   composer: {
+    deletePersonal: 'Удалить этот ваш шаблон',
     templates: 'Шаблоны',
     saveTemplate: 'Сохранить как мой шаблон',
     searchTemplates: 'Найти шаблон по словам в любой форме',
