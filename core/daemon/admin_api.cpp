@@ -16,8 +16,8 @@ std::string stringify(const Poco::JSON::Object::Ptr& object) {
 
 }  // namespace
 
-AdminApi::AdminApi(ConnectionPool& pool, MqttBus& bus, Metrics& metrics, PluginHealth& plugins)
-    : pool_(pool), bus_(bus), metrics_(metrics), plugins_(plugins) {}
+AdminApi::AdminApi(ConnectionPool& pool, MqttBus& bus, Metrics& metrics, PluginHealth& plugins, const FileStore& files)
+    : pool_(pool), bus_(bus), metrics_(metrics), plugins_(plugins), files_(files) {}
 
 void AdminApi::registerRoutes(Router& router) {
     router.add("GET", "/healthz", Access::open(),
@@ -56,6 +56,13 @@ HttpResponse AdminApi::readiness(bool details) {
     for (const auto& [component, why] : plugins_.problems()) {
         checks->set(component, why);
         degraded->add(component + ": " + why);
+    }
+    // So is a clamd that does not answer: messages still come in, only files wait (refused, which providers retry)
+    // or go unscanned, as files.antivirus.on_error says.
+    if (files_.scans()) {
+        const std::string why = files_.antivirusProblem();
+        checks->set("antivirus", why.empty() ? "ok" : why);
+        if (!why.empty()) degraded->add("antivirus: " + why);
     }
     // A load balancer needs only the status; which server is down, where, and what the plugins report is for
     // whoever holds the metrics token.

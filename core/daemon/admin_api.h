@@ -9,12 +9,13 @@
 #include "http/router.h"
 #include "metrics/metrics.h"
 #include "plugins/plugin_health.h"
+#include "store/file_store.h"
 
 namespace omnigate {
 
 class AdminApi {
 public:
-    AdminApi(ConnectionPool& pool, MqttBus& bus, Metrics& metrics, PluginHealth& plugins);
+    AdminApi(ConnectionPool& pool, MqttBus& bus, Metrics& metrics, PluginHealth& plugins, const FileStore& files);
 
     void registerRoutes(Router& router);
 
@@ -25,6 +26,7 @@ private:
     MqttBus& bus_;
     Metrics& metrics_;
     PluginHealth& plugins_;
+    const FileStore& files_;
 };
 
 }  // namespace omnigate

@@ -173,7 +173,7 @@ void Daemon::startWritePath() {
 void Daemon::registerApis() {
     pluginHealth_ = std::make_unique<PluginHealth>(metrics_);
     files_ = std::make_unique<FileStore>(config_.files, *pool_, *writer_);
-    admin_ = std::make_unique<AdminApi>(*pool_, *bus_, metrics_, *pluginHealth_);
+    admin_ = std::make_unique<AdminApi>(*pool_, *bus_, metrics_, *pluginHealth_, *files_);
     admin_->registerRoutes(router_);
     const auto invalidateCatalogs = [this] { catalogs_->invalidate(); };
     const auto routingChanged = [this] {

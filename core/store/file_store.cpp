@@ -234,6 +234,13 @@ void FileStore::insertRow(const Attachment& stored, const std::string& sha, File
     }, "file:" + sha);
 }
 
+std::string FileStore::antivirusProblem() const {
+    std::string why;
+    if (!scanner_ || scanner_->ping(why)) return "";
+    return why + (scanner_->config().refuseOnError ? "; files are refused until it answers"
+                                                    : "; files are kept unscanned until it answers");
+}
+
 void FileStore::discardBytes(const std::string& sha256, bool quarantined) {
     const std::string path = pathOf(sha256, quarantined);
     // Moved aside first: a file with this content committed from now on finds the bytes missing after its commit

@@ -69,6 +69,8 @@ public:
     std::int64_t quotaBytes() const { return quotaBytes_; }
     const AllowedFileTypes& allowedTypes() const { return allowedTypes_; }
     bool scans() const { return scanner_ != nullptr; }
+    // Why clamd cannot scan now (files.antivirus set but clamd not answering); empty when it can or is not set.
+    std::string antivirusProblem() const;
 
 private:
     std::string pathOf(const std::string& sha256, bool quarantined = false) const;

@@ -83,4 +83,21 @@ ScanVerdict VirusScanner::scan(const std::string& bytes) const {
             "clamd at " + config_.address + " answered '" + (answer.empty() ? "nothing" : answer.substr(0, 200)) + "'"};
 }
 
+bool VirusScanner::ping(std::string& why) const {
+    try {
+        Poco::Net::StreamSocket socket;
+        socket.connect(addressOf(config_.address), Poco::Timespan(1, 0));
+        socket.setSendTimeout(Poco::Timespan(1, 0));
+        socket.setReceiveTimeout(Poco::Timespan(1, 0));
+        sendAll(socket, "zPING", 6);
+        char answer[16] = {};
+        const int n = socket.receiveBytes(answer, sizeof answer - 1);
+        if (n >= 4 && std::string(answer, 4) == "PONG") return true;
+        why = "clamd at " + config_.address + " did not answer PING";
+    } catch (const Poco::Exception& e) {
+        why = "clamd at " + config_.address + ": " + e.displayText();
+    }
+    return false;
+}
+
 }  // namespace omnigate

@@ -21,6 +21,8 @@ public:
 
     // Never throws: a clamd that cannot be reached, times out or answers an error is a Failed verdict.
     ScanVerdict scan(const std::string& bytes) const;
+    // Whether clamd answers PING (within a second); `why` says what went wrong when not.
+    bool ping(std::string& why) const;
 
     const AntivirusConfig& config() const { return config_; }
 

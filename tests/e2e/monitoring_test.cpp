@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "support/daemon_process.h"
+#include "support/test_env.h"
 
 namespace omnigate::test {
 namespace {
@@ -58,6 +59,22 @@ TEST_F(Monitoring, ReadinessShowsItsDetailsOnlyWithTheToken) {
     ASSERT_EQ(detailed.status, 200) << detailed.body;
     ASSERT_TRUE(detailed.json()->has("checks")) << detailed.body;
     EXPECT_EQ(detailed.json()->getObject("checks")->getValue<std::string>("database"), "ok");
+    EXPECT_EQ(detailed.json()->getObject("checks")->getValue<std::string>("antivirus"), "ok") << "the test clamd";
+}
+
+TEST(MonitoringAntivirus, AClamdThatDoesNotAnswerMakesTheDaemonDegradedNotUnready) {
+    DaemonOptions options;
+    options.instance = "monitoring-av";
+    options.httpYaml += "  metrics_token: " + kMetricsToken + "\n";
+    options.filesYaml = "  antivirus:\n    address: unix:" + requireEnv("OMNIGATE_VAR_DIR") + "/no-clamd.sock\n";
+    DaemonProcess daemon(options);
+    ASSERT_TRUE(daemon.waitReady()) << daemon.log();
+    const HttpResult detailed = daemon.http().get("/readyz", kMetricsToken);
+    ASSERT_EQ(detailed.status, 200) << detailed.body;
+    EXPECT_EQ(detailed.json()->getValue<std::string>("status"), "degraded");
+    const std::string why = detailed.json()->getObject("checks")->getValue<std::string>("antivirus");
+    EXPECT_NE(why.find("no-clamd.sock"), std::string::npos) << why;
+    EXPECT_NE(why.find("refused until it answers"), std::string::npos) << why;
 }
 
 TEST_F(Monitoring, LivenessStaysOpen) {
