@@ -24,6 +24,7 @@ const Named kNames[] = {
     {Permission::TokensManage, "tokens:manage"},
     {Permission::AuditRead, "audit:read"},
     {Permission::SegmentsRead, "segments:read"},
+    {Permission::OffersManage, "offers:manage"},
 };
 
 const char* ownershipSuffix(Ownership ownership) {

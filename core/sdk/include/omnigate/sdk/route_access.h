@@ -22,6 +22,7 @@ enum class Permission {
     TokensManage,           // integration API tokens
     AuditRead,              // the audit log
     SegmentsRead,           // client segments (marketing)
+    OffersManage,           // marketing offers: create, edit, schedule, retire, and their results
 };
 
 // What a user holding only the own form of the route's permission must own for the route to admit them.
