@@ -213,9 +213,10 @@ TEST_F(Offers, ABadOfferIsRefusedNamingWhatIsWrongAndNothingIsWritten) {
     EXPECT_EQ(db_.scalar("SELECT client_limit FROM offers WHERE id = " + std::to_string(id)), 2);
     EXPECT_EQ(db_.scalar("SELECT version FROM offers WHERE id = " + std::to_string(id)), 1);
 
-    // Offers are the marketer's: an operator may not create one.
-    const std::string op = signIn("operator");
-    const HttpResult denied = withToken(op, "POST", "/api/v1/offers", R"({"title":"Op )" + u + R"(","text":"Hi"})");
+    // Offers are the marketer's: a supervisor may not create one.
+    const std::string supervisor = signIn("supervisor");
+    const HttpResult denied =
+        withToken(supervisor, "POST", "/api/v1/offers", R"({"title":"Supervisor )" + u + R"(","text":"Hi"})");
     EXPECT_EQ(denied.status, 403) << denied.body;
     EXPECT_NE(denied.body.find("offers:manage"), std::string::npos) << denied.body;
 }
