@@ -265,9 +265,12 @@ HttpResponse OffersApi::send(const HttpRequest& request, const Actor& actor) {
     draft.authorId = author.id;
     draft.text = text;
     const StoredMessage message = messages_.reply(interactionId, std::move(draft));
-    writer_.run([&](DbSession& session) {
-        OfferStore(session).recordSent(offer, subject, actingOperator(actor, subject), message.id);
-    });
+    // What the channel refused never reached the client: the answer shows the failed message, the results no send.
+    if (message.status != DeliveryStatus::Failed) {
+        writer_.run([&](DbSession& session) {
+            OfferStore(session).recordSent(offer, subject, actingOperator(actor, subject), message.id);
+        });
+    }
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     body->set("offer_id", offerId);
     body->set("message", toJson(message));
