@@ -58,7 +58,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Services that were already running (e.g. from another terminal) are used but left running on exit.
-for s in mariadb mosquitto dovecot smtp; do
+for s in mariadb mosquitto dovecot smtp clamd; do
   if "$services" status "$s" >/dev/null; then
     echo "run: $s already running, leaving it running on exit"
   else
@@ -94,6 +94,7 @@ omnigate is starting:
   WhatsApp webhook  $http/webhooks/whatsapp/demo  (Graph API: ${OMNIGATE_WA_GRAPH_URL:-https://graph.facebook.com})
   VK Callback API   $http/webhooks/vk/demo  (VK API: ${OMNIGATE_VK_API_URL:-https://api.vk.com/method})
   SIP (voice)       sip:${OMNIGATE_SIP_ADDRESS:-127.0.0.1:5060}  (UDP and TCP)
+  Antivirus         clamd at $OMNIGATE_VAR_DIR/clamd/clamd.sock  (scans every file; knows the EICAR test file only)
   Admin token       $OMNIGATE_ADMIN_TOKEN $admin_note
 
 People who sign in (at $http/console/, or POST $http/api/v1/auth/login):

@@ -12,6 +12,7 @@ packages=(
   mariadb-server mariadb-client mosquitto mosquitto-clients curl
   dovecot-imapd python3-aiosmtpd sip-tester openssl
   slapd ldap-utils libldap-dev
+  clamav-daemon
   chromium fonts-dejavu-core
 )
 

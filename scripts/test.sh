@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds omnigate and its web console and runs the whole test suite (the console's in Debian's chromium) against
-# fresh private servers (MariaDB, Mosquitto, Dovecot, SMTP, OpenLDAP), on ports and in a var dir of their own so it
+# fresh private servers (MariaDB, Mosquitto, Dovecot, SMTP, OpenLDAP, clamd), on ports and in a var dir of their own so it
 # never clashes with scripts/run.sh. Extra arguments go to ctest (e.g. -R Config).
 set -euo pipefail
 
@@ -39,6 +39,7 @@ export OMNIGATE_SMTP_PORT=12525
 export OMNIGATE_LDAP_PORT=11389
 export OMNIGATE_LDAPS_PORT=11636
 export OMNIGATE_LDAP_BIND_PASSWORD=omnigate-reader-test
+export OMNIGATE_CLAMD_SOCKET=$repo/var/test/clamd/clamd.sock
 export OMNIGATE_SERVICES=$services
 export OMNIGATE_PLUGIN_DIR=$repo/build/plugins
 export OMNIGATE_TEST_PLUGIN_DIR=$repo/build/tests/plugins

@@ -3,8 +3,9 @@
 // deactivates it, after which it cannot sign in; keeps the catalogs: an operator group (created, then changed), a
 // topic under a topic, a template catalog and a response template (an unknown variable refused first), an API
 // token shown once, a CRM subscription and its (empty) failed deliveries, and the
-// WhatsApp templates, whose plugin is not loaded here, saying so. Then an operator tries the same page and is told
-// it is not for their role.
+// WhatsApp templates, whose plugin is not loaded here, saying so; in the file store, a template's picture whose
+// deletion is refused with the template named, then forced. Then an operator tries the same page and is told it is
+// not for their role.
 import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
 const account = required('OMNIGATE_WEBCHAT_ACCOUNT')
@@ -19,10 +20,12 @@ await run(async (browser) => {
   const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } })
   // No WhatsApp account is configured here: its templates' route does not exist, and the page says so.
   // The response template with an unknown variable is refused on purpose.
-  const page = await watchedPage(context, [
+  // The refused deletion of a file in use is expected too, once its id is known.
+  const expected = [
     { status: 404, path: '/api/v1/whatsapp/templates' },
     { status: 400, path: '/api/v1/templates' },
-  ])
+  ]
+  const page = await watchedPage(context, expected)
   const $ = (test) => page.locator(`[data-test="${test}"]`)
   const queue = `vip-${tag}`
   const word = `vip${tag}`
@@ -127,6 +130,44 @@ await run(async (browser) => {
   await form.locator('input[name=shortcut]').fill(`/way-${tag}`)
   await $('catalog-save').click()
   await row(`Order on its way ${tag}`).getByText(`/way-${tag}`).waitFor({ timeout })
+
+  say('a template\'s picture in the file store: its deletion is refused naming the template, then forced')
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: admin, password: adminPassword }),
+  })
+  const bearer = { Authorization: `Bearer ${(await login.json()).access_token}` }
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64')
+  const logo = await fetch(`${base}/api/v1/template-files?name=logo-${tag}.png`, {
+    method: 'POST',
+    headers: { ...bearer, 'Content-Type': 'image/png' },
+    body: png,
+  })
+  check(logo.status === 201, `the template's picture was answered ${logo.status}`)
+  const logoId = (await logo.json()).id
+  const withLogo = await fetch(`${base}/api/v1/templates`, {
+    method: 'POST',
+    headers: { ...bearer, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ title: `With logo ${tag}`, text: 'Здравствуйте!', files: [logoId] }),
+  })
+  check(withLogo.status === 201, `the template with the picture was answered ${withLogo.status}`)
+  expected.push({ status: 409, path: `/api/v1/files/${logoId}` })
+  await $('tab-files').click()
+  await $('store-use').waitFor({ timeout })
+  await page.fill('input[name=file-name]', `logo-${tag}`)
+  await $('find-files').click()
+  const file = $('file').filter({ hasText: `logo-${tag}.png` })
+  await file.locator('[data-test="file-uses"]').getByText('шаблонов: 1').waitFor({ timeout })
+  await file.locator('[data-test="delete-file"]').click()
+  await $('file-in-use').locator('[data-test="using-template"]').getByText(`шаблон «With logo ${tag}»`).waitFor({ timeout })
+  await screenshot(page, 'admin-files')
+  await $('force-delete').click()
+  await $('notice').getByText(`«logo-${tag}.png» удалён.`).waitFor({ timeout })
+  check((await $('file').filter({ hasText: `logo-${tag}.png` }).count()) === 0, 'the deleted file is still listed')
+  const after = await fetch(`${base}/api/v1/templates/${(await withLogo.json()).id}`, { headers: bearer })
+  check((await after.json()).files.length === 0, 'the template still names the deleted picture')
+  await $('tab-catalogs').click()
 
   say('an API token, whose secret is shown once')
   await $('catalog-tab-apiTokens').click()

@@ -187,7 +187,7 @@ HttpResponse ChatApi::upload(const HttpRequest& request, const Actor& actor) {
                        "user '" + reader.login + "' is not a member of chat " + std::to_string(id) +
                            ": a supervisor reads every group but writes only in their own");
     }
-    const Attachment stored = files_.put(request.body, request.header("content-type"), name, reader.fileOwner);
+    const Attachment stored = files_.put(request.body, request.header("content-type"), name, reader.fileOwner, FileUse::Chat);
     return api::jsonResponse(201, toJson(stored));
 }
 

@@ -341,6 +341,11 @@ HttpResponse InteractionsApi::reply(const HttpRequest& request, const Actor& act
             const std::string fileId = value.extract<std::string>();
             const auto file = files_.record(fileId, id);
             if (!file) throw ApiError::badRequest("'" + field + "': no file '" + fileId + "'");
+            if (file->deleted) throw ApiError(410, "file_deleted", "'" + field + "': file '" + fileId + "' was deleted");
+            if (!file->meta.quarantine.empty()) {
+                throw ApiError(403, "quarantined", "'" + field + "': file '" + fileId + "' is quarantined (" +
+                                                       file->meta.quarantine + ") and is never sent");
+            }
             // Only what the author uploaded, or what this conversation already carries: a file id seen elsewhere
             // (another client's document, a call's recording) must not leave through someone else's reply.
             if (file->createdBy != fileOwner(actor) && !file->inInteraction) {

@@ -211,10 +211,26 @@ HttpResponse TemplatesApi::create(const HttpRequest& request, const std::string&
         if (!owner.empty() && !OperatorStore(session).find(owner)) {
             throw ApiError::notFound("no operator '" + owner + "'");
         }
+        admitFiles(session, draft);
         created = ResponseTemplateStore(session).create(draft);
     });
     if (owner.empty()) dropIndex();
     return api::jsonResponse(201, created.toJson());
+}
+
+void TemplatesApi::admitFiles(DbSession& session, const ResponseTemplate& templ) {
+    sql::PreparedStatement& q = session.prepare("SELECT content_type FROM files WHERE id = ?");
+    for (std::size_t i = 0; i < templ.files.size(); ++i) {
+        q.setString(1, templ.files[i]);
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        if (!rs->next()) continue;  // the store's check says it is missing
+        const std::string type = mediaTypeOf(rs->getString(1));
+        if (!files_.allowedTypes().admits(FileUse::Template, type)) {
+            throw ApiError(415, "type_not_allowed",
+                           "'files[" + std::to_string(i) + "]': files of type " + type +
+                               " are not allowed in templates (files.allowed_types.template)");
+        }
+    }
 }
 
 HttpResponse TemplatesApi::update(const HttpRequest& request, const std::string& owner, const std::string& idParam) {
@@ -231,6 +247,7 @@ HttpResponse TemplatesApi::update(const HttpRequest& request, const std::string&
         auto current = store.find(id, true);
         if (!current || current->owner != owner) throw ApiError::notFound("no template " + std::to_string(id));
         current->apply(body);
+        admitFiles(session, *current);
         updated = store.update(*current, expected);
     });
     if (owner.empty()) dropIndex();

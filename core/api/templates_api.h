@@ -15,12 +15,14 @@
 #include "http/router.h"
 #include "model/response_template.h"
 #include "model/template_search.h"
+#include "store/file_store.h"
 
 namespace omnigate {
 
 class TemplatesApi {
 public:
-    TemplatesApi(WriteBatcher& writer, ConnectionPool& pool) : writer_(writer), pool_(pool) {}
+    TemplatesApi(WriteBatcher& writer, ConnectionPool& pool, const FileStore& files)
+        : writer_(writer), pool_(pool), files_(files) {}
 
     void registerRoutes(Router& router);
 
@@ -34,6 +36,10 @@ private:
     HttpResponse rendered(const HttpRequest& request, const Actor& actor);
     HttpResponse used(const HttpRequest& request, const Actor& actor);
 
+    // 415 naming the first of the template's files whose type files.allowed_types.template does not admit (it may
+    // have been uploaded for a reply, where other types are allowed).
+    void admitFiles(DbSession& session, const ResponseTemplate& templ);
+
     // The template `id` as `actor` may see it: shared, or their own personal one; 404 otherwise.
     ResponseTemplate visible(std::int64_t id, const Actor& actor);
 
@@ -45,6 +51,7 @@ private:
 
     WriteBatcher& writer_;
     ConnectionPool& pool_;
+    const FileStore& files_;
 
     static constexpr std::chrono::seconds kIndexFresh{2};
     std::mutex indexMutex_;

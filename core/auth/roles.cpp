@@ -31,9 +31,11 @@ PermissionSet supervisorRole() {
 }
 
 PermissionSet businessAdminRole() {
-    // The configuration of the centre: catalogs, routing, users, tokens, and the audit of all of it.
+    // The configuration of the centre: catalogs, routing, users, tokens, the file store, and the audit of all of it.
     PermissionSet set;
-    for (P p : {P::CatalogsRead, P::CatalogsWrite, P::UsersManage, P::TokensManage, P::AuditRead}) set.grant(p);
+    for (P p : {P::CatalogsRead, P::CatalogsWrite, P::UsersManage, P::TokensManage, P::AuditRead, P::FilesManage}) {
+        set.grant(p);
+    }
     return set;
 }
 

@@ -346,13 +346,61 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
 
     // Files default to files/ beside the config file; the demo config and the test scripts put them under var/.
     const ConfigNode files = root["files"];
-    files.expectKeys({"directory", "max_bytes"});
+    files.expectKeys({"directory", "max_bytes", "quota_bytes", "allowed_types", "antivirus"});
     Poco::Path filesDir(files.getString("directory", "files"));
     if (filesDir.isRelative()) {
         filesDir = Poco::Path(Poco::Path(root.file()).makeAbsolute().parent()).append(filesDir);
     }
     c.files.directory = filesDir.makeAbsolute().toString();
     c.files.maxBytes = files.getInt("max_bytes", c.files.maxBytes, 1024, std::int64_t{1} << 31);
+    c.files.quotaBytes = files.getInt("quota_bytes", 0, 0, INT64_MAX);
+    if (c.files.quotaBytes != 0 && c.files.quotaBytes < c.files.maxBytes) {
+        files["quota_bytes"].fail("is smaller than files.max_bytes: not even one file of the largest size would fit");
+    }
+    const ConfigNode allowed = files["allowed_types"];
+    if (allowed.defined()) {
+        allowed.expectKeys({"attachment", "template", "chat"});
+        for (FileUse use : restrictedFileUses()) {
+            const ConfigNode list = allowed[toString(use)];
+            if (!list.defined()) continue;  // that use keeps the defaults
+            std::vector<std::string> patterns;
+            for (const ConfigNode& item : list.elements()) {
+                const std::string pattern = item.asString();
+                if (!isTypePattern(pattern)) {
+                    item.fail("'" + pattern + "' is not a media type pattern: write it in lower case as type/subtype, "
+                              "type/* or */*");
+                }
+                patterns.push_back(pattern);
+            }
+            c.files.allowedTypes.set(use, std::move(patterns));
+        }
+    }
+    const ConfigNode antivirus = files["antivirus"];
+    if (antivirus.defined()) {
+        antivirus.expectKeys({"address", "timeout_seconds", "on_error"});
+        AntivirusConfig scanner;
+        scanner.address = antivirus.getString("address");
+        const bool unix = scanner.address.rfind("unix:", 0) == 0 && scanner.address.size() > 5;
+        if (unix && scanner.address[5] != '/') {
+            // A relative socket path is the config file's folder's, as files.directory is.
+            scanner.address = "unix:" + Poco::Path(Poco::Path(root.file()).makeAbsolute().parent())
+                                            .append(scanner.address.substr(5))
+                                            .makeAbsolute()
+                                            .toString();
+        }
+        const auto colon = scanner.address.rfind(':');
+        if (!unix && (colon == std::string::npos || colon == 0 || colon + 1 == scanner.address.size())) {
+            antivirus["address"].fail("'" + scanner.address + "' is neither unix:/path/to/clamd.ctl nor host:port");
+        }
+        scanner.timeoutSeconds = static_cast<int>(antivirus.getInt("timeout_seconds", 30, 1, 600));
+        const std::string onError = antivirus.getString("on_error", "refuse");
+        if (onError != "refuse" && onError != "accept") {
+            antivirus["on_error"].fail("must be refuse (the file is not kept while clamd fails) or accept (it is kept "
+                                       "unscanned)");
+        }
+        scanner.refuseOnError = onError == "refuse";
+        c.files.antivirus = scanner;
+    }
 
     const ConfigNode interactions = root["interactions"];
     interactions.expectKeys({"rating_request_text", "rating_window_hours"});

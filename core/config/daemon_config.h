@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "model/file_types.h"
 #include "omnigate/sdk/config_node.h"
 
 namespace omnigate {
@@ -94,10 +96,20 @@ struct ConsoleConfig {
     std::string directory;  // absolute; empty: no console (its routes answer 503 with what to do)
 };
 
+// clamd, which scans every file before it is kept (files.antivirus).
+struct AntivirusConfig {
+    std::string address;            // "unix:/run/clamav/clamd.ctl" or "host:port"
+    int timeoutSeconds = 30;        // for one file's whole scan
+    bool refuseOnError = true;      // clamd down or failing: refuse the file (503) rather than keep it unscanned
+};
+
 // Where attachments and media are kept (their bytes; the database names them).
 struct FilesConfig {
     std::string directory;                         // absolute, or relative to the config file's folder
     std::int64_t maxBytes = 25 * 1024 * 1024;      // one file at most
+    std::int64_t quotaBytes = 0;                   // what uploads may fill in all; 0: no quota
+    AllowedFileTypes allowedTypes = AllowedFileTypes::defaults();
+    std::optional<AntivirusConfig> antivirus;      // none: files are kept unscanned
 };
 
 // A user the config creates at start-up when no user has its login yet (the demo's people, a first administrator);

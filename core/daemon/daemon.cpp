@@ -197,7 +197,7 @@ void Daemon::registerApis() {
     chatApi_->registerRoutes(router_);
     templateCatalogsApi_ = std::make_unique<TemplateCatalogsApi>(*writer_, *pool_);
     templateCatalogsApi_->registerRoutes(router_);
-    templatesApi_ = std::make_unique<TemplatesApi>(*writer_, *pool_);
+    templatesApi_ = std::make_unique<TemplatesApi>(*writer_, *pool_, *files_);
     templatesApi_->registerRoutes(router_);
     routingRulesApi_ = std::make_unique<RoutingRulesApi>(*writer_, *pool_, routingChanged);
     routingRulesApi_->registerRoutes(router_);
@@ -267,7 +267,7 @@ void Daemon::registerApis() {
     clients_->registerRoutes(router_);
     apiTokensApi_ = std::make_unique<ApiTokensApi>(*authenticator_, *writer_, *pool_);
     apiTokensApi_->registerRoutes(router_);
-    filesApi_ = std::make_unique<FilesApi>(*files_);
+    filesApi_ = std::make_unique<FilesApi>(*files_, *writer_, *pool_);
     filesApi_->registerRoutes(router_);
     supervisorApi_ = std::make_unique<SupervisorApi>(*pool_);
     supervisorApi_->registerRoutes(router_);

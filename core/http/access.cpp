@@ -24,6 +24,7 @@ const Named kNames[] = {
     {Permission::TokensManage, "tokens:manage"},
     {Permission::AuditRead, "audit:read"},
     {Permission::SegmentsRead, "segments:read"},
+    {Permission::FilesManage, "files:manage"},
     {Permission::OffersManage, "offers:manage"},
 };
 

@@ -308,10 +308,13 @@ bool PluginContext::importTemplate(const std::string& legacyId, const SharedTemp
 }
 
 Attachment PluginContext::storeFile(const std::string& bytes, const std::string& mimeType, const std::string& name) {
-    return services_.files.put(bytes, mimeType, name, name_);
+    return services_.files.put(bytes, mimeType, name, name_, FileUse::Channel);
 }
 
 std::optional<PluginHost::File> PluginContext::readFile(const std::string& fileId) {
+    // A file in quarantine or deleted is no file to send: the plugin tells its sender it is gone.
+    const auto found = services_.files.record(fileId);
+    if (!found || found->deleted || !found->meta.quarantine.empty()) return std::nullopt;
     auto content = services_.files.get(fileId);
     if (!content) return std::nullopt;
     return File{std::move(content->meta), std::move(content->bytes)};

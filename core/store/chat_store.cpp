@@ -346,7 +346,7 @@ ChatMessage ChatStore::post(const ChatReader& reader, std::int64_t chatId, const
     message.text = draft.text;
     sql::PreparedStatement& file = session_.prepare(
         "SELECT file_name, content_type, size, created_by, EXISTS (SELECT 1 FROM chat_message_files c WHERE "
-        "c.file_id = f.id AND c.chat_id = ?) FROM files f WHERE f.id = ?");
+        "c.file_id = f.id AND c.chat_id = ?) FROM files f WHERE f.id = ? AND f.deleted_at IS NULL LOCK IN SHARE MODE");
     for (std::size_t i = 0; i < draft.fileIds.size(); ++i) {
         const std::string& id = draft.fileIds[i];
         const std::string field = "attachments[" + std::to_string(i) + "]";

@@ -29,6 +29,7 @@ Poco::JSON::Array::Ptr attachmentsArray(const std::vector<Attachment>& attachmen
         o->set("name", a.name);
         o->set("mime_type", a.mimeType);
         o->set("size", a.size);
+        if (!a.quarantine.empty()) o->set("quarantine", a.quarantine);
         list->add(o);
     }
     return list;
@@ -48,7 +49,8 @@ std::vector<Attachment> attachmentsFromJson(const std::string& text) {
     for (std::size_t i = 0; i < list->size(); ++i) {
         const auto o = list->getObject(static_cast<unsigned>(i));
         out.push_back({o->getValue<std::string>("file_id"), o->getValue<std::string>("name"),
-                       o->getValue<std::string>("mime_type"), o->getValue<std::uint64_t>("size")});
+                       o->getValue<std::string>("mime_type"), o->getValue<std::uint64_t>("size"),
+                       o->optValue<std::string>("quarantine", "")});
     }
     return out;
 }

@@ -119,9 +119,12 @@ void ResponseTemplateStore::check(const ResponseTemplate& t) {
         }
     }
     for (std::size_t i = 0; i < t.files.size(); ++i) {
-        if (!exists(session_, "SELECT id FROM files WHERE id = ? LOCK IN SHARE MODE", t.files[i])) {
+        // Not one deleted meanwhile, nor one in quarantine: a template would hand it to every client.
+        if (!exists(session_,
+                    "SELECT id FROM files WHERE id = ? AND deleted_at IS NULL AND scan <> 'infected' LOCK IN SHARE MODE",
+                    t.files[i])) {
             throw ApiError::badRequest("'files[" + std::to_string(i) + "]': there is no file '" + t.files[i] +
-                                       "'; upload it with POST /api/v1/files first");
+                                       "'; upload it with POST /api/v1/files?use=template first");
         }
     }
     for (std::size_t i = 0; i < t.queues.size(); ++i) {

@@ -50,6 +50,9 @@ protected:
                                 // The CRM's subscriptions and failed deliveries, kept on the administration page.
                                 "  - type: crm\n"
                                 "    id: crm\n";
+        // The operator attaches an HTML file, as a mail would bring one, to see the console sandbox it: HTML is no
+        // default type of an attachment (docs/files.md), so it is allowed here, beside the receipt's picture.
+        options.filesYaml = "  allowed_types:\n    attachment: ['image/*', text/html]\n";
         options.extraYaml = "auth:\n"
                             "  token_secret: console-test-token-secret-0123456789abcdef\n"
                             "  users:\n"

@@ -138,6 +138,23 @@ TEST(DemoConfig, ParsesWithItsDefaultsWhenNothingIsSet) {
     EXPECT_EQ(c.mailings.smtp.from, "demo@omnigate.test");
 }
 
+TEST(DemoConfig, ScansFilesWithTheClamdOfTheScriptsAndBoundsUploads) {
+    const ScopedEnv var("OMNIGATE_VAR_DIR", std::nullopt);
+    const DaemonConfig c = loadDaemonConfig(OMNIGATE_DEMO_CONFIG);
+    ASSERT_TRUE(c.files.antivirus.has_value());
+    // A relative socket is the config folder's, as files.directory is: var/clamd/clamd.sock beside config/.
+    const std::string address = c.files.antivirus->address;
+    ASSERT_EQ(address.rfind("unix:/", 0), 0u) << address;
+    EXPECT_EQ(std::filesystem::weakly_canonical(address.substr(5)),
+              std::filesystem::weakly_canonical(std::filesystem::path(OMNIGATE_DEMO_CONFIG).parent_path() /
+                                                "../var/clamd/clamd.sock"));
+    EXPECT_TRUE(c.files.antivirus->refuseOnError);
+    EXPECT_GT(c.files.quotaBytes, c.files.maxBytes);
+    EXPECT_TRUE(c.files.allowedTypes.admits(FileUse::Template, "image/png"));
+    EXPECT_FALSE(c.files.allowedTypes.admits(FileUse::Template, "application/zip"));
+    EXPECT_TRUE(c.files.allowedTypes.admits(FileUse::Attachment, "application/zip")) << "the defaults";
+}
+
 TEST(DemoConfig, TakesTheAdminTokenFromTheEnvironment) {
     const ScopedEnv token("OMNIGATE_ADMIN_TOKEN", "a-token-from-the-environment");
     EXPECT_EQ(loadDaemonConfig(OMNIGATE_DEMO_CONFIG).adminToken, "a-token-from-the-environment");
@@ -186,6 +203,37 @@ TEST(DaemonConfigEnvironment, ASubstitutedValueIsStillTypeChecked) {
 }
 
 // --- What a valid file gives ------------------------------------------------------------------------------------
+
+TEST(DaemonConfig, FilesTakeAQuotaTypesPerUseAndAnAntivirus) {
+    const DaemonConfig c = parse(yaml({REQUIRED_SECTIONS, "files:", "  directory: /var/lib/omnigate/files",
+                                       "  max_bytes: 1048576", "  quota_bytes: 1073741824", "  allowed_types:",
+                                       "    chat: [text/plain, 'image/*']", "  antivirus:",
+                                       "    address: 127.0.0.1:3310", "    on_error: accept"}));
+    EXPECT_EQ(c.files.quotaBytes, 1073741824);
+    EXPECT_TRUE(c.files.allowedTypes.admits(FileUse::Chat, "image/gif"));
+    EXPECT_FALSE(c.files.allowedTypes.admits(FileUse::Chat, "application/pdf"));
+    EXPECT_TRUE(c.files.allowedTypes.admits(FileUse::Attachment, "application/pdf")) << "a use left out keeps the defaults";
+    ASSERT_TRUE(c.files.antivirus.has_value());
+    EXPECT_EQ(c.files.antivirus->address, "127.0.0.1:3310");
+    EXPECT_EQ(c.files.antivirus->timeoutSeconds, 30);
+    EXPECT_FALSE(c.files.antivirus->refuseOnError);
+    EXPECT_FALSE(parse(yaml({REQUIRED_SECTIONS})).files.antivirus.has_value()) << "no scanning unless configured";
+}
+
+TEST(DaemonConfig, RefusesFileSettingsThatCannotWork) {
+    EXPECT_EQ(refusal(yaml({REQUIRED_SECTIONS, "files:", "  max_bytes: 1048576", "  quota_bytes: 1000"})).keyPath(),
+              "files.quota_bytes");
+    EXPECT_EQ(refusal(yaml({REQUIRED_SECTIONS, "files:", "  allowed_types:", "    chat: [Image/PNG]"})).keyPath(),
+              "files.allowed_types.chat[0]");
+    EXPECT_EQ(refusal(yaml({REQUIRED_SECTIONS, "files:", "  allowed_types:", "    channel: ['*/*']"})).keyPath(),
+              "files.allowed_types.channel");
+    EXPECT_EQ(refusal(yaml({REQUIRED_SECTIONS, "files:", "  antivirus:", "    address: clamd"})).keyPath(),
+              "files.antivirus.address");
+    EXPECT_EQ(refusal(yaml({REQUIRED_SECTIONS, "files:", "  antivirus:", "    address: unix:/run/c.ctl",
+                            "    on_error: ignore"}))
+                  .keyPath(),
+              "files.antivirus.on_error");
+}
 
 TEST(DaemonConfig, AppliesDefaultsToOptionalSettings) {
     const DaemonConfig c = parse(yaml({REQUIRED_SECTIONS}));

@@ -122,9 +122,11 @@ WebSocketHub::Limits limits() {
 
 TEST_F(WebSocketHubTest, APeerThatNeverReadsDelaysNobodyAndIsClosedWithPolicyViolation) {
     start(limits());
+    // The 101 reaches a peer before the hub calls onOpen: the slow one connects only once the fast one is open,
+    // or their order in the handler's list is a race (under AddressSanitizer, it was lost).
     RawWebSocket fast(port(), "/");
-    RawWebSocket slow(port(), "/", 4096);
     auto fastConnection = handler_->opened(0);
+    RawWebSocket slow(port(), "/", 4096);
     auto slowConnection = handler_->opened(1);
     ASSERT_TRUE(fastConnection && slowConnection);
 

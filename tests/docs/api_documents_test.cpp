@@ -563,5 +563,37 @@ TEST_F(ApiDocuments, RoutingAnswersAndEventsCarryTheDocumentedFields) {
     if (HasFailure()) std::cerr << "---- omnigate log ----\n" << daemon_->log() << "\n";
 }
 
+TEST_F(ApiDocuments, TheFileStoresAnswersCarryTheDocumentedFields) {
+    const YAML::Node& paths = openapi()["paths"];
+    const auto schemaOf = [&](const std::string& path, const std::string& method, const std::string& status) {
+        return paths[path][method]["responses"][status]["content"]["application/json"]["schema"];
+    };
+    const YAML::Node& schemas = openapi()["components"]["schemas"];
+    const std::string name = "docs-" + unique();
+    const HttpResult stored = daemon_->http().request("POST", "/api/v1/files?name=" + name + ".txt", "docs " + name,
+                                                      {{"Authorization", "Bearer " + daemon_->adminToken()},
+                                                       {"Content-Type", "text/plain"}});
+    ASSERT_EQ(stored.status, 201) << stored.body;
+    expectRequired(stored.json(), schemas["StoredFile"], "an upload");
+    const std::string id = stored.json()->getValue<std::string>("id");
+
+    const HttpResult list = admin("GET", "/api/v1/files?name=" + name);
+    ASSERT_EQ(list.status, 200) << list.body;
+    const YAML::Node listSchema = schemaOf("/api/v1/files", "get", "200");
+    expectRequired(list.json(), listSchema, "the list");
+    expectRequired(list.json()->getObject("store"), listSchema["properties"]["store"], "the store");
+    ASSERT_EQ(list.json()->getArray("files")->size(), 1u);
+    const auto entry = list.json()->getArray("files")->getObject(0);
+    expectRequired(entry, schemas["FileEntry"], "a file");
+    expectRequired(entry->getObject("used_by"), schemas["FileEntry"]["properties"]["used_by"], "its uses");
+
+    const HttpResult uses = admin("GET", "/api/v1/files/" + id + "/uses");
+    ASSERT_EQ(uses.status, 200) << uses.body;
+    expectRequired(uses.json(), schemas["FileUses"], "the uses");
+    const HttpResult deleted = admin("DELETE", "/api/v1/files/" + id);
+    ASSERT_EQ(deleted.status, 200) << deleted.body;
+    expectRequired(deleted.json(), schemaOf("/api/v1/files/{id}", "delete", "200"), "a deletion");
+}
+
 }  // namespace
 }  // namespace omnigate::test

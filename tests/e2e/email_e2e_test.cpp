@@ -121,6 +121,59 @@ DaemonProcess* EmailEndToEnd::daemon_ = nullptr;
 std::string EmailEndToEnd::account_;
 std::string EmailEndToEnd::address_;
 
+TEST_F(EmailEndToEnd, AnInfectedAttachmentIsQuarantinedTheMessageSaysSoAndItIsNeverServed) {
+    MqttProbe probe("omnigate/v1/interactions/+/events");
+    const std::string id = "eicar-" + unique() + "@example.test";
+    // The EICAR test file, which the test clamd (scripts/services.sh) detects as every antivirus does.
+    std::ostringstream eicar;
+    {
+        Poco::Base64Encoder encoder(eicar);
+        encoder << R"(X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*)";
+    }
+    const std::string raw =
+        "From: boris-" + unique() + "@example.test\r\nTo: " + address_ + "\r\nSubject: Invoice\r\nMessage-ID: <" + id +
+        ">\r\nDate: Tue, 5 Mar 2024 10:00:00 +0300\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=m\r\n\r\n"
+        "--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe invoice is attached.\r\n"
+        "--m\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=invoice.com\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n" + eicar.str() + "\r\n--m--\r\n";
+    appendMail(address_, raw);
+
+    // The client's message is not lost to it: stored, with the attachment marked.
+    const std::int64_t message = waitForMessage(id);
+    ASSERT_NE(message, 0);
+    const std::int64_t interaction = interactionOf(message);
+    const HttpResult messages = daemon_->http().get(
+        "/api/v1/interactions/" + std::to_string(interaction) + "/messages", daemon_->adminToken());
+    ASSERT_EQ(messages.status, 200) << messages.body;
+    const auto first = messages.json()->getArray("messages")->getObject(0);
+    EXPECT_EQ(first->getValue<std::string>("text"), "The invoice is attached.");
+    const auto file = first->getArray("attachments")->getObject(0);
+    EXPECT_EQ(file->getValue<std::string>("name"), "invoice.com");
+    EXPECT_EQ(file->optValue<std::string>("quarantine", ""), "Eicar-Test-Signature.UNOFFICIAL") << messages.body;
+
+    const std::string fileId = file->getValue<std::string>("file_id");
+    const HttpResult download = daemon_->http().get("/api/v1/files/" + fileId, daemon_->adminToken());
+    EXPECT_EQ(download.status, 403);
+    EXPECT_EQ(download.json()->getObject("error")->getValue<std::string>("code"), "quarantined");
+    // Nor does it leave again with an operator's reply.
+    EXPECT_EQ(reply(interaction, "Forwarding", fileId).status, 403);
+    EXPECT_EQ(db_.text("SELECT scan FROM files WHERE id = '" + fileId + "'"), "infected");
+
+    // What the agents' consoles hear says so too (the client's message, not the greeting sent back).
+    const std::string topic = "omnigate/v1/interactions/" + std::to_string(interaction) + "/events";
+    const auto events = probe.waitFor(
+        [&](const ReceivedMessage& m) {
+            const auto event = parse(m.payload);
+            return m.topic == topic && event->getValue<std::string>("type") == "message.created" &&
+                   event->getObject("data")->getValue<std::string>("direction") == "in";
+        },
+        1, 10s);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_NE(events[0].payload.find("\"quarantine\":\"Eicar-Test-Signature.UNOFFICIAL\""), std::string::npos)
+        << events[0].payload;
+}
+
 TEST_F(EmailEndToEnd, AppendedMailBecomesAnInteractionWithItsTextFilesAndEvents) {
     MqttProbe probe("omnigate/v1/interactions/+/events");
     const std::string client = "anna-" + unique() + "@example.test";

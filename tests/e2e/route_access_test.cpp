@@ -196,7 +196,8 @@ TEST_F(RouteAccess, EveryApiRouteRefusesNoCredentialsAndAnApiTokenWithoutItsScop
           "GET /api/v1/integrations/crm/subscriptions",
           "GET /api/v1/integrations/chatbot/{integration}/stats", "WEBSOCKET /api/v1/webchat/{account}/ws",
           "GET /api/v1/templates", "PATCH /api/v1/template-catalogs/{id}", "POST /api/v1/operators/{id}/templates",
-          "GET /api/v1/interactions/{id}/templates/{template}/rendered"}) {
+          "GET /api/v1/interactions/{id}/templates/{template}/rendered", "GET /api/v1/files",
+          "DELETE /api/v1/files/{id}", "POST /api/v1/template-files"}) {
         EXPECT_EQ(names.count(expected), 1u) << expected << " is not in the route table";
     }
 
@@ -241,6 +242,7 @@ TEST_F(RouteAccess, EveryRoleIsRefusedEveryRouteWhosePermissionItLacksAndToldWhi
     EXPECT_EQ(roles["operator"].permissions.count("interactions:read:own"), 1u);
     EXPECT_EQ(roles["supervisor"].permissions.count("interactions:read"), 1u);
     EXPECT_EQ(roles["business_admin"].permissions.count("users:manage"), 1u);
+    EXPECT_EQ(roles["business_admin"].permissions.count("files:manage"), 1u);
     EXPECT_EQ(roles["marketer"].permissions.count("segments:read"), 1u);
     EXPECT_EQ(roles["marketer"].permissions.count("offers:manage"), 1u);
 

@@ -409,7 +409,7 @@ TEST_F(WhatsappEndToEnd, OutboundTextAndStatusesUpdateTheMessage) {
 
 TEST_F(WhatsappEndToEnd, OutboundMediaIsUploadedThenSent) {
     const std::int64_t interaction = clientWrites(uniquePhone());
-    const std::string bytes = "PNG-" + uniqueId();
+    const std::string bytes = "\x89PNG\r\n\x1a\n" + uniqueId();  // an image/png upload must begin as one
     const HttpResult file = daemon_->http().request("POST", "/api/v1/files?name=plan.png", bytes,
                                                     {{"Authorization", "Bearer " + daemon_->adminToken()},
                                                      {"Content-Type", "image/png"}});

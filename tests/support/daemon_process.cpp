@@ -47,6 +47,10 @@ DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options
            << "plugins:\n  directory: " << requireEnv("OMNIGATE_PLUGIN_DIR") << "\n"
            << "console:\n  directory: " << requireEnv("OMNIGATE_REPO") << "/console/dist\n"
            << "files:\n  directory: " << requireEnv("OMNIGATE_VAR_DIR") << "/files\n"
+           << (options_.filesYaml.find("antivirus:") != std::string::npos
+                   ? std::string()
+                   : "  antivirus:\n    address: unix:" + requireEnv("OMNIGATE_CLAMD_SOCKET") + "\n")
+           << options_.filesYaml
            << "channels:\n" << options_.channelsYaml << options_.extraYaml;
     config.close();
 

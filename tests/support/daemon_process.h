@@ -39,6 +39,9 @@ struct DaemonOptions {
         "    failed_auth: {burst: 1000000, per_minute: 1000000}\n";
     // The `mqtt:` section's value; empty: the plain listener with the daemon's own account (daemonMqttYaml()).
     std::string mqttYaml;
+    // More lines of the `files:` section, each indented two spaces (quota_bytes, allowed_types). Every daemon a test
+    // starts scans its files with the test clamd (antivirus, from OMNIGATE_CLAMD_SOCKET) unless this sets its own.
+    std::string filesYaml;
     // More top-level sections (auth:, audit:…), written after the others.
     std::string extraYaml;
     int writeQueueMax = 0;   // database.write_queue_max when set (with one writer lane), to provoke back-pressure

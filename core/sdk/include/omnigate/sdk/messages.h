@@ -28,6 +28,9 @@ struct Attachment {
     std::string name;
     std::string mimeType;
     std::uint64_t size = 0;
+    // What the antivirus found in it ("Eicar-Test-Signature"): the file is kept in quarantine and never served,
+    // and the message carrying it says so. Empty for a clean or unscanned file.
+    std::string quarantine;
 };
 
 struct InboundMessage {

@@ -57,9 +57,12 @@ public:
     // --- The file store: media and attachments (a WhatsApp photo, a mail's PDF), by id
 
     // Keeps the bytes and returns what a message's attachment names (fileId, name, mimeType, size); durable when it
-    // returns. ApiError 413 over the configured size limit, 400 for an empty file, 503 when the disk fails.
+    // returns. ApiError 413 over the configured size limit, 400 for an empty file, 503 when the disk or the
+    // antivirus fails. A file the antivirus finds infected is kept in quarantine, never served: its `quarantine`
+    // says what was found; put the attachment in the message all the same, which then says so.
     virtual Attachment storeFile(const std::string& bytes, const std::string& mimeType, const std::string& name) = 0;
-    // The bytes of a stored file (an operator's attachment to send); nothing for an unknown id.
+    // The bytes of a stored file (an operator's attachment to send); nothing for an unknown id, a deleted file or
+    // one in quarantine (the antivirus found something in it).
     struct File {
         Attachment meta;
         std::string bytes;

@@ -22,6 +22,7 @@ enum class Permission {
     TokensManage,           // integration API tokens
     AuditRead,              // the audit log
     SegmentsRead,           // client segments (marketing)
+    FilesManage,            // the file store: every file with its uses, deleting one, the quota
     OffersManage,           // marketing offers: create, edit, schedule, retire, and their results
 };
 
