@@ -84,7 +84,8 @@ void OffersApi::registerRoutes(Router& router) {
     router.add("GET", "/api/v1/offers", manage, [this](const HttpRequest& r, const Actor&) { return list(r); });
     router.add("POST", "/api/v1/offers", manage, [this](const HttpRequest& r, const Actor&) { return create(r); });
     router.add("GET", "/api/v1/offers/{id}", manage, [this](const HttpRequest& r, const Actor&) { return get(r); });
-    router.add("PATCH", "/api/v1/offers/{id}", manage, [this](const HttpRequest& r, const Actor&) { return update(r); });
+    router.add("PATCH", "/api/v1/offers/{id}", manage,
+               [this](const HttpRequest& r, const Actor&) { return update(r); });
     router.add("GET", "/api/v1/offers/{id}/results", manage,
                [this](const HttpRequest& r, const Actor&) { return results(r); });
     // An operator's own interactions, as with reading, replying in and handling them.
@@ -207,20 +208,27 @@ HttpResponse OffersApi::results(const HttpRequest& request) {
 HttpResponse OffersApi::fitting(const HttpRequest& request, const Actor& actor) {
     const std::int64_t interactionId = api::pathId(request);
     std::vector<Offer> fit;
-    // A write: serving the list is what counts an offer as shown.
-    writer_.run([&](DbSession& session) {
+    OfferSubject subject;
+    // Read and matched on a pooled connection; only the shows go through the writer lane, which inbound messages
+    // share, so matching many offers never holds their commits up.
+    api::readWith<bool>(pool_, "the offers", [&](DbSession& session) {
         OfferStore store(session);
-        const OfferSubject subject = subjectOf(store, interactionId);
+        subject = subjectOf(store, interactionId);
         const auto activations = store.activationsBy(subject.clientId);
         const std::string now = nowIso();
         for (Offer& offer : store.list()) {
             if (unavailable(offer, subject, activations, now).empty()) fit.push_back(std::move(offer));
         }
-        std::sort(fit.begin(), fit.end(), ranksBefore);
+        return true;
+    });
+    std::sort(fit.begin(), fit.end(), ranksBefore);
+    if (!fit.empty()) {
         std::vector<std::int64_t> ids;
         for (const Offer& offer : fit) ids.push_back(offer.id);
-        store.recordShown(ids, subject, actingOperator(actor, subject));
-    });
+        // Serving the list is what counts an offer as shown.
+        const std::string operatorId = actingOperator(actor, subject);
+        writer_.run([&](DbSession& session) { OfferStore(session).recordShown(ids, subject, operatorId); });
+    }
     const std::string now = nowIso();
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
     for (const Offer& offer : fit) items->add(withState(offer, now));

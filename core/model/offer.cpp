@@ -33,7 +33,8 @@ ApiError bad(const std::string& field, const std::string& what) {
 }
 
 bool isClientField(const std::string& name) {
-    return name == "name" || (name.size() > kCardPrefix.size() && name.compare(0, kCardPrefix.size(), kCardPrefix) == 0);
+    return name == "name" ||
+           (name.size() > kCardPrefix.size() && name.compare(0, kCardPrefix.size(), kCardPrefix) == 0);
 }
 
 std::vector<std::string> strings(const Object::Ptr& object, const std::string& key, const std::string& field) {
@@ -119,8 +120,11 @@ Object::Ptr OfferConditions::toJson() const {
     Array::Ptr topics = new Array;
     for (const std::int64_t topic : c.pastTopics) topics->add(topic);
     o->set("past_topics", topics);
-    o->set("last_contact_days_max", c.lastContactDaysMax ? Poco::Dynamic::Var(*c.lastContactDaysMax) : Poco::Dynamic::Var());
-    o->set("last_contact_days_min", c.lastContactDaysMin ? Poco::Dynamic::Var(*c.lastContactDaysMin) : Poco::Dynamic::Var());
+    const auto orNull = [](const std::optional<int>& days) {
+        return days ? Poco::Dynamic::Var(*days) : Poco::Dynamic::Var();
+    };
+    o->set("last_contact_days_max", orNull(c.lastContactDaysMax));
+    o->set("last_contact_days_min", orNull(c.lastContactDaysMin));
     return o;
 }
 
@@ -175,7 +179,8 @@ void Offer::apply(const Object::Ptr& patch, const TimeReader& readTime) {
         *target = value ? readTime(*value, key) : "";
     }
     if (patch->has("priority")) {
-        priority = static_cast<int>(routing_fields::optionalInt(patch, "priority", "priority", 0, kMaxPriority).value_or(0));
+        priority = static_cast<int>(
+            routing_fields::optionalInt(patch, "priority", "priority", 0, kMaxPriority).value_or(0));
     }
     if (patch->has("client_limit")) {
         if (!patch->isNull("client_limit")) {
