@@ -5,6 +5,7 @@ import { can, session } from './api/session'
 import Admin from './pages/Admin.vue'
 import Chat from './pages/Chat.vue'
 import NotAllowed from './pages/NotAllowed.vue'
+import Offers from './pages/Offers.vue'
 import Reports from './pages/Reports.vue'
 import SignIn from './pages/SignIn.vue'
 import Supervisor from './pages/Supervisor.vue'
@@ -27,6 +28,7 @@ export const router = createRouter({
     { path: '/supervise', component: Supervisor, meta: { permission: 'interactions:supervise' } },
     { path: '/reports', component: Reports, meta: { permission: 'interactions:supervise' } },
     { path: '/admin', component: Admin, meta: { permission: 'catalogs:write' } },
+    { path: '/offers', component: Offers, meta: { permission: 'offers:manage' } },
     // Everyone who signs in talks to their colleagues.
     { path: '/chat', component: Chat },
     { path: '/not-allowed', component: NotAllowed },
@@ -41,6 +43,7 @@ export function home(): string {
   if (can('interactions:handle') && session.user.operator_id) return '/work'
   if (can('interactions:supervise')) return '/supervise'
   if (can('catalogs:write')) return '/admin'
+  if (can('offers:manage')) return '/offers'
   return '/welcome'
 }
 

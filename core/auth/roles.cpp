@@ -40,8 +40,9 @@ PermissionSet businessAdminRole() {
 }
 
 PermissionSet marketerRole() {
+    // The marketing: client segments and the offers operators propose; the catalogs to pick a template or topic.
     PermissionSet set;
-    for (P p : {P::SegmentsRead, P::CatalogsRead}) set.grant(p);
+    for (P p : {P::SegmentsRead, P::OffersManage, P::CatalogsRead}) set.grant(p);
     return set;
 }
 

@@ -261,6 +261,8 @@ void Daemon::registerApis() {
         sweep, sweep);
     interactionsApi_ = std::make_unique<InteractionsApi>(*interactions_, *messages_, *files_);
     interactionsApi_->registerRoutes(router_);
+    offersApi_ = std::make_unique<OffersApi>(*writer_, *pool_, *messages_);
+    offersApi_->registerRoutes(router_);
     clients_ = std::make_unique<ClientsApi>(*writer_, *pool_);
     clients_->registerRoutes(router_);
     apiTokensApi_ = std::make_unique<ApiTokensApi>(*authenticator_, *writer_, *pool_);

@@ -24,6 +24,7 @@
 #include "api/notifications_api.h"
 #include "api/template_catalogs_api.h"
 #include "api/templates_api.h"
+#include "api/offers_api.h"
 #include "api/clients_api.h"
 #include "api/files_api.h"
 #include "api/interactions_api.h"
@@ -156,6 +157,7 @@ private:
     std::unique_ptr<ChatApi> chatApi_;
     std::unique_ptr<TemplateCatalogsApi> templateCatalogsApi_;
     std::unique_ptr<TemplatesApi> templatesApi_;
+    std::unique_ptr<OffersApi> offersApi_;
     std::unique_ptr<RoutingRulesApi> routingRulesApi_;
     std::unique_ptr<BlacklistApi> blacklistApi_;
     std::unique_ptr<SpamWordsApi> spamWordsApi_;

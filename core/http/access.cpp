@@ -25,6 +25,7 @@ const Named kNames[] = {
     {Permission::AuditRead, "audit:read"},
     {Permission::SegmentsRead, "segments:read"},
     {Permission::FilesManage, "files:manage"},
+    {Permission::OffersManage, "offers:manage"},
 };
 
 const char* ownershipSuffix(Ownership ownership) {

@@ -67,24 +67,6 @@ std::string checkTitle(const std::string& title) {
     return trimmed;
 }
 
-std::string checkText(const std::string& text) {
-    if (Poco::trim(text).empty()) throw ApiError::badRequest("'text' is empty");
-    if (text.size() > ResponseTemplate::kMaxTextBytes) {
-        throw ApiError::badRequest("'text' is longer than " + std::to_string(ResponseTemplate::kMaxTextBytes) +
-                                   " bytes");
-    }
-    const std::vector<std::string> unknown = unknownTemplateVariables(text, isResponseTemplateVariable);
-    if (!unknown.empty()) {
-        std::string names;
-        for (const std::string& name : unknown) names += (names.empty() ? "{" : ", {") + name + "}";
-        throw ApiError::badRequest("'text' uses the unknown variable" + std::string(unknown.size() == 1 ? " " : "s ") +
-                                   names + "; a template may use {client.name}, {client.id}, {client.card.<field>}, "
-                                           "{operator.name}, {operator.id}, {interaction.id}, {interaction.subject}, "
-                                           "{channel} and {account}");
-    }
-    return text;
-}
-
 std::string checkShortcut(const std::string& shortcut) {
     const std::string trimmed = Poco::trim(shortcut);
     if (utf8Length(trimmed) > ResponseTemplate::kMaxShortcutCharacters) {
@@ -148,6 +130,24 @@ void ResponseTemplate::apply(const Poco::JSON::Object::Ptr& patch) {
         channels = stringList(patch, "channels", isChannel, "a channel type such as webchat or vk");
         checkCount(channels, kMaxChannels, "channels");
     }
+}
+
+std::string ResponseTemplate::checkText(const std::string& text, const std::string& field) {
+    if (Poco::trim(text).empty()) throw ApiError::badRequest("'" + field + "' is empty");
+    if (text.size() > kMaxTextBytes) {
+        throw ApiError::badRequest("'" + field + "' is longer than " + std::to_string(kMaxTextBytes) +
+                                   " bytes");
+    }
+    const std::vector<std::string> unknown = unknownTemplateVariables(text, isResponseTemplateVariable);
+    if (!unknown.empty()) {
+        std::string names;
+        for (const std::string& name : unknown) names += (names.empty() ? "{" : ", {") + name + "}";
+        throw ApiError::badRequest("'" + field + "' uses the unknown variable" + std::string(unknown.size() == 1 ? " " : "s ") +
+                                   names + "; a template may use {client.name}, {client.id}, {client.card.<field>}, "
+                                           "{operator.name}, {operator.id}, {interaction.id}, {interaction.subject}, "
+                                           "{channel} and {account}");
+    }
+    return text;
 }
 
 bool ResponseTemplate::appliesTo(const std::string& queue, const std::string& channel) const {

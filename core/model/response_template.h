@@ -42,6 +42,10 @@ struct ResponseTemplate {
     // The same fields, each optional, over this one.
     void apply(const Poco::JSON::Object::Ptr& patch);
 
+    // A text with variables, as a template's: 400 naming `field` when empty, over kMaxTextBytes, or using a
+    // variable no template may (named, with the ones there are). Marketing offers check their text the same way.
+    static std::string checkText(const std::string& text, const std::string& field = "text");
+
     // Offered for an interaction of `queue` ("" when it has none) on `channel`.
     bool appliesTo(const std::string& queue, const std::string& channel) const;
 };

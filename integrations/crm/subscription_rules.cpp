@@ -16,7 +16,8 @@ constexpr std::size_t maximumUrlLength = 2048;
 const std::vector<std::string>& subscribableEvents() {
     static const std::vector<std::string> types{"interaction.created", "interaction.updated", "interaction.closed",
                                                 "message.created",     "message.status",      "client.created",
-                                                "client.updated",      "client.merged",       "rating.created"};
+                                                "client.updated",      "client.merged",       "rating.created",
+                                                "offer.activated"};
     return types;
 }
 

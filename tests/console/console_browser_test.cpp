@@ -21,6 +21,7 @@ namespace {
 const char* const kOperatorPassword = "console-operator-password";
 const char* const kSupervisorPassword = "console-supervisor-password";
 const char* const kAdminPassword = "console-admin-password";
+const char* const kMarketerPassword = "console-marketer-password";
 // A port of the test ports' range no other test takes (scripts/test.sh).
 const char* const kShopOrigin = "http://127.0.0.1:17080";
 
@@ -68,6 +69,10 @@ protected:
                             "      display_name: Boris Administrator\n"
                             "      roles: [business_admin]\n"
                             "      password: " + kAdminPassword + "\n"
+                            "    - login: mia-" + tag_ + "\n"
+                            "      display_name: Mia Marketer\n"
+                            "      roles: [marketer]\n"
+                            "      password: " + kMarketerPassword + "\n"
                             "routing:\n"
                             "  queues:\n"
                             "    - id: chat-" + tag_ + "\n"
@@ -121,6 +126,8 @@ protected:
         env["OMNIGATE_OTHER_QUEUE"] = "second-" + tag_;
         env["OMNIGATE_ADMIN_LOGIN"] = "boss-" + tag_;
         env["OMNIGATE_ADMIN_PASSWORD"] = kAdminPassword;
+        env["OMNIGATE_MARKETER_LOGIN"] = "mia-" + tag_;
+        env["OMNIGATE_MARKETER_PASSWORD"] = kMarketerPassword;
         env["OMNIGATE_TAG"] = tag_;
         env["OMNIGATE_SHOP_ORIGIN"] = kShopOrigin;
         env["OMNIGATE_TOPIC"] = "Delivery " + tag_;
@@ -153,6 +160,11 @@ TEST_F(ConsoleBrowser, ASupervisorWatchesTheQueueGrowLiveAndTransfersTwoInteract
 TEST_F(ConsoleBrowser, AnAdministratorMakesAQueueAndARuleAndTheDryRunFollowsItButAnOperatorIsKeptOut) {
     std::string output;
     EXPECT_EQ(scenario("admin", output), 0) << output;
+}
+
+TEST_F(ConsoleBrowser, AMarketerMakesAnOfferTheOperatorSendsAndActivatesItAndTheResultsCountIt) {
+    std::string output;
+    EXPECT_EQ(scenario("offers", output), 0) << output;
 }
 
 TEST_F(ConsoleBrowser, TwoPeopleChatTheOneSeesTheOthersMessageAndItsUnreadCountLive) {

@@ -123,6 +123,9 @@ TEST(Roles, EachRoleHoldsThePermissionsOfTheTable) {
     EXPECT_TRUE(permissionsOf({"marketer"}).holds(Permission::SegmentsRead));
     EXPECT_TRUE(permissionsOf({"business_admin"}).holds(Permission::FilesManage));
     EXPECT_FALSE(permissionsOf({"supervisor"}).holds(Permission::FilesManage));
+    EXPECT_TRUE(permissionsOf({"marketer"}).holds(Permission::OffersManage));
+    EXPECT_FALSE(permissionsOf({"marketer"}).holds(Permission::InteractionsRead));
+    EXPECT_FALSE(op.holds(Permission::OffersManage));
     EXPECT_TRUE(permissionsOf({"nobody"}).empty());
 
     const auto names = op.names();

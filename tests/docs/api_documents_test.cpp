@@ -261,6 +261,48 @@ TEST_F(ApiDocuments, SuggestionsCarryTheDocumentedFields) {
                    "a suggestion");
 }
 
+// A marketing offer: created, listed for an interaction, sent and activated, and its results, each answer with the
+// documented fields; the activation's offer.activated on the interaction's topic as documented.
+TEST_F(ApiDocuments, OffersCarryTheDocumentedFields) {
+    MqttProbe probe("omnigate/v1/interactions/+/events");
+    const YAML::Node& schemas = openapi()["components"]["schemas"];
+    const std::string u = unique();
+    const HttpResult created = admin("POST", "/api/v1/offers",
+                                     R"({"title":"Docs offer )" + u + R"(","text":"For {client.name}",)"
+                                     R"("conditions":{"client":{"name":"Docs )" + u + R"("}}})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    expectRequired(created.json(), schemas["Offer"], "an offer");
+    const std::string offer = std::to_string(created.json()->getValue<std::int64_t>("id"));
+
+    const HttpResult session =
+        daemon_->http().postJson("/api/v1/webchat/demo/sessions", R"({"name":"Docs )" + u + R"("})");
+    ASSERT_EQ(session.status, 201);
+    const HttpResult posted = daemon_->http().postJson("/api/v1/webchat/demo/messages", R"({"text":"offers?"})",
+                                                       session.json()->getValue<std::string>("token"));
+    ASSERT_EQ(posted.status, 201) << posted.body;
+    const std::string interaction = std::to_string(posted.json()->getValue<std::int64_t>("interaction_id"));
+
+    const HttpResult list = admin("GET", "/api/v1/interactions/" + interaction + "/offers");
+    ASSERT_EQ(list.status, 200) << list.body;
+    expectRequired(list.json(), schemas["OfferList"], "the fitting offers");
+    const HttpResult sent = admin("POST", "/api/v1/interactions/" + interaction + "/offers/" + offer + "/send");
+    ASSERT_EQ(sent.status, 201) << sent.body;
+    expectRequired(sent.json(), schemas["OfferSent"], "a sent offer");
+    expectRequired(sent.json()->getObject("message"), schemas["Message"], "a sent offer's message");
+    const HttpResult activated = admin("POST", "/api/v1/interactions/" + interaction + "/offers/" + offer + "/activate");
+    ASSERT_EQ(activated.status, 201) << activated.body;
+    expectRequired(activated.json(), schemas["OfferActivation"], "an activation");
+    const HttpResult results = admin("GET", "/api/v1/offers/" + offer + "/results");
+    ASSERT_EQ(results.status, 200) << results.body;
+    expectRequired(results.json(), schemas["OfferResults"], "an offer's results");
+
+    const std::string topic = "omnigate/v1/interactions/" + interaction + "/events";
+    const auto events = probe.waitFor(
+        [&](const ReceivedMessage& m) { return m.topic == topic && eventType(m) == "offer.activated"; }, 1, 10s);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(expectDocumented(events).count("offer.activated"), 1u);
+}
+
 // The routing actions and their events: a rule sends a visitor's message to a queue whose maximum wait overflows
 // it to a second queue; the operator serving that one gets an offer, lets it lapse (not responding), is assigned
 // it by a supervisor, and closes it. A second visitor's message no queue takes is unroutable.

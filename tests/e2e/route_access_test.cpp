@@ -244,6 +244,7 @@ TEST_F(RouteAccess, EveryRoleIsRefusedEveryRouteWhosePermissionItLacksAndToldWhi
     EXPECT_EQ(roles["business_admin"].permissions.count("users:manage"), 1u);
     EXPECT_EQ(roles["business_admin"].permissions.count("files:manage"), 1u);
     EXPECT_EQ(roles["marketer"].permissions.count("segments:read"), 1u);
+    EXPECT_EQ(roles["marketer"].permissions.count("offers:manage"), 1u);
 
     int refused = 0;
     for (const ServedRoute& route : servedRoutes(daemon_->log())) {

@@ -23,6 +23,7 @@ enum class Permission {
     AuditRead,              // the audit log
     SegmentsRead,           // client segments (marketing)
     FilesManage,            // the file store: every file with its uses, deleting one, the quota
+    OffersManage,           // marketing offers: create, edit, schedule, retire, and their results
 };
 
 // What a user holding only the own form of the route's permission must own for the route to admit them.
