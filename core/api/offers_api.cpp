@@ -243,6 +243,7 @@ HttpResponse OffersApi::send(const HttpRequest& request, const Actor& actor) {
     OfferSubject subject;
     Offer offer;
     std::string text;
+    std::vector<std::string> files;  // a template's, sent with its text
     api::readWith<bool>(pool_, "the offer", [&](DbSession& session) {
         OfferStore store(session);
         subject = subjectOf(store, interactionId);
@@ -260,6 +261,7 @@ HttpResponse OffersApi::send(const HttpRequest& request, const Actor& actor) {
                                                                   ", which no longer exists");
             }
             body = templ->text;
+            files = templ->files;
         }
         const auto context = templates.context(interactionId, actingOperator(actor, subject));
         text = renderTemplate(body, context ? context->values : std::map<std::string, std::string>{},
@@ -272,6 +274,7 @@ HttpResponse OffersApi::send(const HttpRequest& request, const Actor& actor) {
     draft.author = author.kind;
     draft.authorId = author.id;
     draft.text = text;
+    draft.attachments = files_.sendable(files);
     const StoredMessage message = messages_.reply(interactionId, std::move(draft));
     // What the channel refused never reached the client: the answer shows the failed message, the results no send.
     if (message.status != DeliveryStatus::Failed) {

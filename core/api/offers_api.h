@@ -9,13 +9,14 @@
 #include "http/router.h"
 #include "interactions/message_service.h"
 #include "model/offer.h"
+#include "store/file_store.h"
 
 namespace omnigate {
 
 class OffersApi {
 public:
-    OffersApi(WriteBatcher& writer, ConnectionPool& pool, MessageService& messages)
-        : writer_(writer), pool_(pool), messages_(messages) {}
+    OffersApi(WriteBatcher& writer, ConnectionPool& pool, MessageService& messages, FileStore& files)
+        : writer_(writer), pool_(pool), messages_(messages), files_(files) {}
 
     void registerRoutes(Router& router);
 
@@ -32,6 +33,7 @@ private:
     WriteBatcher& writer_;
     ConnectionPool& pool_;
     MessageService& messages_;
+    FileStore& files_;
 };
 
 }  // namespace omnigate

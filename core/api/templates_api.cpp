@@ -285,11 +285,7 @@ HttpResponse TemplatesApi::rendered(const HttpRequest& request, const Actor& act
     // What the composer shows and sends with the text: each file's name and type (a reply may carry a shared
     // template's files, whoever uploaded them). One the antivirus quarantined is left out.
     Poco::JSON::Array::Ptr attachments = new Poco::JSON::Array;
-    for (const std::string& file : templ.files) {
-        const auto found = files_.record(file);
-        if (!found || found->deleted || !found->meta.quarantine.empty()) continue;
-        attachments->add(toJson(found->meta));
-    }
+    for (const Attachment& file : files_.sendable(templ.files)) attachments->add(toJson(file));
     body->set("attachments", attachments);
     return api::jsonResponse(200, body);
 }

@@ -261,7 +261,7 @@ void Daemon::registerApis() {
         sweep, sweep);
     interactionsApi_ = std::make_unique<InteractionsApi>(*interactions_, *messages_, *files_);
     interactionsApi_->registerRoutes(router_);
-    offersApi_ = std::make_unique<OffersApi>(*writer_, *pool_, *messages_);
+    offersApi_ = std::make_unique<OffersApi>(*writer_, *pool_, *messages_, *files_);
     offersApi_->registerRoutes(router_);
     clients_ = std::make_unique<ClientsApi>(*writer_, *pool_);
     clients_->registerRoutes(router_);

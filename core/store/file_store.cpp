@@ -279,6 +279,15 @@ std::optional<Attachment> FileStore::describe(const std::string& fileId) {
     return found->meta;
 }
 
+std::vector<Attachment> FileStore::sendable(const std::vector<std::string>& fileIds) {
+    std::vector<Attachment> out;
+    for (const std::string& id : fileIds) {
+        const auto found = record(id);
+        if (found && !found->deleted && found->meta.quarantine.empty()) out.push_back(found->meta);
+    }
+    return out;
+}
+
 std::optional<FileRecord> FileStore::record(const std::string& fileId, std::int64_t interactionId) {
     if (!isFileId(fileId)) return std::nullopt;
     PooledSession session = pool_.acquire();

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/daemon_config.h"
 #include "db/connection_pool.h"
@@ -58,6 +59,9 @@ public:
     std::optional<FileContent> get(const std::string& fileId);
     // Only what the database says of it (cheaper than get()): empty for an unknown id.
     std::optional<Attachment> describe(const std::string& fileId);
+    // Of `fileIds` (a template's files), those that can still be sent, as a message's attachments: not deleted,
+    // not in quarantine.
+    std::vector<Attachment> sendable(const std::vector<std::string>& fileIds);
     // Its record, and whether a message of interaction `interactionId` (0: none asked about) carries it.
     std::optional<FileRecord> record(const std::string& fileId, std::int64_t interactionId = 0);
 

@@ -306,8 +306,14 @@ TEST_F(Offers, ASentOfferIsTheRenderedTextAndItsActivationReachesTheCrmUpToTheCl
                                                 R"(","description":"5% back","text":"{client.name}, cashback in {client.card.city} for you",)"
                                                 R"("client_limit":1,)" + city + "}");
     ASSERT_GT(id, 0);
+    // The template's picture goes with its text.
+    const HttpResult picture = daemon_->http().request(
+        "POST", "/api/v1/template-files?name=offer-" + u + ".png", std::string("\x89PNG\r\n\x1a\n", 8) + u,
+        {{"Authorization", "Bearer " + daemon_->adminToken()}, {"Content-Type", "image/png"}});
+    ASSERT_EQ(picture.status, 201) << picture.body;
     const HttpResult templ = call("POST", "/api/v1/templates",
-                                  R"({"title":"Offer template )" + u + R"(","text":"Dear {client.name}, see {channel}"})");
+                                  R"({"title":"Offer template )" + u + R"(","text":"Dear {client.name}, see {channel}",)"
+                                  R"("files":[")" + picture.json()->getValue<std::string>("id") + R"("]})");
     ASSERT_EQ(templ.status, 201) << templ.body;
     const std::int64_t byTemplate = offer(marketer, R"({"title":"By template )" + u + R"(","template_id":)" +
                                                         std::to_string(templ.json()->getValue<std::int64_t>("id")) +
@@ -322,6 +328,9 @@ TEST_F(Offers, ASentOfferIsTheRenderedTextAndItsActivationReachesTheCrmUpToTheCl
     r = call("POST", path(v.interactionId, byTemplate, "send"), "", op);
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(r.json()->getObject("message")->getValue<std::string>("text"), "Dear Boris " + u + ", see webchat");
+    const auto attached = r.json()->getObject("message")->getArray("attachments");
+    ASSERT_TRUE(attached && attached->size() == 1) << r.body;
+    EXPECT_EQ(attached->getObject(0)->getValue<std::string>("name"), "offer-" + u + ".png");
     // The visitor reads it like any reply.
     const HttpResult history = daemon_->http().get("/api/v1/webchat/demo/messages", v.token);
     ASSERT_EQ(history.status, 200) << history.body;
