@@ -2,6 +2,7 @@
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Timespan.h>
 
@@ -207,6 +208,12 @@ Poco::DateTime parseTime(const std::string& text, const std::string& field, bool
         }
     }
     return time;
+}
+
+std::string queryDbTime(const HttpRequest& request, const std::string& name, bool endOfDay) {
+    const std::string text = request.queryParam(name);
+    if (text.empty()) return "";
+    return Poco::DateTimeFormatter::format(parseTime(text, name, endOfDay), "%Y-%m-%d %H:%M:%S.%i");
 }
 
 Actor authorizeActor(const HttpRequest& request, const std::string& adminToken) {

@@ -71,6 +71,8 @@ Actor authorizeActor(const HttpRequest& request, const std::string& adminToken);
 // `endOfDay`, so "up to 2026-11-25" includes that day); 400 naming `field` otherwise. A time without a zone is
 // refused: the server cannot know whose local time it was.
 Poco::DateTime parseTime(const std::string& text, const std::string& field, bool endOfDay = false);
+// The query parameter `name` parsed so, as the database keeps times ("2026-11-25 00:00:00.000"); "" when absent.
+std::string queryDbTime(const HttpRequest& request, const std::string& name, bool endOfDay = false);
 
 // Reads run on a pooled connection; a lost connection is dropped from the pool and answered 503.
 template <typename Result, typename Read>

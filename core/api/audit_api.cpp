@@ -1,6 +1,5 @@
 #include "api/audit_api.h"
 
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
 
 #include "api/api_support.h"
@@ -13,12 +12,6 @@ namespace omnigate {
 namespace {
 
 constexpr int kPurgeBatch = 5000;
-
-std::string dbTime(const HttpRequest& request, const std::string& name, bool endOfDay) {
-    const std::string text = request.queryParam(name);
-    if (text.empty()) return "";
-    return Poco::DateTimeFormatter::format(api::parseTime(text, name, endOfDay), "%Y-%m-%d %H:%M:%S.%i");
-}
 
 }  // namespace
 
@@ -37,8 +30,8 @@ HttpResponse AuditApi::list(const HttpRequest& request) {
         if (known.count(name) == 0) throw ApiError::badRequest("unknown query parameter '" + name + "'");
     }
     AuditFilter filter;
-    filter.from = dbTime(request, "from", false);
-    filter.to = dbTime(request, "to", true);
+    filter.from = api::queryDbTime(request, "from");
+    filter.to = api::queryDbTime(request, "to", true);
     filter.actorKind = request.queryParam("actor_kind");
     filter.actorId = request.queryParam("actor_id");
     filter.actionPrefix = request.queryParam("action");

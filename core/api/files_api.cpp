@@ -1,6 +1,5 @@
 #include "api/files_api.h"
 
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
@@ -19,12 +18,6 @@ void refuseUnknownQuery(const HttpRequest& request, const std::set<std::string>&
     for (const auto& [name, value] : request.query) {
         if (known.count(name) == 0) throw ApiError::badRequest("unknown query parameter '" + name + "'");
     }
-}
-
-std::string dbTime(const HttpRequest& request, const std::string& name, bool endOfDay) {
-    const std::string text = request.queryParam(name);
-    if (text.empty()) return "";
-    return Poco::DateTimeFormatter::format(api::parseTime(text, name, endOfDay), "%Y-%m-%d %H:%M:%S.%i");
 }
 
 std::optional<bool> yesNo(const HttpRequest& request, const std::string& name) {
@@ -160,8 +153,8 @@ HttpResponse FilesApi::list(const HttpRequest& request) {
     }
     filter.name = request.queryParam("name");
     if (filter.name.size() > 255) throw ApiError::badRequest("'name' is longer than 255 bytes");
-    filter.from = dbTime(request, "from", false);
-    filter.to = dbTime(request, "to", true);
+    filter.from = api::queryDbTime(request, "from");
+    filter.to = api::queryDbTime(request, "to", true);
     filter.deleted = yesNo(request, "deleted").value_or(false);
     filter.limit = api::queryLimit(request, 50, 200);
     if (const std::string cursor = request.queryParam("cursor"); !cursor.empty()) decodeFileCursor(cursor, filter);

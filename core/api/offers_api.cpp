@@ -155,8 +155,13 @@ HttpResponse OffersApi::update(const HttpRequest& request) {
 HttpResponse OffersApi::results(const HttpRequest& request) {
     const std::int64_t id = api::pathId(request);
     for (const auto& [name, value] : request.query) {
-        if (name != "format") throw ApiError::badRequest("unknown query parameter '" + name + "'");
+        if (name != "format" && name != "from" && name != "to") {
+            throw ApiError::badRequest("unknown query parameter '" + name + "'");
+        }
     }
+    // What happened in the period (shown, sent or activated then); the whole life of the offer by default.
+    const std::string from = api::queryDbTime(request, "from");
+    const std::string to = api::queryDbTime(request, "to", true);
     const std::string format = request.queryParam("format").empty() ? "json" : request.queryParam("format");
     if (format != "json" && format != "csv" && format != "xlsx") {
         throw ApiError::badRequest("'format' must be json, csv or xlsx; got '" + format + "'");
@@ -165,7 +170,7 @@ HttpResponse OffersApi::results(const HttpRequest& request) {
     const auto rows = api::readWith<std::vector<OfferResultRow>>(pool_, "the offer's results", [&](DbSession& s) {
         OfferStore store(s);
         offer = offerOf(store, id);
-        return store.results(id);
+        return store.results(id, from, to);
     });
     OfferResultRow total;
     for (const OfferResultRow& row : rows) {

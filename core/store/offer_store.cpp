@@ -283,15 +283,21 @@ OfferActivation OfferStore::activate(const Offer& offer, const OfferSubject& sub
     return activation;
 }
 
-std::vector<OfferResultRow> OfferStore::results(std::int64_t offerId) {
+std::vector<OfferResultRow> OfferStore::results(std::int64_t offerId, const std::string& from,
+                                                const std::string& to) {
     sql::PreparedStatement& q = session_.prepare(
         "SELECT operator_id, queue_id, SUM(shown), SUM(sent), SUM(activated) FROM ("
         "  SELECT operator_id, queue_id, 1 AS shown, 0 AS sent, 0 AS activated FROM offer_shows WHERE offer_id = ?"
+        "    AND (? = '' OR shown_at >= ?) AND (? = '' OR shown_at <= ?)"
         "  UNION ALL"
         "  SELECT operator_id, queue_id, 0, kind = 'sent', kind = 'activated' FROM offer_actions WHERE offer_id = ?"
+        "    AND (? = '' OR created_at >= ?) AND (? = '' OR created_at <= ?)"
         ") r GROUP BY operator_id, queue_id ORDER BY operator_id, queue_id");
-    q.setInt64(1, offerId);
-    q.setInt64(2, offerId);
+    int at = 0;
+    for (int part = 0; part < 2; ++part) {
+        q.setInt64(++at, offerId);
+        for (const std::string* bound : {&from, &from, &to, &to}) q.setString(++at, *bound);
+    }
     std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
     std::vector<OfferResultRow> rows;
     while (rs->next()) {

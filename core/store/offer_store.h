@@ -65,7 +65,8 @@ public:
     OfferActivation activate(const Offer& offer, const OfferSubject& subject, const std::string& operatorId);
 
     // By operator and queue, ordered by both.
-    std::vector<OfferResultRow> results(std::int64_t offerId);
+    // Between `from` and `to` (database times; "" leaves that end open).
+    std::vector<OfferResultRow> results(std::int64_t offerId, const std::string& from, const std::string& to);
 
 private:
     void check(const Offer& offer);

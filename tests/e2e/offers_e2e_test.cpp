@@ -392,6 +392,15 @@ TEST_F(Offers, ASentOfferIsTheRenderedTextAndItsActivationReachesTheCrmUpToTheCl
     ASSERT_EQ(rows->size(), 1u) << r.body;
     EXPECT_EQ(rows->getObject(0)->getValue<std::string>("operator_id"), op);
     const std::string queue = rows->getObject(0)->getValue<std::string>("queue");
+    // A period: what happened in it only.
+    r = withToken(marketer, "GET", "/api/v1/offers/" + std::to_string(id) + "/results?to=2000-01-01");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()->getObject("totals")->getValue<int>("activated"), 0);
+    EXPECT_EQ(r.json()->getArray("rows")->size(), 0u) << r.body;
+    r = withToken(marketer, "GET", "/api/v1/offers/" + std::to_string(id) + "/results?from=2000-01-01&to=2999-12-31");
+    EXPECT_EQ(r.json()->getObject("totals")->getValue<int>("shown"), 1) << r.body;
+    EXPECT_EQ(withToken(marketer, "GET", "/api/v1/offers/" + std::to_string(id) + "/results?from=yesterday").status,
+              400);
     r = withToken(marketer, "GET", "/api/v1/offers/" + std::to_string(id) + "/results?format=csv");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_NE(r.body.find(op + "," + queue + ",1,1,1"), std::string::npos) << r.body;
