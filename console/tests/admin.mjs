@@ -3,8 +3,8 @@
 // deactivates it, after which it cannot sign in; keeps the catalogs: an operator group (created, then changed), a
 // topic under a topic, a template catalog and a response template (an unknown variable refused first), an API
 // token shown once, a CRM subscription and its (empty) failed deliveries, and the
-// WhatsApp templates, whose plugin is not loaded here, saying so; in the file store, a template's picture whose
-// deletion is refused with the template named, then forced. Then an operator tries the same page and is told it is
+// WhatsApp templates, whose plugin is not loaded here, saying so; in the file store, a template's picture, saved
+// from the list, whose deletion is refused with the template named, then forced. Then an operator tries the same page and is told it is
 // not for their role.
 import { base, check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 
@@ -159,6 +159,12 @@ await run(async (browser) => {
   await $('find-files').click()
   const file = $('file').filter({ hasText: `logo-${tag}.png` })
   await file.locator('[data-test="file-uses"]').getByText('шаблонов: 1').waitFor({ timeout })
+  const download = page.waitForEvent('download', { timeout })
+  await file.locator('[data-test="open-file"]').click()
+  const saved = await download
+  check(saved.suggestedFilename() === `logo-${tag}.png`, `the file was saved as ${saved.suggestedFilename()}`)
+  const bytes = Buffer.concat(await (await saved.createReadStream()).toArray())
+  check(bytes.equals(png), 'the saved file is not the uploaded picture')
   await file.locator('[data-test="delete-file"]').click()
   await $('file-in-use').locator('[data-test="using-template"]').getByText(`шаблон «With logo ${tag}»`).waitFor({ timeout })
   await screenshot(page, 'admin-files')

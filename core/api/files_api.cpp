@@ -69,6 +69,10 @@ void FilesApi::registerRoutes(Router& router) {
                [this](const HttpRequest& r, const Actor&) { return list(r); });
     router.add("GET", "/api/v1/files/{id}/uses", Access::needs(Permission::FilesManage),
                [this](const HttpRequest& r, const Actor&) { return uses(r); });
+    // The manager of the store looks into a file before deleting it: any file, whoever may read its conversation
+    // (never one in quarantine, nor one deleted).
+    router.add("GET", "/api/v1/files/{id}/content", Access::needs(Permission::FilesManage),
+               [this](const HttpRequest& r, const Actor&) { return fileDownload(files_, r.pathParams.at("id")); });
     router.add("DELETE", "/api/v1/files/{id}", Access::needs(Permission::FilesManage),
                [this](const HttpRequest& r, const Actor& actor) { return remove(r, actor); });
 }

@@ -2,8 +2,8 @@
 // Content-Type, ?name=) and sends it with a reply; a business administrator uploads a template's file. A download
 // is answered to whoever may read a conversation that carries the file, and to its uploader; what only the
 // system's messages carry (a call's recording) needs the admin token, as GET /api/v1/recordings/{id} does.
-// Managing the store (files:manage): every file with filters and what uses it, the store's total against its
-// quota, and deleting a file, refused while something uses it unless forced.
+// Managing the store (files:manage): every file with filters and what uses it, its bytes, the store's total
+// against its quota, and deleting a file, refused while something uses it unless forced.
 #pragma once
 
 #include "db/connection_pool.h"

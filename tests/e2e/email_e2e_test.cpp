@@ -156,6 +156,8 @@ TEST_F(EmailEndToEnd, AnInfectedAttachmentIsQuarantinedTheMessageSaysSoAndItIsNe
     const HttpResult download = daemon_->http().get("/api/v1/files/" + fileId, daemon_->adminToken());
     EXPECT_EQ(download.status, 403);
     EXPECT_EQ(download.json()->getObject("error")->getValue<std::string>("code"), "quarantined");
+    EXPECT_EQ(daemon_->http().get("/api/v1/files/" + fileId + "/content", daemon_->adminToken()).status, 403)
+        << "not to the store's manager either";
     // Nor does it leave again with an operator's reply.
     EXPECT_EQ(reply(interaction, "Forwarding", fileId).status, 403);
     EXPECT_EQ(db_.text("SELECT scan FROM files WHERE id = '" + fileId + "'"), "infected");

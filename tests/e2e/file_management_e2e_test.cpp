@@ -202,6 +202,11 @@ TEST_F(FileManagement, TheListFiltersByTypeSizeUploaderUseAndWhereUsedAndPages) 
 
     const auto all = listed("name=m-" + marker);
     ASSERT_EQ(all->size(), 3u);
+    // The manager looks into one.
+    const HttpResult content = call("GET", "/api/v1/files/" + pdf + "/content");
+    ASSERT_EQ(content.status, 200);
+    EXPECT_EQ(content.body, "%PDF-1.4 " + marker);
+    EXPECT_EQ(content.headers.at("Content-Type"), "application/pdf");
     EXPECT_EQ(all->getObject(0)->getValue<std::string>("id"), txt) << "the newest first";
     EXPECT_EQ(all->getObject(0)->getObject("used_by")->getValue<std::int64_t>("messages"), 1);
     EXPECT_EQ(all->getObject(0)->getValue<std::string>("scan"), "clean") << "the test daemon scans with clamd";
