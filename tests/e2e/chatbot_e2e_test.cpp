@@ -9,8 +9,6 @@
 // word, the queue has no sources, and counts are compared before and after.
 #include <gtest/gtest.h>
 
-#include <Poco/DigestEngine.h>
-#include <Poco/HMACEngine.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -19,7 +17,6 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/UUIDGenerator.h>
 
@@ -30,6 +27,7 @@
 
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
+#include "support/fake_crm.h"
 
 namespace omnigate::test {
 namespace {
@@ -46,17 +44,8 @@ Poco::JSON::Object::Ptr parse(const std::string& text) {
     return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
-class Sha256Engine : public Poco::SHA2Engine {
-public:
-    enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-    Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
-
-// What a receiver does to check our signature: HMAC-SHA256(secret, timestamp + "." + body).
 std::string expectedSignature(const std::string& timestamp, const std::string& body) {
-    Poco::HMACEngine<Sha256Engine> hmac(kSecret);
-    hmac.update(timestamp + "." + body);
-    return "sha256=" + Poco::DigestEngine::digestToHex(hmac.digest());
+    return webhookSignature(kSecret, timestamp, body);
 }
 
 // One webhook the bot received.

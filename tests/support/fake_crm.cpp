@@ -1,9 +1,12 @@
 #include "support/fake_crm.h"
 
+#include <Poco/DigestEngine.h>
+#include <Poco/HMACEngine.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
 
 #include <sstream>
@@ -11,6 +14,22 @@
 #include "support/stop_http_server.h"
 
 namespace omnigate::test {
+
+namespace {
+
+class Sha256Engine : public Poco::SHA2Engine {
+public:
+    enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
+    Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
+};
+
+}  // namespace
+
+std::string webhookSignature(const std::string& secret, const std::string& timestamp, const std::string& body) {
+    Poco::HMACEngine<Sha256Engine> hmac(secret);
+    hmac.update(timestamp + "." + body);
+    return "sha256=" + Poco::DigestEngine::digestToHex(hmac.digest());
+}
 
 using namespace std::chrono_literals;
 

@@ -21,6 +21,11 @@ class HTTPServerResponse;
 
 namespace omnigate::test {
 
+// What a receiver of omnigate's signed webhooks (CRM subscriptions, the chatbot) checks them against, computed here
+// from the documents, not from the daemon's code: "sha256=" and the hex of HMAC-SHA256(secret, timestamp + "." +
+// body) (docs/integrations/crm.md).
+std::string webhookSignature(const std::string& secret, const std::string& timestamp, const std::string& body);
+
 class FakeCrm {
 public:
     struct Request {
