@@ -3,6 +3,7 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 import { can, session } from './api/session'
 import Admin from './pages/Admin.vue'
+import Campaigns from './pages/Campaigns.vue'
 import Chat from './pages/Chat.vue'
 import NotAllowed from './pages/NotAllowed.vue'
 import Offers from './pages/Offers.vue'
@@ -29,6 +30,7 @@ export const router = createRouter({
     { path: '/reports', component: Reports, meta: { permission: 'interactions:supervise' } },
     { path: '/admin', component: Admin, meta: { permission: 'catalogs:write' } },
     { path: '/offers', component: Offers, meta: { permission: 'offers:manage' } },
+    { path: '/campaigns', component: Campaigns, meta: { permission: 'campaigns:manage' } },
     // Everyone who signs in talks to their colleagues.
     { path: '/chat', component: Chat },
     { path: '/not-allowed', component: NotAllowed },
@@ -44,6 +46,7 @@ export function home(): string {
   if (can('interactions:supervise')) return '/supervise'
   if (can('catalogs:write')) return '/admin'
   if (can('offers:manage')) return '/offers'
+  if (can('campaigns:manage')) return '/campaigns'
   return '/welcome'
 }
 

@@ -1,6 +1,7 @@
 // Marketing offers as the console shows and edits them (docs/offers.md): the API's shapes, and the marketer's form
 // made the body the API takes. The form keeps lists as comma-separated text and client fields as "field = value"
-// lines; the daemon checks every field and names the one it refuses.
+// lines; the daemon checks every field and names the one it refuses. Campaigns' segments are these conditions too
+// (docs/campaigns.md), so their form reads them with the helpers exported here.
 
 export interface OfferConditions {
   client: Record<string, string>
@@ -64,39 +65,47 @@ export function emptyForm(): OfferForm {
   }
 }
 
-function list(text: string): string[] {
+export function list(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '')
 }
 
 // A number as typed, or null when empty; anything else goes as typed, for the daemon to refuse by name.
-function numberOrNull(text: string): number | string | null {
+export function numberOrNull(text: string): number | string | null {
   const trimmed = String(text).trim()
   if (trimmed === '') return null
   return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed
 }
 
 // datetime-local is the browser's local time without a zone; the API wants one.
-function timeOrNull(local: string): string | null {
+export function timeOrNull(local: string): string | null {
   return local ? new Date(local).toISOString() : null
 }
-function localTime(iso: string | null): string {
+export function localTime(iso: string | null): string {
   if (!iso) return ''
   const d = new Date(iso)
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
-export function offerBody(form: OfferForm, change: boolean): Record<string, unknown> {
+// The "field = value" lines of the form, and back.
+export function clientConditions(lines: string): Record<string, string> {
   const client: Record<string, string> = {}
-  for (const line of form.clientFields.split('\n')) {
+  for (const line of lines.split('\n')) {
     const at = line.indexOf('=')
     if (at > 0) client[line.slice(0, at).trim()] = line.slice(at + 1).trim()
   }
+  return client
+}
+export function clientLines(client: Record<string, string>): string {
+  return Object.entries(client).map(([k, v]) => `${k} = ${v}`).join('\n')
+}
+
+export function offerBody(form: OfferForm, change: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = {
     title: form.title,
     description: form.description,
     conditions: {
-      client,
+      client: clientConditions(form.clientFields),
       client_flags: list(form.flags),
       channels: list(form.channels),
       past_topics: list(form.topics).map((s) => numberOrNull(s)),
@@ -127,7 +136,7 @@ export function formFromOffer(offer: Offer): OfferForm {
     description: offer.description,
     text: offer.text ?? '',
     templateId: offer.template_id === null ? '' : String(offer.template_id),
-    clientFields: Object.entries(c.client).map(([k, v]) => `${k} = ${v}`).join('\n'),
+    clientFields: clientLines(c.client),
     flags: c.client_flags.join(', '),
     channels: c.channels.join(', '),
     topics: c.past_topics.join(', '),
