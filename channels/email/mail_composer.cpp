@@ -94,13 +94,24 @@ std::string taggedSubject(const std::string& subject, long long interactionId, b
     return s;
 }
 
-std::string newMessageId(const std::string& fromAddress, long long interactionId, long long messageId) {
+namespace {
+
+std::string messageIdOf(const std::string& fromAddress, const std::string& local) {
     const std::size_t at = fromAddress.find('@');
     const std::string domain = at == std::string::npos ? "omnigate.invalid" : fromAddress.substr(at + 1);
     std::string random = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     random.erase(std::remove(random.begin(), random.end(), '-'), random.end());
-    return "og." + std::to_string(interactionId) + "." + std::to_string(messageId) + "." + random.substr(0, 16) + "@" +
-           domain;
+    return local + "." + random.substr(0, 16) + "@" + domain;
+}
+
+}  // namespace
+
+std::string newMessageId(const std::string& fromAddress, long long interactionId, long long messageId) {
+    return messageIdOf(fromAddress, "og." + std::to_string(interactionId) + "." + std::to_string(messageId));
+}
+
+std::string newCampaignMessageId(const std::string& fromAddress, long long campaignId, long long recipientId) {
+    return messageIdOf(fromAddress, "og.c" + std::to_string(campaignId) + "." + std::to_string(recipientId));
 }
 
 std::string composeMail(const OutgoingMail& mail) {
@@ -123,6 +134,15 @@ std::string composeMail(const OutgoingMail& mail) {
         for (const std::string& id : mail.references) out += " <" + id + ">\r\n";
         out.erase(out.size() - 2);  // the last line break is the header's own
         out += "\r\n";
+    }
+    if (!mail.unsubscribeUrl.empty()) {
+        const bool clean = std::all_of(mail.unsubscribeUrl.begin(), mail.unsubscribeUrl.end(), [](char c) {
+            return c > ' ' && c < 0x7f && c != '<' && c != '>';
+        });
+        if (!clean) throw InvalidAddress("the unsubscribe address is not one URL of printable characters");
+        // RFC 8058: a mail client offers "unsubscribe" and POSTs the second header's body to the address itself.
+        out += "List-Unsubscribe: <" + mail.unsubscribeUrl + ">\r\n";
+        out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
     }
     if (mail.autoReply) {
         // RFC 3834: marks it so other responders stay silent; Microsoft servers honour the suppress header.

@@ -27,6 +27,9 @@ struct OutgoingMail {
     std::string text;
     std::vector<OutgoingAttachment> attachments;
     std::string date;        // RFC 5322 date; empty: now
+    // A campaign's mail: where the client unsubscribes with one click (RFC 8058); empty: none. Printable ASCII
+    // without spaces or angle brackets, else InvalidAddress.
+    std::string unsubscribeUrl;
 };
 
 // The From or To address is not one RFC 5321 mailbox: no mail is built around it, so a stored address with a
@@ -44,5 +47,7 @@ std::string taggedSubject(const std::string& subject, long long interactionId, b
 
 // A Message-ID of ours: unique, and recognisably from this account's domain.
 std::string newMessageId(const std::string& fromAddress, long long interactionId, long long messageId);
+// The same for a campaign's mail to one recipient: "og.c<campaign>.<recipient>.<random>@<domain>".
+std::string newCampaignMessageId(const std::string& fromAddress, long long campaignId, long long recipientId);
 
 }  // namespace omnigate::email

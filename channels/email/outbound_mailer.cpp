@@ -49,11 +49,13 @@ SendResult OutboundMailer::send(const OutboundMessage& message) {
                     " automatic mails an hour to one address (mail loop protection)"};
     }
 
-    // The thread so far: inbound external ids are the client's Message-IDs, outbound ones ours.
+    // The thread so far: inbound external ids are the client's Message-IDs, outbound ones ours. A campaign's mail
+    // starts none.
+    const bool campaign = message.campaignRecipientId != 0;
     std::vector<std::string> references;
     std::string inReplyTo;
     bool reply = false;
-    for (const StoredMessage& m : host_.messages(message.interactionId, 100)) {
+    for (const StoredMessage& m : campaign ? std::vector<StoredMessage>{} : host_.messages(message.interactionId, 100)) {
         if (m.id == message.messageId || m.externalId.empty() || m.externalId.compare(0, 7, "sha256:") == 0) continue;
         if (m.channel != "email") continue;
         references.push_back(m.externalId);
@@ -70,8 +72,11 @@ SendResult OutboundMailer::send(const OutboundMessage& message) {
     mail.fromAddress = config_.address;
     mail.fromName = config_.displayName;
     mail.toAddress = message.to.value;
-    mail.subject = taggedSubject(subjectOf(message), message.interactionId, reply);
-    mail.messageId = newMessageId(config_.address, message.interactionId, message.messageId);
+    // A campaign's subject is the marketer's, untagged: a reply opens an interaction of its own.
+    mail.subject = campaign ? message.subject : taggedSubject(subjectOf(message), message.interactionId, reply);
+    mail.messageId = campaign ? newCampaignMessageId(config_.address, message.campaignId, message.campaignRecipientId)
+                              : newMessageId(config_.address, message.interactionId, message.messageId);
+    mail.unsubscribeUrl = message.unsubscribeUrl;
     mail.inReplyTo = inReplyTo;
     mail.references = references;
     mail.autoReply = autoReply;
@@ -112,9 +117,12 @@ SendResult OutboundMailer::send(const OutboundMessage& message) {
         case SmtpOutcome::Kind::Temporary:
             break;
     }
-    return {DeliveryStatus::Failed, mail.messageId,
-            outcome.code == 0 ? "smtp_unreachable" : "smtp_" + std::to_string(outcome.code),
-            "still failing after " + std::to_string(config_.smtpRetries + 1) + " attempts: " + outcome.reply};
+    SendResult failed{DeliveryStatus::Failed, mail.messageId,
+                      outcome.code == 0 ? "smtp_unreachable" : "smtp_" + std::to_string(outcome.code),
+                      "still failing after " + std::to_string(config_.smtpRetries + 1) + " attempts: " + outcome.reply};
+    // A 4xx reply refused the mail; no reply at all may have come after the server took it.
+    failed.transient = outcome.code != 0;
+    return failed;
 }
 
 }  // namespace omnigate::email

@@ -201,7 +201,9 @@ std::string VkSender::sendPrivately(VkAccount& account, const OutboundMessage& m
                           "or wait until they allow messages or write again"};
     }
     FormParams params{{"peer_id", message.to.value},
-                      {"random_id", std::to_string(randomIdOf(message.messageId))},
+                      {"random_id", std::to_string(message.campaignRecipientId != 0
+                                                        ? campaignRandomIdOf(message.campaignRecipientId)
+                                                        : randomIdOf(message.messageId))},
                       {"message", message.text}};
     if (const std::string attachments = uploadAll(account, message, userId, false); !attachments.empty()) {
         params.emplace_back("attachment", attachments);
@@ -254,12 +256,16 @@ SendResult VkSender::send(const OutboundMessage& message) {
     } catch (const VkApiError& e) {
         result.status = DeliveryStatus::Failed;
         result.errorCode = std::to_string(e.code());
+        // VK's flood control and its "too many requests": the same random_id later is never sent twice.
+        result.transient = e.code() == vk_errors::tooManyRequests || e.code() == vk_errors::flood;
         if (e.code() == vk_errors::authorizationFailed) VkAccounts::tokenRejected(host_, *account, e.text());
         result.errorText = describe(e, account->config.sendRetries);
     } catch (const VkTransportError& e) {
         result.status = DeliveryStatus::Failed;
         result.errorCode = "network";
         result.errorText = std::string("VK could not be reached: ") + e.what();
+        // Had VK taken it, the same random_id again is dropped by VK: trying later cannot send it twice.
+        result.transient = true;
     }
     if (result.status == DeliveryStatus::Failed && account != nullptr) {
         host_.log(LogLevel::Warning, "vk: account '" + account->id + "': message " + std::to_string(message.messageId) +

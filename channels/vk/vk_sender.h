@@ -30,6 +30,8 @@ public:
     // messages.send's random_id for our message `messageId`: the same on every attempt, different per message
     // (VK keeps the random_ids of a conversation for a while and does not send one twice).
     static std::int64_t randomIdOf(std::int64_t messageId);
+    // The same for a campaign's message to recipient `recipientId`: negative, so never one of a message's.
+    static std::int64_t campaignRandomIdOf(std::int64_t recipientId) { return -1 - (recipientId & 0x7fffffff); }
     static std::string guidOf(std::int64_t messageId) { return "omnigate-" + std::to_string(messageId); }
 
 private:

@@ -58,6 +58,13 @@ SendResult failed(const std::string& code, const std::string& text, const std::s
     return r;
 }
 
+// A whole message that Meta refused: transient when nothing of it went out.
+SendResult failed(const WhatsappSender::Outcome& outcome) {
+    SendResult r = failed(outcome.errorCode, outcome.errorText);
+    r.transient = outcome.transient;
+    return r;
+}
+
 }  // namespace
 
 std::string WhatsappSender::mediaTypeOf(const std::string& mimeType) {
@@ -138,6 +145,8 @@ WhatsappSender::Outcome WhatsappSender::call(const std::string& account, const W
                       (error.message.empty() ? "" : ": " + error.message) + ")";
             }
             outcome.errorText = what + ": " + why + "; gave up after " + std::to_string(attempt) + " attempt(s)";
+            // A 5xx may come after Meta took the message; a rate limit or no connection surely did not.
+            outcome.transient = rateLimited || response.connectFailed;
             if (attempt < config.sendAttempts) {
                 host_.log(LogLevel::Warning, "whatsapp: " + account + ": " + what + " failed (" + outcome.errorCode +
                                                  "), trying again in " + std::to_string(backoff.count()) + " ms");
@@ -214,7 +223,7 @@ SendResult WhatsappSender::send(const std::string& account, const WhatsappConfig
         }
         body->set("template", tmpl);
         const Outcome sent = post(body, "the template message");
-        if (!sent.ok) return failed(sent.errorCode, sent.errorText);
+        if (!sent.ok) return failed(sent);
         SendResult result;
         result.externalId = sent.id;
         return result;
@@ -233,7 +242,7 @@ SendResult WhatsappSender::send(const std::string& account, const WhatsappConfig
     if (message.attachments.empty()) {
         if (message.text.empty()) return failed("empty_message", "there is nothing to send: no text, no attachments");
         const Outcome sent = sendText(message.text);
-        if (!sent.ok) return failed(sent.errorCode, sent.errorText);
+        if (!sent.ok) return failed(sent);
         SendResult result;
         result.externalId = sent.id;
         return result;

@@ -28,13 +28,17 @@ public:
     // WhatsApp's media type for a MIME type: image, video, audio or document.
     static std::string mediaTypeOf(const std::string& mimeType);
 
-private:
+    // What one Graph call came to.
     struct Outcome {
         bool ok = false;
         std::string id;         // the wamid (messages) or media id (uploads)
         std::string errorCode;
         std::string errorText;
+        // Refused for now and surely not delivered: a rate limit, or Meta never reached.
+        bool transient = false;
     };
+
+private:
     // One Graph call, tried again after rate limits and server errors.
     Outcome call(const std::string& account, const WhatsappConfig& config, const std::string& what,
                  const std::function<GraphResponse()>& request, const std::string& idPath);

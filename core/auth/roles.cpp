@@ -40,9 +40,10 @@ PermissionSet businessAdminRole() {
 }
 
 PermissionSet marketerRole() {
-    // The marketing: client segments and the offers operators propose; the catalogs to pick a template or topic.
+    // The marketing: client segments, the offers operators propose and the campaigns; the catalogs to pick a
+    // template or topic.
     PermissionSet set;
-    for (P p : {P::SegmentsRead, P::OffersManage, P::CatalogsRead}) set.grant(p);
+    for (P p : {P::SegmentsRead, P::OffersManage, P::CampaignsManage, P::CatalogsRead}) set.grant(p);
     return set;
 }
 

@@ -3,6 +3,7 @@
 #include <Poco/Net/IPAddress.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
+#include <Poco/String.h>
 
 #include "config/config_json.h"
 #include "config/demo_secrets.h"
@@ -210,6 +211,38 @@ MailingsConfig parseMailings(const ConfigNode& mailings, const ConfigNode& root)
     return c;
 }
 
+CampaignsConfig parseCampaigns(const ConfigNode& node) {
+    node.expectKeys({"public_url", "unsubscribe_secret", "stop_words", "reply_window_hours", "workers",
+                     "max_rate_per_minute"});
+    CampaignsConfig c;
+    c.publicUrl = node.getString("public_url", "");
+    while (!c.publicUrl.empty() && c.publicUrl.back() == '/') c.publicUrl.pop_back();
+    if (!c.publicUrl.empty()) {
+        const bool web = c.publicUrl.rfind("https://", 0) == 0 || c.publicUrl.rfind("http://", 0) == 0;
+        const bool printable = std::all_of(c.publicUrl.begin(), c.publicUrl.end(),
+                                           [](char ch) { return ch > ' ' && ch < 0x7f && ch != '<' && ch != '>'; });
+        if (!web || !printable) {
+            node["public_url"].fail("expected the address clients reach this daemon at, like https://cc.example.com");
+        }
+    }
+    c.unsubscribeSecret = node.getString("unsubscribe_secret", "");
+    if (!c.unsubscribeSecret.empty() && c.unsubscribeSecret.size() < 32) {
+        node["unsubscribe_secret"].fail("must be at least 32 bytes: it signs the unsubscribe addresses");
+    }
+    if (node.has("stop_words")) {
+        c.stopWords.clear();
+        for (const ConfigNode& word : node["stop_words"].elements()) {
+            const std::string text = Poco::trim(word.asString());
+            if (text.empty() || text.size() > 64) word.fail("expected a word of 1 to 64 bytes");
+            c.stopWords.push_back(text);
+        }
+    }
+    c.replyWindowHours = static_cast<int>(node.getInt("reply_window_hours", c.replyWindowHours, 1, 24 * 30));
+    c.workers = static_cast<int>(node.getInt("workers", c.workers, 1, 64));
+    c.maxRatePerMinute = static_cast<int>(node.getInt("max_rate_per_minute", c.maxRatePerMinute, 1, 1000000));
+    return c;
+}
+
 }  // namespace
 
 std::string RoutingItem::locate(const std::string& message) const {
@@ -239,7 +272,8 @@ std::vector<std::string> DaemonConfig::pluginTypes() const {
 
 DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     root.expectKeys({"instance", "log_level", "http", "admin", "database", "mqtt", "plugins", "console", "files",
-                     "channels", "integrations", "interactions", "routing", "auth", "audit", "stats", "mailings"});
+                     "channels", "integrations", "interactions", "routing", "auth", "audit", "stats", "mailings",
+                     "campaigns"});
     DaemonConfig c;
     c.file = root.file();
     c.instance = root.getString("instance", c.instance);
@@ -427,6 +461,7 @@ DaemonConfig parseDaemonConfig(const ConfigNode& root) {
     // Excel's sheet ends at 1,048,576 rows, the header one of them.
     c.stats.maxExportRows = static_cast<int>(stats.getInt("max_export_rows", c.stats.maxExportRows, 1, 1048575));
     c.mailings = parseMailings(root["mailings"], root);
+    c.campaigns = parseCampaigns(root["campaigns"]);
 
     c.channels = parseEntries(root["channels"], true);
     c.integrations = parseEntries(root["integrations"], false);

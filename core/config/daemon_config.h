@@ -178,6 +178,17 @@ struct MailingsConfig {
     SmtpConfig smtp;
 };
 
+// Outbound campaigns (docs/campaigns.md).
+struct CampaignsConfig {
+    std::string publicUrl;          // where clients reach /api/v1/unsubscribe; "": no email campaigns
+    std::string unsubscribeSecret;  // signs the unsubscribe addresses; "": no email campaigns
+    // A reply that is one of these alone (any case, spaces and punctuation around it ignored) opts the client out.
+    std::vector<std::string> stopWords{"STOP", "СТОП", "ОТПИСАТЬСЯ", "UNSUBSCRIBE"};
+    int replyWindowHours = 72;   // a reply this soon after a campaign's message is linked to it
+    int workers = 4;             // messages in flight at once
+    int maxRatePerMinute = 6000;
+};
+
 // A channel account or an integration: `type` names the plugin, `settings` is the plugin's to validate.
 struct PluginEntry {
     std::string type;
@@ -221,6 +232,7 @@ struct DaemonConfig {
     AuditConfig audit;
     StatsConfig stats;
     MailingsConfig mailings;
+    CampaignsConfig campaigns;
     std::string pluginDirectory;  // absolute, or relative to the config file's folder
     ConsoleConfig console;
     std::vector<PluginEntry> channels;

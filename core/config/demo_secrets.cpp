@@ -79,6 +79,7 @@ const std::vector<DemoSecret>& demoSecrets() {
         {"demo-wa-verify-token", ""},              // whatsapp verify_token
         {"demo-wa-token-change-me", ""},           // whatsapp access_token
         {"demo-auth-token-secret-change-me-0123456789", ""},  // auth.token_secret
+        {"demo-unsubscribe-secret-change-me-0123456789", ""},  // campaigns.unsubscribe_secret
         {"demo-admin-password", ""},               // auth.users: the demo people's passwords
         {"demo-supervisor-password", ""},
         {"demo-operator-password", ""},

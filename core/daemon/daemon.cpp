@@ -124,7 +124,8 @@ void Daemon::startWritePath() {
     actionRunner_ = std::make_unique<TransactionRunner>(*pool_, afterRoutingCommit);
     distributor_ = std::make_unique<Distributor>(*pool_, *routingCatalog_, *distributorRunner_);
     catalogs_ = std::make_unique<CatalogCache>(*pool_, kCatalogMaxAge);
-    pipeline_ = std::make_unique<InboundPipeline>(*catalogs_, std::chrono::hours(config_.interactions.ratingWindowHours));
+    pipeline_ = std::make_unique<InboundPipeline>(*catalogs_, std::chrono::hours(config_.interactions.ratingWindowHours),
+                                                  config_.campaigns.stopWords, config_.campaigns.replyWindowHours);
     messages_ = std::make_unique<MessageService>(*writer_, *pool_, metrics_, *pipeline_, [this](const std::string& channel) {
         return plugins_ ? plugins_->channel(channel) : nullptr;
     });
@@ -278,6 +279,12 @@ void Daemon::registerApis() {
     mailingsApi_ = std::make_unique<MailingsApi>(*writer_, *pool_, mailingRunner_.get(), todayAggregates_,
                                                  config_.stats.utcOffsetMinutes);
     mailingsApi_->registerRoutes(router_);
+    const MessageService::ChannelLookup channels = [this](const std::string& channel) {
+        return plugins_ ? plugins_->channel(channel) : nullptr;
+    };
+    campaignRunner_ = std::make_unique<CampaignRunner>(*pool_, *actionRunner_, channels, *files_, config_.campaigns);
+    campaignsApi_ = std::make_unique<CampaignsApi>(config_, *pool_, *actionRunner_, channels, *campaignRunner_);
+    campaignsApi_->registerRoutes(router_);
     consoleFiles_ = std::make_unique<ConsoleFiles>(config_.console.directory, config_.mqtt.websocketUrl);
     consoleFiles_->registerRoutes(router_);
 }
@@ -359,6 +366,7 @@ void Daemon::serve() {
         throw StartupError(e.what());
     }
     distributor_->start();
+    campaignRunner_->start();  // it sends through the plugins, so once they run
     for (const std::string& route : router_.describe()) logger().information("serving %s", route);
     logger().information("omnigate %s listening on http://%s:%d", config_.instance, config_.http.host, httpPort());
 }
@@ -393,6 +401,8 @@ void Daemon::stop() {
     if (http_) http_->stop();
     if (hub_) hub_->stop();
     if (messages_) messages_->finishDeliveries();
+    // The campaigns' messages in flight reach their plugins and are recorded before the plugins stop.
+    if (campaignRunner_) campaignRunner_->stop();
     // Stops listening and lets what it queued reach the plugins while they still run.
     if (channelNotifier_) channelNotifier_->close();
     if (plugins_) plugins_->stopAll();

@@ -54,6 +54,8 @@
 #include "http/websocket_hub.h"
 #include "interactions/channel_notifier.h"
 #include "interactions/message_service.h"
+#include "campaigns/campaign_runner.h"
+#include "campaigns/campaigns_api.h"
 #include "mailings/mailing_runner.h"
 #include "mailings/mailing_scheduler.h"
 #include "mailings/mailings_api.h"
@@ -147,6 +149,8 @@ private:
     std::unique_ptr<MailingRunner> mailingRunner_;        // null without mailings.smtp
     std::unique_ptr<MailingScheduler> mailingScheduler_;  // fed by the stats publisher, so stopped after it
     std::unique_ptr<MailingsApi> mailingsApi_;
+    std::unique_ptr<CampaignRunner> campaignRunner_;  // sends through the plugins: stopped before them
+    std::unique_ptr<CampaignsApi> campaignsApi_;
     std::unique_ptr<ConsoleFiles> consoleFiles_;
     std::unique_ptr<TopicsApi> topicsApi_;
     std::unique_ptr<QueuesApi> queuesApi_;

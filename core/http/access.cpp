@@ -26,6 +26,7 @@ const Named kNames[] = {
     {Permission::SegmentsRead, "segments:read"},
     {Permission::FilesManage, "files:manage"},
     {Permission::OffersManage, "offers:manage"},
+    {Permission::CampaignsManage, "campaigns:manage"},
 };
 
 const char* ownershipSuffix(Ownership ownership) {

@@ -6,6 +6,7 @@
 #include "model/internal_error.h"
 #include "model/utf8_text.h"
 #include "omnigate/sdk/api_error.h"
+#include "store/campaign_recipient_store.h"
 #include "store/client_store.h"
 #include "store/interaction_store.h"
 #include "store/message_store.h"
@@ -115,7 +116,12 @@ void MessageService::updateDeliveryStatus(const std::string& channel, const Stat
     writer_.run([&](DbSession& session) {
         MessageStore store(session);
         const auto message = store.findByExternalId(channel, update.account, Direction::Outbound, update.externalId);
-        if (!message) return;
+        if (!message) {
+            // Not a conversation's message: perhaps a campaign's, which has no interaction (docs/campaigns.md).
+            found = CampaignRecipientStore(session).applyStatus(channel, update.account, update.externalId,
+                                                                update.status, update.errorCode, update.errorText);
+            return;
+        }
         found = true;
         if (!movesForward(message->status, update.status)) {
             stale = true;

@@ -61,13 +61,13 @@ std::vector<std::string> strings(const Object::Ptr& object, const std::string& k
 
 }  // namespace
 
-OfferConditions OfferConditions::parse(const Object::Ptr& object) {
+OfferConditions OfferConditions::parse(const Object::Ptr& object, const std::string& path) {
     OfferConditions c;
     if (!object) return c;
-    routing_fields::refuseUnknown(object, kConditionFields, "a condition of an offer", "conditions.");
-    if (const Object::Ptr client = routing_fields::optionalObject(object, "client", "conditions.client")) {
+    routing_fields::refuseUnknown(object, kConditionFields, "a condition", path + ".");
+    if (const Object::Ptr client = routing_fields::optionalObject(object, "client", path + ".client")) {
         for (const std::string& name : client->getNames()) {
-            const std::string field = "conditions.client." + name;
+            const std::string field = path + ".client." + name;
             if (!isClientField(name)) {
                 throw bad(field, "is not a client field: a condition may name 'name' or a card field as "
                                  "'card.<field>'");
@@ -79,11 +79,11 @@ OfferConditions OfferConditions::parse(const Object::Ptr& object) {
             c.client[name] = value.toString();
         }
     }
-    c.clientFlags = strings(object, "client_flags", "conditions.client_flags");
-    c.channels = strings(object, "channels", "conditions.channels");
-    if (const Array::Ptr topics = routing_fields::optionalArray(object, "past_topics", "conditions.past_topics")) {
+    c.clientFlags = strings(object, "client_flags", path + ".client_flags");
+    c.channels = strings(object, "channels", path + ".channels");
+    if (const Array::Ptr topics = routing_fields::optionalArray(object, "past_topics", path + ".past_topics")) {
         for (std::size_t i = 0; i < topics->size(); ++i) {
-            const std::string field = "conditions.past_topics[" + std::to_string(i) + "]";
+            const std::string field = path + ".past_topics[" + std::to_string(i) + "]";
             const std::int64_t id = routing_fields::integer(topics->get(static_cast<unsigned>(i)), field, 1,
                                                             std::numeric_limits<std::int64_t>::max());
             if (std::find(c.pastTopics.begin(), c.pastTopics.end(), id) != c.pastTopics.end()) {
@@ -94,13 +94,13 @@ OfferConditions OfferConditions::parse(const Object::Ptr& object) {
     }
     for (auto [key, target] : {std::pair{"last_contact_days_max", &c.lastContactDaysMax},
                                std::pair{"last_contact_days_min", &c.lastContactDaysMin}}) {
-        if (const auto days = routing_fields::optionalInt(object, key, "conditions." + std::string(key), 0, kMaxDays)) {
+        if (const auto days = routing_fields::optionalInt(object, key, path + "." + key, 0, kMaxDays)) {
             *target = static_cast<int>(*days);
         }
     }
     if (c.lastContactDaysMax && c.lastContactDaysMin && *c.lastContactDaysMin > *c.lastContactDaysMax) {
-        throw bad("conditions.last_contact_days_min", "is more than 'conditions.last_contact_days_max': no client "
-                                                      "could fit");
+        throw bad(path + ".last_contact_days_min",
+                  "is more than '" + path + ".last_contact_days_max': no client could fit");
     }
     return c;
 }
@@ -235,12 +235,14 @@ std::string Offer::state(const std::string& now) const {
     return "active";
 }
 
-bool Offer::fits(const OfferFacts& facts, std::string* why) const {
+bool Offer::fits(const OfferFacts& facts, std::string* why) const { return conditions.holdFor(facts, why); }
+
+bool OfferConditions::holdFor(const OfferFacts& facts, std::string* why) const {
     const auto no = [&](const std::string& reason) {
         if (why) *why = reason;
         return false;
     };
-    const OfferConditions& c = conditions;
+    const OfferConditions& c = *this;
     for (const auto& [field, wanted] : c.client) {
         std::string value;
         if (field == "name") {
@@ -255,13 +257,13 @@ bool Offer::fits(const OfferFacts& facts, std::string* why) const {
         if (!has(facts.clientFlags, flag)) return no("the client lacks the flag '" + flag + "'");
     }
     if (!c.channels.empty() && !has(c.channels, facts.channel)) {
-        return no("the interaction's channel '" + facts.channel + "' is not one of the offer's");
+        return no("the interaction's channel '" + facts.channel + "' is not one of the conditions'");
     }
     if (!c.pastTopics.empty() &&
         std::none_of(c.pastTopics.begin(), c.pastTopics.end(), [&](std::int64_t topic) {
             return std::find(facts.pastTopics.begin(), facts.pastTopics.end(), topic) != facts.pastTopics.end();
         })) {
-        return no("no earlier interaction of the client has one of the offer's topics");
+        return no("no earlier interaction of the client has one of the conditions' topics");
     }
     if (c.lastContactDaysMax && (!facts.daysSinceLastContact || *facts.daysSinceLastContact > *c.lastContactDaysMax)) {
         return no("the client's last contact was not within " + std::to_string(*c.lastContactDaysMax) + " days");

@@ -15,6 +15,16 @@
 
 namespace omnigate {
 
+// What the conditions look at, about the client of one interaction.
+struct OfferFacts {
+    std::string channel;
+    std::string clientName;
+    std::map<std::string, std::string> card;
+    std::vector<std::string> clientFlags;
+    std::vector<std::int64_t> pastTopics;          // of the client's other interactions
+    std::optional<double> daysSinceLastContact;    // since the client's previous interaction began; none: no such
+};
+
 // All given conditions must hold; none given: every client.
 struct OfferConditions {
     // Client fields equal to a value: "name" or "card.<field>" (the card's fields are free).
@@ -27,18 +37,11 @@ struct OfferConditions {
 
     // {client?, client_flags?, channels?, past_topics?, last_contact_days_max?, last_contact_days_min?}; null:
     // none. 400 naming the field as "conditions.…". The store keeps them in this form too.
-    static OfferConditions parse(const Poco::JSON::Object::Ptr& object);
+    static OfferConditions parse(const Poco::JSON::Object::Ptr& object, const std::string& path = "conditions");
     Poco::JSON::Object::Ptr toJson() const;
-};
 
-// What the conditions look at, about the client of one interaction.
-struct OfferFacts {
-    std::string channel;
-    std::string clientName;
-    std::map<std::string, std::string> card;
-    std::vector<std::string> clientFlags;
-    std::vector<std::int64_t> pastTopics;          // of the client's other interactions
-    std::optional<double> daysSinceLastContact;    // since the client's previous interaction began; none: no such
+    // Whether they all hold for `facts`; when not, the first that fails, said for a person.
+    bool holdFor(const OfferFacts& facts, std::string* why = nullptr) const;
 };
 
 struct Offer {

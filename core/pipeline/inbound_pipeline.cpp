@@ -3,6 +3,7 @@
 #include "pipeline/auto_reply_stage.h"
 #include "pipeline/blacklist_stage.h"
 #include "pipeline/client_identification_stage.h"
+#include "pipeline/consent_stage.h"
 #include "pipeline/deduplication_stage.h"
 #include "pipeline/lookup_stage.h"
 #include "pipeline/persist_stage.h"
@@ -11,12 +12,15 @@
 
 namespace omnigate {
 
-InboundPipeline::InboundPipeline(CatalogCache& catalogs, std::chrono::hours ratingWindow) : catalogs_(catalogs) {
+InboundPipeline::InboundPipeline(CatalogCache& catalogs, std::chrono::hours ratingWindow,
+                                 const std::vector<std::string>& stopWords, int replyWindowHours)
+    : catalogs_(catalogs) {
     stages_.push_back(std::make_unique<LookupStage>());
     stages_.push_back(std::make_unique<DeduplicationStage>());
     stages_.push_back(std::make_unique<BlacklistStage>());
     stages_.push_back(std::make_unique<SpamFilterStage>());
     stages_.push_back(std::make_unique<ClientIdentificationStage>());
+    stages_.push_back(std::make_unique<ConsentStage>(stopWords, replyWindowHours));
     stages_.push_back(std::make_unique<ThreadingStage>(ratingWindow));
     stages_.push_back(std::make_unique<AutoReplyStage>());
     stages_.push_back(std::make_unique<PersistStage>());

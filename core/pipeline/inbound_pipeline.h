@@ -1,10 +1,11 @@
 // The inbound pipeline: the stages in their fixed order (de-duplication, black list, spam words, client
-// identification, threading, auto-reply, persist), run inside one writer job so the message, its client, its
+// identification, consent, threading, auto-reply, persist), run inside one writer job so the message, its client, its
 // interaction and all their events commit together or not at all.
 #pragma once
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "pipeline/catalog_cache.h"
@@ -14,7 +15,10 @@ namespace omnigate {
 
 class InboundPipeline {
 public:
-    InboundPipeline(CatalogCache& catalogs, std::chrono::hours ratingWindow);
+    // `stopWords` opt a client out of campaigns when replied alone; the campaign answered is looked for within
+    // `replyWindowHours` (campaigns.* of the config).
+    InboundPipeline(CatalogCache& catalogs, std::chrono::hours ratingWindow, const std::vector<std::string>& stopWords,
+                    int replyWindowHours);
 
     // Outside the writer job: takes the catalog snapshot the stages will read. Throws ApiError 503 when the
     // catalogs were never loaded and the database is down.

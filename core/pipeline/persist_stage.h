@@ -1,4 +1,4 @@
-// Stage 7: writes the message (and any auto-replies after it) with their outbox events. The writer commits the
+// Stage 8: writes the message (and any auto-replies after it) with their outbox events. The writer commits the
 // batch; the outbox relay publishes the events after that, so subscribers never hear of uncommitted data.
 #pragma once
 

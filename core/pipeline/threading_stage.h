@@ -1,4 +1,4 @@
-// Stage 5: which interaction the message belongs to. It joins the client's open interaction on that channel
+// Stage 6: which interaction the message belongs to. It joins the client's open interaction on that channel
 // account (and the plugin's thread key: an e-mail thread, a VK wall post). A closed interaction is never
 // reopened: a new one is created and linked to it - unless the message is the digit a client sends to answer
 // the rating request of that closed interaction. A reply to an interaction waiting for the client puts it back

@@ -17,7 +17,8 @@ const std::vector<std::string>& subscribableEvents() {
     static const std::vector<std::string> types{"interaction.created", "interaction.updated", "interaction.closed",
                                                 "message.created",     "message.status",      "client.created",
                                                 "client.updated",      "client.merged",       "rating.created",
-                                                "offer.activated"};
+                                                "offer.activated",     "client.opted_out",    "client.opted_in",
+                                                "campaign.updated"};
     return types;
 }
 

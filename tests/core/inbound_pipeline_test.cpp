@@ -35,7 +35,7 @@ DatabaseConfig testDatabase() {
 
 class InboundPipelineTest : public ::testing::Test {
 protected:
-    InboundPipelineTest() : pool_(testDatabase()), catalogs_(pool_, 1h), pipeline_(catalogs_, 72h) {}
+    InboundPipelineTest() : pool_(testDatabase()), catalogs_(pool_, 1h), pipeline_(catalogs_, 72h, {"STOP", "СТОП"}, 72) {}
 
     void SetUp() override {
         committed_ = pool_.connect();
@@ -265,6 +265,22 @@ TEST_F(InboundPipelineTest, BlackListedContactBlocksToo) {
     InboundMessage m = message("v-" + unique(), "hi");
     m.contacts.push_back({"email", email});
     EXPECT_TRUE(submit(m).blocked);
+}
+
+TEST_F(InboundPipelineTest, AStopWordOptsTheClientOutOfCampaignsWithTheMessage) {
+    const std::string visitor = "v-" + unique();
+    const InboundContext first = submit(message(visitor, "Добрый день, стоп-кран сломан"));
+    const std::string optedOut = "SELECT COUNT(*) FROM campaign_opt_outs WHERE client_id = " +
+                                 std::to_string(first.clientId);
+    EXPECT_EQ(count(optedOut), 0) << "a sentence holding the word is no request to stop";
+    const InboundContext stop = submit(message(visitor, "  Стоп!"));
+    EXPECT_EQ(count(optedOut), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE payload LIKE '%\"client.opted_out\"%' AND topic = "
+                    "'omnigate/v1/clients/" + std::to_string(first.clientId) + "/events'"),
+              1);
+    EXPECT_EQ(stop.stored.text, "  Стоп!") << "the message itself is kept and goes on like any other";
+    submit(message(visitor, "STOP"));
+    EXPECT_EQ(count(optedOut), 1) << "opted out once";
 }
 
 TEST_F(InboundPipelineTest, SpamWordMarksANewInteractionSpamAndFlagsTheMessage) {

@@ -112,7 +112,7 @@ protected:
         : pool_(unreachableDatabase()),
           writer_(pool_, 1, 10, 10, nullptr),
           catalogs_(pool_, std::chrono::seconds(5)),
-          pipeline_(catalogs_, std::chrono::hours(72)),
+          pipeline_(catalogs_, std::chrono::hours(72), {}, 72),
           messages_(writer_, pool_, metrics_, pipeline_, [](const std::string&) -> ChannelPlugin* { return nullptr; }),
           health_(metrics_) {}
 

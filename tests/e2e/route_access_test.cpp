@@ -31,10 +31,11 @@ struct ServedRoute {
     std::string name() const { return method + " " + pattern + " (" + access + ")"; }
 };
 
-// The only /api/v1 routes open to anyone: a visitor starts a web chat session there, and a person signs in, before
-// holding any token.
+// The only /api/v1 routes open to anyone: a visitor starts a web chat session there, a person signs in, before
+// holding any token, and a client unsubscribes with the signed address a campaign's mail gave them alone.
 const std::set<std::string> kOpenOnPurpose{"POST /api/v1/webchat/{account}/sessions", "POST /api/v1/auth/login",
-                                           "POST /api/v1/auth/refresh"};
+                                           "POST /api/v1/auth/refresh", "GET /api/v1/unsubscribe/{token}",
+                                           "POST /api/v1/unsubscribe/{token}"};
 
 const std::vector<std::string> kRoles{"operator", "supervisor", "business_admin", "marketer"};
 

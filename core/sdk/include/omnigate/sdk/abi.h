@@ -4,7 +4,7 @@
 #pragma once
 
 // Raise this whenever a class or struct in omnigate/sdk changes layout or a virtual function changes.
-#define OMNIGATE_PLUGIN_ABI_VERSION 13
+#define OMNIGATE_PLUGIN_ABI_VERSION 14
 
 #define OMNIGATE_EXPORT __attribute__((visibility("default")))
 

@@ -109,6 +109,13 @@ struct OutboundMessage {
     std::string templateName;
     std::string templateLanguage;
     std::vector<std::string> templateParameters;
+    // A campaign's message to one recipient (docs/campaigns.md): no interaction, so interactionId and messageId
+    // are 0 and there is no conversation to thread it into. The recipient's id keys a provider's de-duplication
+    // where it has one (VK's random_id) apart from messages' ids.
+    std::int64_t campaignId = 0;
+    std::int64_t campaignRecipientId = 0;
+    // Email: where the client unsubscribes with one click (RFC 8058 List-Unsubscribe); empty for none.
+    std::string unsubscribeUrl;
 };
 
 // An interaction's status changed; a channel may tell the client (web chat pushes it to the visitor's page).
@@ -127,6 +134,9 @@ struct SendResult {
     std::string externalId;  // the provider's id for later status updates
     std::string errorCode;   // when Failed
     std::string errorText;
+    // Failed only for now, and the message surely not delivered: the provider's rate limit, or it refused
+    // temporarily. Sending the same message again later is safe; a campaign does, at a slower pace.
+    bool transient = false;
 };
 
 // A provider's later word on an outbound message (delivered, read, failed).

@@ -24,6 +24,7 @@ enum class Permission {
     SegmentsRead,           // client segments (marketing)
     FilesManage,            // the file store: every file with its uses, deleting one, the quota
     OffersManage,           // marketing offers: create, edit, schedule, retire, and their results
+    CampaignsManage,        // outbound campaigns: create, launch, pause, cancel, their results; clients' opt-outs
 };
 
 // What a user holding only the own form of the route's permission must own for the route to admit them.
