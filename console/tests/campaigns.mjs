@@ -3,12 +3,9 @@
 // totals follow the sending until every recipient is sent and the campaign finished; the results count them, and
 // export as CSV and XLSX; the finished campaign is deleted.
 //
-// What the test's daemon must provide (the C++ side sets these up): OMNIGATE_CAMPAIGN_ACCOUNT, an email account
-// that sends to a receiver accepting everything (so that nothing fails), with `campaigns.public_url` and
-// `campaigns.unsubscribe_secret` configured; OMNIGATE_CAMPAIGN_EXPECTED clients (at least 1, with an email address,
-// not opted out) whose card has `city` = OMNIGATE_CAMPAIGN_CITY, and no other client with that city. Assumed of the
-// API, not yet seen working: a 400's message names the field `subject`; a campaign whose recipients were all sent
-// turns `finished`; the CSV has a header naming a "State" column, one line per recipient and a totals line.
+// tests/console/console_browser_test.cpp (ConsoleCampaigns) gives the daemon an email account sending through the test
+// SMTP receiver, campaigns.public_url and campaigns.unsubscribe_secret, and OMNIGATE_CAMPAIGN_EXPECTED clients with
+// an email address whose card has `city` = OMNIGATE_CAMPAIGN_CITY (OMNIGATE_CAMPAIGN_ACCOUNT names the account).
 import { readFile } from 'node:fs/promises'
 import { check, problems, required, run, say, screenshot, signIn, watchedPage } from './browser.mjs'
 

@@ -10,9 +10,11 @@
 #include <Poco/Process.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <map>
 #include <sstream>
 
 #include "support/daemon_process.h"
+#include "support/mailbox.h"
 #include "support/test_env.h"
 
 namespace omnigate::test {
@@ -99,6 +101,7 @@ protected:
                             "    from: reports@omnigate.test\n"
                             "    timeout_seconds: 5\n"
                             "    retries: 0\n";
+        adjust(options);
         daemon_ = std::make_unique<DaemonProcess>(options);
         ASSERT_TRUE(daemon_->waitReady()) << daemon_->log();
         // Topics have no config section: the administrator makes them over REST.
@@ -110,6 +113,8 @@ protected:
     void TearDown() override {
         if (HasFailure() && daemon_) std::cerr << "---- omnigate log ----\n" << daemon_->log() << "\n";
     }
+    // What a scenario needs beyond the common daemon.
+    virtual void adjust(DaemonOptions&) {}
 
     // Runs console/tests/<scenario>.mjs with the daemon's address and the test's names; its exit status and output.
     int scenario(const std::string& name, std::string& output) {
@@ -133,6 +138,7 @@ protected:
         env["OMNIGATE_TOPIC"] = "Delivery " + tag_;
         env["OMNIGATE_TEMPLATE"] = "where-" + tag_;
         env["OMNIGATE_SCREENSHOTS"] = requireEnv("OMNIGATE_VAR_DIR") + "/screenshots";
+        for (const auto& [key, value] : extraEnv_) env[key] = value;
         Poco::Pipe pipe;
         Poco::ProcessHandle handle = Poco::Process::launch(
             "node", {repo + "/console/tests/" + name + ".mjs"}, repo + "/console", nullptr, &pipe, &pipe, env);
@@ -144,7 +150,48 @@ protected:
     }
 
     std::string tag_, account_;
+    std::map<std::string, std::string> extraEnv_;
     std::unique_ptr<DaemonProcess> daemon_;
+};
+
+// The campaigns scenario's daemon also has an email account that sends through the test SMTP receiver, the
+// campaigns' unsubscribe settings, and clients of one city to send to.
+class ConsoleCampaigns : public ConsoleBrowser {
+protected:
+    void adjust(DaemonOptions& options) override {
+        options.channelsYaml = "  - type: email\n"
+                               "    id: mail-" + tag_ + "\n"
+                               "    settings:\n"
+                               "      address: campaigns-" + tag_ + "@omnigate.test\n"
+                               "      imap_url: imap://127.0.0.1:" + std::to_string(requireEnvInt("OMNIGATE_IMAP_PORT")) +
+                               "/INBOX\n"
+                               "      imap_user: \"campaigns-" + tag_ + "@omnigate.test*relay\"\n"
+                               "      imap_password: \"" + mailMasterPassword() + "\"\n"
+                               "      smtp_url: smtp://127.0.0.1:" + std::to_string(requireEnvInt("OMNIGATE_SMTP_PORT")) +
+                               "\n"
+                               "      smtp_user: demo@omnigate.test\n"
+                               "      smtp_password: demo-password\n"
+                               "      allow_plaintext: true\n" +
+                               options.channelsYaml;
+        options.extraYaml += "campaigns:\n"
+                             "  public_url: https://cc.example.test\n"
+                             "  unsubscribe_secret: console-unsubscribe-secret-0123456789abcdef\n";
+    }
+    void SetUp() override {
+        ConsoleBrowser::SetUp();
+        if (HasFatalFailure()) return;
+        for (int i = 0; i < 3; ++i) {
+            const HttpResult client = daemon_->http().request(
+                "POST", "/api/v1/clients",
+                R"({"name":"Reader )" + std::to_string(i) + R"(","addresses":[{"kind":"email","value":"reader-)" +
+                    std::to_string(i) + "-" + tag_ + R"(@omnigate.test"}],"card":{"city":"City )" + tag_ + R"("}})",
+                {{"Authorization", "Bearer " + daemon_->adminToken()}, {"Content-Type", "application/json"}});
+            ASSERT_EQ(client.status, 201) << client.body;
+        }
+        extraEnv_ = {{"OMNIGATE_CAMPAIGN_ACCOUNT", "mail-" + tag_},
+                     {"OMNIGATE_CAMPAIGN_CITY", "City " + tag_},
+                     {"OMNIGATE_CAMPAIGN_EXPECTED", "3"}};
+    }
 };
 
 TEST_F(ConsoleBrowser, AnOperatorSignsInTakesAChatAnswersItAndClosesItWhileTheVisitorSeesItAll) {
@@ -165,6 +212,11 @@ TEST_F(ConsoleBrowser, AnAdministratorMakesAQueueAndARuleAndTheDryRunFollowsItBu
 TEST_F(ConsoleBrowser, AMarketerMakesAnOfferTheOperatorSendsAndActivatesItAndTheResultsCountIt) {
     std::string output;
     EXPECT_EQ(scenario("offers", output), 0) << output;
+}
+
+TEST_F(ConsoleCampaigns, AMarketerRunsAnEmailCampaignToItsEndAndExportsItsResults) {
+    std::string output;
+    EXPECT_EQ(scenario("campaigns", output), 0) << output;
 }
 
 TEST_F(ConsoleBrowser, TwoPeopleChatTheOneSeesTheOthersMessageAndItsUnreadCountLive) {
