@@ -303,6 +303,61 @@ TEST_F(ApiDocuments, OffersCarryTheDocumentedFields) {
     EXPECT_EQ(expectDocumented(events).count("offer.activated"), 1u);
 }
 
+// A campaign's answers and events: made, listed, counted, launched (to a segment nobody fits, so it finishes at
+// once and says so on MQTT), its results; a client's consent set, with client.opted_out.
+TEST_F(ApiDocuments, CampaignsCarryTheDocumentedFields) {
+    MqttProbe probe("omnigate/v1/#");
+    const YAML::Node& schemas = openapi()["components"]["schemas"];
+    const std::string u = unique();
+    const std::string templateName = "docs_" + u.substr(0, 8);
+    ASSERT_EQ(admin("POST", "/api/v1/whatsapp/templates",
+                    R"({"name":")" + templateName + R"(","language":"en_US","category":"MARKETING",)"
+                    R"("body":"Hi {{1}}","status":"APPROVED"})")
+                  .status,
+              201);
+    const HttpResult created = admin(
+        "POST", "/api/v1/campaigns",
+        R"({"name":"Docs )" + u + R"(","channel":"whatsapp","account":"docs-wa","segment":{"client":{"card.city":")" +
+            u + R"("}},"message":{"whatsapp_template":{"name":")" + templateName +
+            R"(","language":"en_US","parameters":["{client.name}"]}},"schedule":{"allowed_hours":)"
+            R"({"from":"00:00","to":"24:00"}}})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    expectRequired(created.json(), schemas["Campaign"], "a campaign");
+    const std::string id = std::to_string(created.json()->getValue<std::int64_t>("id"));
+    const HttpResult list = admin("GET", "/api/v1/campaigns?state=draft");
+    ASSERT_EQ(list.status, 200) << list.body;
+    expectRequired(list.json(), schemas["CampaignList"], "the campaigns");
+    const HttpResult audience = admin("GET", "/api/v1/campaigns/" + id + "/audience");
+    ASSERT_EQ(audience.status, 200) << audience.body;
+    expectRequired(audience.json(), schemas["CampaignAudience"], "an audience");
+    const HttpResult launched = admin("POST", "/api/v1/campaigns/" + id + "/launch");
+    ASSERT_EQ(launched.status, 200) << launched.body;
+    expectRequired(launched.json(), schemas["Campaign"], "a launched campaign");
+    const HttpResult results = admin("GET", "/api/v1/campaigns/" + id + "/results");
+    ASSERT_EQ(results.status, 200) << results.body;
+    expectRequired(results.json(), schemas["CampaignResults"], "a campaign's results");
+
+    const HttpResult client = admin("POST", "/api/v1/clients",
+                                    R"({"name":"Docs )" + u + R"(","addresses":[{"kind":"email","value":"docs-)" +
+                                        u + R"(@omnigate.test"}]})");
+    ASSERT_EQ(client.status, 201) << client.body;
+    const std::string clientId = std::to_string(client.json()->getValue<std::int64_t>("id"));
+    const HttpResult optOut = admin("PUT", "/api/v1/clients/" + clientId + "/opt-out");
+    ASSERT_EQ(optOut.status, 200) << optOut.body;
+    expectRequired(optOut.json(), schemas["ClientOptOut"], "a client's consent");
+
+    const auto events = probe.waitFor(
+        [&](const ReceivedMessage& m) {
+            return (m.topic == "omnigate/v1/campaigns/" + id && dataText(m, "state") == "finished") ||
+                   (m.topic == "omnigate/v1/clients/" + clientId + "/events" && eventType(m) == "client.opted_out");
+        },
+        2, 15s);
+    ASSERT_EQ(events.size(), 2u);
+    const auto seen = expectDocumented(events);
+    EXPECT_EQ(seen.count("campaign.updated"), 1u);
+    EXPECT_EQ(seen.count("client.opted_out"), 1u);
+}
+
 // The routing actions and their events: a rule sends a visitor's message to a queue whose maximum wait overflows
 // it to a second queue; the operator serving that one gets an offer, lets it lapse (not responding), is assigned
 // it by a supervisor, and closes it. A second visitor's message no queue takes is unroutable.

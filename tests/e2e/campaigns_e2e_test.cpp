@@ -1,7 +1,7 @@
 // Outbound campaigns against the real daemon and database, the fake Graph API and the test SMTP receiver
 // (docs/campaigns.md): a bad campaign is a 400 naming what is wrong and creates nothing; a WhatsApp campaign sends
 // its approved template once to each client of its segment (never to one who opted out) and counts what Meta
-// reports; a provider's rate limit slows it without failing anyone; replies are linked and a STOP word opts out;
+// reports; on VK only clients who allowed the community's messages count; a provider's rate limit slows it without failing anyone; replies are linked and a STOP word opts out;
 // an email carries a one-click unsubscribe (RFC 8058); pause, resume and cancel; the schedule holds it back; a
 // daemon killed mid-campaign never sends anyone a second message.
 // The test database is shared and never wiped: everything made here carries a unique tag.
@@ -350,6 +350,23 @@ TEST_F(Campaigns, AWhatsappCampaignReachesItsSegmentOnceAndCountsWhatMetaReports
         },
         1, 10s);
     EXPECT_EQ(updates.size(), 1u) << "campaign.updated when it finished";
+}
+
+TEST_F(Campaigns, OnVkOnlyClientsWhoAllowedTheCommunitysMessagesAreReached) {
+    const std::string tag = unique();
+    const auto vkId = [] { return std::to_string(100000000 + std::random_device{}() % 800000000); };
+    client("Allowed", "vk", vkId(), R"({"city":")" + tag + R"(","vk_messages_allowed":"true"})");
+    client("Denied", "vk", vkId(), R"({"city":")" + tag + R"(","vk_messages_allowed":"false"})");
+    client("Never said", "vk", vkId(), R"({"city":")" + tag + R"("})");
+    const auto count = [&](const std::string& channel) {
+        const HttpResult r = marketer("POST", "/api/v1/campaigns/audience",
+                                      R"({"channel":")" + channel + R"(","segment":{"client":{"card.city":")" + tag +
+                                          R"("}}})");
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.status == 200 ? r.json()->getValue<int>("count") : -1;
+    };
+    EXPECT_EQ(count("vk"), 1) << "VK lets a community write only to those who allowed it";
+    EXPECT_EQ(count("whatsapp"), 0) << "none of them has a WhatsApp address";
 }
 
 TEST_F(Campaigns, AProvidersRateLimitSlowsTheCampaignAndNobodyIsFailedForIt) {
