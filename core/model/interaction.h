@@ -46,6 +46,7 @@ struct Interaction {
     std::string declinedBy;         // the operator who declined or missed the last offer
     std::string acceptedAt;         // handling time runs from here
     std::string bot;                // in status bot: the chatbot integration whose bot got it (empty: none yet)
+    std::int64_t campaignId = 0;    // the campaign whose message it answers (docs/campaigns.md); 0: none
     int version = 1;
 };
 

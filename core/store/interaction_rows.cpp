@@ -15,7 +15,7 @@ const char* const kInteractionColumns =
     "COALESCE(routing_rule_id, 0), COALESCE(DATE_FORMAT(queued_at, '%Y-%m-%d %H:%i:%s.%f'), ''), "
     "COALESCE(DATE_FORMAT(queue_entered_at, '%Y-%m-%d %H:%i:%s.%f'), ''), "
     "COALESCE(DATE_FORMAT(offer_expires_at, '%Y-%m-%d %H:%i:%s.%f'), ''), COALESCE(declined_by, ''), "
-    "COALESCE(DATE_FORMAT(accepted_at, '%Y-%m-%d %H:%i:%s.%f'), ''), COALESCE(bot, '') "
+    "COALESCE(DATE_FORMAT(accepted_at, '%Y-%m-%d %H:%i:%s.%f'), ''), COALESCE(bot, ''), COALESCE(campaign_id, 0) "
     "FROM interactions ";
 
 // DATE_FORMAT's %f gives microseconds; the API speaks milliseconds.
@@ -54,6 +54,7 @@ Interaction readInteraction(sql::ResultSet& rs) {
     i.declinedBy = rs.getString(30);
     i.acceptedAt = isoOrEmpty(rs.getString(31));
     i.bot = rs.getString(32);
+    i.campaignId = rs.getInt64(33);
     return i;
 }
 

@@ -259,6 +259,7 @@ Poco::JSON::Object::Ptr toJson(const Interaction& i) {
     o->set("rating", i.rating ? Poco::Dynamic::Var(*i.rating) : Poco::Dynamic::Var());
     if (!i.ratingComment.empty()) o->set("rating_comment", i.ratingComment);
     if (!i.ratingRequestedAt.empty()) o->set("rating_requested_at", i.ratingRequestedAt);
+    if (i.campaignId != 0) o->set("campaign_id", i.campaignId);
     o->set("version", i.version);
     return o;
 }

@@ -412,9 +412,12 @@ TEST_F(Campaigns, RepliesAreLinkedToTheCampaignAndAStopWordOptsTheClientOut) {
     ASSERT_TRUE(waitUntil([&] { return total(id, "replied") == 2; }, 15s)) << results(id)->get("replied").toString();
     EXPECT_EQ(total(id, "opted_out"), 1);
     // The reply is an interaction like any other, routed as usual, and says which campaign it answers.
-    EXPECT_EQ(db_.scalar("SELECT COUNT(*) FROM interactions WHERE client_id = " + std::to_string(keenId) +
-                         " AND campaign_id = " + std::to_string(id)),
-              1);
+    const std::int64_t reply = db_.scalar("SELECT MAX(id) FROM interactions WHERE client_id = " +
+                                          std::to_string(keenId) + " AND campaign_id = " + std::to_string(id));
+    ASSERT_NE(reply, 0);
+    const HttpResult read = admin("GET", "/api/v1/interactions/" + std::to_string(reply));
+    ASSERT_EQ(read.status, 200) << read.body;
+    EXPECT_EQ(read.json()->getObject("interaction")->getValue<std::int64_t>("campaign_id"), id);
     const HttpResult consent = marketer("GET", "/api/v1/clients/" + std::to_string(tiredId) + "/opt-out");
     ASSERT_EQ(consent.status, 200);
     EXPECT_TRUE(consent.json()->getValue<bool>("opted_out"));
