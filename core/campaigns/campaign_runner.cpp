@@ -1,7 +1,6 @@
 #include "campaigns/campaign_runner.h"
 
 #include <Poco/Logger.h>
-#include <cppconn/exception.h>
 
 #include <algorithm>
 
@@ -60,7 +59,12 @@ struct CampaignRunner::Message {
 
 CampaignRunner::CampaignRunner(ConnectionPool& pool, TransactionRunner& transactions,
                                MessageService::ChannelLookup channels, FileStore& files, const CampaignsConfig& config)
-    : pool_(pool), transactions_(transactions), channels_(std::move(channels)), files_(files), config_(config) {}
+    : pool_(pool),
+      transactions_(transactions),
+      channels_(std::move(channels)),
+      files_(files),
+      config_(config),
+      lock_(pool, "omnigate.campaigns") {}
 
 CampaignRunner::~CampaignRunner() { stop(); }
 
@@ -81,7 +85,7 @@ void CampaignRunner::stop() {
         if (worker.joinable()) worker.join();
     }
     workers_.clear();
-    lock_.reset();  // closing the connection releases the named lock
+    lock_.release();
 }
 
 void CampaignRunner::wake() {
@@ -146,20 +150,10 @@ bool CampaignRunner::lead() {
     const auto now = SteadyClock::now();
     if (now - lastLeadCheck_ < kLeadCheckEvery) return leading_;
     lastLeadCheck_ = now;
-    if (lock_) {
-        try {
-            std::unique_ptr<sql::ResultSet> rs(
-                lock_->prepare("SELECT IS_USED_LOCK('omnigate.campaigns') = CONNECTION_ID()").executeQuery());
-            if (rs->next() && rs->getBoolean(1)) return leading_ = true;
-        } catch (const sql::SQLException&) {
-            lock_.reset();  // the connection is gone, and with it the lock
-        }
-    }
-    leading_ = false;
-    running_.clear();
-    if (!lock_) lock_ = pool_.connect();
-    std::unique_ptr<sql::ResultSet> rs(lock_->prepare("SELECT GET_LOCK('omnigate.campaigns', 0)").executeQuery());
-    if (!rs->next() || rs->getInt(1) != 1) return false;
+    const LeaderLock::Lead lead = lock_.lead();
+    if (lead == LeaderLock::Lead::No) running_.clear();
+    leading_ = lead != LeaderLock::Lead::No;
+    if (lead != LeaderLock::Lead::Taken) return leading_;
     // The daemon that led before may have died mid-send: those recipients are failed, never sent twice.
     PooledSession session = pool_.acquire();
     const int interrupted = CampaignRecipientStore(*session).failInterrupted();
@@ -167,8 +161,9 @@ bool CampaignRunner::lead() {
                          interrupted > 0 ? " (" + std::to_string(interrupted) + " message(s) a daemon that stopped "
                                            "left mid-send are failed as interrupted, not sent again)"
                                          : std::string());
+    running_.clear();
     lastReload_ = {};
-    return leading_ = true;
+    return true;
 }
 
 void CampaignRunner::reload() {

@@ -22,6 +22,7 @@
 #include "campaigns/campaign_pace.h"
 #include "config/daemon_config.h"
 #include "db/connection_pool.h"
+#include "db/leader_lock.h"
 #include "db/transaction_runner.h"
 #include "interactions/message_service.h"
 #include "model/campaign.h"
@@ -78,7 +79,7 @@ private:
     FileStore& files_;
     const CampaignsConfig& config_;
 
-    std::unique_ptr<DbSession> lock_;  // holds the named lock while this daemon leads
+    LeaderLock lock_;
     std::chrono::steady_clock::time_point lastLeadCheck_{};
     bool leading_ = false;
     std::chrono::steady_clock::time_point lastReload_{};

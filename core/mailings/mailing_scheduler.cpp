@@ -4,7 +4,6 @@
 #include <Poco/DateTimeParser.h>
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
-#include <cppconn/exception.h>
 
 #include <chrono>
 
@@ -31,7 +30,8 @@ std::string dbTimeOf(std::int64_t micros) {
 
 }  // namespace
 
-MailingScheduler::MailingScheduler(ConnectionPool& pool, MailingRunner& runner) : pool_(pool), runner_(runner) {}
+MailingScheduler::MailingScheduler(ConnectionPool& pool, MailingRunner& runner)
+    : pool_(pool), runner_(runner), lock_(pool, "omnigate.mailings") {}
 
 MailingScheduler::~MailingScheduler() { stop(); }
 
@@ -76,22 +76,12 @@ void MailingScheduler::loop() {
             warned = true;
         }
     }
-    lock_.reset();  // closing the connection releases the named lock
+    lock_.release();
 }
 
 bool MailingScheduler::lead() {
-    if (lock_) {
-        try {
-            std::unique_ptr<sql::ResultSet> rs(
-                lock_->prepare("SELECT IS_USED_LOCK('omnigate.mailings') = CONNECTION_ID()").executeQuery());
-            if (rs->next() && rs->getBoolean(1)) return true;
-        } catch (const sql::SQLException&) {
-            lock_.reset();  // the connection is gone, and with it the lock
-        }
-    }
-    if (!lock_) lock_ = pool_.connect();
-    std::unique_ptr<sql::ResultSet> rs(lock_->prepare("SELECT GET_LOCK('omnigate.mailings', 0)").executeQuery());
-    if (!rs->next() || rs->getInt(1) != 1) return false;
+    const LeaderLock::Lead lead = lock_.lead();
+    if (lead != LeaderLock::Lead::Taken) return lead == LeaderLock::Lead::Kept;
     // The daemon that led before may have died while sending: its runs say so, and are not sent again.
     PooledSession session = pool_.acquire();
     const int interrupted = MailingStore(*session).failInterrupted();

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "db/connection_pool.h"
+#include "db/leader_lock.h"
 #include "mailings/mailing_runner.h"
 #include "mailings/queue_readings.h"
 
@@ -36,7 +37,7 @@ private:
 
     ConnectionPool& pool_;
     MailingRunner& runner_;
-    std::unique_ptr<DbSession> lock_;  // holds the named lock while this daemon leads
+    LeaderLock lock_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

@@ -9,6 +9,7 @@
 #include "db/db_time.h"
 #include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
+#include "store/marketing_references.h"
 
 namespace omnigate {
 
@@ -92,25 +93,9 @@ std::optional<Campaign> CampaignStore::find(std::int64_t id, bool forUpdate) {
 
 void CampaignStore::check(const Campaign& campaign) {
     if (campaign.message.templateId != 0) {
-        sql::PreparedStatement& q = session_.prepare(
-            "SELECT owner_operator_id IS NULL FROM response_templates WHERE id = ? LOCK IN SHARE MODE");
-        q.setInt64(1, campaign.message.templateId);
-        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-        if (!rs->next() || !rs->getBoolean(1)) {
-            throw ApiError::badRequest("'message.template_id': there is no shared response template " +
-                                       std::to_string(campaign.message.templateId));
-        }
+        requireSharedTemplate(session_, campaign.message.templateId, "message.template_id");
     }
-    const auto& topics = campaign.segment.pastTopics;
-    for (std::size_t i = 0; i < topics.size(); ++i) {
-        sql::PreparedStatement& q = session_.prepare("SELECT id FROM topics WHERE id = ? LOCK IN SHARE MODE");
-        q.setInt64(1, topics[i]);
-        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-        if (!rs->next()) {
-            throw ApiError::badRequest("'segment.past_topics[" + std::to_string(i) + "]': there is no topic " +
-                                       std::to_string(topics[i]));
-        }
-    }
+    requireTopics(session_, campaign.segment.pastTopics, "segment.past_topics");
 }
 
 Campaign CampaignStore::create(Campaign draft) {

@@ -9,6 +9,7 @@
 #include "db/outbox.h"
 #include "omnigate/sdk/api_error.h"
 #include "store/client_store.h"
+#include "store/marketing_references.h"
 
 namespace omnigate {
 
@@ -77,26 +78,8 @@ std::optional<Offer> OfferStore::find(std::int64_t id, bool forUpdate) {
 }
 
 void OfferStore::check(const Offer& offer) {
-    if (offer.templateId != 0) {
-        sql::PreparedStatement& q = session_.prepare(
-            "SELECT owner_operator_id IS NULL FROM response_templates WHERE id = ? LOCK IN SHARE MODE");
-        q.setInt64(1, offer.templateId);
-        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-        // A personal template is its operator's alone: to anyone else it does not exist.
-        if (!rs->next() || !rs->getBoolean(1)) {
-            throw ApiError::badRequest("'template_id': there is no shared response template " +
-                                       std::to_string(offer.templateId));
-        }
-    }
-    for (std::size_t i = 0; i < offer.conditions.pastTopics.size(); ++i) {
-        sql::PreparedStatement& q = session_.prepare("SELECT id FROM topics WHERE id = ? LOCK IN SHARE MODE");
-        q.setInt64(1, offer.conditions.pastTopics[i]);
-        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-        if (!rs->next()) {
-            throw ApiError::badRequest("'conditions.past_topics[" + std::to_string(i) + "]': there is no topic " +
-                                       std::to_string(offer.conditions.pastTopics[i]));
-        }
-    }
+    if (offer.templateId != 0) requireSharedTemplate(session_, offer.templateId, "template_id");
+    requireTopics(session_, offer.conditions.pastTopics, "conditions.past_topics");
 }
 
 void OfferStore::bindOffer(sql::PreparedStatement& statement, const Offer& offer) {

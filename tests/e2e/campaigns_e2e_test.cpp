@@ -27,6 +27,7 @@
 #include "support/mailbox.h"
 #include "support/mqtt_probe.h"
 #include "support/test_env.h"
+#include "support/wait_until.h"
 
 namespace omnigate::test {
 namespace {
@@ -52,15 +53,6 @@ std::string isoIn(const Poco::Timespan& offset) {
     Poco::DateTime t;
     t += offset;
     return Poco::DateTimeFormatter::format(t, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return done();
 }
 
 std::string envelope(const std::string& valueFields) {

@@ -20,6 +20,7 @@
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
 #include "support/fake_crm.h"
+#include "support/wait_until.h"
 
 namespace omnigate::test {
 namespace {
@@ -36,15 +37,6 @@ std::string suffix() { return Poco::UUIDGenerator::defaultGenerator().createRand
 
 std::string expectedSignature(const std::string& timestamp, const std::string& body) {
     return webhookSignature(kSecret, timestamp, body);
-}
-
-bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return done();
 }
 
 std::string subscriptionYaml(const std::string& id, const std::string& url, const std::string& events) {

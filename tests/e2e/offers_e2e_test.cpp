@@ -21,6 +21,7 @@
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
 #include "support/fake_crm.h"
+#include "support/wait_until.h"
 #include "support/xlsx_reader.h"
 
 namespace omnigate::test {
@@ -40,15 +41,6 @@ std::string isoIn(const Poco::Timespan& offset) {
 
 std::string expectedSignature(const std::string& timestamp, const std::string& body) {
     return webhookSignature(kSecret, timestamp, body);
-}
-
-bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return done();
 }
 
 class Offers : public ::testing::Test {
