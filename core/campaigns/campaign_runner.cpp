@@ -170,12 +170,11 @@ void CampaignRunner::reload() {
     std::vector<Campaign> campaigns;
     {
         PooledSession session = pool_.acquire();
-        campaigns = CampaignStore(*session).list();
+        campaigns = CampaignStore(*session).running();
     }
     const auto now = SteadyClock::now();
     std::map<std::int64_t, Running> next;
     for (Campaign& campaign : campaigns) {
-        if (campaign.state != "running") continue;
         auto found = running_.find(campaign.id);
         if (found != running_.end() && found->second.message->campaign.version == campaign.version) {
             next.emplace(campaign.id, std::move(found->second));
@@ -212,9 +211,15 @@ void CampaignRunner::round() {
     const auto now = SteadyClock::now();
     if (now - lastReload_ >= kReloadEvery) reload();
     std::vector<std::int64_t> slowed;
+    std::vector<std::int64_t> refunds;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         slowed.swap(slowed_);
+        refunds.swap(refunds_);
+    }
+    // A client whose own hours were closed took no message: the pace is theirs to give to the next.
+    for (const std::int64_t id : refunds) {
+        if (const auto found = running_.find(id); found != running_.end()) found->second.pace.giveBack(1);
     }
     for (const std::int64_t id : slowed) {
         const auto found = running_.find(id);
@@ -355,6 +360,8 @@ bool CampaignRunner::outsideHours(const Campaign& campaign, const CampaignDelive
     // Never inside the hours (no weekday left before the end): tried again in a day, when an edit may have
     // changed them, rather than failed for a setting.
     CampaignRecipientStore(*session).putBack(delivery.id, opening.value_or(now + std::chrono::hours(24)), false);
+    std::lock_guard<std::mutex> lock(mutex_);
+    refunds_.push_back(campaign.id);
     return true;
 }
 

@@ -93,7 +93,8 @@ private:
     bool woken_ = false;
     std::deque<std::function<void()>> jobs_;
     std::size_t inFlight_ = 0;  // jobs queued or running
-    std::vector<std::int64_t> slowed_;  // campaigns whose provider refused for now, for the loop to slow
+    std::vector<std::int64_t> slowed_;   // campaigns whose provider refused for now, for the loop to slow
+    std::vector<std::int64_t> refunds_;  // campaigns that claimed a client outside their own hours
     std::vector<std::thread> workers_;
     std::thread thread_;
 };

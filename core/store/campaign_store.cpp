@@ -82,6 +82,14 @@ std::vector<Campaign> CampaignStore::list() {
     return campaigns;
 }
 
+std::vector<Campaign> CampaignStore::running() {
+    sql::PreparedStatement& q = session_.prepare(std::string(kSelect) + "WHERE state = 'running' ORDER BY id");
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    std::vector<Campaign> campaigns;
+    while (rs->next()) campaigns.push_back(readRow(*rs));
+    return campaigns;
+}
+
 std::optional<Campaign> CampaignStore::find(std::int64_t id, bool forUpdate) {
     sql::PreparedStatement& q =
         session_.prepare(std::string(kSelect) + (forUpdate ? "WHERE id = ? FOR UPDATE" : "WHERE id = ?"));

@@ -55,6 +55,7 @@ public:
     explicit CampaignStore(DbSession& session) : session_(session) {}
 
     std::vector<Campaign> list();
+    std::vector<Campaign> running();
     std::optional<Campaign> find(std::int64_t id, bool forUpdate = false);
     // Whether the shared response template and the topics named exist is checked here (400 naming the field).
     Campaign create(Campaign draft);

@@ -410,6 +410,14 @@ TEST_F(Campaigns, RepliesAreLinkedToTheCampaignAndAStopWordOptsTheClientOut) {
     const HttpResult read = admin("GET", "/api/v1/interactions/" + std::to_string(reply));
     ASSERT_EQ(read.status, 200) << read.body;
     EXPECT_EQ(read.json()->getObject("interaction")->getValue<std::int64_t>("campaign_id"), id);
+    // An offer the operator activates for them in that conversation counts for the campaign.
+    const HttpResult offer = admin("POST", "/api/v1/offers", R"({"title":"Cheaper tariff )" + tag + R"(","text":"Yes"})");
+    ASSERT_EQ(offer.status, 201) << offer.body;
+    const HttpResult activated = admin("POST", "/api/v1/interactions/" + std::to_string(reply) + "/offers/" +
+                                                   std::to_string(offer.json()->getValue<std::int64_t>("id")) +
+                                                   "/activate");
+    ASSERT_EQ(activated.status, 201) << activated.body;
+    EXPECT_EQ(total(id, "offers_activated"), 1);
     const HttpResult consent = marketer("GET", "/api/v1/clients/" + std::to_string(tiredId) + "/opt-out");
     ASSERT_EQ(consent.status, 200);
     EXPECT_TRUE(consent.json()->getValue<bool>("opted_out"));
