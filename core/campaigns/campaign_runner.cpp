@@ -391,7 +391,7 @@ OutboundMessage CampaignRunner::render(const Message& message, const CampaignDel
     if (campaign.channel == "email") {
         out.unsubscribeUrl = unsubscribeUrl(delivery.id);
         if (!out.unsubscribeUrl.empty()) {
-            out.text += "\n\n--\nОтписаться от рассылки / Unsubscribe: " + out.unsubscribeUrl + "\n";
+            out.text += "\n\n-- \nОтписаться от рассылки / Unsubscribe: " + out.unsubscribeUrl + "\n";
         }
     }
     return out;

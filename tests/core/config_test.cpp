@@ -136,6 +136,9 @@ TEST(DemoConfig, ParsesWithItsDefaultsWhenNothingIsSet) {
     EXPECT_EQ(c.mailings.smtp.host, "127.0.0.1");
     EXPECT_EQ(c.mailings.smtp.port, 2525);
     EXPECT_EQ(c.mailings.smtp.from, "demo@omnigate.test");
+    // Campaign mails unsubscribe at the demo daemon itself.
+    EXPECT_EQ(c.campaigns.publicUrl, "http://127.0.0.1:8080");
+    EXPECT_FALSE(c.campaigns.unsubscribeSecret.empty());
 }
 
 TEST(DemoConfig, ScansFilesWithTheClamdOfTheScriptsAndBoundsUploads) {
@@ -233,6 +236,27 @@ TEST(DaemonConfig, RefusesFileSettingsThatCannotWork) {
                             "    on_error: ignore"}))
                   .keyPath(),
               "files.antivirus.on_error");
+}
+
+TEST(DaemonConfig, CampaignsTakeTheirAddressSecretAndStopWords) {
+    const DaemonConfig c = parse(yaml({REQUIRED_SECTIONS, "campaigns:", "  public_url: https://cc.example.com/",
+                                       "  unsubscribe_secret: a-secret-of-thirty-two-bytes-at-least",
+                                       "  stop_words: [STOP, Хватит]", "  workers: 2"}));
+    EXPECT_EQ(c.campaigns.publicUrl, "https://cc.example.com") << "no trailing slash before /api/v1";
+    EXPECT_EQ(c.campaigns.stopWords, (std::vector<std::string>{"STOP", "Хватит"}));
+    EXPECT_EQ(c.campaigns.workers, 2);
+    EXPECT_EQ(c.campaigns.replyWindowHours, 72);
+    EXPECT_EQ(parse(yaml({REQUIRED_SECTIONS})).campaigns.stopWords.size(), 4u) << "STOP, СТОП and two more by default";
+
+    EXPECT_EQ(refusal(yaml({REQUIRED_SECTIONS, "campaigns:", "  public_url: cc.example.com"})).keyPath(),
+              "campaigns.public_url");
+    EXPECT_EQ(refusal(yaml({REQUIRED_SECTIONS, "campaigns:", "  public_url: 'https://cc.example.com/<x>'"})).keyPath(),
+              "campaigns.public_url");
+    EXPECT_EQ(refusal(yaml({REQUIRED_SECTIONS, "campaigns:", "  unsubscribe_secret: short"})).keyPath(),
+              "campaigns.unsubscribe_secret");
+    EXPECT_EQ(refusal(yaml({REQUIRED_SECTIONS, "campaigns:", "  stop_words: ['  ']"})).keyPath(),
+              "campaigns.stop_words[0]");
+    EXPECT_EQ(refusal(yaml({REQUIRED_SECTIONS, "campaigns:", "  workers: 0"})).keyPath(), "campaigns.workers");
 }
 
 TEST(DaemonConfig, AppliesDefaultsToOptionalSettings) {
@@ -649,7 +673,7 @@ const char* const kDemoSecretVariables[] = {
     "OMNIGATE_SMTP_PASSWORD", "OMNIGATE_VK_TOKEN",    "OMNIGATE_VK_SECRET",       "OMNIGATE_WA_APP_SECRET",
     "OMNIGATE_WA_VERIFY_TOKEN", "OMNIGATE_WA_TOKEN",  "OMNIGATE_CORS_ORIGIN", "OMNIGATE_AUTH_TOKEN_SECRET",
     "OMNIGATE_DEMO_ADMIN_PASSWORD", "OMNIGATE_DEMO_SUPERVISOR_PASSWORD", "OMNIGATE_DEMO_OPERATOR_PASSWORD",
-    "OMNIGATE_MQTT_PASSWORD"};
+    "OMNIGATE_MQTT_PASSWORD", "OMNIGATE_UNSUBSCRIBE_SECRET"};
 
 TEST(ExposedDeployment, TheDemoConfigOnAPublicAddressIsRefusedNamingEveryDemoSecret) {
     std::vector<std::unique_ptr<ScopedEnv>> unset;
@@ -668,7 +692,7 @@ TEST(ExposedDeployment, TheDemoConfigOnAPublicAddressIsRefusedNamingEveryDemoSec
           "channels[1].settings.smtp_password", "channels[2].settings.access_token", "channels[2].settings.secret",
           "channels[3].settings.app_secret", "channels[3].settings.verify_token", "channels[3].settings.access_token",
           "http.cors_origins[0]", "auth.token_secret", "auth.users[0].password", "auth.users[1].password",
-          "auth.users[2].password", "auth.users[3].password", "mqtt.password"}) {
+          "auth.users[2].password", "auth.users[3].password", "mqtt.password", "campaigns.unsubscribe_secret"}) {
         EXPECT_NE(e.problem().find(std::string(": ") + key + ": "), std::string::npos) << key << " not named in:\n"
                                                                                      << e.what();
     }
