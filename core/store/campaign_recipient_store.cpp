@@ -335,7 +335,12 @@ std::int64_t CampaignRecipientStore::linkReplies(std::int64_t afterInteractionId
         "AND r.sent_at <= i.created_at AND r.sent_at >= i.created_at - INTERVAL ? HOUR AND r.replied_at IS NULL "
         "JOIN campaigns c ON c.id = r.campaign_id "
         "WHERE i.id > ? AND i.id <= ? AND i.campaign_id IS NULL ORDER BY i.id, r.sent_at DESC");
-    sql::PreparedStatement& top = session_.prepare("SELECT COALESCE(MAX(id), 0) FROM interactions");
+    // Only interactions a few seconds old: the writers' lanes commit side by side, so a lower id may still be
+    // committing when a higher one is read, and the cursor must not pass it.
+    sql::PreparedStatement& top = session_.prepare(
+        "SELECT id FROM interactions WHERE created_at <= ? - INTERVAL 5 SECOND ORDER BY created_at DESC, id DESC "
+        "LIMIT 1");
+    top.setString(1, nowDbTime());
     std::unique_ptr<sql::ResultSet> highest(top.executeQuery());
     const std::int64_t newest = highest->next() ? highest->getInt64(1) : 0;
     const std::int64_t until = std::min(newest, afterInteractionId + kPage);

@@ -76,9 +76,9 @@ public:
     bool applyStatus(const std::string& channel, const std::string& account, const std::string& externalId,
                      DeliveryStatus status, const std::string& errorCode, const std::string& errorText);
 
-    // Links the interactions opened after `afterInteractionId` to the campaign message their client received on
-    // the same channel and account within `windowHours` before: the interaction gets campaign_id, the recipient
-    // replied. Answers the last interaction id looked at (the next call's start).
+    // Links the interactions opened after `afterInteractionId` (and at least five seconds ago) to the campaign
+    // message their client received on the same channel and account within `windowHours` before: the interaction
+    // gets campaign_id, the recipient replied. Answers the last interaction id looked at (the next call's start).
     std::int64_t linkReplies(std::int64_t afterInteractionId, int windowHours);
     // Where linkReplies left off, and saving it.
     std::int64_t replyCursor();
