@@ -106,10 +106,13 @@ void CampaignRunner::loop() {
     for (;;) {
         {
             std::unique_lock<std::mutex> lock(mutex_);
-            wake_.wait_for(lock, kTick, [this] { return stopping_ || woken_; });
+            // A sending thread that finished is a slot to fill now, not at the next tick: the workers' latency,
+            // not the tick, bounds how fast a campaign may go.
+            wake_.wait_for(lock, kTick, [this] { return stopping_ || woken_ || slotFreed_; });
             if (stopping_) break;
             if (woken_) lastReload_ = {};
             woken_ = false;
+            slotFreed_ = false;
         }
         try {
             if (!lead()) continue;
@@ -140,6 +143,7 @@ void CampaignRunner::work() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             --inFlight_;
+            slotFreed_ = true;
         }
         idle_.notify_all();
         wake_.notify_all();
@@ -291,9 +295,11 @@ std::string CampaignRunner::step(Running& running) {
         running.restUntil = SteadyClock::now() + kRestWhenNoneDue;
         return "waiting";
     }
-    {
+    // When it last sent, for the reply search: a second's precision is plenty for a window of hours.
+    if (SteadyClock::now() - running.markedSending >= std::chrono::seconds(1)) {
         PooledSession session = pool_.acquire();
         CampaignRecipientStore(*session).markSentAt(campaign.id);
+        running.markedSending = SteadyClock::now();
     }
     {
         std::lock_guard<std::mutex> lock(mutex_);

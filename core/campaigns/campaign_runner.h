@@ -55,6 +55,7 @@ private:
         std::chrono::steady_clock::time_point lastAnnounced{};
         bool sentSinceAnnounced = false;
         std::chrono::steady_clock::time_point restUntil{};  // none due: not asked again before
+        std::chrono::steady_clock::time_point markedSending{};  // last_sent_at written (at most once a second)
     };
 
     void loop();
@@ -91,6 +92,7 @@ private:
     std::condition_variable idle_;
     bool stopping_ = false;
     bool woken_ = false;
+    bool slotFreed_ = false;  // a sending thread finished a job: the loop may claim again
     std::deque<std::function<void()>> jobs_;
     std::size_t inFlight_ = 0;  // jobs queued or running
     std::vector<std::int64_t> slowed_;   // campaigns whose provider refused for now, for the loop to slow
