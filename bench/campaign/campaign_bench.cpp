@@ -350,10 +350,18 @@ int run(const Options& o) {
 
     std::vector<Sample> samples;
     IngestFigures during;
-    std::thread ingest;
+    std::string ingestError;
     double preparedAfter = -1;
     double ingestFrom = -1;
     double ingestTo = -1;
+    std::thread ingest;
+    // Joined however the loop ends: a thread still joinable when it is destroyed ends the program.
+    struct Joiner {
+        std::thread& thread;
+        ~Joiner() {
+            if (thread.joinable()) thread.join();
+        }
+    } joiner{ingest};
     std::string state;
     Poco::JSON::Object::Ptr results;
     auto next = launched;
@@ -381,7 +389,11 @@ int run(const Options& o) {
         if (!ingest.joinable() && sent > 0 && state == "running") {
             ingestFrom = at;
             ingest = std::thread([&] {
-                during = measureIngest(o, "during the campaign");
+                try {
+                    during = measureIngest(o, "during the campaign");
+                } catch (const std::exception& e) {
+                    ingestError = e.what();
+                }
                 ingestTo = secondsBetween(launched, Clock::now());
             });
         }
@@ -441,8 +453,9 @@ int run(const Options& o) {
     }
     std::printf(" MB\n");
     std::printf("  ingest during the campaign ran     %.0f s to %.0f s after the launch\n", ingestFrom, ingestTo);
+    if (!ingestError.empty()) std::printf("  ingest during the campaign FAILED: %s\n", ingestError.c_str());
     printIngest(before, during);
-    return state == "finished" ? 0 : 1;
+    return state == "finished" && ingestError.empty() ? 0 : 1;
 }
 
 }  // namespace
