@@ -3,10 +3,9 @@
 # with bench/run.sh's ingest load once before the campaign and once while it sends. Builds, starts a private
 # MariaDB + Mosquitto and the daemon on ports of its own under var/bench-campaign (wiped first), runs
 # build/bench/omnigate_campaign_bench against them and stops everything again.
-#   bench/campaign/run.sh                          # 100,000 recipients at 6,000 a minute, campaigns.workers 16
-#   bench/campaign/run.sh --workers 4 --rate 1800 --recipients 20000   # --workers: campaigns.workers
-# The runner claims at most `workers` messages every 100 ms, so it cannot send faster than workers x 10 a second
-# (4 workers: 2,400 a minute at best); the rest of the options go to omnigate_campaign_bench (--help).
+#   bench/campaign/run.sh                          # 100,000 recipients at 6,000 a minute, campaigns.workers 4
+#   bench/campaign/run.sh --workers 16 --rate 30000 --recipients 20000   # --workers: campaigns.workers
+# The rest of the options go to omnigate_campaign_bench (--help).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,7 +33,7 @@ var_dir=$OMNIGATE_VAR_DIR
 daemon_log=$var_dir/omnigate.log
 admin_token=bench-admin-token-not-secret
 
-workers=16
+workers=4
 bench_args=()
 while [ $# -gt 0 ]; do
   case $1 in
