@@ -3,7 +3,6 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
 
-#include <algorithm>
 #include <chrono>
 
 #include "api/api_support.h"
