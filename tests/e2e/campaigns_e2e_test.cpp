@@ -1,7 +1,8 @@
 // Outbound campaigns against the real daemon and database, the fake Graph API and the test SMTP receiver
 // (docs/campaigns.md): a bad campaign is a 400 naming what is wrong and creates nothing; a WhatsApp campaign sends
 // its approved template once to each client of its segment (never to one who opted out) and counts what Meta
-// reports; on VK only clients who allowed the community's messages count; a provider's rate limit slows it without failing anyone; replies are linked and a STOP word opts out;
+// reports; on VK only clients who allowed the community's messages count; a provider's rate limit slows it without failing anyone; replies are linked and a STOP word opts out
+// (on MQTT and in a signed webhook to the CRM);
 // an email carries a one-click unsubscribe (RFC 8058); pause, resume and cancel; the schedule holds it back; a
 // daemon killed mid-campaign never sends anyone a second message.
 // The test database is shared and never wiped: everything made here carries a unique tag.
@@ -23,6 +24,7 @@
 
 #include "support/daemon_process.h"
 #include "support/db_probe.h"
+#include "support/fake_crm.h"
 #include "support/fake_graph_api.h"
 #include "support/mailbox.h"
 #include "support/mqtt_probe.h"
@@ -39,6 +41,7 @@ const std::string kAppSecret = "campaigns-e2e-wa-app-secret";
 const std::string kAccessToken = "campaigns-e2e-wa-access-token";
 const std::string kPhoneNumberId = "406540352242922";
 const std::string kPublicUrl = "https://cc.example.test";
+const std::string kCrmSecret = "campaigns-e2e-crm-secret-0123456789";
 
 std::string unique() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString().substr(0, 8); }
 
@@ -71,6 +74,7 @@ class Campaigns : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         graph_ = new FakeGraphApi(kAccessToken);
+        crm_ = new FakeCrm;
         DaemonOptions options;
         options.instance = "campaigns-" + unique();
         options.channelsYaml += "  - type: whatsapp\n"
@@ -94,7 +98,12 @@ protected:
                                 "\n"
                                 "      smtp_user: demo@omnigate.test\n"
                                 "      smtp_password: demo-password\n"
-                                "      allow_plaintext: true\n";
+                                "      allow_plaintext: true\n"
+                                // The CRM keeps the same consent as we do: it subscribes to the opt-outs.
+                                "integrations:\n  - type: crm\n    id: crm\n    settings:\n"
+                                "      poll_interval_ms: 50\n      subscriptions:\n"
+                                "      - id: consent\n        url: " + crm_->url("/consent") +
+                                "\n        secret: " + kCrmSecret + "\n        events: [client.opted_out]\n";
         options.extraYaml = "campaigns:\n"
                             "  public_url: " + kPublicUrl + "\n"
                             "  unsubscribe_secret: campaigns-e2e-unsubscribe-secret-0123456789\n"
@@ -109,6 +118,8 @@ protected:
         daemon_ = nullptr;
         delete graph_;
         graph_ = nullptr;
+        delete crm_;
+        crm_ = nullptr;
         delete marketer_;
         marketer_ = nullptr;
     }
@@ -214,12 +225,14 @@ protected:
 
     static DaemonProcess* daemon_;
     static FakeGraphApi* graph_;
+    static FakeCrm* crm_;
     static std::string* marketer_;
     DbProbe db_;
 };
 
 DaemonProcess* Campaigns::daemon_ = nullptr;
 FakeGraphApi* Campaigns::graph_ = nullptr;
+FakeCrm* Campaigns::crm_ = nullptr;
 std::string* Campaigns::marketer_ = nullptr;
 
 TEST_F(Campaigns, ABadCampaignIsRefusedNamingTheFieldAndNothingIsCreated) {
@@ -428,6 +441,21 @@ TEST_F(Campaigns, RepliesAreLinkedToTheCampaignAndAStopWordOptsTheClientOut) {
                            1, 10s)
                   .size(),
               1u);
+    // And the CRM hears of it, signed as every webhook is.
+    const auto toCrm = [&] {
+        std::vector<FakeCrm::Request> found;
+        for (const auto& request : crm_->requests("/consent")) {
+            if (request.body.find("\"client_id\":" + std::to_string(tiredId)) != std::string::npos) {
+                found.push_back(request);
+            }
+        }
+        return found;
+    };
+    ASSERT_TRUE(waitUntil([&] { return !toCrm().empty(); }, 15s)) << crm_->requests().size() << " requests";
+    const FakeCrm::Request webhook = toCrm().front();
+    EXPECT_EQ(webhook.event, "client.opted_out");
+    EXPECT_EQ(webhook.signature, webhookSignature(kCrmSecret, webhook.timestamp, webhook.body));
+    EXPECT_NE(webhook.body.find("\"campaign_id\":" + std::to_string(id)), std::string::npos) << webhook.body;
 
     // The next campaign to the same segment leaves them out; opted back in, they count again.
     const std::int64_t next = create(whatsappCampaign(tag, templateName, 6000));
