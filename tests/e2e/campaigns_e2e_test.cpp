@@ -1,10 +1,10 @@
-// Outbound campaigns against the real daemon and database, the fake Graph API and the test SMTP receiver
-// (docs/campaigns.md): a bad campaign is a 400 naming what is wrong and creates nothing; a WhatsApp campaign sends
-// its approved template once to each client of its segment (never to one who opted out) and counts what Meta
-// reports; on VK only clients who allowed the community's messages count; a provider's rate limit slows it without failing anyone; replies are linked and a STOP word opts out
-// (on MQTT and in a signed webhook to the CRM);
-// an email carries a one-click unsubscribe (RFC 8058); pause, resume and cancel; the schedule holds it back; a
-// daemon killed mid-campaign never sends anyone a second message.
+// Outbound campaigns against the real daemon and database, the fake Graph API, the test SMTP receiver and a fake
+// CRM (docs/campaigns.md): a bad campaign is a 400 naming what is wrong and creates nothing; a WhatsApp campaign
+// sends its approved template once to each client of its segment (never to one who opted out) and counts what Meta
+// reports; on VK only clients who allowed the community's messages count; a provider's rate limit slows it without
+// failing anyone; replies are linked and a STOP word opts out (on MQTT and in a signed webhook to the CRM); an email
+// carries a one-click unsubscribe (RFC 8058); pause, resume and cancel; the schedule holds it back; a daemon killed
+// mid-campaign never sends anyone a second message.
 // The test database is shared and never wiped: everything made here carries a unique tag.
 #include <gtest/gtest.h>
 
