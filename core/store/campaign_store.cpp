@@ -74,17 +74,12 @@ Poco::JSON::Object::Ptr CampaignTotals::toJson() const {
     return o;
 }
 
-std::vector<Campaign> CampaignStore::list() {
-    sql::PreparedStatement& q = session_.prepare(std::string(kSelect) + "ORDER BY id DESC");
-    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
-    std::vector<Campaign> campaigns;
-    while (rs->next()) campaigns.push_back(readRow(*rs));
-    return campaigns;
-}
+std::vector<Campaign> CampaignStore::list() { return select("ORDER BY id DESC"); }
 
-std::vector<Campaign> CampaignStore::running() {
-    sql::PreparedStatement& q = session_.prepare(std::string(kSelect) + "WHERE state = 'running' ORDER BY id");
-    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+std::vector<Campaign> CampaignStore::running() { return select("WHERE state = 'running' ORDER BY id"); }
+
+std::vector<Campaign> CampaignStore::select(const std::string& tail) {
+    std::unique_ptr<sql::ResultSet> rs(session_.prepare(std::string(kSelect) + tail).executeQuery());
     std::vector<Campaign> campaigns;
     while (rs->next()) campaigns.push_back(readRow(*rs));
     return campaigns;

@@ -76,8 +76,9 @@ public:
     void forEachRecipient(std::int64_t campaignId, const std::function<void(const CampaignRecipientRow&)>& visit);
 
 private:
+    // kSelect's campaigns with `tail` (a WHERE and an ORDER BY).
+    std::vector<Campaign> select(const std::string& tail);
     void check(const Campaign& campaign);
-    void bind(sql::PreparedStatement& statement, const Campaign& campaign);
 
     DbSession& session_;
 };
